@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Disclosure",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "disclosure", targets: ["disclosure"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "DisclosureCore"),
+        .target(
+            name: "DisclosureStore",
+            dependencies: ["DisclosureCore", "CSQLite"],
+            plugins: ["EmbedStorage"]
+        ),
+        .executableTarget(name: "storage-embedder", path: "Sources/storage-embedder"),
+        .plugin(name: "EmbedStorage", capability: .buildTool(), dependencies: ["storage-embedder"]),
+        .executableTarget(
+            name: "disclosure",
+            dependencies: [
+                "DisclosureCore", "DisclosureStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DisclosureCoreTests", dependencies: ["DisclosureCore"]),
+        .testTarget(name: "DisclosureStoreTests", dependencies: ["DisclosureStore", "DisclosureCore"]),
+        .testTarget(name: "DisclosureCLITests", dependencies: ["DisclosureCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

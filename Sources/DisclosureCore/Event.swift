@@ -1,0 +1,115 @@
+/// How an information-processing fee is counted (国办函〔2020〕109号): one scale per case.
+public enum FeeBasis: String, Vocabulary {
+    case items, pages
+    public var label: Text {
+        switch self {
+        case .items: Text(zh: "按件计收", en: "per item")
+        case .pages: Text(zh: "按量计收", en: "per page")
+        }
+    }
+}
+
+/// One procedural step on a case; the case's state is a pure function of its list of these.
+public enum Action: Sendable, Hashable, Codable {
+    /// 补正告知 (art. 30): what to correct and the period in working days after service.
+    case correctionRequested(items: String, periodDays: Int, served: CivilDate?)
+    case correctionReceived
+    /// 征求意见 (arts. 32, 34); `id` numbers the case's consultations from 1.
+    case consultationSent(id: Int, party: ConsultParty, to: String, served: CivilDate?)
+    case consultationAnswered(id: Int, opinion: Opinion)
+    /// 延期答复 (art. 33), approved by the head of the disclosure office.
+    case extended(days: Int, approvedBy: String, reason: String)
+    /// 延迟答复 (art. 35): a reasonable later reply date told to the applicant.
+    case deferred(until: CivilDate, reason: String)
+    /// 收费通知 with the amount in yuan; `served` is when the applicant received it.
+    case feeNoticed(basis: FeeBasis, quantity: Int, amount: Int, served: CivilDate?)
+    case feePaid
+    case replyDrafted(outcome: Outcome, basis: String?, referTo: String?)
+    case replyReviewed(approved: Bool, comment: String?)
+    case replyIssued
+    case delivered(method: DeliveryMethod)
+    case archived
+    /// A new reply round, e.g. ordered by a 行政复议 decision or a court.
+    case reopened(reason: String)
+    case withdrawn
+    case abandoned(reason: AbandonReason)
+
+    /// Stable identifier of the kind of step, as stored and exported.
+    public var kind: String {
+        switch self {
+        case .correctionRequested: "correction-requested"
+        case .correctionReceived: "correction-received"
+        case .consultationSent: "consultation-sent"
+        case .consultationAnswered: "consultation-answered"
+        case .extended: "extended"
+        case .deferred: "deferred"
+        case .feeNoticed: "fee-noticed"
+        case .feePaid: "fee-paid"
+        case .replyDrafted: "reply-drafted"
+        case .replyReviewed: "reply-reviewed"
+        case .replyIssued: "reply-issued"
+        case .delivered: "delivered"
+        case .archived: "archived"
+        case .reopened: "reopened"
+        case .withdrawn: "withdrawn"
+        case .abandoned: "abandoned"
+        }
+    }
+
+    /// A short description for histories.
+    public var summary: Text {
+        switch self {
+        case let .correctionRequested(items, period, served):
+            Text(zh: "发出补正告知（补正事项：\(items)；期限：送达后\(period)个工作日\(served.map { "；送达 \($0)" } ?? "")）",
+                 en: "correction requested (items: \(items); period: \(period) working days after service\(served.map { "; served \($0)" } ?? ""))")
+        case .correctionReceived:
+            Text(zh: "收到补正申请，答复期限重新计算", en: "corrected application received; reply period restarts")
+        case let .consultationSent(id, party, to, served):
+            Text(zh: "第\(id)号征求意见：向\(party.label.zh)“\(to)”发出征求意见书\(served.map { "（送达 \($0)）" } ?? "")",
+                 en: "consultation #\(id) sent to \(party.label.en) “\(to)”\(served.map { " (served \($0))" } ?? "")")
+        case let .consultationAnswered(id, opinion):
+            Text(zh: "第\(id)号征求意见收到答复：\(opinion.label.zh)", en: "consultation #\(id) answered: \(opinion.label.en)")
+        case let .extended(days, by, reason):
+            Text(zh: "延期答复\(days)个工作日（批准人：\(by)；理由：\(reason)）",
+                 en: "reply extended by \(days) working days (approved by \(by); reason: \(reason))")
+        case let .deferred(until, reason):
+            Text(zh: "确定延迟答复期限至\(until)（理由：\(reason)）", en: "reply deferred to \(until) (reason: \(reason))")
+        case let .feeNoticed(basis, quantity, amount, served):
+            Text(zh: "发出收费通知：\(basis.label.zh)，\(quantity)\(basis == .items ? "件" : "页")，\(amount)元\(served.map { "（送达 \($0)）" } ?? "")",
+                 en: "fee notice: \(basis.label.en), \(quantity) \(basis == .items ? "items" : "pages"), \(amount) yuan\(served.map { " (served \($0))" } ?? "")")
+        case .feePaid:
+            Text(zh: "收到信息处理费", en: "fee paid")
+        case let .replyDrafted(outcome, basis, referTo):
+            Text(zh: "拟定答复：\(outcome.rawValue) \(outcome.label.zh)\(basis.map { "；依据：\($0)" } ?? "")\(referTo.map { "；告知向\($0)申请" } ?? "")",
+                 en: "reply drafted: \(outcome.rawValue) \(outcome.label.en)\(basis.map { "; basis: \($0)" } ?? "")\(referTo.map { "; refer to \($0)" } ?? "")")
+        case let .replyReviewed(approved, comment):
+            Text(zh: (approved ? "审核通过" : "审核退回") + (comment.map { "：\($0)" } ?? ""),
+                 en: (approved ? "review approved" : "review returned") + (comment.map { ": \($0)" } ?? ""))
+        case .replyIssued:
+            Text(zh: "签发答复", en: "reply issued")
+        case let .delivered(method):
+            Text(zh: "送达（\(method.label.zh)）", en: "delivered (\(method.label.en))")
+        case .archived:
+            Text(zh: "归档", en: "archived")
+        case let .reopened(reason):
+            Text(zh: "重新办理（理由：\(reason)）", en: "reopened (reason: \(reason))")
+        case .withdrawn:
+            Text(zh: "申请人撤回申请", en: "withdrawn by the applicant")
+        case let .abandoned(reason):
+            Text(zh: "视为放弃申请：\(reason.label.zh)", en: "deemed abandoned: \(reason.label.en)")
+        }
+    }
+}
+
+/// An action with its legal date and who recorded it.
+public struct CaseEvent: Sendable, Hashable, Codable {
+    /// The legal date the step took effect (not when it was typed in).
+    public var on: CivilDate
+    public var action: Action
+    public var actor: String
+    public init(on: CivilDate, action: Action, actor: String) {
+        self.on = on
+        self.action = action
+        self.actor = actor
+    }
+}

@@ -1,0 +1,67 @@
+/// One price band of a fee computation.
+public struct FeeBand: Sendable, Hashable, Codable {
+    /// First and last item or page of the band that this computation charges.
+    public let from: Int
+    public let through: Int
+    public let unitPrice: Int
+    public var count: Int { through - from + 1 }
+    public var subtotal: Int { count * unitPrice }
+}
+
+/// A fee worked out on one scale (国办函〔2020〕109号), with the bands it crossed.
+public struct FeeQuote: Sendable, Hashable, Codable {
+    public let basis: FeeBasis
+    /// Items or pages charged by this quote.
+    public let quantity: Int
+    /// Items the applicant already had in the calendar month (per-item scale only).
+    public let priorItems: Int
+    public let bands: [FeeBand]
+    /// Yuan.
+    public var amount: Int { bands.reduce(0) { $0 + $1.subtotal } }
+}
+
+/// The two progressive scales of the information-processing fee; a case uses one, never both.
+public enum FeeSchedule {
+    /// Unit price in yuan of the `n`-th item of an applicant's calendar month (1-based).
+    public static func itemPrice(_ n: Int) -> Int {
+        switch n {
+        case ...10: 0
+        case 11...30: 100
+        // From item 31 on, bands of 10 items, each 100 yuan per item dearer than the one before.
+        default: 100 * (2 + (n - 31) / 10)
+        }
+    }
+
+    /// Unit price in yuan of the `n`-th page of one application (1-based).
+    public static func pagePrice(_ n: Int) -> Int {
+        switch n {
+        case ...30: 0
+        case 31...100: 10
+        case 101...200: 20
+        default: 40
+        }
+    }
+
+    /// The per-item fee for `items` items when the applicant already had `priorItems` in the month.
+    public static func perItem(items: Int, priorItems: Int) -> FeeQuote {
+        FeeQuote(basis: .items, quantity: items, priorItems: priorItems,
+                 bands: bands(from: priorItems + 1, count: items, price: itemPrice))
+    }
+
+    /// The per-page fee for one application of `pages` pages.
+    public static func perPage(pages: Int) -> FeeQuote {
+        FeeQuote(basis: .pages, quantity: pages, priorItems: 0, bands: bands(from: 1, count: pages, price: pagePrice))
+    }
+
+    private static func bands(from first: Int, count: Int, price: (Int) -> Int) -> [FeeBand] {
+        guard count > 0 else { return [] }
+        var result: [FeeBand] = []
+        var start = first
+        let last = first + count - 1
+        for n in first...last where n == last || price(n + 1) != price(n) {
+            result.append(FeeBand(from: start, through: n, unitPrice: price(n)))
+            start = n + 1
+        }
+        return result
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// One year's official holiday schedule (国务院办公厅关于YYYY年部分节假日安排的通知).
+public struct HolidaySchedule: Sendable, Hashable {
+    public let year: Int
+    /// The notice it was taken from (document number or title).
+    public let source: String
+    /// Days off named by the notice, with the festival's name (weekend days inside a range included).
+    public let holidays: [CivilDate: String]
+    /// Weekend days declared working days (调休上班日), with the festival they belong to.
+    public let workdays: [CivilDate: String]
+
+    public init(year: Int, source: String, holidays: [CivilDate: String], workdays: [CivilDate: String]) {
+        self.year = year
+        self.source = source
+        self.holidays = holidays
+        self.workdays = workdays
+    }
+
+    /// Parses the text format documented in `Storage/calendar/README.md`.
+    public static func parse(_ text: String, origin: String = "calendar") throws(DisclosureError) -> HolidaySchedule {
+        var year: Int?
+        var source: String?
+        var holidays: [CivilDate: String] = [:]
+        var workdays: [CivilDate: String] = [:]
+
+        func fail(_ line: Int, zh: String, en: String) -> DisclosureError {
+            DisclosureError(.calendarFormat, field: "\(origin):\(line)", zh: zh, en: en)
+        }
+
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNo = index + 1
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
+            let keyword = parts[0]
+            if year == nil && keyword != "year" {
+                throw fail(lineNo, zh: "第一行有效内容必须是“year YYYY”", en: "the first non-comment line must be “year YYYY”")
+            }
+            switch keyword {
+            case "year":
+                guard year == nil else { throw fail(lineNo, zh: "“year”只能出现一次", en: "“year” may appear only once") }
+                guard parts.count == 2, parts[1].utf8.count == 4, let y = Int(parts[1]), (1949...9998).contains(y) else {
+                    throw fail(lineNo, zh: "年份须为四位数字，如“year 2027”", en: "the year must be four digits, e.g. “year 2027”")
+                }
+                year = y
+            case "source":
+                guard parts.count >= 2 else { throw fail(lineNo, zh: "“source”后须写通知文号或标题", en: "“source” needs the notice's number or title") }
+                source = parts.dropFirst().joined(separator: " ")
+            case "holiday", "workday":
+                guard parts.count == 3 else {
+                    throw fail(lineNo, zh: "格式应为“\(keyword) 日期[..日期] 节日名称”", en: "expected “\(keyword) DATE[..DATE] NAME”")
+                }
+                let span: DateSpan
+                let dates = parts[1].components(separatedBy: "..")
+                guard dates.count <= 2, let first = CivilDate(iso: dates[0]),
+                      let last = dates.count == 2 ? CivilDate(iso: dates[1]) : first else {
+                    throw fail(lineNo, zh: "日期“\(parts[1])”无效，须为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD",
+                               en: "date “\(parts[1])” is invalid; use YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD")
+                }
+                guard first <= last, first.days(to: last) <= 15 else {
+                    throw fail(lineNo, zh: "日期范围须从前到后且不超过16天", en: "a range must run forwards and cover at most 16 days")
+                }
+                span = DateSpan(first, last)
+                guard let y = year, abs(first.year - y) <= 1, abs(last.year - y) <= 1 else {
+                    throw fail(lineNo, zh: "日期须在\(year ?? 0)年或相邻年份内", en: "dates must lie in \(year ?? 0) or an adjacent year")
+                }
+                let name = parts[2]
+                for d in span.days {
+                    if keyword == "holiday" {
+                        guard workdays[d] == nil, holidays[d] == nil else {
+                            throw fail(lineNo, zh: "\(d)重复出现", en: "\(d) is listed twice")
+                        }
+                        holidays[d] = name
+                    } else {
+                        guard d.isWeekend else {
+                            throw fail(lineNo, zh: "调休上班日\(d)不是周六或周日", en: "make-up working day \(d) is not a Saturday or Sunday")
+                        }
+                        guard workdays[d] == nil, holidays[d] == nil else {
+                            throw fail(lineNo, zh: "\(d)重复出现", en: "\(d) is listed twice")
+                        }
+                        workdays[d] = name
+                    }
+                }
+            default:
+                throw fail(lineNo, zh: "无法识别的关键字“\(keyword)”（可用：year、source、holiday、workday）",
+                           en: "unknown keyword “\(keyword)” (expected year, source, holiday or workday)")
+            }
+        }
+        guard let year else {
+            throw DisclosureError(.calendarFormat, field: origin, zh: "文件中没有“year YYYY”行", en: "the file has no “year YYYY” line")
+        }
+        guard !holidays.isEmpty else {
+            throw DisclosureError(.calendarFormat, field: origin, zh: "文件中没有任何放假日期", en: "the file lists no holidays")
+        }
+        return HolidaySchedule(year: year, source: source ?? "", holidays: holidays, workdays: workdays)
+    }
+
+    /// The schedule in the same text format `parse` reads (dates in order, ranges folded).
+    public func serialized() -> String {
+        var out = "year \(year)\n"
+        if !source.isEmpty { out += "source \(source)\n" }
+        var entries: [(CivilDate, CivilDate, String, String)] = []
+        let all = holidays.map { ($0.key, "holiday", $0.value) } + workdays.map { ($0.key, "workday", $0.value) }
+        for (d, kind, name) in all.sorted(by: { $0.0 < $1.0 }) {
+            if let lastEntry = entries.last, lastEntry.2 == kind, lastEntry.3 == name, kind == "holiday",
+               lastEntry.1.next == d {
+                entries[entries.count - 1].1 = d
+            } else {
+                entries.append((d, d, kind, name))
+            }
+        }
+        for (a, b, kind, name) in entries {
+            out += a == b ? "\(kind) \(a) \(name)\n" : "\(kind) \(a)..\(b) \(name)\n"
+        }
+        return out
+    }
+}
+

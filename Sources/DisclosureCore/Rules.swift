@@ -1,0 +1,232 @@
+/// The law's constraints on recording a new step on a case (STATUTE.md §3–5).
+public enum Rules {
+    /// Checks `event` against the case's current `state`; returns warnings, throws the first broken rule.
+    public static func check(_ event: CaseEvent, on state: CaseState, calendar: WorkCalendar,
+                             asOf today: CivilDate) throws(DisclosureError) -> [Text] {
+        var warnings: [Text] = []
+        let on = event.on
+        func refuse(_ zh: String, _ en: String, field: String = "--on") -> DisclosureError {
+            DisclosureError(.ruleViolation, field: field, zh: zh, en: en)
+        }
+        if on > today {
+            throw refuse("日期\(on)晚于今天（\(today)），不能登记尚未发生的事项",
+                         "date \(on) is after today (\(today)); a step cannot be recorded before it happens")
+        }
+        if on < state.application.received {
+            throw refuse("日期\(on)早于收到申请之日（\(state.application.received)）",
+                         "date \(on) is before the application was received (\(state.application.received))")
+        }
+        try Application.optionalText(event.actor, field: "--actor", max: 100)
+        if event.actor.allSatisfy(\.isWhitespace) {
+            throw DisclosureError(.missingField, field: "--actor", zh: "须写明经办人", en: "the person recording the step is required")
+        }
+        let status = state.status(asOf: on)
+        if status == .archived, case .reopened = event.action {} else if status == .archived {
+            throw refuse("案件已归档，除“重新办理”外不得变更", "the case is archived; nothing but reopening may change it", field: "CASE")
+        }
+
+        func requireOpen(_ what: String, _ whatEn: String) throws(DisclosureError) {
+            guard status.isOpen else {
+                throw refuse("案件已\(status.label.zh)，不能再\(what)", "the case is \(status.label.en); cannot \(whatEn) any more", field: "CASE")
+            }
+        }
+        func requireNotAfterRoundStart() throws(DisclosureError) {
+            if on < state.roundStart {
+                throw refuse("日期\(on)早于本轮答复期限的起算日（\(state.roundStart)）",
+                             "date \(on) is before the current reply round started (\(state.roundStart))")
+            }
+        }
+        func requireClockRunning(_ what: String, _ whatEn: String) throws(DisclosureError) {
+            if let s = state.clock.suspension {
+                switch s {
+                case .correction: throw refuse("正在等待补正，答复期限未起算，不能\(what)", "awaiting the correction; the reply period has not started, so cannot \(whatEn)", field: "CASE")
+                case .fee: throw refuse("正在等待缴纳信息处理费，答复期限中止，不能\(what)", "awaiting the fee; the reply clock is stopped, so cannot \(whatEn)", field: "CASE")
+                }
+            }
+        }
+        func requireText(_ s: String, _ field: String, max: Int = 2_000) throws(DisclosureError) {
+            try Application.requireText(s, field: field, max: max)
+        }
+
+        switch event.action {
+        case let .correctionRequested(items, period, served):
+            try requireOpen("要求补正", "request a correction")
+            try requireText(items, "--items")
+            if state.round > 1 || state.reply != nil {
+                throw refuse("只能在首次答复前要求补正", "a correction may only be requested before the first reply", field: "CASE")
+            }
+            if state.correction != nil {
+                throw refuse("补正只能一次性告知（条例第三十条），本案已于\(state.correction!.requested)告知过",
+                             "the correction must be requested once only (art. 30); it was already requested on \(state.correction!.requested)", field: "CASE")
+            }
+            guard (1...60).contains(period) else {
+                throw refuse("补正期限须为1至60个工作日", "the correction period must be 1 to 60 working days", field: "--period")
+            }
+            if let s = served, s < on { throw refuse("送达日期不能早于发出日期", "the service date cannot be before the sending date", field: "--served") }
+            if on > state.correctionNoticeDue {
+                warnings.append(Text(zh: "补正告知晚于法定期限：应在收到申请后7个工作日内（\(state.correctionNoticeDue)前）发出（条例第三十条）",
+                                     en: "correction requested late: it was due within 7 working days of receipt (by \(state.correctionNoticeDue), art. 30)"))
+            }
+        case .correctionReceived:
+            guard let c = state.correction, state.awaitingCorrection else {
+                throw refuse("本案没有待补正的告知", "the case has no correction outstanding", field: "CASE")
+            }
+            if on < c.requested { throw refuse("收到补正的日期不能早于补正告知（\(c.requested)）", "the correction cannot arrive before it was requested (\(c.requested))") }
+            if on > c.periodEnds {
+                warnings.append(Text(zh: "补正晚于告知的期限（\(c.periodEnds)）；如无正当理由，可视为放弃申请",
+                                     en: "the correction arrived after its period (\(c.periodEnds)); without good reason it may be treated as abandoned"))
+            }
+        case let .consultationSent(_, _, to, served):
+            try requireOpen("征求意见", "consult")
+            try requireNotAfterRoundStart()
+            try requireText(to, "--to", max: 200)
+            if state.awaitingCorrection {
+                throw refuse("正在等待补正，不能征求意见", "awaiting the correction; cannot consult yet", field: "CASE")
+            }
+            if let s = served, s < on { throw refuse("送达日期不能早于发出日期", "the service date cannot be before the sending date", field: "--served") }
+        case let .consultationAnswered(id, _):
+            guard let c = state.consultations.first(where: { $0.id == id }) else {
+                throw refuse("本案没有第\(id)号征求意见", "the case has no consultation #\(id)", field: "--consultation")
+            }
+            if c.answered != nil { throw refuse("第\(id)号征求意见已登记过答复", "consultation #\(id) was already answered", field: "--consultation") }
+            if on < c.sent { throw refuse("答复日期不能早于征求意见书发出之日（\(c.sent)）", "the answer cannot be dated before the letter was sent (\(c.sent))") }
+            if on > c.limit {
+                warnings.append(Text(zh: "答复晚于15个工作日期限（\(c.limit)）；停止计算的时间只到期限届满之日",
+                                     en: "answer after the 15-working-day limit (\(c.limit)); the clock stopped only until the limit"))
+            }
+        case let .extended(days, approvedBy, reason):
+            try requireOpen("延期", "extend")
+            try requireClockRunning("延期", "extend")
+            try requireNotAfterRoundStart()
+            try requireText(approvedBy, "--approved-by", max: 100)
+            try requireText(reason, "--reason")
+            if state.clock.deferredTo != nil {
+                throw refuse("已确定延迟答复期限（条例第三十五条），不能再延期", "a deferral (art. 35) already fixed the reply date; cannot extend", field: "CASE")
+            }
+            guard days >= 1 else { throw refuse("延期天数须至少为1个工作日", "the extension must be at least 1 working day", field: "--days") }
+            let total = state.extensionDaysUsed + days
+            if total > StatutoryPeriod.maxExtension {
+                throw refuse("延期合计不得超过20个工作日（条例第三十三条）：已延期\(state.extensionDaysUsed)个，本次\(days)个",
+                             "extensions may total at most 20 working days (art. 33): \(state.extensionDaysUsed) already granted, \(days) asked", field: "--days")
+            }
+            if let due = state.clock.due, on > due {
+                throw refuse("答复期限已于\(due)届满，延期须在期限届满前告知申请人",
+                             "the reply was due on \(due); an extension must be told to the applicant before the due date")
+            }
+        case let .deferred(until, reason):
+            try requireOpen("延迟答复", "defer")
+            try requireClockRunning("延迟答复", "defer")
+            try requireNotAfterRoundStart()
+            try requireText(reason, "--reason")
+            if let due = state.clock.due {
+                if on > due {
+                    throw refuse("答复期限已于\(due)届满，延迟答复须在期限届满前告知申请人",
+                                 "the reply was due on \(due); a deferral must be told before the due date")
+                }
+                if until <= due {
+                    throw refuse("延迟后的答复日期须晚于现行答复期限（\(due)）", "the deferred date must be after the current due date (\(due))", field: "--until")
+                }
+            }
+        case let .feeNoticed(_, quantity, amount, served):
+            try requireOpen("收费", "charge a fee")
+            try requireClockRunning("再次发出收费通知", "send another fee notice")
+            try requireNotAfterRoundStart()
+            guard quantity >= 1 else { throw refuse("件数或页数须至少为1", "the number of items or pages must be at least 1", field: "--items/--pages") }
+            guard amount > 0 else {
+                throw refuse("按该数量不应收费（在免费范围内），不能发出收费通知", "that quantity is within the free allowance; no fee notice may be sent", field: "--items/--pages")
+            }
+            if let s = served, s < on { throw refuse("送达日期不能早于发出日期", "the service date cannot be before the sending date", field: "--served") }
+        case .feePaid:
+            guard let f = state.pendingFee else { throw refuse("本案没有待缴的信息处理费", "the case has no fee outstanding", field: "CASE") }
+            if on < f.noticed { throw refuse("缴费日期不能早于收费通知（\(f.noticed)）", "payment cannot be before the fee notice (\(f.noticed))") }
+            if on > f.payBy {
+                warnings.append(Text(zh: "缴费晚于期限（\(f.payBy)）", en: "payment after the payment period (\(f.payBy))"))
+            }
+        case let .replyDrafted(outcome, basis, referTo):
+            try requireOpen("拟定答复", "draft a reply")
+            try requireClockRunning("拟定答复", "draft a reply")
+            try requireNotAfterRoundStart()
+            if let r = state.reply, r.reviewed == nil || r.approved {
+                throw refuse("已有待审核或已审核通过的答复稿（\(r.drafted)）", "a draft already awaits review or issue (\(r.drafted))", field: "CASE")
+            }
+            if !outcome.isDraftable {
+                throw refuse("\(outcome.rawValue)只能通过“视为放弃”结案（close --abandoned）", "\(outcome.rawValue) arises only by closing as abandoned (close --abandoned)", field: "--outcome")
+            }
+            if outcome == .unclearAfterCorrection, state.correction?.received == nil {
+                throw refuse("4.3“补正后申请内容仍不明确”须以收到补正为前提", "4.3 requires a correction to have been received", field: "--outcome")
+            }
+            if let b = basis { try Application.optionalText(b, field: "--basis", max: 5_000) }
+            if let a = referTo { try requireText(a, "--refer-to", max: 500) }
+            if outcome == .disclosed, basis == nil {
+                // Art. 36(1) requires saying where public information can be found; not blocking, but remind.
+                warnings.append(Text(zh: "予以公开的答复应写明获取方式和途径（--basis）", en: "a disclosure reply should say how and where to obtain the information (--basis)"))
+            }
+            if outcome.group == 3, basis == nil {
+                throw refuse("不予公开须说明理由（条例第三十六条第三项）", "a refusal must state its reason (art. 36(3))", field: "--basis")
+            }
+        case let .replyReviewed(_, comment):
+            guard let r = state.reply, r.reviewed == nil, status.isOpen else {
+                throw refuse("没有待审核的答复稿", "there is no draft awaiting review", field: "CASE")
+            }
+            if r.drafter == event.actor {
+                throw refuse("审核须由拟稿人以外的人员进行（拟稿人：\(r.drafter)）", "the review must be done by someone other than the drafter (\(r.drafter))", field: "--actor")
+            }
+            if on < r.drafted { throw refuse("审核日期不能早于拟稿日期（\(r.drafted)）", "the review cannot be dated before the draft (\(r.drafted))") }
+            if let c = comment { try Application.optionalText(c, field: "--comment", max: 5_000) }
+        case .replyIssued:
+            guard let r = state.reply, r.approved, status.isOpen else {
+                throw refuse("答复稿尚未审核通过，不能签发", "the draft has not been approved; it cannot be issued", field: "CASE")
+            }
+            if let rv = r.reviewed, on < rv { throw refuse("签发日期不能早于审核日期（\(rv)）", "the reply cannot be issued before it was approved (\(rv))") }
+            let waiting = state.openConsultations(on: on)
+            if !waiting.isEmpty {
+                let ids = waiting.map { "#\($0.id)（\($0.limit)）" }.joined(separator: "、")
+                throw refuse("仍有征求意见未答复且未届满15个工作日：\(ids)", "consultations still open within their 15 working days: \(ids)", field: "CASE")
+            }
+            if let due = state.clock.due, on > due {
+                warnings.append(Text(zh: "答复已超过期限（\(due)）", en: "the reply is late (due \(due))"))
+            }
+        case let .delivered(method):
+            _ = method
+            guard let r = state.reply, let issued = r.issued, status == .replied else {
+                throw refuse("答复尚未签发或已送达", "the reply has not been issued, or was already delivered", field: "CASE")
+            }
+            if on < issued { throw refuse("送达日期不能早于签发日期（\(issued)）", "delivery cannot be before the reply was issued (\(issued))") }
+        case .archived:
+            guard status == .delivered || status == .closed else {
+                throw refuse("只有已送达或已终止的案件才能归档（现状：\(status.label.zh)）",
+                             "only a delivered or closed case can be archived (now: \(status.label.en))", field: "CASE")
+            }
+            if let d = state.reply?.delivered ?? state.closedOn, on < d {
+                throw refuse("归档日期不能早于\(d)", "the case cannot be archived before \(d)")
+            }
+        case let .reopened(reason):
+            try requireText(reason, "--reason")
+            guard !status.isOpen, let closed = state.closedOn ?? state.archived else {
+                throw refuse("案件仍在办理中，无需重新办理", "the case is still open; there is nothing to reopen", field: "CASE")
+            }
+            if on < closed { throw refuse("重新办理日期不能早于结案日期（\(closed)）", "reopening cannot be before the case was closed (\(closed))") }
+        case .withdrawn:
+            try requireOpen("撤回", "withdraw")
+        case let .abandoned(reason):
+            try requireOpen("视为放弃", "close as abandoned")
+            switch reason {
+            case .correction:
+                guard state.awaitingCorrection, let c = state.correction else {
+                    throw refuse("本案没有待补正的告知，不能以逾期不补正结案", "no correction is outstanding; cannot close as abandoned for want of correction", field: "--abandoned")
+                }
+                if on <= c.periodEnds {
+                    throw refuse("补正期限至\(c.periodEnds)届满，届满前不能视为放弃", "the correction period runs until \(c.periodEnds); the case cannot be closed before it ends")
+                }
+            case .fee:
+                guard let f = state.pendingFee else {
+                    throw refuse("本案没有待缴的信息处理费，不能以逾期未缴费结案", "no fee is outstanding; cannot close as abandoned for want of payment", field: "--abandoned")
+                }
+                if on <= f.payBy {
+                    throw refuse("缴费期限至\(f.payBy)届满，届满前不能视为放弃", "the payment period runs until \(f.payBy); the case cannot be closed before it ends")
+                }
+            }
+        }
+        return warnings
+    }
+}

@@ -1,0 +1,213 @@
+import CSQLite
+import DisclosureCore
+
+// SQLITE_TRANSIENT is a macro casting -1 to a function pointer; it does not import into Swift.
+let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// A value bound to or read from a statement.
+enum SQLValue: Sendable, Equatable {
+    case null
+    case int(Int64)
+    case text(String)
+    case blob([UInt8])
+}
+
+protocol SQLBindable {
+    var sqlValue: SQLValue { get }
+}
+extension Int: SQLBindable { var sqlValue: SQLValue { .int(Int64(self)) } }
+extension Int64: SQLBindable { var sqlValue: SQLValue { .int(self) } }
+extension String: SQLBindable { var sqlValue: SQLValue { .text(self) } }
+extension Bool: SQLBindable { var sqlValue: SQLValue { .int(self ? 1 : 0) } }
+extension CivilDate: SQLBindable { var sqlValue: SQLValue { .text(description) } }
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
+/// One SQLite connection; not shared between threads (the CLI is one process, one thread).
+final class Connection {
+    private(set) var handle: OpaquePointer?
+    private var cache: [String: OpaquePointer] = [:]
+    let path: String
+
+    init(path: String, readOnly: Bool = false, create: Bool = false) throws(DisclosureError) {
+        self.path = path
+        var flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if create { flags |= SQLITE_OPEN_CREATE }
+        flags |= SQLITE_OPEN_NOMUTEX
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        handle = db
+        if rc != SQLITE_OK {
+            let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(db)
+            handle = nil
+            throw DisclosureError(.storage, field: "--db",
+                                  zh: "无法打开数据库 \(path)：\(msg)", en: "cannot open the database \(path): \(msg)")
+        }
+        // Writers queue behind each other instead of failing with "database is locked".
+        sqlite3_busy_timeout(db, 60_000)
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit {
+        for (_, stmt) in cache { sqlite3_finalize(stmt) }
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ what: String, _ rc: Int32) -> DisclosureError {
+        let msg = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
+        let primary = rc & 0xff
+        if primary == SQLITE_READONLY {
+            return DisclosureError(.storage, field: "--db", zh: "数据库 \(path) 是只读的，无法写入（\(msg)）",
+                                   en: "the database \(path) is read-only; nothing was written (\(msg))")
+        }
+        if primary == SQLITE_FULL {
+            return DisclosureError(.storage, field: "--db", zh: "磁盘已满，写入未完成，数据未改变（\(msg)）",
+                                   en: "the disk is full; the write was rolled back and nothing changed (\(msg))")
+        }
+        if primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB {
+            return DisclosureError(.storage, field: "--db", zh: "数据库 \(path) 已损坏或不是本程序的数据库（\(msg)），请从备份恢复",
+                                   en: "the database \(path) is corrupt or not a Disclosure database (\(msg)); restore it from a backup")
+        }
+        if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
+            return DisclosureError(.storage, field: "--db", zh: "数据库正被其他程序长时间占用，请稍后重试（\(msg)）",
+                                   en: "the database has been busy for too long in another process; try again (\(msg))")
+        }
+        return DisclosureError(.storage, zh: "数据库错误（\(what)）：\(msg)", en: "database error (\(what)): \(msg)")
+    }
+
+    /// Runs SQL text with no parameters (schema scripts, pragmas).
+    func exec(_ sql: String) throws(DisclosureError) {
+        var err: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
+            sqlite3_free(err)
+            throw error("exec", rc)
+        }
+    }
+
+    private func statement(_ sql: String) throws(DisclosureError) -> OpaquePointer {
+        if let s = cache[sql] {
+            sqlite3_reset(s)
+            sqlite3_clear_bindings(s)
+            return s
+        }
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error("prepare", rc) }
+        cache[sql] = stmt
+        return stmt
+    }
+
+    private func bind(_ stmt: OpaquePointer, _ params: [SQLValue]) throws(DisclosureError) {
+        for (i, v) in params.enumerated() {
+            let idx = Int32(i + 1)
+            let rc: Int32
+            switch v {
+            case .null: rc = sqlite3_bind_null(stmt, idx)
+            case let .int(n): rc = sqlite3_bind_int64(stmt, idx, n)
+            case let .text(s): rc = sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT)
+            case let .blob(b):
+                rc = b.withUnsafeBytes { sqlite3_bind_blob64(stmt, idx, $0.baseAddress, sqlite3_uint64($0.count), SQLITE_TRANSIENT) }
+            }
+            if rc != SQLITE_OK { throw error("bind", rc) }
+        }
+    }
+
+    /// Executes a statement that returns no rows; returns the number of changed rows.
+    @discardableResult
+    func run(_ sql: String, _ params: SQLBindable...) throws(DisclosureError) -> Int {
+        let stmt = try statement(sql)
+        defer { sqlite3_reset(stmt) }
+        try bind(stmt, params.map(\.sqlValue))
+        let rc = sqlite3_step(stmt)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw error("step", rc) }
+        return Int(sqlite3_changes(handle))
+    }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Runs a query and calls `row` for each result row.
+    func query(_ sql: String, _ params: [SQLBindable], row: (Row) throws(DisclosureError) -> Void) throws(DisclosureError) {
+        let stmt = try statement(sql)
+        defer { sqlite3_reset(stmt) }
+        try bind(stmt, params.map(\.sqlValue))
+        while true {
+            let rc = sqlite3_step(stmt)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw error("step", rc) }
+            try row(Row(stmt: stmt))
+        }
+    }
+
+    /// The rows of a query mapped by `map`.
+    func all<T>(_ sql: String, _ params: SQLBindable..., map: (Row) throws(DisclosureError) -> T) throws(DisclosureError) -> [T] {
+        var out: [T] = []
+        try query(sql, params) { (r: Row) throws(DisclosureError) in out.append(try map(r)) }
+        return out
+    }
+
+    /// The first row of a query mapped by `map`, or nil.
+    func first<T>(_ sql: String, _ params: SQLBindable..., map: (Row) throws(DisclosureError) -> T) throws(DisclosureError) -> T? {
+        var out: T?
+        let stmt = try statement(sql)
+        defer { sqlite3_reset(stmt) }
+        try bind(stmt, params.map(\.sqlValue))
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_ROW { out = try map(Row(stmt: stmt)) } else if rc != SQLITE_DONE { throw error("step", rc) }
+        return out
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction; any error rolls everything back.
+    func writeTransaction<T>(_ body: () throws(DisclosureError) -> T) throws(DisclosureError) -> T {
+        try exec("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try exec("COMMIT")
+            return result
+        } catch {
+            try? exec("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` in a read transaction, so that several queries see one snapshot.
+    func readTransaction<T>(_ body: () throws(DisclosureError) -> T) throws(DisclosureError) -> T {
+        try exec("BEGIN DEFERRED")
+        do {
+            let result = try body()
+            try exec("COMMIT")
+            return result
+        } catch {
+            try? exec("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// A result row; columns by index.
+struct Row {
+    let stmt: OpaquePointer
+    func isNull(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_NULL }
+    func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(stmt, i)) }
+    func text(_ i: Int32) -> String {
+        guard let p = sqlite3_column_text(stmt, i) else { return "" }
+        return String(cString: p)
+    }
+    func optionalText(_ i: Int32) -> String? { isNull(i) ? nil : text(i) }
+    func blob(_ i: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(stmt, i))
+        guard n > 0, let p = sqlite3_column_blob(stmt, i) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+    /// A stored ISO date; a malformed one means the file was edited outside the program.
+    func date(_ i: Int32) throws(DisclosureError) -> CivilDate {
+        let s = text(i)
+        guard let d = CivilDate(iso: s) else {
+            throw DisclosureError(.storage, zh: "数据库中的日期“\(s)”已损坏", en: "a stored date “\(s)” is corrupt")
+        }
+        return d
+    }
+    func optionalDate(_ i: Int32) throws(DisclosureError) -> CivilDate? { isNull(i) ? nil : try date(i) }
+}

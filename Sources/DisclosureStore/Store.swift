@@ -1,0 +1,550 @@
+import CSQLite
+import DisclosureCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The office that owns a database.
+public struct Office: Sendable, Hashable {
+    public let name: String
+    /// Short code used in stable case identifiers exchanged with other agencies.
+    public let code: String
+    public let createdAt: String
+}
+
+/// A stored event with the bookkeeping the store adds to it.
+public struct StoredEvent: Sendable, Hashable {
+    public let seq: Int
+    public let kind: String
+    public let on: CivilDate
+    public let actor: String
+    public let recordedAt: String
+    /// nil for the registration (seq 0).
+    public let event: CaseEvent?
+    public let dueBefore: CivilDate?
+    public let dueAfter: CivilDate?
+    public let hash: String
+}
+
+/// One case as stored, with the state Core derives from it.
+public struct CaseRecord: Sendable {
+    public let number: CaseNumber
+    public let application: Application
+    public let registeredAt: String
+    public let registeredBy: String
+    public let events: [StoredEvent]
+    public let state: CaseState
+    /// The case's events without the registration, as Core takes them.
+    public var caseEvents: [CaseEvent] { events.compactMap(\.event) }
+}
+
+/// A case's row as lists and the deadline board need it (materialised columns, no replay).
+public struct CaseSummary: Sendable, Hashable {
+    public let number: CaseNumber
+    public let received: CivilDate
+    public let channel: Channel
+    public let applicantName: String
+    public let applicantType: ApplicantType
+    public let request: String
+    public let status: CaseStatus
+    public let due: CivilDate?
+    public let nextDeadline: CivilDate?
+    /// The latest limit among consultations still waiting at the last event.
+    public let consultUntil: CivilDate?
+    public let provisional: Bool
+    public let outcome: Outcome?
+    public let closedOn: CivilDate?
+}
+
+/// Filters for `list`.
+public struct CaseFilter: Sendable {
+    public var status: CaseStatus?
+    public var openOnly = false
+    public var year: Int?
+    public var applicant: String?
+    public var text: String?
+    public var limit: Int?
+    public init(status: CaseStatus? = nil, openOnly: Bool = false, year: Int? = nil, applicant: String? = nil,
+                text: String? = nil, limit: Int? = nil) {
+        self.status = status
+        self.openOnly = openOnly
+        self.year = year
+        self.applicant = applicant
+        self.text = text
+        self.limit = limit
+    }
+}
+
+/// A loaded calendar year.
+public struct CalendarYearInfo: Sendable, Hashable {
+    public let year: Int
+    public let source: String
+    public let origin: String
+    public let loadedAt: String
+}
+
+/// What a calendar import did.
+public struct CalendarImportResult: Sendable {
+    public let year: Int
+    public let replaced: Bool
+    public let recomputed: Int
+    /// Open cases whose due date or next deadline moved, with old and new due dates.
+    public let changed: [(number: CaseNumber, before: CivilDate?, after: CivilDate?)]
+}
+
+/// The result of checking the event hash chain.
+public struct AuditReport: Sendable {
+    public let eventsChecked: Int
+    public let casesChecked: Int
+    /// The first broken link, described for the user; nil when the chain is intact.
+    public let firstBreak: Text?
+}
+
+/// The SQLite database of one office: schema, migrations, and every query.
+public final class Store {
+    /// Marks our files (`PRAGMA application_id`), so that another SQLite file is not mistaken for one.
+    static let applicationID: Int32 = 0x4449_5343 // "DISC"
+    static let genesisHash = String(repeating: "0", count: 64)
+
+    let db: Connection
+    public let path: String
+    public let office: Office
+    public private(set) var calendar: WorkCalendar
+
+    /// The number of the newest migration this build knows.
+    public static var schemaVersion: Int { EmbeddedStorage.migrations.count }
+
+    /// The official schedules shipped with this release.
+    public static func shippedCalendars() throws(DisclosureError) -> [HolidaySchedule] {
+        var out: [HolidaySchedule] = []
+        for (name, text) in EmbeddedStorage.calendars {
+            out.append(try HolidaySchedule.parse(text, origin: "Storage/calendar/\(name)"))
+        }
+        return out
+    }
+
+    private init(db: Connection, path: String) throws(DisclosureError) {
+        self.db = db
+        self.path = path
+        guard let office = try db.first("SELECT name, code, created_at FROM office WHERE id = 1", map: {
+            Office(name: $0.text(0), code: $0.text(1), createdAt: $0.text(2))
+        }) else {
+            throw DisclosureError(.notInitialised, field: "--db", zh: "数据库 \(path) 中没有机关信息，请先运行 disclosure init",
+                                  en: "the database \(path) has no office; run `disclosure init` first")
+        }
+        self.office = office
+        self.calendar = WorkCalendar(schedules: [])
+        self.calendar = try loadCalendar()
+    }
+
+    /// Creates a new database at `path` (mode 0600) with the shipped calendars.
+    public static func initialise(path: String, agency: String, code: String, now: String) throws(DisclosureError) -> Store {
+        try Application.requireText(agency, field: "--agency", max: 200)
+        guard !code.isEmpty, code.count <= 32, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw DisclosureError(.invalidValue, field: "--code", zh: "机关代码须为1至32个英文字母、数字、“-”或“_”",
+                                  en: "the agency code must be 1 to 32 ASCII letters, digits, '-' or '_'")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw DisclosureError(.io, field: "--db", zh: "无法创建目录 \(dir)：\(error.localizedDescription)",
+                                      en: "cannot create the folder \(dir): \(error.localizedDescription)")
+            }
+        }
+        // Create the file ourselves so that it is the owner's alone from its first byte.
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if fd < 0 {
+            let exists = errno == EEXIST
+            throw DisclosureError(.io, field: "--db",
+                                  zh: exists ? "数据库 \(path) 已存在；如需重建请先移走旧文件" : "无法创建数据库文件 \(path)：\(String(cString: strerror(errno)))",
+                                  en: exists ? "the database \(path) already exists; move it away first to start afresh" : "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        do {
+            let db = try Connection(path: path)
+            try configure(db)
+            try migrate(db, path: path)
+            let shipped = try shippedCalendars()
+            try db.writeTransaction { () throws(DisclosureError) in
+                try db.run("INSERT INTO office (id, name, code, created_at) VALUES (1, ?, ?, ?)", agency, code, now)
+                for s in shipped {
+                    try db.run("INSERT INTO calendar_year (year, source, body, origin, loaded_at) VALUES (?, ?, ?, 'shipped', ?)",
+                               s.year, s.source, s.serialized(), now)
+                }
+            }
+            return try Store(db: db, path: path)
+        } catch {
+            // A half-made database is worse than none: remove it so that init can simply be run again.
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+            throw error
+        }
+    }
+
+    /// Opens an existing database, applying any pending migrations.
+    public static func open(path: String, readOnly: Bool = false) throws(DisclosureError) -> Store {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DisclosureError(.notInitialised, field: "--db",
+                                  zh: "找不到数据库 \(path)；请先运行 disclosure init --agency 机关名称，或用 --db 指定已有的数据库",
+                                  en: "no database at \(path); run `disclosure init --agency NAME` first, or name an existing one with --db")
+        }
+        let db = try Connection(path: path, readOnly: readOnly)
+        try configure(db)
+        if !readOnly { try migrate(db, path: path) } else { try checkVersion(db, path: path) }
+        return try Store(db: db, path: path)
+    }
+
+    private static func configure(_ db: Connection) throws(DisclosureError) {
+        let appID = try db.first("PRAGMA application_id", map: { Int32(truncatingIfNeeded: $0.int(0)) }) ?? 0
+        let version = try db.first("PRAGMA user_version", map: { $0.int(0) }) ?? 0
+        if appID != 0 && appID != applicationID || appID == 0 && version != 0 {
+            throw DisclosureError(.storage, field: "--db", zh: "\(db.path) 不是本程序的数据库",
+                                  en: "\(db.path) is not a Disclosure database")
+        }
+        try db.exec("PRAGMA foreign_keys = ON")
+        // WAL lets the board be read while someone registers; FULL makes every commit durable.
+        _ = try db.first("PRAGMA journal_mode = WAL", map: { $0.text(0) })
+        try db.exec("PRAGMA synchronous = FULL")
+    }
+
+    @discardableResult
+    private static func checkVersion(_ db: Connection, path: String) throws(DisclosureError) -> Int {
+        let version = try db.first("PRAGMA user_version", map: { $0.int(0) }) ?? 0
+        if version > schemaVersion {
+            throw DisclosureError(.schemaTooNew, field: "--db",
+                                  zh: "数据库 \(path) 的结构版本为\(version)，比本程序支持的\(schemaVersion)新；请升级本程序，数据未作改动",
+                                  en: "the database \(path) has schema version \(version), newer than this program's \(schemaVersion); upgrade the program (nothing was changed)")
+        }
+        return version
+    }
+
+    private static func migrate(_ db: Connection, path: String) throws(DisclosureError) {
+        guard try checkVersion(db, path: path) < schemaVersion else { return }
+        try db.writeTransaction { () throws(DisclosureError) in
+            // Re-read inside the lock: another process may have migrated meanwhile.
+            let current = try checkVersion(db, path: path)
+            for (index, m) in EmbeddedStorage.migrations.enumerated() where index + 1 > current {
+                try db.exec(m.sql)
+                try db.exec("PRAGMA user_version = \(index + 1)")
+            }
+            try db.exec("PRAGMA application_id = \(applicationID)")
+        }
+    }
+
+    private func loadCalendar() throws(DisclosureError) -> WorkCalendar {
+        let schedules = try db.all("SELECT year, body FROM calendar_year ORDER BY year") { (r: Row) throws(DisclosureError) in
+            try HolidaySchedule.parse(r.text(1), origin: "calendar_year \(r.int(0))")
+        }
+        return WorkCalendar(schedules: schedules)
+    }
+
+    // MARK: - Calendar
+
+    /// The loaded official years.
+    public func calendarYears() throws(DisclosureError) -> [CalendarYearInfo] {
+        try db.all("SELECT year, source, origin, loaded_at FROM calendar_year ORDER BY year") {
+            CalendarYearInfo(year: $0.int(0), source: $0.text(1), origin: $0.text(2), loadedAt: $0.text(3))
+        }
+    }
+
+    /// Adds or replaces one year's schedule and recomputes every open case in the same transaction.
+    public func importCalendar(_ schedule: HolidaySchedule, origin: String, now: String) throws(DisclosureError) -> CalendarImportResult {
+        try db.writeTransaction { () throws(DisclosureError) in
+            let replaced = try db.first("SELECT 1 FROM calendar_year WHERE year = ?", schedule.year, map: { _ in true }) ?? false
+            try db.run("""
+                INSERT INTO calendar_year (year, source, body, origin, loaded_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (year) DO UPDATE SET source = excluded.source, body = excluded.body,
+                    origin = excluded.origin, loaded_at = excluded.loaded_at
+                """, schedule.year, schedule.source, schedule.serialized(), origin, now)
+            let newCalendar = try loadCalendar()
+            var changed: [(CaseNumber, CivilDate?, CivilDate?)] = []
+            var count = 0
+            let openIDs = try db.all("SELECT id FROM cases WHERE is_open = 1 ORDER BY id") { $0.int(0) }
+            for id in openIDs {
+                let before = try db.first("SELECT due, next_deadline FROM cases WHERE id = ?", id) { (r: Row) throws(DisclosureError) in
+                    (try r.optionalDate(0), try r.optionalDate(1))
+                }
+                let record = try loadRecord(id: id, calendar: newCalendar)
+                try materialise(id: id, state: record.state)
+                count += 1
+                if before?.0 != record.state.clock.due || before?.1 != record.state.nextDeadline {
+                    changed.append((record.number, before?.0, record.state.clock.due))
+                }
+            }
+            calendar = newCalendar
+            return CalendarImportResult(year: schedule.year, replaced: replaced, recomputed: count,
+                                        changed: changed.map { (number: $0.0, before: $0.1, after: $0.2) })
+        }
+    }
+
+    // MARK: - Cases
+
+    /// Registers an application, assigning the next case number of its receipt year.
+    public func register(_ application: Application, actor: String, now: String) throws(DisclosureError) -> CaseRecord {
+        try application.validate()
+        try Application.requireText(actor, field: "--actor", max: 100)
+        let payload = try encode(application)
+        return try db.writeTransaction { () throws(DisclosureError) in
+            let year = application.received.year
+            let serial = try db.first("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE year = ?", year) { $0.int(0) } ?? 1
+            let number = CaseNumber(year: year, serial: serial)
+            let state = CaseState(application: application, events: [], calendar: calendar)
+            let a = application
+            try db.run("""
+                INSERT INTO cases (year, serial, received, channel, applicant_name, applicant_type, id_number, contact,
+                    request, form, note, registered_at, registered_by, status, is_open, due, next_deadline,
+                    consult_until, provisional, outcome, closed_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'handling', 1, NULL, NULL, NULL, 0, NULL, NULL)
+                """, year, serial, a.received, a.channel.rawValue, a.applicant.name, a.applicant.type.rawValue,
+                       a.applicant.idNumber, a.applicant.contact, a.request, a.form?.rawValue, a.note, now, actor)
+            let id = Int(db.lastInsertRowID)
+            try materialise(id: id, state: state)
+            try appendEvent(caseID: id, number: number, seq: 0, kind: "registered", on: a.received, actor: actor,
+                            now: now, payload: payload, dueBefore: nil, dueAfter: state.clock.due)
+            return try loadRecord(id: id, calendar: calendar)
+        }
+    }
+
+    /// Loads a case with its events and derived state.
+    public func load(_ number: CaseNumber) throws(DisclosureError) -> CaseRecord {
+        try db.readTransaction { () throws(DisclosureError) in
+            try loadRecord(id: try caseID(number), calendar: calendar)
+        }
+    }
+
+    /// Validates `event` against the case with Core's rules and appends it; returns the case and any warnings.
+    public func record(_ event: CaseEvent, on number: CaseNumber, asOf: CivilDate, now: String) throws(DisclosureError) -> (CaseRecord, [Text]) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            let id = try caseID(number)
+            let before = try loadRecord(id: id, calendar: calendar)
+            let warnings = try Rules.check(event, on: before.state, calendar: calendar, asOf: asOf)
+            let after = CaseState(application: before.application, events: before.caseEvents + [event], calendar: calendar)
+            try appendEvent(caseID: id, number: number, seq: (before.events.last?.seq ?? 0) + 1, kind: event.action.kind,
+                            on: event.on, actor: event.actor, now: now, payload: try encode(event.action),
+                            dueBefore: before.state.clock.due, dueAfter: after.clock.due)
+            try materialise(id: id, state: after)
+            return (try loadRecord(id: id, calendar: calendar), warnings)
+        }
+    }
+
+    /// Cases matching `filter`, newest first.
+    public func list(_ filter: CaseFilter) throws(DisclosureError) -> [CaseSummary] {
+        var sql = "SELECT \(Store.summaryColumns) FROM cases WHERE 1 = 1"
+        var params: [SQLBindable] = []
+        if let s = filter.status { sql += " AND status = ?"; params.append(s.rawValue) }
+        if filter.openOnly { sql += " AND is_open = 1" }
+        if let y = filter.year { sql += " AND year = ?"; params.append(y) }
+        if let a = filter.applicant { sql += " AND instr(applicant_name, ?) > 0"; params.append(a) }
+        if let t = filter.text { sql += " AND instr(request, ?) > 0"; params.append(t) }
+        sql += " ORDER BY received DESC, year DESC, serial DESC"
+        if let l = filter.limit { sql += " LIMIT ?"; params.append(l) }
+        var out: [CaseSummary] = []
+        try db.query(sql, params) { (r: Row) throws(DisclosureError) in out.append(try Store.summary(r)) }
+        return out
+    }
+
+    /// Open cases whose next deadline is on or before `through` (all open cases when nil), soonest first.
+    public func board(through: CivilDate?) throws(DisclosureError) -> [CaseSummary] {
+        var out: [CaseSummary] = []
+        if let through {
+            try db.query("SELECT \(Store.summaryColumns) FROM cases WHERE is_open = 1 AND next_deadline <= ? ORDER BY next_deadline, year, serial",
+                         [through]) { (r: Row) throws(DisclosureError) in out.append(try Store.summary(r)) }
+        } else {
+            try db.query("SELECT \(Store.summaryColumns) FROM cases WHERE is_open = 1 ORDER BY next_deadline IS NULL, next_deadline, year, serial",
+                         []) { (r: Row) throws(DisclosureError) in out.append(try Store.summary(r)) }
+        }
+        return out
+    }
+
+    /// The number of cases stored.
+    public func caseCount() throws(DisclosureError) -> Int {
+        try db.first("SELECT COUNT(*) FROM cases") { $0.int(0) } ?? 0
+    }
+
+    // MARK: - Audit
+
+    /// Walks the whole event chain in order and recomputes every hash; names the first broken link.
+    public func verifyAudit() throws(DisclosureError) -> AuditReport {
+        try db.readTransaction { () throws(DisclosureError) in
+            var previous = Store.genesisHash
+            var checked = 0
+            var broken: Text?
+            var seqs: [Int: Int] = [:]
+            let sql = """
+                SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.prev_hash, e.hash
+                FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.id
+                """
+            try db.query(sql, []) { (r: Row) throws(DisclosureError) in
+                guard broken == nil else { return }
+                checked += 1
+                let label = r.isNull(2) ? "#\(r.int(1))" : CaseNumber(year: r.int(2), serial: r.int(3)).description
+                let seq = r.int(4)
+                let expectedSeq = seqs[r.int(1), default: 0]
+                if seq != expectedSeq {
+                    broken = Text(zh: "案件\(label)的第\(expectedSeq)号事件缺失（链中第\(checked)条）",
+                                  en: "case \(label) is missing event \(expectedSeq) (link \(checked) of the chain)")
+                    return
+                }
+                seqs[r.int(1)] = seq + 1
+                if r.text(10) != previous {
+                    broken = Text(zh: "案件\(label)第\(seq)号事件之前的记录被删除或改动（链中第\(checked)条）",
+                                  en: "a record before event \(seq) of case \(label) was deleted or altered (link \(checked) of the chain)")
+                    return
+                }
+                let h = Store.hash(prev: previous, number: label, seq: seq, kind: r.text(5), on: r.text(6),
+                                   actor: r.text(7), recordedAt: r.text(8), payload: r.text(9))
+                if h != r.text(11) {
+                    broken = Text(zh: "案件\(label)第\(seq)号事件（\(r.text(5))）的内容被改动（链中第\(checked)条）",
+                                  en: "event \(seq) (\(r.text(5))) of case \(label) was altered (link \(checked) of the chain)")
+                    return
+                }
+                previous = h
+            }
+            var casesChecked = 0
+            if broken == nil {
+                // The chain is intact; the intake facts and materialised columns must agree with it.
+                let ids = try db.all("SELECT id FROM cases ORDER BY id") { $0.int(0) }
+                for id in ids where broken == nil {
+                    casesChecked += 1
+                    broken = try checkCaseAgainstChain(id: id)
+                }
+            }
+            return AuditReport(eventsChecked: checked, casesChecked: casesChecked, firstBreak: broken)
+        }
+    }
+
+    private func checkCaseAgainstChain(id: Int) throws(DisclosureError) -> Text? {
+        let record = try loadRecord(id: id, calendar: calendar)
+        let label = record.number.description
+        guard let reg = try db.first("SELECT payload FROM events WHERE case_id = ? AND seq = 0", id, map: { $0.text(0) }) else {
+            return Text(zh: "案件\(label)没有登记事件", en: "case \(label) has no registration event")
+        }
+        if reg != (try encode(record.application)) {
+            return Text(zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）", en: "case \(label)'s intake facts differ from its registration event (altered)")
+        }
+        let stored = try db.first("SELECT status, due, outcome, closed_on FROM cases WHERE id = ?", id) {
+            ($0.text(0), $0.optionalText(1), $0.optionalText(2), $0.optionalText(3))
+        }
+        let s = record.state
+        // Closed cases keep the due date they closed under; only open ones follow calendar changes.
+        if let stored, stored.0 != s.status.rawValue || stored.2 != s.outcome?.rawValue || stored.3 != s.closedOn?.description
+            || (s.status.isOpen && stored.1 != s.clock.due?.description) {
+            return Text(zh: "案件\(label)的状态或期限与事件记录不符（被改动）", en: "case \(label)'s status or due date differs from its events (altered)")
+        }
+        return nil
+    }
+
+    // MARK: - Internals
+
+    static let summaryColumns = """
+        year, serial, received, channel, applicant_name, applicant_type, request, status, due, next_deadline,
+        consult_until, provisional, outcome, closed_on
+        """
+
+    static func summary(_ r: Row) throws(DisclosureError) -> CaseSummary {
+        CaseSummary(number: CaseNumber(year: r.int(0), serial: r.int(1)), received: try r.date(2),
+                    channel: try vocabulary(r.text(3)), applicantName: r.text(4), applicantType: try vocabulary(r.text(5)),
+                    request: r.text(6), status: try vocabulary(r.text(7)), due: try r.optionalDate(8),
+                    nextDeadline: try r.optionalDate(9), consultUntil: try r.optionalDate(10), provisional: r.int(11) != 0,
+                    outcome: try r.optionalText(12).map { (s: String) throws(DisclosureError) in try vocabulary(s) },
+                    closedOn: try r.optionalDate(13))
+    }
+
+    static func vocabulary<V: Vocabulary>(_ s: String) throws(DisclosureError) -> V {
+        guard let v = V(rawValue: s) else {
+            throw DisclosureError(.storage, zh: "数据库中的取值“\(s)”无法识别（文件可能被改动）", en: "a stored value “\(s)” is not recognised (the file may have been altered)")
+        }
+        return v
+    }
+
+    private func caseID(_ number: CaseNumber) throws(DisclosureError) -> Int {
+        guard let id = try db.first("SELECT id FROM cases WHERE year = ? AND serial = ?", number.year, number.serial, map: { $0.int(0) }) else {
+            throw DisclosureError(.unknownCase, field: "CASE", zh: "没有编号为\(number)的案件", en: "there is no case \(number)")
+        }
+        return id
+    }
+
+    func loadRecord(id: Int, calendar: WorkCalendar) throws(DisclosureError) -> CaseRecord {
+        guard let head = try db.first("""
+            SELECT year, serial, received, channel, applicant_name, applicant_type, id_number, contact, request, form, note,
+                   registered_at, registered_by FROM cases WHERE id = ?
+            """, id, map: { (r: Row) throws(DisclosureError) in
+                (CaseNumber(year: r.int(0), serial: r.int(1)),
+                 Application(received: try r.date(2), channel: try Store.vocabulary(r.text(3)),
+                             applicant: Applicant(name: r.text(4), type: try Store.vocabulary(r.text(5)),
+                                                  idNumber: r.optionalText(6), contact: r.optionalText(7)),
+                             request: r.text(8), form: try r.optionalText(9).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
+                             note: r.optionalText(10)),
+                 r.text(11), r.text(12))
+            }) else {
+            throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
+        }
+        let events = try db.all("""
+            SELECT seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, hash
+            FROM events WHERE case_id = ? ORDER BY seq
+            """, id) { (r: Row) throws(DisclosureError) in
+            let seq = r.int(0)
+            let on = try r.date(2)
+            var event: CaseEvent?
+            if seq > 0 {
+                let action: Action = try decode(r.text(5))
+                event = CaseEvent(on: on, action: action, actor: r.text(3))
+            }
+            return StoredEvent(seq: seq, kind: r.text(1), on: on, actor: r.text(3), recordedAt: r.text(4), event: event,
+                               dueBefore: try r.optionalDate(6), dueAfter: try r.optionalDate(7), hash: r.text(8))
+        }
+        let state = CaseState(application: head.1, events: events.compactMap(\.event), calendar: calendar)
+        return CaseRecord(number: head.0, application: head.1, registeredAt: head.2, registeredBy: head.3,
+                          events: events, state: state)
+    }
+
+    private func materialise(id: Int, state: CaseState) throws(DisclosureError) {
+        let s = state.status
+        let consultUntil = state.openConsultations(on: state.lastEventDate).map(\.limit).max()
+        try db.run("""
+            UPDATE cases SET status = ?, is_open = ?, due = ?, next_deadline = ?, consult_until = ?, provisional = ?,
+                outcome = ?, closed_on = ? WHERE id = ?
+            """, s.rawValue, s.isOpen, state.clock.due, state.nextDeadline, consultUntil, state.clock.provisional,
+                   state.outcome?.rawValue, state.closedOn, id)
+    }
+
+    private func appendEvent(caseID: Int, number: CaseNumber, seq: Int, kind: String, on: CivilDate, actor: String,
+                             now: String, payload: String, dueBefore: CivilDate?, dueAfter: CivilDate?) throws(DisclosureError) {
+        let prev = try db.first("SELECT hash FROM events ORDER BY id DESC LIMIT 1") { $0.text(0) } ?? Store.genesisHash
+        let h = Store.hash(prev: prev, number: number.description, seq: seq, kind: kind, on: on.description,
+                           actor: actor, recordedAt: now, payload: payload)
+        try db.run("""
+            INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, caseID, seq, kind, on, actor, now, payload, dueBefore, dueAfter, prev, h)
+    }
+
+    static func hash(prev: String, number: String, seq: Int, kind: String, on: String, actor: String,
+                     recordedAt: String, payload: String) -> String {
+        // Fields joined by a separator that cannot occur in them unescaped (the payload is JSON).
+        let text = [prev, number, String(seq), kind, on, actor, recordedAt, payload].joined(separator: "\u{1F}")
+        return SHA256.hex(Array(text.utf8))
+    }
+
+    private func encode<T: Encodable>(_ value: T) throws(DisclosureError) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            throw DisclosureError(.storage, zh: "无法编码事件：\(error)", en: "cannot encode the event: \(error)")
+        }
+    }
+
+    private func decode<T: Decodable>(_ text: String) throws(DisclosureError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw DisclosureError(.storage, zh: "数据库中的事件记录无法读取（文件可能被改动）：\(error)",
+                                  en: "a stored event cannot be read (the file may have been altered): \(error)")
+        }
+    }
+}

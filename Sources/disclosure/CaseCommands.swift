@@ -1,0 +1,131 @@
+import ArgumentParser
+import DisclosureCore
+import DisclosureStore
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "创建本机关的数据库 / create the office's database")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "机关名称 / the agency's name") var agency: String
+    @Option(help: "机关代码（用于交换案卷的案件标识）/ agency code for exchanged case identifiers") var code: String = "LOCAL"
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let path = global.databasePath
+        let store = try Store.initialise(path: path, agency: agency, code: code, now: nowStamp())
+        let years = try store.calendarYears().map(\.year)
+        let lang = global.language
+        let range = years.isEmpty ? "—" : "\(years.first!)–\(years.last!)"
+        emit(json, .object([("database", .string(path)), ("agency", .string(agency)), ("code", .string(code)),
+                            ("schema_version", .int(Store.schemaVersion)), ("calendar_years", .array(years.map(JSON.int)))]),
+             lang == .zh ? "已创建数据库 \(path)（机关：\(agency)，代码 \(code)），已载入 \(range) 年国务院放假安排"
+                         : "created \(path) for \(agency) (code \(code)) with the official holiday schedules of \(range)")
+    }
+}
+
+struct Register: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "登记一件申请 / register an application")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var actor: ActorOption
+    @Option(help: "收到申请之日 YYYY-MM-DD（按第三十一条依渠道确定）/ receipt date by art. 31") var received: String
+    @Option(help: "in-person|post|letter|online|fax|oral") var channel: String
+    @Option(help: "申请人姓名或名称 / applicant's name") var applicant: String
+    @Option(name: .customLong("applicant-type"), help: "person|company|research|nonprofit|legal|other-org") var applicantType: String
+    @Option(help: "申请公开的政府信息 / the information requested") var request: String
+    @Option(name: .customLong("id-number"), help: "身份证明号码 / identity document number") var idNumber: String?
+    @Option(help: "联系方式 / contact") var contact: String?
+    @Option(help: "paper|electronic|inspection") var form: String?
+    @Option(help: "备注 / note") var note: String?
+    @Option(name: .customLong("as-of"), help: "今天的日期（默认系统日期）/ today (default: the system date)") var asOf: String?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let app = Application(
+            received: try CivilDate.parse(received, field: "--received"),
+            channel: try Channel.parse(channel, field: "--channel"),
+            applicant: Applicant(name: applicant, type: try ApplicantType.parse(applicantType, field: "--applicant-type"),
+                                 idNumber: nonEmpty(idNumber), contact: nonEmpty(contact)),
+            request: request,
+            form: try form.map { s throws(DisclosureError) in try InfoForm.parse(s, field: "--form") },
+            note: nonEmpty(note))
+        let today = try asOfDate(asOf)
+        if app.received > today {
+            throw DisclosureError(.ruleViolation, field: "--received",
+                                  zh: "收到日期\(app.received)晚于今天（\(today)），不能登记尚未收到的申请",
+                                  en: "the receipt date \(app.received) is after today (\(today)); an application cannot be registered before it arrives")
+        }
+        let store = try global.openStore()
+        let record = try store.register(app, actor: actor.name, now: nowStamp())
+        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
+        let s = record.state
+        emit(json, r.caseJSON(record),
+             r.t("已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(r.dueText(s.clock.due, provisional: s.clock.provisional))（\(StatutoryPeriod.reply)个工作日），补正告知须于 \(s.correctionNoticeDue) 前发出",
+                 "registered \(record.number): received \(app.received), reply due \(r.dueText(s.clock.due, provisional: s.clock.provisional)) (\(StatutoryPeriod.reply) working days); any correction must be requested by \(s.correctionNoticeDue)"))
+    }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "查看一件案件的全部信息和期限计算 / show a case, its history and how its due date was computed")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "案件编号，如 2026-000123 / case number") var number: String
+    @Option(name: .customLong("as-of"), help: "计算剩余天数的日期 / date to count days left from") var asOf: String?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let n = try CaseNumber.parse(number)
+        let today = try asOfDate(asOf)
+        let store = try global.openStore()
+        let record = try store.load(n)
+        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
+        emit(json, r.caseJSON(record), r.caseText(record))
+    }
+}
+
+struct ListCases: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "按条件列出案件 / list cases")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "状态 / status: handling|awaiting-correction|awaiting-fee|consulting|drafted|approved|replied|delivered|closed|archived") var status: String?
+    @Flag(help: "只列未结案件 / open cases only") var open = false
+    @Option(help: "收到年份 / year received") var year: Int?
+    @Option(help: "申请人（包含）/ applicant name contains") var applicant: String?
+    @Option(help: "申请内容（包含）/ request text contains") var text: String?
+    @Option(help: "最多列出 / at most this many") var limit: Int?
+    @Option(name: .customLong("as-of"), help: "今天的日期 / today") var asOf: String?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        if let limit, limit < 1 {
+            throw DisclosureError(.invalidValue, field: "--limit", zh: "须为正整数", en: "must be a positive number")
+        }
+        if let year, !(1900...9999).contains(year) {
+            throw DisclosureError(.invalidValue, field: "--year", zh: "须为四位年份", en: "must be a four-digit year")
+        }
+        let filter = CaseFilter(status: try status.map { s throws(DisclosureError) in try CaseStatus.parse(s, field: "--status") },
+                                openOnly: open, year: year, applicant: nonEmpty(applicant), text: nonEmpty(text), limit: limit)
+        let today = try asOfDate(asOf)
+        let store = try global.openStore()
+        let cases = try store.list(filter)
+        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
+        emit(json, .array(cases.map(r.summaryJSON)), r.list(cases))
+    }
+}
+
+struct Due: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "答复期限看板：未结案件按期限排列，逾期在前 / the deadline board: open cases by due date, overdue first")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "只列 N 个工作日内到期（含已逾期）/ only cases due within N working days (overdue included)") var within: Int?
+    @Option(name: .customLong("as-of"), help: "看板日期（默认今天）/ board date (default today)") var asOf: String?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        if let within, within < 0 {
+            throw DisclosureError(.invalidValue, field: "--within", zh: "须为0或正整数（工作日）", en: "must be 0 or a positive number of working days")
+        }
+        let today = try asOfDate(asOf)
+        let store = try global.openStore()
+        let through = within.map { store.calendar.addingWorkdays($0, after: today).date }
+        let cases = try store.board(through: through)
+        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
+        emit(json, .array(cases.map(r.summaryJSON)), r.board(cases, within: within, through: through))
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import DisclosureCore
+import Foundation
+
+@main
+struct Main {
+    static func main() {
+        // Parse and run by hand so that every refusal exits 1 with our message, whatever produced it.
+        do {
+            var command = try Disclosure.parseAsRoot(hoistGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let error as DisclosureError {
+            printError(prefix() + error.render(currentLanguage()))
+            exit(1)
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            let code = Disclosure.exitCode(for: error)
+            let message = Disclosure.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            printError(prefix() + translate(message))
+            exit(1)
+        }
+    }
+
+    /// Global options may be written before the subcommand (`disclosure --lang en due`); every
+    /// subcommand declares them, so move them after it.
+    static func hoistGlobalOptions(_ args: [String]) -> [String] {
+        var leading: [String] = []
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "--lang" || a == "--db", i + 1 < args.count {
+                leading += [a, args[i + 1]]
+                i += 2
+            } else if a.hasPrefix("--lang=") || a.hasPrefix("--db=") {
+                leading.append(a)
+                i += 1
+            } else {
+                break
+            }
+        }
+        let rest = Array(args[i...])
+        guard !leading.isEmpty, !rest.isEmpty else { return args }
+        if let dashes = rest.firstIndex(of: "--") { return Array(rest[..<dashes]) + leading + Array(rest[dashes...]) }
+        return rest + leading
+    }
+
+    /// The argument parser speaks English; give Chinese users the gist in Chinese, the detail after it.
+    static func translate(_ message: String) -> String {
+        var m = message
+        if m.hasPrefix("Error: ") { m.removeFirst(7) }
+        guard currentLanguage() == .zh else { return m }
+        let firstLine = m.split(separator: "\n").first.map(String.init) ?? m
+        func option(after marker: String) -> String? {
+            guard let r = firstLine.range(of: marker) else { return nil }
+            let tail = firstLine[r.upperBound...]
+            return tail.split(whereSeparator: { $0 == " " || $0 == "'" }).first.map(String.init)
+        }
+        if let o = option(after: "Missing expected argument '") { return "\(o)：缺少必填项\n" + m }
+        if let o = option(after: "Unknown option '") { return "\(o)：无法识别的选项\n" + m }
+        if let r = firstLine.range(of: "is invalid for '"), let o = firstLine[r.upperBound...].split(separator: " ").first {
+            return "\(o)：取值格式不对\n" + m
+        }
+        if firstLine.hasPrefix("Missing value for '"), let o = option(after: "Missing value for '") { return "\(o)：缺少取值\n" + m }
+        if firstLine.hasPrefix("Unexpected argument") { return "多余的参数\n" + m }
+        return m
+    }
+
+    static func prefix() -> String { currentLanguage() == .zh ? "错误：" : "error: " }
+
+    /// `--lang` as typed, before parsing succeeded, so that even parse errors speak the user's language.
+    static func currentLanguage() -> Language {
+        let args = CommandLine.arguments
+        if let i = args.firstIndex(of: "--lang"), i + 1 < args.count, let l = Language(rawValue: args[i + 1]) { return l }
+        if let a = args.first(where: { $0.hasPrefix("--lang=") }), let l = Language(rawValue: String(a.dropFirst(7))) { return l }
+        return GlobalOptions.environmentLanguage
+    }
+}
+
+/// Prints JSON or text.
+func emit(_ json: Bool, _ value: @autoclosure () -> JSON, _ text: @autoclosure () -> String) {
+    print(json ? value().render() : text())
+}
+
+struct Disclosure: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disclosure",
+        abstract: "政府信息公开申请办理系统 / case manager for government information disclosure applications",
+        discussion: "Chinese output by default; --lang en or an English locale for English.",
+        subcommands: [
+            Init.self, Register.self, Show.self, ListCases.self, Due.self, CalendarCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,275 @@
+import DisclosureCore
+import DisclosureStore
+
+/// Turns cases into text and JSON for one language and one "today".
+struct Renderer {
+    let lang: Language
+    let calendar: WorkCalendar
+    let asOf: CivilDate
+
+    func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
+
+    // MARK: - Summaries (list, due)
+
+    /// The status an officer would see today: a consultation past its limit no longer holds the case.
+    func status(_ s: CaseSummary) -> CaseStatus {
+        if s.status == .consulting, let until = s.consultUntil, until < asOf { return .handling }
+        return s.status
+    }
+
+    func workdaysLeft(_ s: CaseSummary) -> Int? {
+        guard s.status.isOpen, let due = s.due else { return nil }
+        let stopped = status(s) == .consulting ? s.consultUntil : nil
+        return Deadline.workdaysLeft(due: due, asOf: asOf, stoppedThrough: stopped, calendar: calendar)
+    }
+
+    func summaryJSON(_ s: CaseSummary) -> JSON {
+        let left = workdaysLeft(s)
+        var fields: [(String, JSON)] = [
+            ("number", .string(s.number.description)),
+            ("received", .date(s.received)),
+            ("due", .date(s.due)),
+            ("status", .string(status(s).rawValue)),
+            ("provisional", .bool(s.provisional)),
+            ("next_deadline", .date(s.nextDeadline)),
+            ("workdays_left", left.map(JSON.int) ?? .null),
+            ("overdue", .bool(s.status.isOpen && s.due.map { asOf > $0 } == true)),
+            ("channel", .string(s.channel.rawValue)),
+            ("applicant", .object([("name", .string(s.applicantName)), ("type", .string(s.applicantType.rawValue))])),
+            ("request", .string(s.request)),
+        ]
+        if s.status.isOpen, s.due == nil, let until = s.nextDeadline {
+            fields.append(("waiting", .object([("for", .string(s.status == .awaitingFee ? "fee" : "correction")),
+                                               ("until", .date(until))])))
+        }
+        if status(s) == .consulting { fields.append(("consultations_until", .date(s.consultUntil))) }
+        fields.append(("outcome", .str(s.outcome?.rawValue)))
+        fields.append(("closed_on", .date(s.closedOn)))
+        return .object(fields)
+    }
+
+    /// "due in 3", "overdue 2", or what the case is waiting for.
+    func remaining(_ s: CaseSummary) -> String {
+        if let left = workdaysLeft(s) {
+            if left < 0 { return t("逾期\(-left)个工作日", "overdue \(-left) wd") }
+            if left == 0 && s.due == asOf { return t("今日到期", "due today") }
+            return t("剩\(left)个工作日", "\(left) wd left")
+        }
+        if s.status.isOpen, let until = s.nextDeadline {
+            let what = s.status == .awaitingFee ? t("待缴费", "fee") : t("待补正", "correction")
+            return t("\(what)至\(until)", "\(what) until \(until)")
+        }
+        return "—"
+    }
+
+    func dueText(_ d: CivilDate?, provisional: Bool) -> String {
+        guard let d else { return "—" }
+        return provisional ? d.description + t("（暂定）", " (provisional)") : d.description
+    }
+
+    func board(_ cases: [CaseSummary], within: Int?, through: CivilDate?) -> String {
+        let overdue = cases.filter { s in s.due.map { asOf > $0 } == true }
+        let rest = cases.filter { s in s.due.map { asOf > $0 } != true }
+        var out = t("答复期限看板  截至 \(asOf)（\(weekdayName(asOf))）", "Deadline board as of \(asOf) (\(weekdayName(asOf)))")
+        if let within, let through {
+            out += t("，\(within)个工作日内（至 \(through)）", ", within \(within) working days (through \(through))")
+        }
+        out += t("：未结 \(cases.count) 件，其中逾期 \(overdue.count) 件\n", ": \(cases.count) open, \(overdue.count) overdue\n")
+        if cases.isEmpty { return out + t("（没有需要关注的案件）", "(nothing due)") }
+        let rows = (overdue + rest).map { s -> [String] in
+            var state = status(s).label(lang)
+            if status(s) == .consulting, let u = s.consultUntil { state += t("（至\(u)）", " (to \(u))") }
+            return [s.number.description, s.received.description, dueText(s.due, provisional: s.provisional), remaining(s),
+                    state, truncate(s.applicantName, width: 16), truncate(s.request, width: 30)]
+        }
+        return out + table([t("编号", "Number"), t("收到日期", "Received"), t("答复期限", "Due"), t("剩余", "Left"),
+                            t("状态", "Status"), t("申请人", "Applicant"), t("申请内容", "Request")], rows)
+    }
+
+    func list(_ cases: [CaseSummary]) -> String {
+        if cases.isEmpty { return t("没有符合条件的案件", "no matching cases") }
+        let rows = cases.map { s -> [String] in
+            [s.number.description, s.received.description, status(s).label(lang),
+             dueText(s.due, provisional: s.provisional), s.outcome?.rawValue ?? "—",
+             truncate(s.applicantName, width: 16), truncate(s.request, width: 34)]
+        }
+        return table([t("编号", "Number"), t("收到日期", "Received"), t("状态", "Status"), t("答复期限", "Due"),
+                      t("结果", "Outcome"), t("申请人", "Applicant"), t("申请内容", "Request")], rows)
+            + t("\n共 \(cases.count) 件", "\n\(cases.count) cases")
+    }
+
+    func weekdayName(_ d: CivilDate) -> String {
+        let zh = ["一", "二", "三", "四", "五", "六", "日"]
+        let en = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        return lang == .zh ? "星期" + zh[d.weekday - 1] : en[d.weekday - 1]
+    }
+
+    // MARK: - One case (register, show)
+
+    func clockJSON(_ c: Clock) -> JSON {
+        var fields: [(String, JSON)] = [
+            ("start", .date(c.roundStart)),
+            ("start_reason", .string(c.startReason.rawValue)),
+            ("base_workdays", .int(c.baseDays)),
+            ("extension_workdays", .int(c.extensionDays)),
+            ("stops", .array(c.stops.map { st in
+                .object([("reason", .string(st.reason.rawValue)), ("consultation", st.consultation.map(JSON.int) ?? .null),
+                         ("from", .date(st.span.first)), ("through", .date(st.span.last)), ("workdays", .int(st.workdays))])
+            })),
+            ("deferred_to", .date(c.deferredTo)),
+            ("due", .date(c.due)),
+            ("provisional", .bool(c.provisional)),
+        ]
+        if let s = c.suspension {
+            let kind: String
+            switch s { case .correction: kind = "correction"; case .fee: kind = "fee" }
+            fields.append(("waiting", .object([("for", .string(kind)), ("until", .date(s.until))])))
+        }
+        return .object(fields)
+    }
+
+    func caseJSON(_ r: CaseRecord, warnings: [Text] = []) -> JSON {
+        let s = r.state
+        let a = r.application
+        let left = s.status.isOpen ? s.workdaysLeft(asOf: asOf, calendar: calendar) : nil
+        var fields: [(String, JSON)] = [
+            ("number", .string(r.number.description)),
+            ("received", .date(a.received)),
+            ("due", .date(s.clock.due)),
+            ("status", .string(s.status(asOf: max(asOf, s.lastEventDate)).rawValue)),
+            ("provisional", .bool(s.clock.provisional)),
+            ("workdays_left", left.map(JSON.int) ?? .null),
+            ("overdue", .bool(s.isOverdue(asOf: asOf))),
+            ("channel", .string(a.channel.rawValue)),
+            ("applicant", .object([("name", .string(a.applicant.name)), ("type", .string(a.applicant.type.rawValue)),
+                                   ("id_number", .str(a.applicant.idNumber)), ("contact", .str(a.applicant.contact))])),
+            ("request", .string(a.request)),
+            ("form", .str(a.form?.rawValue)),
+            ("note", .str(a.note)),
+            ("registered_at", .string(r.registeredAt)),
+            ("registered_by", .string(r.registeredBy)),
+            ("round", .int(s.round)),
+            ("correction_notice_due", .date(s.correctionNoticeDue)),
+            ("clock", clockJSON(s.clock)),
+        ]
+        if let c = s.correction {
+            fields.append(("correction", .object([("requested", .date(c.requested)), ("items", .string(c.items)),
+                                                  ("period_workdays", .int(c.periodDays)), ("served", .date(c.served)),
+                                                  ("period_ends", .date(c.periodEnds)), ("received", .date(c.received))])))
+        }
+        fields.append(("consultations", .array(s.consultations.map { c in
+            .object([("id", .int(c.id)), ("party", .string(c.party.rawValue)), ("to", .string(c.to)), ("sent", .date(c.sent)),
+                     ("served", .date(c.served)), ("limit", .date(c.limit)), ("answered", .date(c.answered)),
+                     ("opinion", .str(c.opinion?.rawValue)), ("open", .bool(c.isOpen(on: asOf)))])
+        })))
+        fields.append(("fees", .array(s.fees.map { f in
+            .object([("noticed", .date(f.noticed)), ("basis", .string(f.basis.rawValue)), ("quantity", .int(f.quantity)),
+                     ("amount", .int(f.amount)), ("served", .date(f.served)), ("pay_by", .date(f.payBy)), ("paid", .date(f.paid))])
+        })))
+        if let rp = s.reply {
+            fields.append(("reply", .object([
+                ("outcome", .string(rp.outcome.rawValue)), ("basis", .str(rp.basis)), ("refer_to", .str(rp.referTo)),
+                ("drafted", .date(rp.drafted)), ("drafter", .string(rp.drafter)), ("reviewed", .date(rp.reviewed)),
+                ("approved", .bool(rp.approved)), ("reviewer", .str(rp.reviewer)), ("issued", .date(rp.issued)),
+                ("delivered", .date(rp.delivered)), ("delivery_method", .str(rp.deliveryMethod?.rawValue)),
+            ])))
+        }
+        fields.append(("outcome", .str(s.outcome?.rawValue)))
+        fields.append(("closed_on", .date(s.closedOn)))
+        fields.append(("archived", .date(s.archived)))
+        fields.append(("events", .array(r.events.map(eventJSON))))
+        if !warnings.isEmpty { fields.append(("warnings", .array(warnings.map { .string($0(lang)) }))) }
+        return .object(fields)
+    }
+
+    func eventJSON(_ e: StoredEvent) -> JSON {
+        .object([
+            ("seq", .int(e.seq)), ("kind", .string(e.kind)), ("on", .date(e.on)), ("actor", .string(e.actor)),
+            ("recorded_at", .string(e.recordedAt)), ("summary", .string(eventSummary(e))),
+            ("due_before", .date(e.dueBefore)), ("due_after", .date(e.dueAfter)),
+        ])
+    }
+
+    func eventSummary(_ e: StoredEvent) -> String {
+        e.event?.action.summary(lang) ?? t("登记申请", "application registered")
+    }
+
+    func clockText(_ s: CaseState) -> [String] {
+        let c = s.clock
+        var lines: [String] = []
+        let reason: String
+        switch c.startReason {
+        case .received: reason = t("收到申请之日", "the receipt date")
+        case .correctionReceived: reason = t("收到补正之日（重新计算）", "the day the correction arrived (restarted)")
+        case .reopened: reason = t("重新办理之日", "the day the case was reopened")
+        }
+        lines.append(t("  起算日：\(c.roundStart)（\(reason)，当日不计）", "  Start: \(c.roundStart) (\(reason); not itself counted)"))
+        lines.append(t("  法定期限：\(c.baseDays)个工作日", "  Statutory period: \(c.baseDays) working days"))
+        if c.extensionDays > 0 { lines.append(t("  延期：\(c.extensionDays)个工作日", "  Extension: \(c.extensionDays) working days")) }
+        for st in c.stops {
+            let what = st.reason == .fee ? t("缴费", "fee") : t("第\(st.consultation ?? 0)号征求意见", "consultation #\(st.consultation ?? 0)")
+            lines.append(t("  中止（\(what)）：\(st.span.first) 至 \(st.span.last)，不计 \(st.workdays) 个工作日",
+                           "  Stopped (\(what)): \(st.span.first) to \(st.span.last), \(st.workdays) working days not counted"))
+        }
+        if let d = c.deferredTo { lines.append(t("  延迟答复（第三十五条）至：\(d)", "  Deferred (art. 35) to: \(d)")) }
+        if let su = c.suspension {
+            switch su {
+            case let .correction(until):
+                lines.append(t("  期限未起算：等待补正，补正期限至 \(until)", "  Not running: awaiting correction until \(until)"))
+            case let .fee(until):
+                lines.append(t("  期限中止：等待缴费，缴费期限至 \(until)", "  Stopped: awaiting the fee until \(until)"))
+            }
+        }
+        if let due = c.due {
+            var line = t("  答复期限：\(due)（\(weekdayName(due))）", "  Reply due: \(due) (\(weekdayName(due)))")
+            if c.provisional {
+                line += t("  ※暂定：所涉年份的放假安排尚未载入，按法定节假日推算", "  ※ provisional: the holiday schedule of a year involved is not loaded; statutory holidays assumed")
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    func caseText(_ r: CaseRecord, warnings: [Text] = []) -> String {
+        let s = r.state
+        let a = r.application
+        var lines: [String] = []
+        lines.append(t("案件 \(r.number)　\(s.status(asOf: max(asOf, s.lastEventDate)).label.zh)", "Case \(r.number) — \(s.status(asOf: max(asOf, s.lastEventDate)).label.en)"))
+        lines.append(t("收到日期：\(a.received)（\(a.channel.label.zh)，以\(a.channel.receiptRule.zh)为收到申请之日）",
+                       "Received: \(a.received) (\(a.channel.label.en); the receipt date is \(a.channel.receiptRule.en))"))
+        lines.append(t("申请人：\(a.applicant.name)（\(a.applicant.type.label.zh)）", "Applicant: \(a.applicant.name) (\(a.applicant.type.label.en))"))
+        if let id = a.applicant.idNumber { lines.append(t("证件号码：\(id)", "ID number: \(id)")) }
+        if let c = a.applicant.contact { lines.append(t("联系方式：\(c)", "Contact: \(c)")) }
+        lines.append(t("申请内容：\(a.request)", "Request: \(a.request)"))
+        if let f = a.form { lines.append(t("获取形式：\(f.label.zh)", "Form: \(f.label.en)")) }
+        if let n = a.note { lines.append(t("备注：\(n)", "Note: \(n)")) }
+        lines.append(t("登记：\(r.registeredAt)，\(r.registeredBy)", "Registered: \(r.registeredAt) by \(r.registeredBy)"))
+        if s.round > 1 { lines.append(t("答复轮次：第\(s.round)轮", "Reply round: \(s.round)")) }
+        lines.append(t("期限计算：", "Deadline:"))
+        lines += clockText(s)
+        if s.status.isOpen, let left = s.workdaysLeft(asOf: asOf, calendar: calendar) {
+            lines.append(left < 0 ? t("  截至\(asOf)已逾期\(-left)个工作日", "  As of \(asOf): overdue by \(-left) working days")
+                                  : t("  截至\(asOf)剩余\(left)个工作日", "  As of \(asOf): \(left) working days left"))
+        }
+        if s.correction == nil && s.status.isOpen && s.round == 1 {
+            lines.append(t("  如需补正，应于 \(s.correctionNoticeDue) 前一次性告知", "  A correction, if needed, must be requested by \(s.correctionNoticeDue)"))
+        }
+        let waiting = s.openConsultations(on: asOf)
+        for c in waiting {
+            lines.append(t("  等待第\(c.id)号征求意见（\(c.party.label.zh)：\(c.to)），期限 \(c.limit)",
+                           "  Waiting for consultation #\(c.id) (\(c.party.label.en): \(c.to)), limit \(c.limit)"))
+        }
+        if let o = s.outcome { lines.append(t("结果：\(o.rawValue) \(o.label.zh)（\(s.closedOn.map(\.description) ?? "")）", "Outcome: \(o.rawValue) \(o.label.en) (\(s.closedOn.map(\.description) ?? ""))")) }
+        lines.append(t("办理记录：", "History:"))
+        for e in r.events {
+            var line = "  \(e.seq). \(e.on)  \(eventSummary(e))  [\(e.actor)]"
+            if e.dueBefore != e.dueAfter {
+                line += t("  期限 \(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
+                          "  due \(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")")
+            }
+            lines.append(line)
+        }
+        for w in warnings { lines.append(t("注意：", "Warning: ") + w(lang)) }
+        return lines.joined(separator: "\n")
+    }
+}
