@@ -30,7 +30,7 @@ let package = Package(
             plugins: ["EmbedStorage"]
         ),
         .executableTarget(name: "storage-embedder", path: "Sources/storage-embedder"),
-        .plugin(name: "EmbedStorage", capability: .buildTool(), dependencies: ["storage-embedder"]),
+        .plugin(name: "EmbedStorage", capability: .buildTool(), dependencies: ["storage-embedder"], path: "Sources/EmbedStorage"),
         .executableTarget(
             name: "disclosure",
             dependencies: [
