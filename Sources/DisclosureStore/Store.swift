@@ -317,9 +317,17 @@ public final class Store {
 
     /// Validates `event` against the case with Core's rules and appends it; returns the case and any warnings.
     public func record(_ event: CaseEvent, on number: CaseNumber, asOf: CivilDate, now: String) throws(DisclosureError) -> (CaseRecord, [Text]) {
+        try record(on: number, asOf: asOf, now: now) { _ throws(DisclosureError) in event }
+    }
+
+    /// Builds the event from the case as it stands inside the write transaction (so that numbering
+    /// and amounts cannot race with another writer), validates it with Core's rules, and appends it.
+    public func record(on number: CaseNumber, asOf: CivilDate, now: String,
+                       build: (CaseRecord) throws(DisclosureError) -> CaseEvent) throws(DisclosureError) -> (CaseRecord, [Text]) {
         try db.writeTransaction { () throws(DisclosureError) in
             let id = try caseID(number)
             let before = try loadRecord(id: id, calendar: calendar)
+            let event = try build(before)
             let warnings = try Rules.check(event, on: before.state, calendar: calendar, asOf: asOf)
             let after = CaseState(application: before.application, events: before.caseEvents + [event], calendar: calendar)
             try appendEvent(caseID: id, number: number, seq: (before.events.last?.seq ?? 0) + 1, kind: event.action.kind,
@@ -328,6 +336,25 @@ public final class Store {
             try materialise(id: id, state: after)
             return (try loadRecord(id: id, calendar: calendar), warnings)
         }
+    }
+
+    /// How many applications the applicant made in a calendar month before the given one
+    /// (the per-item fee counts items per applicant per month; each application is one item).
+    public func applicationsInMonth(applicant: String, idNumber: String?, year: Int, month: Int,
+                                    before: CaseNumber? = nil) throws(DisclosureError) -> Int {
+        let first = CivilDate(year: year, month: month, day: 1) ?? CivilDate(dayNumber: 0)
+        let last = CivilDate(year: year, month: month, day: CivilDate.daysInMonth(year: year, month: month)) ?? first
+        var sql = "SELECT COUNT(*) FROM cases WHERE applicant_name = ? AND received BETWEEN ? AND ?"
+        var params: [SQLBindable] = [applicant, first, last]
+        if let idNumber { sql += " AND (id_number IS NULL OR id_number = ?)"; params.append(idNumber) }
+        if let before {
+            // Earlier by receipt date, then by case number on the same day.
+            sql += " AND (received < (SELECT received FROM cases WHERE year = ? AND serial = ?) OR (received = (SELECT received FROM cases WHERE year = ? AND serial = ?) AND (year < ? OR (year = ? AND serial < ?))))"
+            params += [before.year, before.serial, before.year, before.serial, before.year, before.year, before.serial]
+        }
+        var count = 0
+        try db.query(sql, params) { r in count = r.int(0) }
+        return count
     }
 
     /// Cases matching `filter`, newest first.

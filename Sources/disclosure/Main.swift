@@ -92,7 +92,10 @@ struct Disclosure: ParsableCommand {
         abstract: "政府信息公开申请办理系统 / case manager for government information disclosure applications",
         discussion: "Chinese output by default; --lang en or an English locale for English.",
         subcommands: [
-            Init.self, Register.self, Show.self, ListCases.self, Due.self, CalendarCommand.self,
+            Init.self, Register.self, Show.self, ListCases.self, Due.self, History.self,
+            CorrectionCommand.self, ConsultCommand.self, Extend.self, Defer.self, FeeCommand.self,
+            ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self,
+            CalendarCommand.self, Audit.self,
         ]
     )
 }

@@ -1,0 +1,431 @@
+import ArgumentParser
+import DisclosureCore
+import DisclosureStore
+import Foundation
+
+/// Options shared by every command that records a procedural step.
+struct StepOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var actor: ActorOption
+    @Option(name: .customLong("as-of"), help: "今天的日期（默认系统日期）/ today (default: the system date)") var asOf: String?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+}
+
+/// Records one step: builds the action from the case as stored, lets Core validate it, and reports.
+func performStep(_ o: StepOptions, number: String, on: String?,
+                 build: (CaseRecord, CivilDate, Store) throws(DisclosureError) -> Action) throws {
+    let n = try CaseNumber.parse(number)
+    let today = try asOfDate(o.asOf)
+    let date = try optionalDate(on, field: "--on") ?? today
+    let store = try o.global.openStore()
+    let actor = o.actor.name
+    let (record, warnings) = try store.record(on: n, asOf: today, now: nowStamp()) { (r: CaseRecord) throws(DisclosureError) in
+        CaseEvent(on: date, action: try build(r, date, store), actor: actor)
+    }
+    let r = Renderer(lang: o.global.language, calendar: store.calendar, asOf: today)
+    let s = record.state
+    var text = r.t("\(record.number)：已记录 \(date) \(r.eventSummary(record.events[record.events.count - 1]))",
+                   "\(record.number): recorded \(date) \(r.eventSummary(record.events[record.events.count - 1]))")
+    text += r.t("\n状态：\(s.status.label.zh)", "\nStatus: \(s.status.label.en)")
+    if s.status.isOpen {
+        if let due = s.clock.due {
+            text += r.t("；答复期限：\(r.dueText(due, provisional: s.clock.provisional))", "; reply due: \(r.dueText(due, provisional: s.clock.provisional))")
+        } else if let su = s.clock.suspension {
+            switch su {
+            case let .correction(until): text += r.t("；等待补正至 \(until)", "; awaiting the correction until \(until)")
+            case let .fee(until): text += r.t("；等待缴费至 \(until)", "; awaiting payment until \(until)")
+            }
+        }
+    } else if let o = s.outcome {
+        text += r.t("；结果：\(o.rawValue) \(o.label.zh)", "; outcome: \(o.rawValue) \(o.label.en)")
+    }
+    for w in warnings { text += r.t("\n注意：", "\nWarning: ") + w(r.lang) }
+    emit(o.json, r.caseJSON(record, warnings: warnings), text)
+}
+
+/// Parses a positive count option.
+func positive(_ n: Int, field: String) throws(DisclosureError) -> Int {
+    guard n >= 1 else { throw DisclosureError(.invalidValue, field: field, zh: "须为正整数", en: "must be a positive whole number") }
+    return n
+}
+
+// MARK: - Correction (art. 30)
+
+struct CorrectionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "correction", abstract: "补正（第三十条）/ correction (art. 30)",
+                                                    subcommands: [CorrectionRequest.self, CorrectionReceive.self])
+}
+
+struct CorrectionRequest: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "request", abstract: "一次性告知补正 / send the single correction notice")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "发出日期 / date sent") var on: String?
+    @Option(help: "需要补正的事项 / what to correct") var items: String
+    @Option(help: "补正期限（送达后工作日数）/ period in working days after service") var period: Int
+    @Option(help: "送达日期（默认同发出日期）/ date served (default: date sent)") var served: String?
+
+    func run() throws {
+        let served = try optionalDate(served, field: "--served")
+        try performStep(o, number: number, on: on) { _, _, _ in
+            .correctionRequested(items: items, periodDays: period, served: served)
+        }
+    }
+}
+
+struct CorrectionReceive: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "receive", abstract: "收到补正，重新计算答复期限 / corrected application received; the 20 days restart")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "收到补正之日 / date the correction arrived") var on: String?
+
+    func run() throws {
+        try performStep(o, number: number, on: on) { _, _, _ in .correctionReceived }
+    }
+}
+
+struct Close: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "期限届满视为放弃申请（6.1 逾期不补正 / 6.2 逾期未缴费）/ close as abandoned")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "correction|fee") var abandoned: String
+    @Option(help: "结案日期 / date closed") var on: String?
+
+    func run() throws {
+        let reason = try AbandonReason.parse(abandoned, field: "--abandoned")
+        try performStep(o, number: number, on: on) { _, _, _ in .abandoned(reason: reason) }
+    }
+}
+
+struct Withdraw: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "申请人撤回申请（6.3）/ the applicant withdraws (6.3)")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "撤回日期 / date withdrawn") var on: String?
+
+    func run() throws {
+        try performStep(o, number: number, on: on) { _, _, _ in .withdrawn }
+    }
+}
+
+// MARK: - Consultation (arts. 32, 34)
+
+struct ConsultCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "consult", abstract: "征求意见（第三十二、三十四条）/ consultation",
+                                                    subcommands: [ConsultSend.self, ConsultAnswer.self])
+}
+
+struct ConsultSend: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "send", abstract: "发出征求意见书 / send a consultation letter")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "third-party|agency") var party: String
+    @Option(help: "被征求意见方 / who is consulted") var to: String
+    @Option(help: "发出日期 / date sent") var on: String?
+    @Option(help: "送达日期（默认同发出日期）/ date served") var served: String?
+
+    func run() throws {
+        let p = try ConsultParty.parse(party, field: "--party")
+        let served = try optionalDate(served, field: "--served")
+        try performStep(o, number: number, on: on) { r, _, _ in
+            .consultationSent(id: r.state.consultations.count + 1, party: p, to: to, served: served)
+        }
+    }
+}
+
+struct ConsultAnswer: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "answer", abstract: "登记征求意见的答复 / record a consulted party's answer")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "征求意见编号（只有一项未答复时可省略）/ consultation number") var consultation: Int?
+    @Option(help: "收到答复之日 / date the answer arrived") var on: String?
+    @Option(help: "agree|object|none") var opinion: String
+
+    func run() throws {
+        let op = try Opinion.parse(opinion, field: "--opinion")
+        try performStep(o, number: number, on: on) { (r: CaseRecord, _, _) throws(DisclosureError) in
+            if let consultation { return .consultationAnswered(id: consultation, opinion: op) }
+            let waiting = r.state.consultations.filter { $0.answered == nil }
+            guard waiting.count == 1 else {
+                throw DisclosureError(.missingField, field: "--consultation",
+                                      zh: waiting.isEmpty ? "本案没有未答复的征求意见" : "有\(waiting.count)项征求意见未答复，请用 --consultation 指明编号（\(waiting.map { "#\($0.id)" }.joined(separator: "、"))）",
+                                      en: waiting.isEmpty ? "the case has no unanswered consultation" : "\(waiting.count) consultations are unanswered; name one with --consultation (\(waiting.map { "#\($0.id)" }.joined(separator: ", ")))")
+            }
+            return .consultationAnswered(id: waiting[0].id, opinion: op)
+        }
+    }
+}
+
+// MARK: - Extension and deferral (arts. 33, 35)
+
+struct Extend: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "延期答复（最多合计20个工作日，须经负责人同意）/ extend the reply period")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "延长的工作日数 / working days") var days: Int
+    @Option(name: .customLong("approved-by"), help: "批准的负责人 / head of office who approved") var approvedBy: String
+    @Option(help: "理由 / reason") var reason: String
+    @Option(help: "告知申请人之日 / date told to the applicant") var on: String?
+
+    func run() throws {
+        let d = try positive(days, field: "--days")
+        try performStep(o, number: number, on: on) { _, _, _ in .extended(days: d, approvedBy: approvedBy, reason: reason) }
+    }
+}
+
+struct Defer: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "确定延迟答复的合理期限（第三十五条）/ set a later reply date (art. 35)")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "新的答复期限 / the new reply date") var until: String
+    @Option(help: "理由 / reason") var reason: String
+    @Option(help: "告知申请人之日 / date told to the applicant") var on: String?
+
+    func run() throws {
+        let u = try CivilDate.parse(until, field: "--until")
+        try performStep(o, number: number, on: on) { _, _, _ in .deferred(until: u, reason: reason) }
+    }
+}
+
+// MARK: - Fees
+
+struct FeeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "fee", abstract: "信息处理费 / information processing fees",
+                                                    subcommands: [FeeQuoteCommand.self, FeeNoticeCommand.self, FeePaidCommand.self])
+}
+
+/// `--items N | --pages N`, exactly one.
+struct FeeQuantity: ParsableArguments {
+    @Option(help: "按件：本申请的件数 / items in this application") var items: Int?
+    @Option(help: "按量：页数 / pages") var pages: Int?
+
+    func basis() throws(DisclosureError) -> (FeeBasis, Int) {
+        switch (items, pages) {
+        case let (i?, nil): return (.items, try positive(i, field: "--items"))
+        case let (nil, p?): return (.pages, try positive(p, field: "--pages"))
+        default:
+            throw DisclosureError(.invalidValue, field: "--items/--pages",
+                                  zh: "须且只能选一种计收方式：--items（按件）或 --pages（按量）",
+                                  en: "give exactly one scale: --items (per item) or --pages (per page)")
+        }
+    }
+}
+
+func quoteText(_ q: FeeQuote, _ lang: Language) -> String {
+    let unit = q.basis == .items ? (lang == .zh ? "件" : "item") : (lang == .zh ? "页" : "page")
+    var lines = [lang == .zh ? "\(q.basis.label.zh)：\(q.quantity)\(unit)" + (q.basis == .items ? "（申请人当月此前已有\(q.priorItems)件，本次为第\(q.priorItems + 1)至\(q.priorItems + q.quantity)件）" : "")
+                 : "\(q.basis.label.en): \(q.quantity) \(unit)s" + (q.basis == .items ? " (the applicant had \(q.priorItems) earlier this month; these are items \(q.priorItems + 1)–\(q.priorItems + q.quantity))" : "")]
+    for b in q.bands {
+        lines.append(lang == .zh ? "  第\(b.from)–\(b.through)\(unit)：\(b.count) × \(b.unitPrice)元 = \(b.subtotal)元"
+                                 : "  \(unit)s \(b.from)–\(b.through): \(b.count) × \(b.unitPrice) yuan = \(b.subtotal) yuan")
+    }
+    lines.append(lang == .zh ? "合计：\(q.amount)元" : "Total: \(q.amount) yuan")
+    return lines.joined(separator: "\n")
+}
+
+func quoteJSON(_ q: FeeQuote) -> JSON {
+    .object([("basis", .string(q.basis.rawValue)), ("quantity", .int(q.quantity)), ("prior_items", .int(q.priorItems)),
+             ("bands", .array(q.bands.map { .object([("from", .int($0.from)), ("through", .int($0.through)),
+                                                     ("unit_price", .int($0.unitPrice)), ("subtotal", .int($0.subtotal))]) })),
+             ("amount", .int(q.amount))])
+}
+
+struct FeeQuoteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "quote", abstract: "计算收费金额及计算过程 / work out a fee and show how")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "申请人 / applicant") var applicant: String
+    @Option(name: .customLong("id-number"), help: "身份证明号码（区分同名申请人）/ ID number") var idNumber: String?
+    @Option(help: "月份 YYYY-MM（按件计收时统计该月申请件数）/ calendar month") var month: String
+    @OptionGroup var quantity: FeeQuantity
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        guard let m = CivilDate(iso: month + "-01") else {
+            throw DisclosureError(.invalidValue, field: "--month", zh: "月份“\(month)”无效，格式为 YYYY-MM", en: "month “\(month)” is invalid; use YYYY-MM")
+        }
+        let (basis, n) = try quantity.basis()
+        let q: FeeQuote
+        if basis == .items {
+            let store = try global.openStore()
+            let prior = try store.applicationsInMonth(applicant: applicant, idNumber: nonEmpty(idNumber), year: m.year, month: m.month)
+            q = FeeSchedule.perItem(items: n, priorItems: prior)
+        } else {
+            q = FeeSchedule.perPage(pages: n)
+        }
+        emit(json, quoteJSON(q), quoteText(q, global.language))
+    }
+}
+
+struct FeeNoticeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "notice", abstract: "发出收费通知（答复期限中止至缴费）/ send a fee notice; the clock stops until payment")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "发出日期 / date sent") var on: String?
+    @Option(help: "申请人收到通知之日（默认同发出日期）/ date the applicant received it") var served: String?
+    @OptionGroup var quantity: FeeQuantity
+
+    func run() throws {
+        let (basis, n) = try quantity.basis()
+        let served = try optionalDate(served, field: "--served")
+        try performStep(o, number: number, on: on) { (r: CaseRecord, _, store: Store) throws(DisclosureError) in
+            let q: FeeQuote
+            if basis == .items {
+                let a = r.application
+                let prior = try store.applicationsInMonth(applicant: a.applicant.name, idNumber: a.applicant.idNumber,
+                                                          year: a.received.year, month: a.received.month, before: r.number)
+                q = FeeSchedule.perItem(items: n, priorItems: prior)
+            } else {
+                q = FeeSchedule.perPage(pages: n)
+            }
+            return .feeNoticed(basis: basis, quantity: n, amount: q.amount, served: served)
+        }
+    }
+}
+
+struct FeePaidCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "paid", abstract: "收到缴费，答复期限恢复计算 / fee paid; the clock runs again")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "缴费到账之日 / date payment arrived") var on: String?
+
+    func run() throws {
+        try performStep(o, number: number, on: on) { _, _, _ in .feePaid }
+    }
+}
+
+// MARK: - Reply, delivery, archive
+
+struct ReplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reply", abstract: "答复：拟稿、审核、签发 / reply: draft, review, issue",
+                                                    subcommands: [ReplyDraft.self, ReplyReview.self, ReplyIssue.self])
+}
+
+struct ReplyDraft: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "draft", abstract: "拟定答复 / draft the reply")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "结果代码 / outcome: 1, 2, 3.1–3.8, 4.1–4.3, 5.1–5.5, 6.3") var outcome: String
+    @Option(help: "拟稿日期 / date drafted") var on: String?
+    @Option(help: "理由、依据或获取途径 / reason, legal basis, or where to obtain") var basis: String?
+    @Option(name: .customLong("refer-to"), help: "负责公开的机关及联系方式（36(5)）/ the responsible agency and contact") var referTo: String?
+
+    func run() throws {
+        let code = try Outcome.parse(outcome, field: "--outcome")
+        try performStep(o, number: number, on: on) { _, _, _ in
+            .replyDrafted(outcome: code, basis: nonEmpty(basis), referTo: nonEmpty(referTo))
+        }
+    }
+}
+
+struct ReplyReview: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "review", abstract: "审核答复稿（须由拟稿人以外的人）/ review the draft (someone other than the drafter)")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Flag(help: "审核通过 / approve") var approve = false
+    @Flag(name: .customLong("return"), help: "退回修改 / return for changes") var returnDraft = false
+    @Option(help: "审核意见 / comment") var comment: String?
+    @Option(help: "审核日期 / date reviewed") var on: String?
+
+    func run() throws {
+        guard approve != returnDraft else {
+            throw DisclosureError(.invalidValue, field: "--approve/--return", zh: "须且只能选 --approve 或 --return", en: "give exactly one of --approve or --return")
+        }
+        if returnDraft, nonEmpty(comment) == nil {
+            throw DisclosureError(.missingField, field: "--comment", zh: "退回须写明意见", en: "returning a draft needs a comment saying why")
+        }
+        try performStep(o, number: number, on: on) { _, _, _ in .replyReviewed(approved: approve, comment: nonEmpty(comment)) }
+    }
+}
+
+struct ReplyIssue: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "issue", abstract: "签发答复（结案）/ issue the reply (closes the case)")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "签发日期 / date issued") var on: String?
+
+    func run() throws {
+        try performStep(o, number: number, on: on) { _, _, _ in .replyIssued }
+    }
+}
+
+struct Deliver: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "登记送达 / record delivery of the reply")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "送达日期 / date delivered") var on: String?
+    @Option(help: "in-person|post|email|online") var method: String
+
+    func run() throws {
+        let m = try DeliveryMethod.parse(method, field: "--method")
+        try performStep(o, number: number, on: on) { _, _, _ in .delivered(method: m) }
+    }
+}
+
+struct Archive: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "归档（送达或终止后）/ archive a delivered or closed case")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "归档日期 / date archived") var on: String?
+
+    func run() throws {
+        try performStep(o, number: number, on: on) { _, _, _ in .archived }
+    }
+}
+
+struct Reopen: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "重新办理（如复议决定、判决责令重新答复）/ reopen for a new reply")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "理由 / reason") var reason: String
+    @Option(help: "重新办理之日（新一轮答复期限由此起算）/ date reopened") var on: String?
+
+    func run() throws {
+        try performStep(o, number: number, on: on) { _, _, _ in .reopened(reason: reason) }
+    }
+}
+
+// MARK: - History and audit
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "办理记录：每一步的日期、登记时间、经办人、期限变化 / every event of a case")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let n = try CaseNumber.parse(number)
+        let store = try global.openStore()
+        let record = try store.load(n)
+        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today())
+        let rows = record.events.map { e in
+            [String(e.seq), e.on.description, e.recordedAt, e.actor, r.eventSummary(e),
+             "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")"]
+        }
+        emit(json, .array(record.events.map(r.eventJSON)),
+             r.t("案件 \(record.number) 办理记录\n", "History of case \(record.number)\n")
+             + table([r.t("序号", "#"), r.t("日期", "Date"), r.t("登记时间", "Recorded"), r.t("经办人", "By"),
+                      r.t("事项", "Step"), r.t("答复期限", "Due")], rows))
+    }
+}
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "审计 / audit", subcommands: [AuditVerify.self])
+}
+
+struct AuditVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify", abstract: "校验全部事件的哈希链 / check the whole event hash chain")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let store = try global.openStore()
+        let report = try store.verifyAudit()
+        let lang = global.language
+        emit(json, .object([("ok", .bool(report.firstBreak == nil)), ("events", .int(report.eventsChecked)),
+                            ("cases", .int(report.casesChecked)), ("first_break", .str(report.firstBreak?(lang)))]),
+             report.firstBreak.map { lang == .zh ? "审计未通过：\($0.zh)" : "audit FAILED: \($0.en)" }
+                ?? (lang == .zh ? "审计通过：\(report.eventsChecked)条事件、\(report.casesChecked)件案件的哈希链完整"
+                                : "audit passed: the hash chain of \(report.eventsChecked) events over \(report.casesChecked) cases is intact"))
+        if report.firstBreak != nil { throw ExitCode(1) }
+    }
+}
