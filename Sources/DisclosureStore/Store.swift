@@ -200,7 +200,9 @@ public final class Store {
     private static func configure(_ db: Connection) throws(DisclosureError) {
         let appID = try db.first("PRAGMA application_id", map: { Int32(truncatingIfNeeded: $0.int(0)) }) ?? 0
         let version = try db.first("PRAGMA user_version", map: { $0.int(0) }) ?? 0
-        if appID != 0 && appID != applicationID || appID == 0 && version != 0 {
+        // Ours, or brand new (no tables yet): anything else is someone else's SQLite file.
+        let foreignTables = appID == 0 ? (try db.first("SELECT COUNT(*) FROM sqlite_master", map: { $0.int(0) }) ?? 0) : 0
+        if appID != 0 && appID != applicationID || appID == 0 && (version != 0 || foreignTables > 0) {
             throw DisclosureError(.storage, field: "--db", zh: "\(db.path) 不是本程序的数据库",
                                   en: "\(db.path) is not a Disclosure database")
         }
