@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The built `disclosure` binary: $DISCLOSURE_BIN (set by `make test`), else the debug build.
+let binary: String = {
+    if let b = ProcessInfo.processInfo.environment["DISCLOSURE_BIN"], !b.isEmpty { return b }
+    return packageRoot.appendingPathComponent(".build/debug/disclosure").path
+}()
+
+struct Result {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+    var object: [String: Any] { json as? [String: Any] ?? [:] }
+    var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
+}
+
+/// A scratch office: its own folder and database, and a way to run the CLI against it.
+final class Office: Sendable {
+    let dir: URL
+    let db: String
+    let environment: [String: String]
+
+    init(language: String = "zh") {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("disclosure-cli-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        db = dir.appendingPathComponent("office.db").path
+        var env = ProcessInfo.processInfo.environment
+        env["DISCLOSURE_DB"] = db
+        env["DISCLOSURE_LANG"] = language
+        env["DISCLOSURE_ACTOR"] = "王科员"
+        environment = env
+    }
+
+    /// Runs `disclosure ARGS…` and waits for it.
+    @discardableResult
+    func run(_ args: [String], env extra: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        p.environment = environment.merging(extra) { $1 }
+        p.currentDirectoryURL = dir
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read before waiting so that a large output cannot block the child.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @discardableResult
+    func run(_ args: String...) throws -> Result { try run(args) }
+
+    /// Runs a command that must succeed, recording its stderr if it does not.
+    @discardableResult
+    func ok(_ args: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+        try ok(args, sourceLocation: sourceLocation)
+    }
+
+    @discardableResult
+    func ok(_ args: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+        let r = try run(args)
+        #expect(r.status == 0, "\(args.joined(separator: " ")) failed: \(r.stderr)", sourceLocation: sourceLocation)
+        return r
+    }
+
+    static func initialised(language: String = "zh") throws -> Office {
+        let o = Office(language: language)
+        let r = try o.run("init", "--agency", "测试市人民政府办公室", "--code", "TEST")
+        #expect(r.status == 0, "init failed: \(r.stderr)")
+        return o
+    }
+
+    /// Registers an application and returns its case number.
+    func register(_ received: String, applicant: String = "张三", request: String = "某项目环评批复",
+                  asOf: String = "2026-12-31") throws -> String {
+        let r = try run("register", "--received", received, "--channel", "online", "--applicant", applicant,
+                        "--applicant-type", "person", "--request", request, "--as-of", asOf, "--json")
+        #expect(r.status == 0, "register failed: \(r.stderr)")
+        return r.object["number"] as? String ?? "?"
+    }
+
+    func caseCount() throws -> Int { try run("list", "--json").array.count }
+}
