@@ -30,11 +30,16 @@ public final class WorkCalendar: Sendable {
         self.schedules = byYear
         var h: [CivilDate: String] = [:]
         var m: [CivilDate: String] = [:]
-        // A notice may name days of the neighbouring year (元旦 around 31 Dec); where that year is
-        // loaded too, its own notice alone speaks for its days.
+        // A notice may name days of the neighbouring year (the 2019 notice makes 2018-12-29 a working
+        // day and 2018-12-30/31 days off). Such days count even when that year is loaded too; only
+        // where the day's own year's notice says something of the same day does it win.
+        func ownNoticeNames(_ d: CivilDate) -> Bool {
+            guard let own = byYear[d.year] else { return false }
+            return own.holidays[d] != nil || own.workdays[d] != nil
+        }
         for s in byYear.values {
-            for (d, n) in s.holidays where byYear[d.year] == nil || d.year == s.year { h[d] = n }
-            for (d, n) in s.workdays where byYear[d.year] == nil || d.year == s.year { m[d] = n }
+            for (d, n) in s.holidays where d.year == s.year || !ownNoticeNames(d) { h[d] = n }
+            for (d, n) in s.workdays where d.year == s.year || !ownNoticeNames(d) { m[d] = n }
         }
         self.holidays = h
         self.makeups = m
