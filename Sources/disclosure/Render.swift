@@ -56,7 +56,13 @@ struct Renderer {
             return t("剩\(left)个工作日", "\(left) wd left")
         }
         if s.status.isOpen, let until = s.nextDeadline {
-            let what = s.status == .awaitingFee ? t("待缴费", "fee") : t("待补正", "correction")
+            let fee = s.status == .awaitingFee
+            if until < asOf {
+                // The applicant's period is over: the officer can now close the case as abandoned.
+                return fee ? t("缴费期限已于\(until)届满，可结案(6.2)", "fee period ended \(until): close as 6.2")
+                           : t("补正期限已于\(until)届满，可结案(6.1)", "correction period ended \(until): close as 6.1")
+            }
+            let what = fee ? t("待缴费", "fee") : t("待补正", "correction")
             return t("\(what)至\(until)", "\(what) until \(until)")
         }
         return "—"
@@ -216,8 +222,16 @@ struct Renderer {
             switch su {
             case let .correction(until):
                 lines.append(t("  期限未起算：等待补正，补正期限至 \(until)", "  Not running: awaiting correction until \(until)"))
+                if until < asOf {
+                    lines.append(t("  补正期限已届满：可用 close --abandoned correction 按“逾期不补正”(6.1)结案",
+                                   "  The correction period is over: close it as abandoned (6.1) with close --abandoned correction"))
+                }
             case let .fee(until):
                 lines.append(t("  期限中止：等待缴费，缴费期限至 \(until)", "  Stopped: awaiting the fee until \(until)"))
+                if until < asOf {
+                    lines.append(t("  缴费期限已届满：可用 close --abandoned fee 按“逾期未缴费”(6.2)结案",
+                                   "  The payment period is over: close it as abandoned (6.2) with close --abandoned fee"))
+                }
             }
         }
         if let due = c.due {
@@ -251,7 +265,7 @@ struct Renderer {
             lines.append(left < 0 ? t("  截至\(asOf)已逾期\(-left)个工作日", "  As of \(asOf): overdue by \(-left) working days")
                                   : t("  截至\(asOf)剩余\(left)个工作日", "  As of \(asOf): \(left) working days left"))
         }
-        if s.correction == nil && s.status.isOpen && s.round == 1 {
+        if s.correction == nil && s.status.isOpen && s.round == 1 && asOf <= s.correctionNoticeDue {
             lines.append(t("  如需补正，应于 \(s.correctionNoticeDue) 前一次性告知", "  A correction, if needed, must be requested by \(s.correctionNoticeDue)"))
         }
         let waiting = s.openConsultations(on: asOf)
