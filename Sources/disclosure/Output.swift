@@ -86,9 +86,11 @@ func table(_ header: [String], _ rows: [[String]]) -> String {
     var widths = [Int](repeating: 0, count: header.count)
     for r in all { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(c)) } }
     return all.map { r in
-        r.enumerated().map { i, c in
+        var line = r.enumerated().map { i, c in
             i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - displayWidth(c))
         }.joined(separator: "  ")
+        while line.last == " " { line.removeLast() }
+        return line
     }.joined(separator: "\n")
 }
 
