@@ -52,9 +52,18 @@ public struct CaseSummary: Sendable, Hashable {
     public let nextDeadline: CivilDate?
     /// The latest limit among consultations still waiting at the last event.
     public let consultUntil: CivilDate?
+    /// The consultations still waiting at the last event: number, party consulted, 15-working-day limit.
+    public let waitingConsultations: [WaitingConsultation]
     public let provisional: Bool
     public let outcome: Outcome?
     public let closedOn: CivilDate?
+}
+
+/// A consultation the case is waiting for, as the board shows it.
+public struct WaitingConsultation: Sendable, Hashable, Codable {
+    public let id: Int
+    public let to: String
+    public let limit: CivilDate
 }
 
 /// Filters for `list`.
@@ -470,14 +479,16 @@ public final class Store {
 
     static let summaryColumns = """
         year, serial, received, channel, applicant_name, applicant_type, request, status, due, next_deadline,
-        consult_until, provisional, outcome, closed_on
+        consult_until, provisional, outcome, closed_on, waiting_consultations
         """
 
     static func summary(_ r: Row) throws(DisclosureError) -> CaseSummary {
         CaseSummary(number: CaseNumber(year: r.int(0), serial: r.int(1)), received: try r.date(2),
                     channel: try vocabulary(r.text(3)), applicantName: r.text(4), applicantType: try vocabulary(r.text(5)),
                     request: r.text(6), status: try vocabulary(r.text(7)), due: try r.optionalDate(8),
-                    nextDeadline: try r.optionalDate(9), consultUntil: try r.optionalDate(10), provisional: r.int(11) != 0,
+                    nextDeadline: try r.optionalDate(9), consultUntil: try r.optionalDate(10),
+                    waitingConsultations: try r.optionalText(14).map { (s: String) throws(DisclosureError) in try decodeJSON(s) } ?? [],
+                    provisional: r.int(11) != 0,
                     outcome: try r.optionalText(12).map { (s: String) throws(DisclosureError) in try vocabulary(s) },
                     closedOn: try r.optionalDate(13))
     }
@@ -532,12 +543,14 @@ public final class Store {
 
     private func materialise(id: Int, state: CaseState) throws(DisclosureError) {
         let s = state.status
-        let consultUntil = state.openConsultations(on: state.lastEventDate).map(\.limit).max()
+        let waiting = s.isOpen ? state.openConsultations(on: state.lastEventDate) : []
+        let waitingJSON = waiting.isEmpty ? nil
+            : try encode(waiting.map { WaitingConsultation(id: $0.id, to: $0.to, limit: $0.limit) })
         try db.run("""
             UPDATE cases SET status = ?, is_open = ?, due = ?, next_deadline = ?, consult_until = ?, provisional = ?,
-                outcome = ?, closed_on = ? WHERE id = ?
-            """, s.rawValue, s.isOpen, state.clock.due, state.nextDeadline, consultUntil, state.clock.provisional,
-                   state.outcome?.rawValue, state.closedOn, id)
+                outcome = ?, closed_on = ?, waiting_consultations = ? WHERE id = ?
+            """, s.rawValue, s.isOpen, state.clock.due, state.nextDeadline, waiting.map(\.limit).max(), state.clock.provisional,
+                   state.outcome?.rawValue, state.closedOn, waitingJSON, id)
     }
 
     private func appendEvent(caseID: Int, number: CaseNumber, seq: Int, kind: String, on: CivilDate, actor: String,
@@ -569,6 +582,10 @@ public final class Store {
     }
 
     private func decode<T: Decodable>(_ text: String) throws(DisclosureError) -> T {
+        try Store.decodeJSON(text)
+    }
+
+    static func decodeJSON<T: Decodable>(_ text: String) throws(DisclosureError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {

@@ -17,6 +17,11 @@ struct Renderer {
         return s.status
     }
 
+    /// The consultations still within their limit today.
+    func waiting(_ s: CaseSummary) -> [WaitingConsultation] {
+        s.waitingConsultations.filter { $0.limit >= asOf }
+    }
+
     func workdaysLeft(_ s: CaseSummary) -> Int? {
         guard s.status.isOpen, let due = s.due else { return nil }
         let stopped = status(s) == .consulting ? s.consultUntil : nil
@@ -42,7 +47,12 @@ struct Renderer {
             fields.append(("waiting", .object([("for", .string(s.status == .awaitingFee ? "fee" : "correction")),
                                                ("until", .date(until))])))
         }
-        if status(s) == .consulting { fields.append(("consultations_until", .date(s.consultUntil))) }
+        if status(s) == .consulting {
+            fields.append(("consultations_until", .date(s.consultUntil)))
+            fields.append(("consultations_waiting", .array(waiting(s).map { c in
+                .object([("id", .int(c.id)), ("to", .string(c.to)), ("limit", .date(c.limit))])
+            })))
+        }
         fields.append(("outcome", .str(s.outcome?.rawValue)))
         fields.append(("closed_on", .date(s.closedOn)))
         return .object(fields)
@@ -84,7 +94,12 @@ struct Renderer {
         if cases.isEmpty { return out + t("（没有需要关注的案件）", "(nothing due)") }
         let rows = (overdue + rest).map { s -> [String] in
             var state = status(s).label(lang)
-            if status(s) == .consulting, let u = s.consultUntil { state += t("（至\(u)）", " (to \(u))") }
+            if status(s) == .consulting {
+                var list = waiting(s).map { t("#\($0.id)至\($0.limit.month)-\($0.limit.day)", "#\($0.id) to \($0.limit.month)/\($0.limit.day)") }
+                // Cases untouched since migration 0002 know only their latest limit.
+                if list.isEmpty, let u = s.consultUntil { list = [t("至\(u)", "to \(u)")] }
+                state += t("（", " (") + list.joined(separator: t("、", ", ")) + t("）", ")")
+            }
             return [s.number.description, s.received.description, dueText(s.due, provisional: s.provisional), remaining(s),
                     state, truncate(s.applicantName, width: 16), truncate(s.request, width: 30)]
         }

@@ -239,6 +239,11 @@ struct LifecycleTests {
         let board = try o.ok("due", "--json", "--as-of", "2026-10-20").array
         #expect(board.first?["status"] as? String == "consulting")
         #expect(board.first?["consultations_until"] as? String == "2026-11-05")
+        #expect((board.first?["consultations_waiting"] as? [[String: Any]])?.map { $0["limit"] as? String } == ["2026-11-02", "2026-11-05"])
+        #expect((board.first?["consultations_waiting"] as? [[String: Any]])?.map { $0["to"] as? String } == ["某公司", "自然资源局"])
+        #expect(try o.ok("due", "--as-of", "2026-10-20").stdout.contains("征求意见中（#1至11-2、#2至11-5）"))
+        // Once the first limit passes, only the second is waiting.
+        #expect((try o.ok("due", "--json", "--as-of", "2026-11-03").array.first?["consultations_waiting"] as? [[String: Any]])?.count == 1)
         let ambiguous = try o.run(["consult", "answer", n, "--on", "2026-10-20", "--opinion", "agree"] + a)
         #expect(ambiguous.status == 1 && ambiguous.stderr.contains("--consultation"))
         try o.ok(["consult", "answer", n, "--consultation", "1", "--on", "2026-10-20", "--opinion", "object"] + a)

@@ -79,6 +79,21 @@ struct StoreTests {
         #expect(try sqlite3(newer, "PRAGMA user_version;").trimmingCharacters(in: .whitespacesAndNewlines) == "99")
     }
 
+    @Test("a database of an earlier schema version is migrated when opened")
+    func migration() throws {
+        let path = scratchDatabase()
+        let store = try Store.initialise(path: path, agency: "局", code: "A", now: now)
+        let n = try store.register(application("2026-03-02"), actor: "王科员", now: now).number
+        // Make it what schema version 1 left behind.
+        try sqlite3(path, "ALTER TABLE cases DROP COLUMN waiting_consultations; PRAGMA user_version = 1;")
+        let reopened = try Store.open(path: path)
+        #expect(try sqlite3(path, "PRAGMA user_version;").trimmingCharacters(in: .whitespacesAndNewlines) == String(Store.schemaVersion))
+        _ = try reopened.record(CaseEvent(on: date("2026-03-05"), action: .consultationSent(id: 1, party: .agency, to: "财政局", served: nil), actor: "王科员"),
+                                on: n, asOf: date("2026-12-31"), now: now)
+        #expect(try reopened.board(through: nil).first?.waitingConsultations.map(\.to) == ["财政局"])
+        #expect(try reopened.verifyAudit().firstBreak == nil)
+    }
+
     @Test("case numbers run per receipt year")
     func numbering() throws {
         let store = try Store.initialise(path: scratchDatabase(), agency: "局", code: "A", now: now)
