@@ -29,17 +29,23 @@ let package = Package(
             dependencies: ["DisclosureCore", "CSQLite"],
             plugins: ["EmbedStorage"]
         ),
+        .target(
+            name: "DisclosureExchange",
+            dependencies: ["DisclosureCore", "CLibXML2"],
+            plugins: ["EmbedStorage"]
+        ),
         .executableTarget(name: "storage-embedder", path: "Sources/storage-embedder"),
         .plugin(name: "EmbedStorage", capability: .buildTool(), dependencies: ["storage-embedder"], path: "Sources/EmbedStorage"),
         .executableTarget(
             name: "disclosure",
             dependencies: [
-                "DisclosureCore", "DisclosureStore",
+                "DisclosureCore", "DisclosureStore", "DisclosureExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "DisclosureCoreTests", dependencies: ["DisclosureCore"]),
         .testTarget(name: "DisclosureStoreTests", dependencies: ["DisclosureStore", "DisclosureCore"]),
+        .testTarget(name: "DisclosureExchangeTests", dependencies: ["DisclosureExchange", "DisclosureCore"]),
         .testTarget(name: "DisclosureCLITests", dependencies: ["DisclosureCore"]),
     ],
     swiftLanguageModes: [.v6]

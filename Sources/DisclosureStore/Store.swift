@@ -234,12 +234,20 @@ public final class Store {
 
     private static func migrate(_ db: Connection, path: String) throws(DisclosureError) {
         guard try checkVersion(db, path: path) < schemaVersion else { return }
+        // A migration may rebuild a table that others refer to; enforcement is switched off for the
+        // rebuild (it cannot change inside a transaction) and every key is checked before commit.
+        try db.exec("PRAGMA foreign_keys = OFF")
+        defer { try? db.exec("PRAGMA foreign_keys = ON") }
         try db.writeTransaction { () throws(DisclosureError) in
             // Re-read inside the lock: another process may have migrated meanwhile.
             let current = try checkVersion(db, path: path)
             for (index, m) in EmbeddedStorage.migrations.enumerated() where index + 1 > current {
                 try db.exec(m.sql)
                 try db.exec("PRAGMA user_version = \(index + 1)")
+            }
+            if try db.first("PRAGMA foreign_key_check", map: { _ in true }) == true {
+                throw DisclosureError(.storage, field: "--db", zh: "数据库结构升级后外键不一致，已回滚，数据未改变",
+                                      en: "the schema upgrade left inconsistent references; it was rolled back and nothing changed")
             }
             try db.exec("PRAGMA application_id = \(applicationID)")
         }
@@ -273,7 +281,7 @@ public final class Store {
             let newCalendar = try loadCalendar()
             var changed: [(CaseNumber, CivilDate?, CivilDate?)] = []
             var count = 0
-            let openIDs = try db.all("SELECT id FROM cases WHERE is_open = 1 ORDER BY id") { $0.int(0) }
+            let openIDs = try db.all("SELECT id FROM cases WHERE is_open = 1 AND superseded_by IS NULL ORDER BY id") { $0.int(0) }
             for id in openIDs {
                 let before = try db.first("SELECT due, next_deadline FROM cases WHERE id = ?", id) { (r: Row) throws(DisclosureError) in
                     (try r.optionalDate(0), try r.optionalDate(1))
@@ -300,16 +308,17 @@ public final class Store {
         let payload = try encode(application)
         return try db.writeTransaction { () throws(DisclosureError) in
             let year = application.received.year
-            let serial = try db.first("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE year = ?", year) { $0.int(0) } ?? 1
+            let serial = try db.first("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE agency_code = ? AND year = ?",
+                                      office.code, year) { $0.int(0) } ?? 1
             let number = CaseNumber(year: year, serial: serial)
             let state = CaseState(application: application, events: [], calendar: calendar)
             let a = application
             try db.run("""
-                INSERT INTO cases (year, serial, received, channel, applicant_name, applicant_type, id_number, contact,
-                    request, form, note, registered_at, registered_by, status, is_open, due, next_deadline,
+                INSERT INTO cases (agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type,
+                    id_number, contact, request, form, note, registered_at, registered_by, status, is_open, due, next_deadline,
                     consult_until, provisional, outcome, closed_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'handling', 1, NULL, NULL, NULL, 0, NULL, NULL)
-                """, year, serial, a.received, a.channel.rawValue, a.applicant.name, a.applicant.type.rawValue,
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'handling', 1, NULL, NULL, NULL, 0, NULL, NULL)
+                """, office.code, office.name, year, serial, a.received, a.channel.rawValue, a.applicant.name, a.applicant.type.rawValue,
                        a.applicant.idNumber, a.applicant.contact, a.request, a.form?.rawValue, a.note, now, actor)
             let id = Int(db.lastInsertRowID)
             try materialise(id: id, state: state)
@@ -355,12 +364,12 @@ public final class Store {
                                     before: CaseNumber? = nil) throws(DisclosureError) -> Int {
         let first = CivilDate(year: year, month: month, day: 1) ?? CivilDate(dayNumber: 0)
         let last = CivilDate(year: year, month: month, day: CivilDate.daysInMonth(year: year, month: month)) ?? first
-        var sql = "SELECT COUNT(*) FROM cases WHERE applicant_name = ? AND received BETWEEN ? AND ?"
+        var sql = "SELECT COUNT(*) FROM cases WHERE superseded_by IS NULL AND applicant_name = ? AND received BETWEEN ? AND ?"
         var params: [SQLBindable] = [applicant, first, last]
         if let idNumber { sql += " AND (id_number IS NULL OR id_number = ?)"; params.append(idNumber) }
         if let before {
             // Earlier by receipt date, then by case number on the same day.
-            sql += " AND (received < (SELECT received FROM cases WHERE year = ? AND serial = ?) OR (received = (SELECT received FROM cases WHERE year = ? AND serial = ?) AND (year < ? OR (year = ? AND serial < ?))))"
+            sql += " AND (received < (SELECT received FROM cases WHERE superseded_by IS NULL AND year = ? AND serial = ?) OR (received = (SELECT received FROM cases WHERE superseded_by IS NULL AND year = ? AND serial = ?) AND (year < ? OR (year = ? AND serial < ?))))"
             params += [before.year, before.serial, before.year, before.serial, before.year, before.year, before.serial]
         }
         var count = 0
@@ -370,7 +379,7 @@ public final class Store {
 
     /// Cases matching `filter`, newest first.
     public func list(_ filter: CaseFilter) throws(DisclosureError) -> [CaseSummary] {
-        var sql = "SELECT \(Store.summaryColumns) FROM cases WHERE 1 = 1"
+        var sql = "SELECT \(Store.summaryColumns) FROM cases WHERE superseded_by IS NULL"
         var params: [SQLBindable] = []
         if let s = filter.status { sql += " AND status = ?"; params.append(s.rawValue) }
         if filter.openOnly { sql += " AND is_open = 1" }
@@ -380,7 +389,7 @@ public final class Store {
         sql += " ORDER BY received DESC, year DESC, serial DESC"
         if let l = filter.limit { sql += " LIMIT ?"; params.append(l) }
         var out: [CaseSummary] = []
-        try db.query(sql, params) { (r: Row) throws(DisclosureError) in out.append(try Store.summary(r)) }
+        try db.query(sql, params) { (r: Row) throws(DisclosureError) in out.append(try summary(r)) }
         return out
     }
 
@@ -388,18 +397,18 @@ public final class Store {
     public func board(through: CivilDate?) throws(DisclosureError) -> [CaseSummary] {
         var out: [CaseSummary] = []
         if let through {
-            try db.query("SELECT \(Store.summaryColumns) FROM cases WHERE is_open = 1 AND next_deadline <= ? ORDER BY next_deadline, year, serial",
-                         [through]) { (r: Row) throws(DisclosureError) in out.append(try Store.summary(r)) }
+            try db.query("SELECT \(Store.summaryColumns) FROM cases WHERE is_open = 1 AND superseded_by IS NULL AND next_deadline <= ? ORDER BY next_deadline, year, serial",
+                         [through]) { (r: Row) throws(DisclosureError) in out.append(try summary(r)) }
         } else {
-            try db.query("SELECT \(Store.summaryColumns) FROM cases WHERE is_open = 1 ORDER BY next_deadline IS NULL, next_deadline, year, serial",
-                         []) { (r: Row) throws(DisclosureError) in out.append(try Store.summary(r)) }
+            try db.query("SELECT \(Store.summaryColumns) FROM cases WHERE is_open = 1 AND superseded_by IS NULL ORDER BY next_deadline IS NULL, next_deadline, year, serial",
+                         []) { (r: Row) throws(DisclosureError) in out.append(try summary(r)) }
         }
         return out
     }
 
     /// The number of cases stored.
     public func caseCount() throws(DisclosureError) -> Int {
-        try db.first("SELECT COUNT(*) FROM cases") { $0.int(0) } ?? 0
+        try db.first("SELECT COUNT(*) FROM cases WHERE superseded_by IS NULL") { $0.int(0) } ?? 0
     }
 
     // MARK: - Audit
@@ -412,13 +421,14 @@ public final class Store {
             var broken: Text?
             var seqs: [Int: Int] = [:]
             let sql = """
-                SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.prev_hash, e.hash
+                SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.prev_hash, e.hash,
+                       c.agency_code
                 FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.id
                 """
             try db.query(sql, []) { (r: Row) throws(DisclosureError) in
                 guard broken == nil else { return }
                 checked += 1
-                let label = r.isNull(2) ? "#\(r.int(1))" : CaseNumber(year: r.int(2), serial: r.int(3)).description
+                let label = r.isNull(2) ? "#\(r.int(1))" : number(agency: r.text(12), year: r.int(2), serial: r.int(3)).description
                 let seq = r.int(4)
                 let expectedSeq = seqs[r.int(1), default: 0]
                 if seq != expectedSeq {
@@ -479,17 +489,22 @@ public final class Store {
 
     static let summaryColumns = """
         year, serial, received, channel, applicant_name, applicant_type, request, status, due, next_deadline,
-        consult_until, provisional, outcome, closed_on, waiting_consultations
+        consult_until, provisional, outcome, closed_on, waiting_consultations, agency_code
         """
 
-    static func summary(_ r: Row) throws(DisclosureError) -> CaseSummary {
-        CaseSummary(number: CaseNumber(year: r.int(0), serial: r.int(1)), received: try r.date(2),
-                    channel: try vocabulary(r.text(3)), applicantName: r.text(4), applicantType: try vocabulary(r.text(5)),
-                    request: r.text(6), status: try vocabulary(r.text(7)), due: try r.optionalDate(8),
+    /// The number as the user sees it: plain for this office's cases, `CODE/…` for another agency's.
+    func number(agency: String, year: Int, serial: Int) -> CaseNumber {
+        CaseNumber(year: year, serial: serial, agency: agency == office.code ? nil : agency)
+    }
+
+    func summary(_ r: Row) throws(DisclosureError) -> CaseSummary {
+        CaseSummary(number: number(agency: r.text(15), year: r.int(0), serial: r.int(1)), received: try r.date(2),
+                    channel: try Store.vocabulary(r.text(3)), applicantName: r.text(4), applicantType: try Store.vocabulary(r.text(5)),
+                    request: r.text(6), status: try Store.vocabulary(r.text(7)), due: try r.optionalDate(8),
                     nextDeadline: try r.optionalDate(9), consultUntil: try r.optionalDate(10),
-                    waitingConsultations: try r.optionalText(14).map { (s: String) throws(DisclosureError) in try decodeJSON(s) } ?? [],
+                    waitingConsultations: try r.optionalText(14).map { (s: String) throws(DisclosureError) in try Store.decodeJSON(s) } ?? [],
                     provisional: r.int(11) != 0,
-                    outcome: try r.optionalText(12).map { (s: String) throws(DisclosureError) in try vocabulary(s) },
+                    outcome: try r.optionalText(12).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
                     closedOn: try r.optionalDate(13))
     }
 
@@ -500,8 +515,9 @@ public final class Store {
         return v
     }
 
-    private func caseID(_ number: CaseNumber) throws(DisclosureError) -> Int {
-        guard let id = try db.first("SELECT id FROM cases WHERE year = ? AND serial = ?", number.year, number.serial, map: { $0.int(0) }) else {
+    func caseID(_ number: CaseNumber) throws(DisclosureError) -> Int {
+        guard let id = try db.first("SELECT id FROM cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by IS NULL",
+                                    number.agency ?? office.code, number.year, number.serial, map: { $0.int(0) }) else {
             throw DisclosureError(.unknownCase, field: "CASE", zh: "没有编号为\(number)的案件", en: "there is no case \(number)")
         }
         return id
@@ -510,9 +526,9 @@ public final class Store {
     func loadRecord(id: Int, calendar: WorkCalendar) throws(DisclosureError) -> CaseRecord {
         guard let head = try db.first("""
             SELECT year, serial, received, channel, applicant_name, applicant_type, id_number, contact, request, form, note,
-                   registered_at, registered_by FROM cases WHERE id = ?
+                   registered_at, registered_by, agency_code FROM cases WHERE id = ?
             """, id, map: { (r: Row) throws(DisclosureError) in
-                (CaseNumber(year: r.int(0), serial: r.int(1)),
+                (number(agency: r.text(13), year: r.int(0), serial: r.int(1)),
                  Application(received: try r.date(2), channel: try Store.vocabulary(r.text(3)),
                              applicant: Applicant(name: r.text(4), type: try Store.vocabulary(r.text(5)),
                                                   idNumber: r.optionalText(6), contact: r.optionalText(7)),
@@ -541,7 +557,7 @@ public final class Store {
                           events: events, state: state)
     }
 
-    private func materialise(id: Int, state: CaseState) throws(DisclosureError) {
+    func materialise(id: Int, state: CaseState) throws(DisclosureError) {
         let s = state.status
         let waiting = s.isOpen ? state.openConsultations(on: state.lastEventDate) : []
         let waitingJSON = waiting.isEmpty ? nil
@@ -553,7 +569,7 @@ public final class Store {
                    state.outcome?.rawValue, state.closedOn, waitingJSON, id)
     }
 
-    private func appendEvent(caseID: Int, number: CaseNumber, seq: Int, kind: String, on: CivilDate, actor: String,
+    func appendEvent(caseID: Int, number: CaseNumber, seq: Int, kind: String, on: CivilDate, actor: String,
                              now: String, payload: String, dueBefore: CivilDate?, dueAfter: CivilDate?) throws(DisclosureError) {
         let prev = try db.first("SELECT hash FROM events ORDER BY id DESC LIMIT 1") { $0.text(0) } ?? Store.genesisHash
         let h = Store.hash(prev: prev, number: number.description, seq: seq, kind: kind, on: on.description,
@@ -571,7 +587,7 @@ public final class Store {
         return SHA256.hex(Array(text.utf8))
     }
 
-    private func encode<T: Encodable>(_ value: T) throws(DisclosureError) -> String {
+    func encode<T: Encodable>(_ value: T) throws(DisclosureError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -581,7 +597,7 @@ public final class Store {
         }
     }
 
-    private func decode<T: Decodable>(_ text: String) throws(DisclosureError) -> T {
+    func decode<T: Decodable>(_ text: String) throws(DisclosureError) -> T {
         try Store.decodeJSON(text)
     }
 

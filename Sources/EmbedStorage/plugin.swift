@@ -1,20 +1,23 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds Storage/migrations/*.sql and Storage/calendar/*.txt into the target that uses it.
+/// Embeds into the target that uses it: for the store, Storage/migrations/*.sql and
+/// Storage/calendar/*.txt; for the exchange module, the XML schemas forms/*.xsd.
 @main
 struct EmbedStorage: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-        let storage = context.package.directoryURL.appending(path: "Storage")
+        let root = context.package.directoryURL
+        let folders = target.name == "DisclosureExchange"
+            ? [root.appending(path: "forms")]
+            : [root.appending(path: "Storage/migrations"), root.appending(path: "Storage/calendar")]
         var inputs: [URL] = []
-        for sub in ["migrations", "calendar"] {
-            let dir = storage.appending(path: sub)
+        for dir in folders {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-            for name in names.sorted() where name.hasSuffix(".sql") || name.hasSuffix(".txt") {
+            for name in names.sorted() where name.hasSuffix(".sql") || name.hasSuffix(".txt") || name.hasSuffix(".xsd") {
                 inputs.append(dir.appending(path: name))
             }
         }
-        let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedStorage.swift")
+        let output = context.pluginWorkDirectoryURL.appending(path: "Embedded\(target.name).swift")
         return [
             .buildCommand(
                 displayName: "Embedding Storage/ into \(target.name)",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DisclosureCore
+import DisclosureExchange
 import DisclosureStore
 import Foundation
 
@@ -135,7 +136,10 @@ struct CalendarImport: ParsableCommand {
         guard data.count <= 1_000_000, let text = String(data: data, encoding: .utf8) else {
             throw DisclosureError(.calendarFormat, field: "FILE", zh: "文件须为不超过1MB的UTF-8文本", en: "the file must be UTF-8 text of at most 1 MB")
         }
-        let schedule = try HolidaySchedule.parse(text, origin: (file as NSString).lastPathComponent)
+        // XML (forms/calendar.xsd) or the text format of Storage/calendar.
+        let schedule = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<")
+            ? try CalendarFileReader.read(path: file)
+            : try HolidaySchedule.parse(text, origin: (file as NSString).lastPathComponent)
         let store = try global.openStore()
         let result = try store.importCalendar(schedule, origin: (file as NSString).lastPathComponent, now: nowStamp())
         let zh = global.language == .zh

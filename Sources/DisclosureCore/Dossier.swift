@@ -1,0 +1,125 @@
+/// What an attached document is.
+public enum AttachmentKind: String, Vocabulary {
+    case application, correction, reply
+    case deliveryProof = "delivery-proof"
+    case other
+    public var label: Text {
+        switch self {
+        case .application: Text(zh: "申请材料", en: "application")
+        case .correction: Text(zh: "补正材料", en: "correction")
+        case .reply: Text(zh: "答复书", en: "reply")
+        case .deliveryProof: Text(zh: "送达凭证", en: "proof of delivery")
+        case .other: Text(zh: "其他", en: "other")
+        }
+    }
+}
+
+/// A document filed with a case, with its size and digest.
+public struct Attachment: Sendable, Hashable {
+    /// 1, 2, … within the case.
+    public let seq: Int
+    public let kind: AttachmentKind
+    public let name: String
+    public let size: Int
+    /// Lower-case hex SHA-256 of the content.
+    public let sha256: String
+    public let addedAt: String
+    public let addedBy: String
+    public let content: [UInt8]
+
+    public init(seq: Int, kind: AttachmentKind, name: String, size: Int, sha256: String, addedAt: String,
+                addedBy: String, content: [UInt8]) {
+        self.seq = seq
+        self.kind = kind
+        self.name = name
+        self.size = size
+        self.sha256 = sha256
+        self.addedAt = addedAt
+        self.addedBy = addedBy
+        self.content = content
+    }
+
+    /// Checks that the declared size and digest are those of the content.
+    public func verify(field: String) throws(DisclosureError) {
+        if content.count != size || SHA256.hex(content) != sha256 {
+            throw DisclosureError(.invalidValue, field: field,
+                                  zh: "附件“\(name)”的大小或SHA-256与内容不符（文件已损坏或被改动）",
+                                  en: "attachment “\(name)”: its size or SHA-256 does not match its content (damaged or altered)")
+        }
+    }
+}
+
+/// An event as exchanged: the step and when it was recorded.
+public struct RecordedEvent: Sendable, Hashable {
+    public let event: CaseEvent
+    public let recordedAt: String
+    public init(event: CaseEvent, recordedAt: String) {
+        self.event = event
+        self.recordedAt = recordedAt
+    }
+}
+
+/// One case file (案卷) as exchanged between agencies: everything needed to rebuild the case elsewhere.
+public struct CaseDossier: Sendable, Hashable {
+    public let agencyCode: String
+    public let agencyName: String
+    /// The number within its agency (no agency prefix).
+    public let number: CaseNumber
+    public let application: Application
+    public let registeredAt: String
+    public let registeredBy: String
+    public let events: [RecordedEvent]
+    public let attachments: [Attachment]
+    /// The due date the exporting office computed, for comparison on import.
+    public let due: CivilDate?
+    public let provisional: Bool
+    /// The outcome and closing day when the case is closed.
+    public let outcome: Outcome?
+    public let closedOn: CivilDate?
+
+    public init(agencyCode: String, agencyName: String, number: CaseNumber, application: Application,
+                registeredAt: String, registeredBy: String, events: [RecordedEvent], attachments: [Attachment],
+                due: CivilDate?, provisional: Bool, outcome: Outcome?, closedOn: CivilDate?) {
+        self.outcome = outcome
+        self.closedOn = closedOn
+        self.agencyCode = agencyCode
+        self.agencyName = agencyName
+        self.number = number
+        self.application = application
+        self.registeredAt = registeredAt
+        self.registeredBy = registeredBy
+        self.events = events
+        self.attachments = attachments
+        self.due = due
+        self.provisional = provisional
+    }
+
+    /// The stable identifier across agencies: agency code + case number.
+    public var identifier: String { "\(agencyCode)/\(number.local)" }
+
+    /// Whether two dossiers record the same case: the same facts, steps and documents.
+    public func sameContent(as other: CaseDossier) -> Bool {
+        agencyCode == other.agencyCode && number.local == other.number.local && application == other.application
+            && registeredAt == other.registeredAt && registeredBy == other.registeredBy && events == other.events
+            && attachments.map(\.sha256) == other.attachments.map(\.sha256)
+            && attachments.map(\.name) == other.attachments.map(\.name)
+    }
+
+    /// Replays the events through the rules, as if recorded one by one; the first refusal is thrown.
+    public func validate(calendar: WorkCalendar) throws(DisclosureError) {
+        try application.validate()
+        var done: [CaseEvent] = []
+        for (i, e) in events.enumerated() {
+            let state = CaseState(application: application, events: done, calendar: calendar)
+            // The steps happened on or before the day they were recorded; the rules judge each then.
+            let recordedDay = CivilDate(iso: String(e.recordedAt.prefix(10))) ?? e.event.on
+            do {
+                _ = try Rules.check(e.event, on: state, calendar: calendar, asOf: max(recordedDay, e.event.on))
+            } catch {
+                throw DisclosureError(error.code, field: "\(identifier) event \(i + 1)", zh: error.render(.zh), en: error.render(.en))
+            }
+            done.append(e.event)
+        }
+        for a in attachments { try a.verify(field: "\(identifier) attachment \(a.seq)") }
+    }
+}

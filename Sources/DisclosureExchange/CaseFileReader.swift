@@ -1,0 +1,285 @@
+import CLibXML2
+import DisclosureCore
+import Foundation
+
+/// An element read from the stream: enough of a tree for one case, never the whole document.
+final class Element {
+    let name: String
+    let line: Int
+    var attributes: [String: String] = [:]
+    var text = ""
+    var children: [Element] = []
+
+    init(name: String, line: Int) {
+        self.name = name
+        self.line = line
+    }
+
+    func child(_ name: String) -> Element? { children.first { $0.name == name } }
+}
+
+/// Reads XML documents of forms/ as untrusted input: streaming, validated against the schema while
+/// reading, with DTDs, entities and network access refused.
+enum StreamingReader {
+    /// Reads `path`, handing each child of the root element, complete, to `body` with the root's attributes.
+    /// Stops at the first problem, parser or schema, and throws it with its line and column.
+    static func read(path: String, schema: LibXML.Schema, namespace: String, origin: String,
+                     body: (Element, [String: String]) throws(DisclosureError) -> Void) throws(DisclosureError) {
+        let problems = try stream(path: path, schema: schema, namespace: namespace, origin: origin, stopAtFirst: true, body: body)
+        if let p = problems.first {
+            throw DisclosureError(.invalidValue, field: "\(origin):\(p.line):\(p.column)", zh: p.message, en: p.message)
+        }
+    }
+
+    /// Validates the whole document and returns every problem found.
+    static func validate(path: String, schema: LibXML.Schema, namespace: String, origin: String) throws(DisclosureError) -> [XMLProblem] {
+        try stream(path: path, schema: schema, namespace: namespace, origin: origin, stopAtFirst: false) { _, _ in }
+    }
+
+    private static func stream(path: String, schema: LibXML.Schema, namespace: String, origin: String, stopAtFirst: Bool,
+                               body: (Element, [String: String]) throws(DisclosureError) -> Void) throws(DisclosureError) -> [XMLProblem] {
+        LibXML.start()
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(path)", en: "cannot read \(path)")
+        }
+        guard let reader = xmlReaderForFile(path, nil, LibXML.untrustedOptions) else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法打开 \(path)", en: "cannot open \(path)")
+        }
+        defer { xmlFreeTextReader(reader) }
+        let log = ProblemLog()
+        let context = Unmanaged.passRetained(log)
+        defer { context.release() }
+        xmlTextReaderSetStructuredErrorHandler(reader, LibXML.errorHandler, context.toOpaque())
+        guard xmlTextReaderSetSchema(reader, schema.pointer) == 0 else {
+            throw DisclosureError(.io, zh: "无法启用表单校验", en: "cannot enable schema validation")
+        }
+
+        func problem(_ zh: String, _ en: String) -> DisclosureError {
+            let line = Int(xmlTextReaderGetParserLineNumber(reader))
+            let column = Int(xmlTextReaderGetParserColumnNumber(reader))
+            return DisclosureError(.invalidValue, field: "\(origin):\(line):\(column)", zh: zh, en: en)
+        }
+
+        var stack: [Element] = []
+        var rootAttributes: [String: String] = [:]
+        var sawRoot = false
+
+        func finish(_ element: Element) throws(DisclosureError) {
+            // Only children of the root are handed out, each once it is complete and valid so far.
+            guard stack.isEmpty, sawRoot, log.problems.isEmpty else { return }
+            try body(element, rootAttributes)
+        }
+
+        while true {
+            let rc = xmlTextReaderRead(reader)
+            if stopAtFirst, !log.problems.isEmpty { return log.problems }
+            if rc == 0 { break }
+            if rc < 0 {
+                if log.problems.isEmpty {
+                    log.add(XMLProblem(line: Int(xmlTextReaderGetParserLineNumber(reader)),
+                                       column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: "the document is not well-formed XML"))
+                }
+                return log.problems
+            }
+            switch xmlTextReaderNodeType(reader) {
+            case 10: // XML_READER_TYPE_DOCUMENT_TYPE
+                throw problem("不接受含文档类型定义（DTD）的文件：DTD 可引用外部文件或展开实体，存在安全风险",
+                              "documents with a DTD are refused: a DTD can pull in outside files or expand entities")
+            case 5, 6: // entity reference or declaration
+                throw problem("不接受实体引用", "entity references are refused")
+            case 1: // element
+                let depth = Int(xmlTextReaderDepth(reader))
+                let name = String(cString: xmlTextReaderConstLocalName(reader))
+                let ns = xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) } ?? ""
+                if ns != namespace {
+                    throw problem("元素 \(name) 不属于命名空间 \(namespace)", "element \(name) is not in the namespace \(namespace)")
+                }
+                let element = Element(name: name, line: Int(xmlTextReaderGetParserLineNumber(reader)))
+                let empty = xmlTextReaderIsEmptyElement(reader) == 1
+                while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+                    if xmlTextReaderIsNamespaceDecl(reader) == 1 { continue }
+                    let key = String(cString: xmlTextReaderConstLocalName(reader))
+                    element.attributes[key] = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+                }
+                xmlTextReaderMoveToElement(reader)
+                if depth == 0 {
+                    sawRoot = true
+                    rootAttributes = element.attributes
+                    continue
+                }
+                stack.last?.children.append(element)
+                stack.append(element)
+                if empty {
+                    stack.removeLast()
+                    try finish(element)
+                }
+            case 3, 4: // text, CDATA
+                if let top = stack.last, let value = xmlTextReaderConstValue(reader) {
+                    top.text += String(cString: value)
+                }
+            case 15: // end of element
+                if let done = stack.popLast() { try finish(done) }
+            default:
+                break
+            }
+        }
+        if xmlTextReaderIsValid(reader) != 1, log.problems.isEmpty {
+            log.add(XMLProblem(line: 0, column: 0, message: "the document does not conform to the schema"))
+        }
+        if log.dropped > 0 {
+            log.problems.append(XMLProblem(line: 0, column: 0, message: "… and \(log.dropped) more problems"))
+        }
+        return log.problems
+    }
+}
+
+/// Reads case files (forms/case-file.xsd).
+public enum CaseFileReader {
+    /// Streams the cases of `path` to `body`, validating as it reads; the first problem stops it.
+    public static func read(path: String, body: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
+        let origin = (path as NSString).lastPathComponent
+        try StreamingReader.read(path: path, schema: try LibXML.caseFile(), namespace: caseFileNamespace, origin: origin) {
+            (e: Element, _) throws(DisclosureError) in
+            try body(try dossier(e, origin: origin))
+        }
+    }
+
+    /// Every problem of `path` against the case-file schema (empty when valid).
+    public static func validate(path: String) throws(DisclosureError) -> [XMLProblem] {
+        try StreamingReader.validate(path: path, schema: try LibXML.caseFile(), namespace: caseFileNamespace,
+                                     origin: (path as NSString).lastPathComponent)
+    }
+
+    static func dossier(_ c: Element, origin: String) throws(DisclosureError) -> CaseDossier {
+        func fail(_ e: Element, _ what: String) -> DisclosureError {
+            DisclosureError(.invalidValue, field: "\(origin):\(e.line)", zh: "案卷内容无效：\(what)", en: "invalid case file: \(what)")
+        }
+        func req(_ e: Element, _ name: String) throws(DisclosureError) -> Element {
+            guard let x = e.child(name) else { throw fail(e, "missing <\(name)>") }
+            return x
+        }
+        func attr(_ e: Element, _ name: String) throws(DisclosureError) -> String {
+            guard let v = e.attributes[name] else { throw fail(e, "<\(e.name)> lacks @\(name)") }
+            return v
+        }
+        func date(_ s: String, _ e: Element) throws(DisclosureError) -> CivilDate {
+            guard let d = CivilDate(iso: s) else { throw fail(e, "bad date \(s)") }
+            return d
+        }
+        func int(_ s: String, _ e: Element) throws(DisclosureError) -> Int {
+            guard let n = Int(s) else { throw fail(e, "bad number \(s)") }
+            return n
+        }
+        func vocab<V: Vocabulary>(_ s: String, _ e: Element) throws(DisclosureError) -> V {
+            guard let v = V(rawValue: s) else { throw fail(e, "unknown value \(s)") }
+            return v
+        }
+
+        let agency = try req(c, "agency")
+        let numberElement = try req(c, "number")
+        let number = try CaseNumber.parse(numberElement.text, field: "\(origin):\(numberElement.line)")
+        let received = try req(c, "received")
+        let applicant = try req(c, "applicant")
+        let application = Application(
+            received: try date(received.text, received), channel: try vocab(try attr(received, "channel"), received),
+            applicant: Applicant(name: try req(applicant, "name").text, type: try vocab(try attr(applicant, "type"), applicant),
+                                 idNumber: applicant.child("idNumber")?.text, contact: applicant.child("contact")?.text),
+            request: try req(c, "request").text,
+            form: try c.child("form").map { (f: Element) throws(DisclosureError) -> InfoForm in try vocab(f.text, f) },
+            note: c.child("note")?.text)
+        let registered = try req(c, "registered")
+
+        var events: [RecordedEvent] = []
+        for e in try req(c, "events").children {
+            let on = try date(try attr(e, "on"), e)
+            let served = try e.attributes["served"].map { (s: String) throws(DisclosureError) in try date(s, e) }
+            let action: Action
+            switch e.name {
+            case "correctionRequested":
+                action = .correctionRequested(items: try req(e, "items").text, periodDays: try int(try attr(e, "periodDays"), e), served: served)
+            case "correctionReceived": action = .correctionReceived
+            case "consultationSent":
+                action = .consultationSent(id: try int(try attr(e, "id"), e), party: try vocab(try attr(e, "party"), e),
+                                           to: try req(e, "to").text, served: served)
+            case "consultationAnswered":
+                action = .consultationAnswered(id: try int(try attr(e, "id"), e), opinion: try vocab(try attr(e, "opinion"), e))
+            case "extended":
+                action = .extended(days: try int(try attr(e, "days"), e), approvedBy: try req(e, "approvedBy").text,
+                                   reason: try req(e, "reason").text)
+            case "deferred":
+                action = .deferred(until: try date(try attr(e, "until"), e), reason: try req(e, "reason").text)
+            case "feeNoticed":
+                action = .feeNoticed(basis: try vocab(try attr(e, "basis"), e), quantity: try int(try attr(e, "quantity"), e),
+                                     amount: try int(try attr(e, "amount"), e), served: served)
+            case "feePaid": action = .feePaid
+            case "replyDrafted":
+                action = .replyDrafted(outcome: try vocab(try attr(e, "outcome"), e), basis: e.child("basis")?.text,
+                                       referTo: e.child("referTo")?.text)
+            case "replyReviewed":
+                action = .replyReviewed(approved: try attr(e, "approved") == "true" || e.attributes["approved"] == "1",
+                                        comment: e.child("comment")?.text)
+            case "replyIssued": action = .replyIssued
+            case "delivered": action = .delivered(method: try vocab(try attr(e, "method"), e))
+            case "archived": action = .archived
+            case "reopened": action = .reopened(reason: try req(e, "reason").text)
+            case "withdrawn": action = .withdrawn
+            case "abandoned": action = .abandoned(reason: try vocab(try attr(e, "reason"), e))
+            default: throw fail(e, "unknown step <\(e.name)>")
+            }
+            events.append(RecordedEvent(event: CaseEvent(on: on, action: action, actor: try attr(e, "actor")),
+                                        recordedAt: try attr(e, "recorded")))
+        }
+
+        var attachments: [Attachment] = []
+        for a in c.child("attachments")?.children ?? [] {
+            guard let content = Data(base64Encoded: a.text, options: .ignoreUnknownCharacters) else {
+                throw fail(a, "attachment content is not base64")
+            }
+            attachments.append(Attachment(seq: try int(try attr(a, "seq"), a), kind: try vocab(try attr(a, "kind"), a),
+                                          name: try attr(a, "name"), size: try int(try attr(a, "size"), a),
+                                          sha256: try attr(a, "sha256"), addedAt: try attr(a, "added"), addedBy: try attr(a, "by"),
+                                          content: [UInt8](content)))
+        }
+        let due = c.child("due")
+        let outcome = c.child("outcome")
+        return CaseDossier(
+            agencyCode: try attr(agency, "code"), agencyName: agency.text, number: CaseNumber(year: number.year, serial: number.serial),
+            application: application, registeredAt: try attr(registered, "at"), registeredBy: try attr(registered, "by"),
+            events: events, attachments: attachments,
+            due: try due.map { (d: Element) throws(DisclosureError) in try date(d.text, d) },
+            provisional: due?.attributes["provisional"] == "true" || due?.attributes["provisional"] == "1",
+            outcome: try outcome.map { (o: Element) throws(DisclosureError) -> Outcome in try vocab(o.text, o) },
+            closedOn: try outcome.map { (o: Element) throws(DisclosureError) in try date(try attr(o, "closed"), o) })
+    }
+}
+
+/// Reads holiday schedules in XML (forms/calendar.xsd).
+public enum CalendarFileReader {
+    /// Parses and validates one year's schedule; the same checks as the text format apply after.
+    public static func read(path: String) throws(DisclosureError) -> HolidaySchedule {
+        let origin = (path as NSString).lastPathComponent
+        var year = ""
+        var lines: [String] = []
+        try StreamingReader.read(path: path, schema: try LibXML.calendar(), namespace: "urn:disclosure:calendar:1", origin: origin) {
+            (e: Element, root: [String: String]) throws(DisclosureError) in
+            year = root["year"] ?? ""
+            switch e.name {
+            case "source": lines.append("source \(e.text)")
+            case "holiday":
+                let from = e.attributes["from"] ?? ""
+                let through = e.attributes["through"].map { "..\($0)" } ?? ""
+                lines.append("holiday \(from)\(through) \(e.attributes["name"] ?? "")")
+            case "workday": lines.append("workday \(e.attributes["date"] ?? "") \(e.attributes["name"] ?? "")")
+            default: break
+            }
+        }
+        // One set of rules for both formats: the text parser checks weekdays, overlaps and years.
+        return try HolidaySchedule.parse((["year \(year)"] + lines).joined(separator: "\n"), origin: origin)
+    }
+
+    /// Every problem of `path` against the calendar schema.
+    public static func validate(path: String) throws(DisclosureError) -> [XMLProblem] {
+        try StreamingReader.validate(path: path, schema: try LibXML.calendar(), namespace: "urn:disclosure:calendar:1",
+                                     origin: (path as NSString).lastPathComponent)
+    }
+}

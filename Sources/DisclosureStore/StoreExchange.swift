@@ -1,0 +1,222 @@
+import DisclosureCore
+import Foundation
+
+/// Which cases to export.
+public struct ExportFilter: Sendable {
+    public var numbers: [CaseNumber] = []
+    public var all = false
+    public var year: Int?
+    public var status: CaseStatus?
+    public var closedFrom: CivilDate?
+    public var closedThrough: CivilDate?
+    public init() {}
+}
+
+/// Metadata of a stored attachment.
+public struct AttachmentInfo: Sendable, Hashable {
+    public let seq: Int
+    public let kind: AttachmentKind
+    public let name: String
+    public let size: Int
+    public let sha256: String
+    public let addedAt: String
+    public let addedBy: String
+}
+
+/// What an import did, case by case.
+public struct ImportReport: Sendable {
+    public var imported: [String] = []
+    /// Already present with the same content.
+    public var identical: [String] = []
+    /// Present with different content and replaced (`--replace`); the old case is kept, superseded.
+    public var replaced: [String] = []
+    /// Cases whose due date on this office's calendar differs from the one exported.
+    public var dueDifferences: [(identifier: String, exported: CivilDate?, here: CivilDate?)] = []
+    public init() {}
+}
+
+extension Store {
+    // MARK: - Attachments
+
+    /// Stores a document with a case, with its size and SHA-256.
+    public func attach(_ content: [UInt8], name: String, kind: AttachmentKind, to number: CaseNumber,
+                       actor: String, now: String) throws(DisclosureError) -> AttachmentInfo {
+        try Application.requireText(name, field: "FILE", max: 255)
+        try Application.requireText(actor, field: "--actor", max: 100)
+        return try db.writeTransaction { () throws(DisclosureError) in
+            let id = try caseID(number)
+            if try db.first("SELECT status FROM cases WHERE id = ?", id, map: { $0.text(0) }) == CaseStatus.archived.rawValue {
+                throw DisclosureError(.ruleViolation, field: "CASE", zh: "案件已归档，不能再添加附件", en: "the case is archived; no document can be added")
+            }
+            let seq = try db.first("SELECT COALESCE(MAX(seq), 0) + 1 FROM attachments WHERE case_id = ?", id) { $0.int(0) } ?? 1
+            let info = AttachmentInfo(seq: seq, kind: kind, name: name, size: content.count, sha256: SHA256.hex(content),
+                                      addedAt: now, addedBy: actor)
+            try insertAttachment(caseID: id, info, content: content)
+            return info
+        }
+    }
+
+    /// The documents of a case, without their content.
+    public func attachments(of number: CaseNumber) throws(DisclosureError) -> [AttachmentInfo] {
+        try db.readTransaction { () throws(DisclosureError) in
+            try attachmentInfos(caseID: try caseID(number))
+        }
+    }
+
+    /// One document with its content, checked against its stored digest.
+    public func attachment(_ seq: Int, of number: CaseNumber) throws(DisclosureError) -> Attachment {
+        try db.readTransaction { () throws(DisclosureError) in
+            let id = try caseID(number)
+            guard let a = try loadAttachments(caseID: id, seq: seq).first else {
+                throw DisclosureError(.invalidValue, field: "--seq", zh: "案件\(number)没有第\(seq)号附件", en: "case \(number) has no attachment \(seq)")
+            }
+            try a.verify(field: "--seq")
+            return a
+        }
+    }
+
+    func insertAttachment(caseID: Int, _ a: AttachmentInfo, content: [UInt8]) throws(DisclosureError) {
+        try db.run("""
+            INSERT INTO attachments (case_id, seq, kind, name, size, sha256, added_at, added_by, content)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, caseID, a.seq, a.kind.rawValue, a.name, a.size, a.sha256, a.addedAt, a.addedBy, SQLBlob(content))
+    }
+
+    func attachmentInfos(caseID: Int) throws(DisclosureError) -> [AttachmentInfo] {
+        try db.all("SELECT seq, kind, name, size, sha256, added_at, added_by FROM attachments WHERE case_id = ? ORDER BY seq", caseID) {
+            (r: Row) throws(DisclosureError) in
+            AttachmentInfo(seq: r.int(0), kind: try Store.vocabulary(r.text(1)), name: r.text(2), size: r.int(3),
+                           sha256: r.text(4), addedAt: r.text(5), addedBy: r.text(6))
+        }
+    }
+
+    func loadAttachments(caseID: Int, seq: Int? = nil) throws(DisclosureError) -> [Attachment] {
+        var sql = "SELECT seq, kind, name, size, sha256, added_at, added_by, content FROM attachments WHERE case_id = ?"
+        var params: [SQLBindable] = [caseID]
+        if let seq { sql += " AND seq = ?"; params.append(seq) }
+        sql += " ORDER BY seq"
+        var out: [Attachment] = []
+        try db.query(sql, params) { (r: Row) throws(DisclosureError) in
+            out.append(Attachment(seq: r.int(0), kind: try Store.vocabulary(r.text(1)), name: r.text(2), size: r.int(3),
+                                  sha256: r.text(4), addedAt: r.text(5), addedBy: r.text(6), content: r.blob(7)))
+        }
+        return out
+    }
+
+    // MARK: - Export
+
+    /// Streams the matching cases, one dossier at a time, in a consistent snapshot.
+    public func exportDossiers(_ filter: ExportFilter, _ body: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
+        try db.readTransaction { () throws(DisclosureError) in
+            var ids: [Int] = []
+            if !filter.numbers.isEmpty {
+                for n in filter.numbers { ids.append(try caseID(n)) }
+            } else {
+                var sql = "SELECT id FROM cases WHERE superseded_by IS NULL"
+                var params: [SQLBindable] = []
+                if let y = filter.year { sql += " AND year = ?"; params.append(y) }
+                if let s = filter.status { sql += " AND status = ?"; params.append(s.rawValue) }
+                if let f = filter.closedFrom { sql += " AND closed_on >= ?"; params.append(f) }
+                if let t = filter.closedThrough { sql += " AND closed_on <= ?"; params.append(t) }
+                sql += " ORDER BY agency_code, year, serial"
+                try db.query(sql, params) { r in ids.append(r.int(0)) }
+            }
+            for id in ids { try body(try dossier(caseID: id)) }
+        }
+    }
+
+    func dossier(caseID id: Int) throws(DisclosureError) -> CaseDossier {
+        let record = try loadRecord(id: id, calendar: calendar)
+        guard let agency = try db.first("SELECT agency_code, agency_name FROM cases WHERE id = ?", id, map: { ($0.text(0), $0.text(1)) }) else {
+            throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
+        }
+        let events = record.events.compactMap { e in e.event.map { RecordedEvent(event: $0, recordedAt: e.recordedAt) } }
+        return CaseDossier(agencyCode: agency.0, agencyName: agency.1,
+                           number: CaseNumber(year: record.number.year, serial: record.number.serial),
+                           application: record.application, registeredAt: record.registeredAt, registeredBy: record.registeredBy,
+                           events: events, attachments: try loadAttachments(caseID: id),
+                           due: record.state.clock.due, provisional: record.state.clock.provisional,
+                           outcome: record.state.outcome, closedOn: record.state.closedOn)
+    }
+
+    // MARK: - Import
+
+    /// Imports dossiers in one transaction: `produce` hands each parsed dossier to the sink it is given.
+    /// Any error, from the parser or from a case, rolls the whole import back.
+    public func importDossiers(replace: Bool,
+                               _ produce: (_ sink: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
+        throws(DisclosureError) -> ImportReport {
+        try db.writeTransaction { () throws(DisclosureError) in
+            var report = ImportReport()
+            try produce { (d: CaseDossier) throws(DisclosureError) in
+                try d.validate(calendar: calendar)
+                let existing = try db.first("""
+                    SELECT id FROM cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by IS NULL
+                    """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) })
+                if let existing {
+                    if try dossier(caseID: existing).sameContent(as: d) {
+                        report.identical.append(d.identifier)
+                        return
+                    }
+                    guard replace else {
+                        throw DisclosureError(.ruleViolation, field: d.identifier,
+                                              zh: "本库已有案件\(d.identifier)，但内容不同；如确需以导入文件为准，请加 --replace（原案件保留为已替代记录）",
+                                              en: "case \(d.identifier) already exists here with different content; use --replace to take the file's version (the old one is kept, marked superseded)")
+                    }
+                    let newID = try insertDossier(d)
+                    try db.run("UPDATE cases SET superseded_by = ?, is_open = 0 WHERE id = ?", newID, existing)
+                    report.replaced.append(d.identifier)
+                } else {
+                    _ = try insertDossier(d)
+                    report.imported.append(d.identifier)
+                }
+                let here = CaseState(application: d.application, events: d.events.map(\.event), calendar: calendar)
+                if here.clock.due != d.due {
+                    report.dueDifferences.append((d.identifier, d.due, here.clock.due))
+                }
+            }
+            return report
+        }
+    }
+
+    /// Inserts a case with its events as recorded where it came from (actors and recorded times kept).
+    private func insertDossier(_ d: CaseDossier) throws(DisclosureError) -> Int {
+        let a = d.application
+        // A superseded row keeps the identity columns, so the partial unique index admits the new one.
+        try db.run("""
+            INSERT INTO cases (agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type,
+                id_number, contact, request, form, note, registered_at, registered_by, status, is_open, due, next_deadline,
+                consult_until, provisional, outcome, closed_on)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'handling', 1, NULL, NULL, NULL, 0, NULL, NULL)
+            """, d.agencyCode, d.agencyName, d.number.year, d.number.serial, a.received, a.channel.rawValue, a.applicant.name,
+                   a.applicant.type.rawValue, a.applicant.idNumber, a.applicant.contact, a.request, a.form?.rawValue, a.note,
+                   d.registeredAt, d.registeredBy)
+        let id = Int(db.lastInsertRowID)
+        let label = number(agency: d.agencyCode, year: d.number.year, serial: d.number.serial)
+        var done: [CaseEvent] = []
+        var due = CaseState(application: a, events: [], calendar: calendar).clock.due
+        try appendEvent(caseID: id, number: label, seq: 0, kind: "registered", on: a.received, actor: d.registeredBy,
+                        now: d.registeredAt, payload: try encode(a), dueBefore: nil, dueAfter: due)
+        for (i, e) in d.events.enumerated() {
+            done.append(e.event)
+            let after = CaseState(application: a, events: done, calendar: calendar).clock.due
+            try appendEvent(caseID: id, number: label, seq: i + 1, kind: e.event.action.kind, on: e.event.on, actor: e.event.actor,
+                            now: e.recordedAt, payload: try encode(e.event.action), dueBefore: due, dueAfter: after)
+            due = after
+        }
+        try materialise(id: id, state: CaseState(application: a, events: done, calendar: calendar))
+        for att in d.attachments {
+            try insertAttachment(caseID: id, AttachmentInfo(seq: att.seq, kind: att.kind, name: att.name, size: att.size,
+                                                            sha256: att.sha256, addedAt: att.addedAt, addedBy: att.addedBy),
+                                 content: att.content)
+        }
+        return id
+    }
+}
+
+/// A BLOB parameter.
+struct SQLBlob: SQLBindable {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    var sqlValue: SQLValue { .blob(bytes) }
+}

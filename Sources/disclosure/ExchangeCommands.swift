@@ -1,0 +1,183 @@
+import ArgumentParser
+import DisclosureCore
+import DisclosureExchange
+import DisclosureStore
+import Foundation
+
+/// The largest document `attach` accepts: its base64 must fit libxml2's limit on one text node
+/// (10 MB), which untrusted input must never lift.
+let attachmentLimit = 7_000_000
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "导出案卷（XML，forms/case-file.xsd）/ export case files as XML")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "案件编号（可多个）/ case numbers") var numbers: [String] = []
+    @Option(help: "输出文件 / output file") var out: String
+    @Flag(help: "全部案件 / every case") var all = false
+    @Option(help: "收到年份 / year received") var year: Int?
+    @Option(help: "状态 / status") var status: String?
+    @Option(name: .customLong("closed-between"), help: "结案日期范围 FROM..TO / closed between, inclusive") var closedBetween: String?
+    @Flag(help: "隐去证件号码和联系方式 / mask ID numbers and contacts") var redact = false
+
+    func run() throws {
+        var filter = ExportFilter()
+        filter.numbers = try numbers.map { s throws(DisclosureError) in try CaseNumber.parse(s) }
+        filter.all = all
+        filter.year = year
+        filter.status = try status.map { s throws(DisclosureError) in try CaseStatus.parse(s, field: "--status") }
+        if let range = closedBetween {
+            let parts = range.components(separatedBy: "..")
+            guard parts.count == 2 else {
+                throw DisclosureError(.invalidValue, field: "--closed-between", zh: "格式为 起始日期..结束日期", en: "expected FROM..TO")
+            }
+            filter.closedFrom = try CivilDate.parse(parts[0], field: "--closed-between")
+            filter.closedThrough = try CivilDate.parse(parts[1], field: "--closed-between")
+        }
+        guard !filter.numbers.isEmpty || all || year != nil || status != nil || closedBetween != nil else {
+            throw DisclosureError(.missingField, field: "CASE/--all", zh: "请指明要导出的案件：案件编号，或 --all、--year、--status、--closed-between",
+                                  en: "say which cases: case numbers, or --all, --year, --status, --closed-between")
+        }
+        let store = try global.openStore()
+        let writer = try CaseFileWriter(path: out, redact: redact)
+        try store.exportDossiers(filter) { (d: CaseDossier) throws(DisclosureError) in try writer.write(d) }
+        try writer.finish()
+        let zh = global.language == .zh
+        printError(zh ? "已导出 \(writer.count) 件案卷到 \(out)\(redact ? "（已隐去个人信息）" : "")"
+                      : "exported \(writer.count) cases to \(out)\(redact ? " (personal data masked)" : "")")
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "导入案卷（整个文件为一个事务）/ import case files (the whole file or nothing)")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "案卷文件 / case file") var file: String
+    @Flag(help: "编号相同而内容不同时以文件为准（原案件保留为已替代）/ take the file's version of conflicting cases") var replace = false
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let store = try global.openStore()
+        let zh = global.language == .zh
+        let showProgress = isatty(2) == 1
+        var read = 0
+        let report = try store.importDossiers(replace: replace) { (sink: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
+            try CaseFileReader.read(path: file) { (d: CaseDossier) throws(DisclosureError) in
+                try sink(d)
+                read += 1
+                if showProgress, read % 1000 == 0 {
+                    FileHandle.standardError.write(Data((zh ? "\r已读取 \(read) 件…" : "\r\(read) cases read…").utf8))
+                }
+            }
+        }
+        if showProgress, read >= 1000 { FileHandle.standardError.write(Data("\n".utf8)) }
+        var lines = [zh ? "导入完成：新增 \(report.imported.count) 件，已有且相同而跳过 \(report.identical.count) 件，替换 \(report.replaced.count) 件"
+                        : "imported \(report.imported.count) cases; \(report.identical.count) already present and identical, skipped; \(report.replaced.count) replaced"]
+        for id in report.identical { lines.append(zh ? "  已有相同案卷，跳过：\(id)" : "  already present, skipped: \(id)") }
+        for id in report.replaced { lines.append(zh ? "  已替换：\(id)（原案件保留为已替代记录）" : "  replaced: \(id) (the old case is kept, superseded)") }
+        for d in report.dueDifferences {
+            lines.append(zh ? "  答复期限按本机关日历为 \(d.here.map(\.description) ?? "—")，与导出时的 \(d.exported.map(\.description) ?? "—") 不同：\(d.identifier)"
+                            : "  due date here \(d.here.map(\.description) ?? "—") differs from the exported \(d.exported.map(\.description) ?? "—"): \(d.identifier)")
+        }
+        emit(json, .object([
+            ("imported", .array(report.imported.map(JSON.string))), ("identical", .array(report.identical.map(JSON.string))),
+            ("replaced", .array(report.replaced.map(JSON.string))),
+            ("due_differences", .array(report.dueDifferences.map { .object([("case", .string($0.identifier)), ("exported", .date($0.exported)), ("here", .date($0.here))]) })),
+        ]), lines.joined(separator: "\n"))
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "按 forms/ 的 XSD 校验 XML 文件（案卷或放假安排），列出全部错误 / validate an XML file against its schema")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "XML 文件 / XML file") var file: String
+
+    func run() throws {
+        let head = FileHandle(forReadingAtPath: file).map { h in
+            defer { try? h.close() }
+            return String(decoding: h.readData(ofLength: 65_536), as: UTF8.self)
+        }
+        guard let head else { throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)") }
+        let problems = head.contains("<holidaySchedule")
+            ? try CalendarFileReader.validate(path: file) : try CaseFileReader.validate(path: file)
+        let name = (file as NSString).lastPathComponent
+        let zh = global.language == .zh
+        if problems.isEmpty {
+            print(zh ? "\(name)：有效" : "\(name): valid")
+            return
+        }
+        for p in problems { printError("\(name):\(p.line):\(p.column): \(p.message)") }
+        printError(zh ? "\(name)：无效（\(problems.count) 处错误）" : "\(name): invalid (\(problems.count) problems)")
+        throw ExitCode(1)
+    }
+}
+
+struct Attach: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "把文件作为附件存入案件（记录大小和 SHA-256）/ file a document with a case")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var actor: ActorOption
+    @Argument(help: "案件编号 / case number") var number: String
+    @Argument(help: "文件 / file") var file: String
+    @Option(help: "application|correction|reply|delivery-proof|other") var kind: String = "other"
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let n = try CaseNumber.parse(number)
+        let k = try AttachmentKind.parse(kind, field: "--kind")
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+        guard let size = attributes?[.size] as? Int, attributes?[.type] as? FileAttributeType == .typeRegular else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
+        }
+        guard size <= attachmentLimit else {
+            throw DisclosureError(.invalidValue, field: "FILE", zh: "附件最大 7 MB（本文件 \(size) 字节）", en: "an attachment may be at most 7 MB (this file: \(size) bytes)")
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
+        }
+        let store = try global.openStore()
+        let info = try store.attach([UInt8](data), name: (file as NSString).lastPathComponent, kind: k, to: n,
+                                    actor: actor.name, now: nowStamp())
+        let zh = global.language == .zh
+        emit(json, attachmentJSON(info), zh ? "\(n)：已存入第\(info.seq)号附件 \(info.name)（\(info.size) 字节，SHA-256 \(info.sha256)）"
+                                            : "\(n): attachment \(info.seq) \(info.name) stored (\(info.size) bytes, SHA-256 \(info.sha256))")
+    }
+}
+
+func attachmentJSON(_ a: AttachmentInfo) -> JSON {
+    .object([("seq", .int(a.seq)), ("kind", .string(a.kind.rawValue)), ("name", .string(a.name)), ("size", .int(a.size)),
+             ("sha256", .string(a.sha256)), ("added_at", .string(a.addedAt)), ("added_by", .string(a.addedBy))])
+}
+
+struct Attachments: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "列出案件的附件 / list a case's documents")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let n = try CaseNumber.parse(number)
+        let store = try global.openStore()
+        let list = try store.attachments(of: n)
+        let zh = global.language == .zh
+        emit(json, .array(list.map(attachmentJSON)), list.isEmpty ? (zh ? "\(n) 没有附件" : "\(n) has no attachments")
+             : table(zh ? ["序号", "类别", "文件名", "字节", "SHA-256", "存入"] : ["#", "Kind", "Name", "Bytes", "SHA-256", "Added"],
+                     list.map { [String($0.seq), $0.kind.label(global.language), $0.name, String($0.size), $0.sha256, "\($0.addedAt) \($0.addedBy)"] }))
+    }
+}
+
+struct Extract: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "取出一个附件（先核对 SHA-256）/ write one document out, checked against its SHA-256")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "附件序号 / attachment number") var seq: Int
+    @Option(help: "输出文件 / output file") var out: String
+
+    func run() throws {
+        let n = try CaseNumber.parse(number)
+        let store = try global.openStore()
+        let a = try store.attachment(seq, of: n)
+        guard FileManager.default.createFile(atPath: out, contents: Data(a.content)) else {
+            throw DisclosureError(.io, field: "--out", zh: "无法写入 \(out)", en: "cannot write \(out)")
+        }
+        printError(global.language == .zh ? "已取出 \(a.name)（\(a.size) 字节，SHA-256 核对无误）到 \(out)"
+                                          : "wrote \(a.name) (\(a.size) bytes, SHA-256 checked) to \(out)")
+    }
+}
