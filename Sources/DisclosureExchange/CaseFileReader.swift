@@ -54,10 +54,11 @@ enum StreamingReader {
             throw DisclosureError(.io, zh: "无法启用表单校验", en: "cannot enable schema validation")
         }
 
-        func problem(_ zh: String, _ en: String) -> DisclosureError {
-            let line = Int(xmlTextReaderGetParserLineNumber(reader))
-            let column = Int(xmlTextReaderGetParserColumnNumber(reader))
-            return DisclosureError(.invalidValue, field: "\(origin):\(line):\(column)", zh: zh, en: en)
+        /// Ends the stream on something refused outright (not merely invalid): reported like any problem.
+        func refuse(_ en: String) -> [XMLProblem] {
+            log.add(XMLProblem(line: Int(xmlTextReaderGetParserLineNumber(reader)),
+                               column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: en))
+            return log.problems
         }
 
         var stack: [Element] = []
@@ -83,16 +84,15 @@ enum StreamingReader {
             }
             switch xmlTextReaderNodeType(reader) {
             case 10: // XML_READER_TYPE_DOCUMENT_TYPE
-                throw problem("不接受含文档类型定义（DTD）的文件：DTD 可引用外部文件或展开实体，存在安全风险",
-                              "documents with a DTD are refused: a DTD can pull in outside files or expand entities")
+                return refuse("documents with a DTD are refused (不接受含DTD的文件): a DTD can pull in outside files or expand entities")
             case 5, 6: // entity reference or declaration
-                throw problem("不接受实体引用", "entity references are refused")
+                return refuse("entity references are refused (不接受实体引用)")
             case 1: // element
                 let depth = Int(xmlTextReaderDepth(reader))
                 let name = String(cString: xmlTextReaderConstLocalName(reader))
                 let ns = xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) } ?? ""
                 if ns != namespace {
-                    throw problem("元素 \(name) 不属于命名空间 \(namespace)", "element \(name) is not in the namespace \(namespace)")
+                    return refuse("element \(name) is not in the namespace \(namespace) (元素不属于本格式的命名空间)")
                 }
                 let element = Element(name: name, line: Int(xmlTextReaderGetParserLineNumber(reader)))
                 let empty = xmlTextReaderIsEmptyElement(reader) == 1

@@ -473,13 +473,13 @@ public final class Store {
         if reg != (try encode(record.application)) {
             return Text(zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）", en: "case \(label)'s intake facts differ from its registration event (altered)")
         }
-        let stored = try db.first("SELECT status, due, outcome, closed_on FROM cases WHERE id = ?", id) {
-            ($0.text(0), $0.optionalText(1), $0.optionalText(2), $0.optionalText(3))
+        let stored = try db.first("SELECT status, due, outcome, closed_on, superseded_by IS NULL FROM cases WHERE id = ?", id) {
+            ($0.text(0), $0.optionalText(1), $0.optionalText(2), $0.optionalText(3), $0.int(4) == 1)
         }
         let s = record.state
-        // Closed cases keep the due date they closed under; only open ones follow calendar changes.
+        // Closed and superseded cases keep the due date they had; only current open ones follow calendar changes.
         if let stored, stored.0 != s.status.rawValue || stored.2 != s.outcome?.rawValue || stored.3 != s.closedOn?.description
-            || (s.status.isOpen && stored.1 != s.clock.due?.description) {
+            || (s.status.isOpen && stored.4 && stored.1 != s.clock.due?.description) {
             return Text(zh: "案件\(label)的状态或期限与事件记录不符（被改动）", en: "case \(label)'s status or due date differs from its events (altered)")
         }
         return nil

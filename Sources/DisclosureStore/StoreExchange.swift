@@ -163,8 +163,10 @@ extension Store {
                                               zh: "本库已有案件\(d.identifier)，但内容不同；如确需以导入文件为准，请加 --replace（原案件保留为已替代记录）",
                                               en: "case \(d.identifier) already exists here with different content; use --replace to take the file's version (the old one is kept, marked superseded)")
                     }
+                    // Out of the identity index first (pointing at itself, a valid key), then at its successor.
+                    try db.run("UPDATE cases SET superseded_by = id, is_open = 0 WHERE id = ?", existing)
                     let newID = try insertDossier(d)
-                    try db.run("UPDATE cases SET superseded_by = ?, is_open = 0 WHERE id = ?", newID, existing)
+                    try db.run("UPDATE cases SET superseded_by = ? WHERE id = ?", newID, existing)
                     report.replaced.append(d.identifier)
                 } else {
                     _ = try insertDossier(d)

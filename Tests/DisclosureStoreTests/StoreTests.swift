@@ -79,19 +79,28 @@ struct StoreTests {
         #expect(try sqlite3(newer, "PRAGMA user_version;").trimmingCharacters(in: .whitespacesAndNewlines) == "99")
     }
 
-    @Test("a database of an earlier schema version is migrated when opened")
+    @Test("a database of schema version 1 is migrated when opened, its cases kept")
     func migration() throws {
         let path = scratchDatabase()
-        let store = try Store.initialise(path: path, agency: "局", code: "A", now: now)
-        let n = try store.register(application("2026-03-02"), actor: "王科员", now: now).number
-        // Make it what schema version 1 left behind.
-        try sqlite3(path, "ALTER TABLE cases DROP COLUMN waiting_consultations; PRAGMA user_version = 1;")
-        let reopened = try Store.open(path: path)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let v1 = try String(contentsOf: root.appendingPathComponent("Storage/migrations/0001-initial.sql"), encoding: .utf8)
+        // A leading newline: the file starts with "--", which the shell would take for an option.
+        try sqlite3(path, "\n" + v1 + """
+            INSERT INTO office VALUES (1, '某局', 'A', '2026-01-01T09:00:00+08:00');
+            INSERT INTO cases (year, serial, received, channel, applicant_name, applicant_type, request, registered_at,
+                               registered_by, status, is_open, due, next_deadline, provisional)
+            VALUES (2026, 1, '2026-03-02', 'online', '张三', 'person', '某文件', '2026-03-02T09:00:00+08:00', '王科员',
+                    'handling', 1, '2026-03-30', '2026-03-30', 0);
+            PRAGMA user_version = 1; PRAGMA application_id = 1145656131;
+            """)
+        let store = try Store.open(path: path)
         #expect(try sqlite3(path, "PRAGMA user_version;").trimmingCharacters(in: .whitespacesAndNewlines) == String(Store.schemaVersion))
-        _ = try reopened.record(CaseEvent(on: date("2026-03-05"), action: .consultationSent(id: 1, party: .agency, to: "财政局", served: nil), actor: "王科员"),
-                                on: n, asOf: date("2026-12-31"), now: now)
-        #expect(try reopened.board(through: nil).first?.waitingConsultations.map(\.to) == ["财政局"])
-        #expect(try reopened.verifyAudit().firstBreak == nil)
+        #expect(try store.list(CaseFilter()).map(\.number.description) == ["2026-000001"])
+        let next = try store.register(application("2026-03-03"), actor: "王科员", now: now)
+        #expect(next.number.description == "2026-000002")
+        _ = try store.record(CaseEvent(on: date("2026-03-05"), action: .consultationSent(id: 1, party: .agency, to: "财政局", served: nil), actor: "王科员"),
+                             on: next.number, asOf: date("2026-12-31"), now: now)
+        #expect(try store.board(through: nil).first { $0.number == next.number }?.waitingConsultations.map(\.to) == ["财政局"])
     }
 
     @Test("case numbers run per receipt year")
