@@ -35,6 +35,14 @@ let package = Package(
             plugins: ["EmbedStorage"]
         ),
         .executableTarget(name: "storage-embedder", path: "Sources/storage-embedder"),
+        .executableTarget(
+            name: "disclosure-bench",
+            dependencies: [
+                "DisclosureCore", "DisclosureStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/disclosure-bench"
+        ),
         .plugin(name: "EmbedStorage", capability: .buildTool(), dependencies: ["storage-embedder"], path: "Sources/EmbedStorage"),
         .executableTarget(
             name: "disclosure",

@@ -106,11 +106,14 @@ public struct CaseDossier: Sendable, Hashable {
     }
 
     /// Replays the events through the rules, as if recorded one by one; the first refusal is thrown.
-    public func validate(calendar: WorkCalendar) throws(DisclosureError) {
+    /// Returns the final state and the due date after registration and after each event.
+    @discardableResult
+    public func validate(calendar: WorkCalendar) throws(DisclosureError) -> (state: CaseState, dues: [CivilDate?]) {
         try application.validate()
-        var done: [CaseEvent] = []
+        var state = CaseState(application: application, events: [], calendar: calendar)
+        var dues: [CivilDate?] = [state.clock.due]
+        dues.reserveCapacity(events.count + 1)
         for (i, e) in events.enumerated() {
-            let state = CaseState(application: application, events: done, calendar: calendar)
             // The steps happened on or before the day they were recorded; the rules judge each then.
             let recordedDay = CivilDate(iso: String(e.recordedAt.prefix(10))) ?? e.event.on
             do {
@@ -118,8 +121,10 @@ public struct CaseDossier: Sendable, Hashable {
             } catch {
                 throw DisclosureError(error.code, field: "\(identifier) event \(i + 1)", zh: error.render(.zh), en: error.render(.en))
             }
-            done.append(e.event)
+            state.append(e.event, calendar: calendar)
+            dues.append(state.clock.due)
         }
         for a in attachments { try a.verify(field: "\(identifier) attachment \(a.seq)") }
+        return (state, dues)
     }
 }

@@ -197,6 +197,13 @@ public struct CaseState: Sendable, Hashable {
         self.status = deriveStatus(asOf: lastEventDate)
     }
 
+    /// Adds one more event, as replaying all of them again would, at the cost of one.
+    public mutating func append(_ event: CaseEvent, calendar: WorkCalendar) {
+        apply(event, calendar: calendar)
+        clock = computeClock(calendar: calendar)
+        status = deriveStatus(asOf: lastEventDate)
+    }
+
     /// The extension working days granted in the current round.
     public var extensionDaysUsed: Int { roundExtensions }
 
@@ -321,21 +328,28 @@ public struct CaseState: Sendable, Hashable {
 
     private func computeClock(calendar: WorkCalendar) -> Clock {
         var stops: [ClockStop] = []
-        var stoppedDays = Set<CivilDate>()
+        // Stopped days as day-number ranges: few, so a scan is cheaper than hashing each day.
+        var stopped: [ClosedRange<Int>] = []
         var suspension: Suspension?
         var provisional = calendar.isProvisional(roundStart)
+        let startDay = roundStart.dayNumber
 
+        func isStopped(_ n: Int) -> Bool {
+            for r in stopped where r.contains(n) { return true }
+            return false
+        }
         func addStop(_ reason: ClockStop.Reason, _ id: Int?, _ span: DateSpan) {
             // Only days after the round's start can stop a clock that starts then.
-            let first = max(span.first, roundStart.next)
-            guard first <= span.last else { return }
+            let first = max(span.first.dayNumber, startDay + 1)
+            let last = span.last.dayNumber
+            guard first <= last else { return }
             var fresh = 0
-            for d in DateSpan(first, span.last).days where !stoppedDays.contains(d) {
-                stoppedDays.insert(d)
-                if calendar.isWorkday(d) { fresh += 1 }
-                provisional = provisional || calendar.isProvisional(d)
+            for n in first...last where !isStopped(n) {
+                if calendar.isWorkday(dayNumber: n) { fresh += 1 }
+                provisional = provisional || calendar.isProvisional(dayNumber: n)
             }
-            stops.append(ClockStop(reason: reason, consultation: id, span: DateSpan(first, span.last), workdays: fresh))
+            stopped.append(first...last)
+            stops.append(ClockStop(reason: reason, consultation: id, span: DateSpan(CivilDate(dayNumber: first), span.last), workdays: fresh))
         }
 
         for c in consultations[roundFirstConsultation...] {
@@ -358,8 +372,7 @@ public struct CaseState: Sendable, Hashable {
                 due = deferral
                 provisional = provisional || calendar.isProvisional(deferral)
             } else {
-                let r = calendar.addingWorkdays(StatutoryPeriod.reply + roundExtensions, after: roundStart,
-                                                stopped: { stoppedDays.contains($0) })
+                let r = calendar.addingWorkdays(StatutoryPeriod.reply + roundExtensions, afterDay: startDay, stopped: isStopped)
                 due = r.date
                 provisional = provisional || r.provisional
             }

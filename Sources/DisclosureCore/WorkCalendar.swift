@@ -23,6 +23,11 @@ public final class WorkCalendar: Sendable {
     private let holidays: [CivilDate: String]
     private let makeups: [CivilDate: String]
     private let fallback = Mutex<[Int: [CivilDate: String]]>([:])
+    /// Day number of the first day of `dense`.
+    private let denseStart: Int
+    /// Every day of the loaded years' span: bit 0 = working day, bit 1 = provisional. Deadline walks
+    /// ask about every day, so this answers without hashing.
+    private let dense: [UInt8]
 
     public init(schedules: [HolidaySchedule]) {
         var byYear: [Int: HolidaySchedule] = [:]
@@ -43,20 +48,33 @@ public final class WorkCalendar: Sendable {
         }
         self.holidays = h
         self.makeups = m
+        guard let first = byYear.keys.min(), let last = byYear.keys.max(),
+              let start = CivilDate(year: first, month: 1, day: 1), let end = CivilDate(year: last, month: 12, day: 31) else {
+            denseStart = 0
+            dense = []
+            return
+        }
+        denseStart = start.dayNumber
+        var table = [UInt8](repeating: 0, count: end.dayNumber - start.dayNumber + 1)
+        for n in 0..<table.count {
+            let i = WorkCalendar.classify(CivilDate(dayNumber: start.dayNumber + n), holidays: h, makeups: m,
+                                          loaded: { byYear[$0] != nil }, statutory: StatutoryHolidays.holidays(in:))
+            table[n] = (i.isWorkday ? 1 : 0) | (i.provisional ? 2 : 0)
+        }
+        dense = table
     }
 
-    /// Whether `year` has its official schedule loaded.
-    public func isLoaded(_ year: Int) -> Bool { schedules[year] != nil }
-
-    /// Everything the calendar knows of `date`.
-    public func info(_ date: CivilDate) -> DayInfo {
+    /// What a day is: a make-up working day or holiday named by a notice, else by the weekend rule in a
+    /// loaded year, else by the statutory holidays (provisional).
+    static func classify(_ date: CivilDate, holidays: [CivilDate: String], makeups: [CivilDate: String],
+                         loaded: (Int) -> Bool, statutory: (Int) -> [CivilDate: String]) -> DayInfo {
         if let n = makeups[date] {
             return DayInfo(date: date, kind: .makeupWorkday, provisional: false, name: n)
         }
         if let n = holidays[date] {
             return DayInfo(date: date, kind: .holiday, provisional: false, name: n)
         }
-        if isLoaded(date.year) {
+        if loaded(date.year) {
             return DayInfo(date: date, kind: date.isWeekend ? .weekend : .workday, provisional: false, name: nil)
         }
         if let n = statutory(date.year)[date] {
@@ -65,7 +83,30 @@ public final class WorkCalendar: Sendable {
         return DayInfo(date: date, kind: date.isWeekend ? .weekend : .workday, provisional: true, name: nil)
     }
 
-    public func isWorkday(_ date: CivilDate) -> Bool { info(date).isWorkday }
+    /// Working day by day number (days since 1970-01-01), the fast path of every deadline walk.
+    @inline(__always)
+    public func isWorkday(dayNumber n: Int) -> Bool {
+        let k = n - denseStart
+        if k >= 0 && k < dense.count { return dense[k] & 1 != 0 }
+        return info(CivilDate(dayNumber: n)).isWorkday
+    }
+
+    @inline(__always)
+    func isProvisional(dayNumber n: Int) -> Bool {
+        let k = n - denseStart
+        if k >= 0 && k < dense.count { return dense[k] & 2 != 0 }
+        return isProvisional(CivilDate(dayNumber: n))
+    }
+
+    /// Whether `year` has its official schedule loaded.
+    public func isLoaded(_ year: Int) -> Bool { schedules[year] != nil }
+
+    /// Everything the calendar knows of `date`.
+    public func info(_ date: CivilDate) -> DayInfo {
+        WorkCalendar.classify(date, holidays: holidays, makeups: makeups, loaded: isLoaded, statutory: statutory)
+    }
+
+    public func isWorkday(_ date: CivilDate) -> Bool { isWorkday(dayNumber: date.dayNumber) }
 
     public func isProvisional(_ date: CivilDate) -> Bool {
         !isLoaded(date.year) && makeups[date] == nil && holidays[date] == nil
@@ -74,16 +115,21 @@ public final class WorkCalendar: Sendable {
     /// The `n`-th working day after `start` (start itself not counted), skipping days `stopped` says are stopped.
     public func addingWorkdays(_ n: Int, after start: CivilDate,
                                stopped: (CivilDate) -> Bool = { _ in false }) -> (date: CivilDate, provisional: Bool) {
+        addingWorkdays(n, afterDay: start.dayNumber, stopped: { stopped(CivilDate(dayNumber: $0)) })
+    }
+
+    /// `addingWorkdays` on day numbers, with stops given as day numbers too.
+    public func addingWorkdays(_ n: Int, afterDay start: Int,
+                               stopped: (Int) -> Bool) -> (date: CivilDate, provisional: Bool) {
         var d = start
         var counted = 0
         var provisional = false
         while counted < n {
-            d = d.next
-            let i = info(d)
-            provisional = provisional || i.provisional
-            if i.isWorkday && !stopped(d) { counted += 1 }
+            d += 1
+            provisional = provisional || isProvisional(dayNumber: d)
+            if isWorkday(dayNumber: d) && !stopped(d) { counted += 1 }
         }
-        return (d, provisional)
+        return (CivilDate(dayNumber: d), provisional)
     }
 
     /// Working days in the half-open interval (from, through] that `stopped` does not exclude.
@@ -91,10 +137,8 @@ public final class WorkCalendar: Sendable {
                          stopped: (CivilDate) -> Bool = { _ in false }) -> Int {
         guard from < through else { return 0 }
         var count = 0
-        var d = from
-        while d < through {
-            d = d.next
-            if isWorkday(d) && !stopped(d) { count += 1 }
+        for n in (from.dayNumber + 1)...through.dayNumber where isWorkday(dayNumber: n) && !stopped(CivilDate(dayNumber: n)) {
+            count += 1
         }
         return count
     }

@@ -29,8 +29,8 @@ public final class CaseFileWriter {
             throw DisclosureError(.io, field: "--out", zh: "无法写入 \(path)", en: "cannot write \(path)")
         }
         writer = w
-        xmlTextWriterSetIndent(w, 1)
-        xmlTextWriterSetIndentString(w, "  ")
+        // The cases carry their own layout (XMLFragment); the writer adds none.
+        xmlTextWriterSetIndent(w, 0)
         try check(xmlTextWriterStartDocument(w, "1.0", "UTF-8", nil))
         try start("caseFile")
         try attribute("xmlns", caseFileNamespace)
@@ -44,54 +44,56 @@ public final class CaseFileWriter {
         }
     }
 
-    /// Writes one case.
+    /// Writes one case: laid out here and handed to the text writer in one piece, because
+    /// element-by-element calls into the writer cost more than the rest of the export together.
     public func write(_ d: CaseDossier) throws(DisclosureError) {
         let a = d.application
-        try start("case")
-        try start("agency"); try attribute("code", d.agencyCode); try text(d.agencyName); try end()
-        try element("number", d.number.local)
-        try start("received"); try attribute("channel", a.channel.rawValue); try text(a.received.description); try end()
-        try start("applicant")
-        try attribute("type", a.applicant.type.rawValue)
-        try element("name", a.applicant.name)
-        if let id = a.applicant.idNumber { try element("idNumber", redact ? Self.redactedMark : id) }
-        if let c = a.applicant.contact { try element("contact", redact ? Self.redactedMark : c) }
-        try end()
-        try element("request", a.request)
-        if let f = a.form { try element("form", f.rawValue) }
-        if let n = a.note { try element("note", n) }
-        try start("registered"); try attribute("at", d.registeredAt); try attribute("by", d.registeredBy); try end()
-        try start("events")
-        for e in d.events { try writeEvent(e) }
-        try end()
+        var x = XMLFragment()
+        x.open("case", depth: 1)
+        x.element("agency", d.agencyName, attributes: [("code", d.agencyCode)], depth: 2)
+        x.element("number", d.number.local, depth: 2)
+        x.element("received", a.received.description, attributes: [("channel", a.channel.rawValue)], depth: 2)
+        x.open("applicant", attributes: [("type", a.applicant.type.rawValue)], depth: 2)
+        x.element("name", a.applicant.name, depth: 3)
+        if let id = a.applicant.idNumber { x.element("idNumber", redact ? Self.redactedMark : id, depth: 3) }
+        if let c = a.applicant.contact { x.element("contact", redact ? Self.redactedMark : c, depth: 3) }
+        x.close("applicant", depth: 2)
+        x.element("request", a.request, depth: 2)
+        if let f = a.form { x.element("form", f.rawValue, depth: 2) }
+        if let n = a.note { x.element("note", n, depth: 2) }
+        x.empty("registered", attributes: [("at", d.registeredAt), ("by", d.registeredBy)], depth: 2)
+        if d.events.isEmpty {
+            x.empty("events", depth: 2)
+        } else {
+            x.open("events", depth: 2)
+            for e in d.events { writeEvent(e, into: &x) }
+            x.close("events", depth: 2)
+        }
         if let due = d.due {
-            try start("due"); try attribute("provisional", d.provisional ? "true" : "false"); try text(due.description); try end()
+            x.element("due", due.description, attributes: [("provisional", d.provisional ? "true" : "false")], depth: 2)
         }
         if let o = d.outcome, let closed = d.closedOn {
-            try start("outcome"); try attribute("closed", closed.description); try text(o.rawValue); try end()
+            x.element("outcome", o.rawValue, attributes: [("closed", closed.description)], depth: 2)
         }
         if !d.attachments.isEmpty {
-            try start("attachments")
+            x.open("attachments", depth: 2)
             for att in d.attachments {
-                try start("attachment")
-                try attribute("seq", String(att.seq))
-                try attribute("kind", att.kind.rawValue)
-                try attribute("name", att.name)
-                try attribute("size", String(att.size))
-                try attribute("sha256", att.sha256)
-                try attribute("added", att.addedAt)
-                try attribute("by", att.addedBy)
-                try base64(att.content)
-                try end()
+                let encoded = Data(att.content).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+                x.element("attachment", encoded, attributes: [
+                    ("seq", String(att.seq)), ("kind", att.kind.rawValue), ("name", att.name), ("size", String(att.size)),
+                    ("sha256", att.sha256), ("added", att.addedAt), ("by", att.addedBy),
+                ], depth: 3)
             }
-            try end()
+            x.close("attachments", depth: 2)
         }
-        try end()
+        x.close("case", depth: 1)
+        try raw(x.bytes)
         count += 1
     }
 
     /// Closes the document and moves it into place.
     public func finish() throws(DisclosureError) {
+        try raw(Array("\n".utf8))
         try end()
         try check(xmlTextWriterEndDocument(writer))
         let rc = xmlTextWriterFlush(writer)
@@ -103,70 +105,68 @@ public final class CaseFileWriter {
         }
     }
 
-    private func writeEvent(_ r: RecordedEvent) throws(DisclosureError) {
+    private func writeEvent(_ r: RecordedEvent, into x: inout XMLFragment) {
         let e = r.event
-        func open(_ name: String) throws(DisclosureError) {
-            try start(name)
-            try attribute("on", e.on.description)
-            try attribute("actor", e.actor)
-            try attribute("recorded", r.recordedAt)
-        }
+        var attributes: [(String, String)] = [("on", e.on.description), ("actor", e.actor), ("recorded", r.recordedAt)]
+        var children: [(String, String)] = []
+        let name: String
         switch e.action {
         case let .correctionRequested(items, period, served):
-            try open("correctionRequested")
-            try attribute("periodDays", String(period))
-            if let s = served { try attribute("served", s.description) }
-            try element("items", items)
-        case .correctionReceived: try open("correctionReceived")
+            name = "correctionRequested"
+            attributes.append(("periodDays", String(period)))
+            if let s = served { attributes.append(("served", s.description)) }
+            children.append(("items", items))
+        case .correctionReceived: name = "correctionReceived"
         case let .consultationSent(id, party, to, served):
-            try open("consultationSent")
-            try attribute("id", String(id))
-            try attribute("party", party.rawValue)
-            if let s = served { try attribute("served", s.description) }
-            try element("to", to)
+            name = "consultationSent"
+            attributes += [("id", String(id)), ("party", party.rawValue)]
+            if let s = served { attributes.append(("served", s.description)) }
+            children.append(("to", to))
         case let .consultationAnswered(id, opinion):
-            try open("consultationAnswered")
-            try attribute("id", String(id))
-            try attribute("opinion", opinion.rawValue)
+            name = "consultationAnswered"
+            attributes += [("id", String(id)), ("opinion", opinion.rawValue)]
         case let .extended(days, approvedBy, reason):
-            try open("extended")
-            try attribute("days", String(days))
-            try element("approvedBy", approvedBy)
-            try element("reason", reason)
+            name = "extended"
+            attributes.append(("days", String(days)))
+            children += [("approvedBy", approvedBy), ("reason", reason)]
         case let .deferred(until, reason):
-            try open("deferred")
-            try attribute("until", until.description)
-            try element("reason", reason)
+            name = "deferred"
+            attributes.append(("until", until.description))
+            children.append(("reason", reason))
         case let .feeNoticed(basis, quantity, amount, served):
-            try open("feeNoticed")
-            try attribute("basis", basis.rawValue)
-            try attribute("quantity", String(quantity))
-            try attribute("amount", String(amount))
-            if let s = served { try attribute("served", s.description) }
-        case .feePaid: try open("feePaid")
+            name = "feeNoticed"
+            attributes += [("basis", basis.rawValue), ("quantity", String(quantity)), ("amount", String(amount))]
+            if let s = served { attributes.append(("served", s.description)) }
+        case .feePaid: name = "feePaid"
         case let .replyDrafted(outcome, basis, referTo):
-            try open("replyDrafted")
-            try attribute("outcome", outcome.rawValue)
-            if let b = basis { try element("basis", b) }
-            if let r = referTo { try element("referTo", r) }
+            name = "replyDrafted"
+            attributes.append(("outcome", outcome.rawValue))
+            if let b = basis { children.append(("basis", b)) }
+            if let r = referTo { children.append(("referTo", r)) }
         case let .replyReviewed(approved, comment):
-            try open("replyReviewed")
-            try attribute("approved", approved ? "true" : "false")
-            if let c = comment { try element("comment", c) }
-        case .replyIssued: try open("replyIssued")
+            name = "replyReviewed"
+            attributes.append(("approved", approved ? "true" : "false"))
+            if let c = comment { children.append(("comment", c)) }
+        case .replyIssued: name = "replyIssued"
         case let .delivered(method):
-            try open("delivered")
-            try attribute("method", method.rawValue)
-        case .archived: try open("archived")
+            name = "delivered"
+            attributes.append(("method", method.rawValue))
+        case .archived: name = "archived"
         case let .reopened(reason):
-            try open("reopened")
-            try element("reason", reason)
-        case .withdrawn: try open("withdrawn")
+            name = "reopened"
+            children.append(("reason", reason))
+        case .withdrawn: name = "withdrawn"
         case let .abandoned(reason):
-            try open("abandoned")
-            try attribute("reason", reason.rawValue)
+            name = "abandoned"
+            attributes.append(("reason", reason.rawValue))
         }
-        try end()
+        if children.isEmpty {
+            x.empty(name, attributes: attributes, depth: 3)
+        } else {
+            x.open(name, attributes: attributes, depth: 3)
+            for (n, v) in children { x.element(n, v, depth: 4) }
+            x.close(name, depth: 3)
+        }
     }
 
     // MARK: - libxml2 text writer
@@ -181,23 +181,99 @@ public final class CaseFileWriter {
     private func attribute(_ name: String, _ value: String) throws(DisclosureError) {
         try check(xmlTextWriterWriteAttribute(writer, name, value))
     }
-    private func text(_ s: String) throws(DisclosureError) { try check(xmlTextWriterWriteString(writer, s)) }
-    private func element(_ name: String, _ value: String) throws(DisclosureError) {
-        try check(xmlTextWriterWriteElement(writer, name, value))
+    private func raw(_ bytes: [UInt8]) throws(DisclosureError) {
+        let rc = bytes.withUnsafeBufferPointer { buf in xmlTextWriterWriteRawLen(writer, buf.baseAddress, Int32(buf.count)) }
+        try check(rc)
     }
-    private func base64(_ bytes: [UInt8]) throws(DisclosureError) {
-        // In slices, so that the writer's buffer, not one giant string, carries the document out.
-        var offset = 0
-        let slice = 57 * 1024
-        while offset < bytes.count {
-            let n = min(slice, bytes.count - offset)
-            let rc = bytes.withUnsafeBufferPointer { buf in
-                buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
-                    xmlTextWriterWriteBase64(writer, p, Int32(offset), Int32(n))
+}
+
+/// XML laid out with two-space indentation and escaped as XML 1.0 requires.
+struct XMLFragment {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(4096) }
+
+    mutating func indent(_ depth: Int) {
+        bytes.append(0x0A)
+        for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
+    }
+
+    mutating func startTag(_ name: String, _ attributes: [(String, String)], depth: Int) {
+        indent(depth)
+        bytes.append(UInt8(ascii: "<"))
+        put(name)
+        for (k, v) in attributes {
+            bytes.append(0x20)
+            put(k)
+            bytes.append(UInt8(ascii: "="))
+            bytes.append(UInt8(ascii: "\""))
+            escape(v, attribute: true)
+            bytes.append(UInt8(ascii: "\""))
+        }
+    }
+
+    mutating func open(_ name: String, attributes: [(String, String)] = [], depth: Int) {
+        startTag(name, attributes, depth: depth)
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    mutating func empty(_ name: String, attributes: [(String, String)] = [], depth: Int) {
+        startTag(name, attributes, depth: depth)
+        bytes.append(UInt8(ascii: "/"))
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    mutating func close(_ name: String, depth: Int) {
+        indent(depth)
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(UInt8(ascii: "/"))
+        put(name)
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    mutating func element(_ name: String, _ text: String, attributes: [(String, String)] = [], depth: Int) {
+        startTag(name, attributes, depth: depth)
+        bytes.append(UInt8(ascii: ">"))
+        escape(text, attribute: false)
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(UInt8(ascii: "/"))
+        put(name)
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    /// Appends a string's UTF-8 bytes in one copy.
+    mutating func put(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Escapes markup; in attributes also line breaks and tabs, so that they survive normalisation.
+    /// Characters XML 1.0 cannot carry (input validation keeps them out) become U+FFFD, never bad XML.
+    mutating func escape(_ s: String, attribute: Bool) {
+        var s = s
+        s.withUTF8 { buf in
+            // Runs that need nothing are copied whole; only the rare special byte is replaced.
+            var start = 0
+            for i in 0..<buf.count {
+                let b = buf[i]
+                if b > 0x3E || (b >= 0x20 && b != 0x22 && b != 0x26 && b != 0x3C) { continue }
+                let replacement: StaticString
+                switch b {
+                case 0x26: replacement = "&amp;"
+                case 0x3C: replacement = "&lt;"
+                case 0x3E: replacement = "&gt;"
+                case 0x22: if attribute { replacement = "&quot;" } else { continue }
+                case 0x0A: if attribute { replacement = "&#10;" } else { continue }
+                case 0x09: if attribute { replacement = "&#9;" } else { continue }
+                case 0x0D: replacement = "&#13;"
+                case 0x3E...: continue
+                default: replacement = "\u{FFFD}"
                 }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                bytes.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                start = i + 1
             }
-            try check(rc)
-            offset += n
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<buf.count]))
         }
     }
 }

@@ -305,7 +305,7 @@ public final class Store {
     public func register(_ application: Application, actor: String, now: String) throws(DisclosureError) -> CaseRecord {
         try application.validate()
         try Application.requireText(actor, field: "--actor", max: 100)
-        let payload = try encode(application)
+        let payload = PayloadCodec.encode(application)
         return try db.writeTransaction { () throws(DisclosureError) in
             let year = application.received.year
             let serial = try db.first("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE agency_code = ? AND year = ?",
@@ -351,7 +351,7 @@ public final class Store {
             let warnings = try Rules.check(event, on: before.state, calendar: calendar, asOf: asOf)
             let after = CaseState(application: before.application, events: before.caseEvents + [event], calendar: calendar)
             try appendEvent(caseID: id, number: number, seq: (before.events.last?.seq ?? 0) + 1, kind: event.action.kind,
-                            on: event.on, actor: event.actor, now: now, payload: try encode(event.action),
+                            on: event.on, actor: event.actor, now: now, payload: PayloadCodec.encode(event.action),
                             dueBefore: before.state.clock.due, dueAfter: after.clock.due)
             try materialise(id: id, state: after)
             return (try loadRecord(id: id, calendar: calendar), warnings)
@@ -470,7 +470,7 @@ public final class Store {
         guard let reg = try db.first("SELECT payload FROM events WHERE case_id = ? AND seq = 0", id, map: { $0.text(0) }) else {
             return Text(zh: "案件\(label)没有登记事件", en: "case \(label) has no registration event")
         }
-        if reg != (try encode(record.application)) {
+        if (try? PayloadCodec.decodeApplication(reg)) != record.application {
             return Text(zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）", en: "case \(label)'s intake facts differ from its registration event (altered)")
         }
         let stored = try db.first("SELECT status, due, outcome, closed_on, superseded_by IS NULL FROM cases WHERE id = ?", id) {
@@ -546,7 +546,7 @@ public final class Store {
             let on = try r.date(2)
             var event: CaseEvent?
             if seq > 0 {
-                let action: Action = try decode(r.text(5))
+                let action = try PayloadCodec.decodeAction(r.text(5))
                 event = CaseEvent(on: on, action: action, actor: r.text(3))
             }
             return StoredEvent(seq: seq, kind: r.text(1), on: on, actor: r.text(3), recordedAt: r.text(4), event: event,
@@ -595,10 +595,6 @@ public final class Store {
         } catch {
             throw DisclosureError(.storage, zh: "无法编码事件：\(error)", en: "cannot encode the event: \(error)")
         }
-    }
-
-    func decode<T: Decodable>(_ text: String) throws(DisclosureError) -> T {
-        try Store.decodeJSON(text)
     }
 
     static func decodeJSON<T: Decodable>(_ text: String) throws(DisclosureError) -> T {

@@ -125,18 +125,38 @@ extension Store {
         }
     }
 
+    /// A case as exchanged, from its row (with the materialised due date and outcome), events and attachments.
     func dossier(caseID id: Int) throws(DisclosureError) -> CaseDossier {
-        let record = try loadRecord(id: id, calendar: calendar)
-        guard let agency = try db.first("SELECT agency_code, agency_name FROM cases WHERE id = ?", id, map: { ($0.text(0), $0.text(1)) }) else {
+        guard let d = try db.first("""
+            SELECT agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type, id_number, contact,
+                   request, form, note, registered_at, registered_by, due, provisional, outcome, closed_on
+            FROM cases WHERE id = ?
+            """, id, map: { (r: Row) throws(DisclosureError) -> CaseDossier in
+                let application = Application(
+                    received: try r.date(4), channel: try Store.vocabulary(r.text(5)),
+                    applicant: Applicant(name: r.text(6), type: try Store.vocabulary(r.text(7)), idNumber: r.optionalText(8),
+                                         contact: r.optionalText(9)),
+                    request: r.text(10), form: try r.optionalText(11).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
+                    note: r.optionalText(12))
+                return CaseDossier(
+                    agencyCode: r.text(0), agencyName: r.text(1), number: CaseNumber(year: r.int(2), serial: r.int(3)),
+                    application: application, registeredAt: r.text(13), registeredBy: r.text(14),
+                    events: try recordedEvents(caseID: id), attachments: try loadAttachments(caseID: id),
+                    due: try r.optionalDate(15), provisional: r.int(16) != 0,
+                    outcome: try r.optionalText(17).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
+                    closedOn: try r.optionalDate(18))
+            }) else {
             throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
         }
-        let events = record.events.compactMap { e in e.event.map { RecordedEvent(event: $0, recordedAt: e.recordedAt) } }
-        return CaseDossier(agencyCode: agency.0, agencyName: agency.1,
-                           number: CaseNumber(year: record.number.year, serial: record.number.serial),
-                           application: record.application, registeredAt: record.registeredAt, registeredBy: record.registeredBy,
-                           events: events, attachments: try loadAttachments(caseID: id),
-                           due: record.state.clock.due, provisional: record.state.clock.provisional,
-                           outcome: record.state.outcome, closedOn: record.state.closedOn)
+        return d
+    }
+
+    private func recordedEvents(caseID id: Int) throws(DisclosureError) -> [RecordedEvent] {
+        try db.all("SELECT on_date, actor, recorded_at, payload FROM events WHERE case_id = ? AND seq > 0 ORDER BY seq", id) {
+            (r: Row) throws(DisclosureError) in
+            RecordedEvent(event: CaseEvent(on: try r.date(0), action: try PayloadCodec.decodeAction(r.text(3)), actor: r.text(1)),
+                          recordedAt: r.text(2))
+        }
     }
 
     // MARK: - Import
@@ -149,7 +169,7 @@ extension Store {
         try db.writeTransaction { () throws(DisclosureError) in
             var report = ImportReport()
             try produce { (d: CaseDossier) throws(DisclosureError) in
-                try d.validate(calendar: calendar)
+                let replay = try d.validate(calendar: calendar)
                 let existing = try db.first("""
                     SELECT id FROM cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by IS NULL
                     """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) })
@@ -165,16 +185,15 @@ extension Store {
                     }
                     // Out of the identity index first (pointing at itself, a valid key), then at its successor.
                     try db.run("UPDATE cases SET superseded_by = id, is_open = 0 WHERE id = ?", existing)
-                    let newID = try insertDossier(d)
+                    let newID = try insertDossier(d, replay: replay)
                     try db.run("UPDATE cases SET superseded_by = ? WHERE id = ?", newID, existing)
                     report.replaced.append(d.identifier)
                 } else {
-                    _ = try insertDossier(d)
+                    _ = try insertDossier(d, replay: replay)
                     report.imported.append(d.identifier)
                 }
-                let here = CaseState(application: d.application, events: d.events.map(\.event), calendar: calendar)
-                if here.clock.due != d.due {
-                    report.dueDifferences.append((d.identifier, d.due, here.clock.due))
+                if replay.state.clock.due != d.due {
+                    report.dueDifferences.append((d.identifier, d.due, replay.state.clock.due))
                 }
             }
             return report
@@ -182,7 +201,7 @@ extension Store {
     }
 
     /// Inserts a case with its events as recorded where it came from (actors and recorded times kept).
-    private func insertDossier(_ d: CaseDossier) throws(DisclosureError) -> Int {
+    private func insertDossier(_ d: CaseDossier, replay: (state: CaseState, dues: [CivilDate?])) throws(DisclosureError) -> Int {
         let a = d.application
         // A superseded row keeps the identity columns, so the partial unique index admits the new one.
         try db.run("""
@@ -195,18 +214,14 @@ extension Store {
                    d.registeredAt, d.registeredBy)
         let id = Int(db.lastInsertRowID)
         let label = number(agency: d.agencyCode, year: d.number.year, serial: d.number.serial)
-        var done: [CaseEvent] = []
-        var due = CaseState(application: a, events: [], calendar: calendar).clock.due
         try appendEvent(caseID: id, number: label, seq: 0, kind: "registered", on: a.received, actor: d.registeredBy,
-                        now: d.registeredAt, payload: try encode(a), dueBefore: nil, dueAfter: due)
+                        now: d.registeredAt, payload: PayloadCodec.encode(a), dueBefore: nil, dueAfter: replay.dues[0])
         for (i, e) in d.events.enumerated() {
-            done.append(e.event)
-            let after = CaseState(application: a, events: done, calendar: calendar).clock.due
             try appendEvent(caseID: id, number: label, seq: i + 1, kind: e.event.action.kind, on: e.event.on, actor: e.event.actor,
-                            now: e.recordedAt, payload: try encode(e.event.action), dueBefore: due, dueAfter: after)
-            due = after
+                            now: e.recordedAt, payload: PayloadCodec.encode(e.event.action),
+                            dueBefore: replay.dues[i], dueAfter: replay.dues[i + 1])
         }
-        try materialise(id: id, state: CaseState(application: a, events: done, calendar: calendar))
+        try materialise(id: id, state: replay.state)
         for att in d.attachments {
             try insertAttachment(caseID: id, AttachmentInfo(seq: att.seq, kind: att.kind, name: att.name, size: att.size,
                                                             sha256: att.sha256, addedAt: att.addedAt, addedBy: att.addedBy),
