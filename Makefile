@@ -9,7 +9,7 @@ BIN_DEBUG   = .build/debug/disclosure
 # System packages the build and the tests need (Debian names) and what each provides.
 APT_PACKAGES = libsqlite3-dev libxml2-dev sqlite3 libxml2-utils pkg-config
 
-.PHONY: all deps build release demo test install uninstall clean
+.PHONY: all deps build release demo test bench install uninstall clean
 
 all: release
 
@@ -48,6 +48,11 @@ demo: release
 test: deps
 	$(SWIFT) build --build-tests
 	DISCLOSURE_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build
+
+# Speed and memory, measured as whole commands against baselines in the same run.
+BENCH_CASES ?= 100000
+bench: release
+	.build/release/disclosure-bench exchange --cases $(BENCH_CASES) --runs 3 --results Tests/Bench/results.txt
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -85,9 +85,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO 8601 `YYYY-MM-DD`.
     public var description: String {
-        let y = String(year), m = String(month), d = String(day)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-"
-            + (m.count < 2 ? "0" : "") + m + "-" + (d.count < 2 ? "0" : "") + d
+        // Written digit by digit: dates are printed for every SQL value, hash and XML field.
+        let digits = (UInt8(48 + year / 1000 % 10), UInt8(48 + year / 100 % 10), UInt8(48 + year / 10 % 10), UInt8(48 + year % 10),
+                      UInt8(45), UInt8(48 + month / 10), UInt8(48 + month % 10), UInt8(45), UInt8(48 + day / 10), UInt8(48 + day % 10))
+        return withUnsafeBytes(of: digits) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Parses ISO 8601 `YYYY-MM-DD` and nothing else; nil for other shapes or impossible dates.

@@ -60,6 +60,14 @@ public struct SHA256: Sendable {
         return out
     }
 
+    /// Lower-case hex digest of a string's UTF-8, without copying it.
+    public static func hex(utf8 text: String) -> String {
+        var text = text
+        var s = SHA256()
+        text.withUTF8 { s.update(raw: $0) }
+        return hexString(s.finalize())
+    }
+
     /// Lower-case hex digest of `bytes`.
     public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         var s = SHA256()

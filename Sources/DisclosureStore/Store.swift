@@ -584,7 +584,7 @@ public final class Store {
                      recordedAt: String, payload: String) -> String {
         // Fields joined by a separator that cannot occur in them unescaped (the payload is JSON).
         let text = [prev, number, String(seq), kind, on, actor, recordedAt, payload].joined(separator: "\u{1F}")
-        return SHA256.hex(Array(text.utf8))
+        return SHA256.hex(utf8: text)
     }
 
     func encode<T: Encodable>(_ value: T) throws(DisclosureError) -> String {

@@ -66,6 +66,9 @@ struct ReadmeTests {
         let examples = readmeExamples(text)
         #expect(examples.count > 30)
         let office = Office()
+        // The examples run where a newcomer runs them: beside the repository's forms/.
+        try FileManager.default.createSymbolicLink(at: office.dir.appendingPathComponent("forms"),
+                                                   withDestinationURL: packageRoot.appendingPathComponent("forms"))
         var env: [String: String] = [:]
         var outputs: [Int: [String]] = [:]
         for ex in examples {
