@@ -106,9 +106,8 @@ public struct CaseDossier: Sendable, Hashable {
     }
 
     /// Replays the events through the rules, as if recorded one by one; the first refusal is thrown.
-    /// Returns the final state and the due date after registration and after each event.
-    @discardableResult
-    public func validate(calendar: WorkCalendar) throws(DisclosureError) -> (state: CaseState, dues: [CivilDate?]) {
+    /// The result carries the final state and the due date after registration and after each event.
+    public func validated(calendar: WorkCalendar) throws(DisclosureError) -> ValidatedDossier {
         try application.validate()
         var state = CaseState(application: application, events: [], calendar: calendar)
         var dues: [CivilDate?] = [state.clock.due]
@@ -125,6 +124,27 @@ public struct CaseDossier: Sendable, Hashable {
             dues.append(state.clock.due)
         }
         for a in attachments { try a.verify(field: "\(identifier) attachment \(a.seq)") }
-        return (state, dues)
+        return ValidatedDossier(dossier: self, state: state, dues: dues, calendar: calendar,
+                                payloads: [PayloadCodec.encode(application)] + events.map { PayloadCodec.encode($0.event.action) })
+    }
+}
+
+/// A dossier whose every step passed the rules on `calendar`; only `CaseDossier.validated` makes one.
+public struct ValidatedDossier: Sendable {
+    public let dossier: CaseDossier
+    public let state: CaseState
+    /// The due date after registration, then after each event.
+    public let dues: [CivilDate?]
+    /// The calendar the rules were applied on.
+    public let calendar: WorkCalendar
+    /// The stored form of the registration, then of each event (made here, off the writing thread).
+    public let payloads: [String]
+
+    fileprivate init(dossier: CaseDossier, state: CaseState, dues: [CivilDate?], calendar: WorkCalendar, payloads: [String]) {
+        self.payloads = payloads
+        self.dossier = dossier
+        self.state = state
+        self.dues = dues
+        self.calendar = calendar
     }
 }

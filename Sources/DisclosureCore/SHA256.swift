@@ -60,6 +60,12 @@ public struct SHA256: Sendable {
         return out
     }
 
+    /// Feeds a string's UTF-8 without copying it.
+    public mutating func update(utf8 text: String) {
+        var text = text
+        text.withUTF8 { update(raw: $0) }
+    }
+
     /// Lower-case hex digest of a string's UTF-8, without copying it.
     public static func hex(utf8 text: String) -> String {
         var text = text

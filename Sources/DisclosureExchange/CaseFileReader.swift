@@ -162,6 +162,19 @@ public enum CaseFileReader {
             guard let v = e.attributes[name] else { throw fail(e, "<\(e.name)> lacks @\(name)") }
             return v
         }
+        /// `YYYY-MM-DDTHH:MM:SS` then `Z` or `±HH:MM`: the one form of xs:dateTime the format allows.
+        func stamp(_ e: Element, _ name: String) throws(DisclosureError) -> String {
+            let s = try attr(e, name)
+            let u = Array(s.utf8)
+            func digits(_ r: [Int]) -> Bool { r.allSatisfy { u[$0] >= 0x30 && u[$0] <= 0x39 } }
+            let shapeOK = (u.count == 20 && u[19] == UInt8(ascii: "Z")) || (u.count == 25 && (u[19] == UInt8(ascii: "+") || u[19] == UInt8(ascii: "-"))
+                                                                           && u[22] == UInt8(ascii: ":") && digits([20, 21, 23, 24]))
+            guard shapeOK, u[10] == UInt8(ascii: "T"), u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"), digits([11, 12, 14, 15, 17, 18]),
+                  CivilDate(iso: String(s.prefix(10))) != nil else {
+                throw fail(e, "@\(name) “\(s)” must be YYYY-MM-DDTHH:MM:SS with an offset such as +08:00")
+            }
+            return s
+        }
         func date(_ s: String, _ e: Element) throws(DisclosureError) -> CivilDate {
             guard let d = CivilDate(iso: s) else { throw fail(e, "bad date \(s)") }
             return d
@@ -227,7 +240,7 @@ public enum CaseFileReader {
             default: throw fail(e, "unknown step <\(e.name)>")
             }
             events.append(RecordedEvent(event: CaseEvent(on: on, action: action, actor: try attr(e, "actor")),
-                                        recordedAt: try attr(e, "recorded")))
+                                        recordedAt: try stamp(e, "recorded")))
         }
 
         var attachments: [Attachment] = []
@@ -237,14 +250,14 @@ public enum CaseFileReader {
             }
             attachments.append(Attachment(seq: try int(try attr(a, "seq"), a), kind: try vocab(try attr(a, "kind"), a),
                                           name: try attr(a, "name"), size: try int(try attr(a, "size"), a),
-                                          sha256: try attr(a, "sha256"), addedAt: try attr(a, "added"), addedBy: try attr(a, "by"),
+                                          sha256: try attr(a, "sha256"), addedAt: try stamp(a, "added"), addedBy: try attr(a, "by"),
                                           content: [UInt8](content)))
         }
         let due = c.child("due")
         let outcome = c.child("outcome")
         return CaseDossier(
             agencyCode: try attr(agency, "code"), agencyName: agency.text, number: CaseNumber(year: number.year, serial: number.serial),
-            application: application, registeredAt: try attr(registered, "at"), registeredBy: try attr(registered, "by"),
+            application: application, registeredAt: try stamp(registered, "at"), registeredBy: try attr(registered, "by"),
             events: events, attachments: attachments,
             due: try due.map { (d: Element) throws(DisclosureError) in try date(d.text, d) },
             provisional: due?.attributes["provisional"] == "true" || due?.attributes["provisional"] == "1",

@@ -29,6 +29,8 @@ final class Connection {
     private(set) var handle: OpaquePointer?
     private var cache: [String: OpaquePointer] = [:]
     let path: String
+    /// The hash at the end of the event chain, known only inside the current write transaction.
+    var chainEnd: String?
 
     init(path: String, readOnly: Bool = false, create: Bool = false) throws(DisclosureError) {
         self.path = path
@@ -162,6 +164,9 @@ final class Connection {
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction; any error rolls everything back.
     func writeTransaction<T>(_ body: () throws(DisclosureError) -> T) throws(DisclosureError) -> T {
         try exec("BEGIN IMMEDIATE")
+        // Another process may have appended since this connection last wrote.
+        chainEnd = nil
+        defer { chainEnd = nil }
         do {
             let result = try body()
             try exec("COMMIT")

@@ -557,34 +557,54 @@ public final class Store {
                           events: events, state: state)
     }
 
-    func materialise(id: Int, state: CaseState) throws(DisclosureError) {
+    /// The columns a case's events decide, in the order of `materialisedColumns`.
+    func materialisedValues(_ state: CaseState) throws(DisclosureError) -> [SQLBindable] {
         let s = state.status
         let waiting = s.isOpen ? state.openConsultations(on: state.lastEventDate) : []
         let waitingJSON = waiting.isEmpty ? nil
             : try encode(waiting.map { WaitingConsultation(id: $0.id, to: $0.to, limit: $0.limit) })
-        try db.run("""
+        return [s.rawValue, s.isOpen, state.clock.due, state.nextDeadline, waiting.map(\.limit).max(), state.clock.provisional,
+                state.outcome?.rawValue, state.closedOn, waitingJSON]
+    }
+
+    static let materialisedColumns = "status, is_open, due, next_deadline, consult_until, provisional, outcome, closed_on, waiting_consultations"
+
+    func materialise(id: Int, state: CaseState) throws(DisclosureError) {
+        try db.query("""
             UPDATE cases SET status = ?, is_open = ?, due = ?, next_deadline = ?, consult_until = ?, provisional = ?,
                 outcome = ?, closed_on = ?, waiting_consultations = ? WHERE id = ?
-            """, s.rawValue, s.isOpen, state.clock.due, state.nextDeadline, waiting.map(\.limit).max(), state.clock.provisional,
-                   state.outcome?.rawValue, state.closedOn, waitingJSON, id)
+            """, try materialisedValues(state) + [id]) { _ in }
     }
 
     func appendEvent(caseID: Int, number: CaseNumber, seq: Int, kind: String, on: CivilDate, actor: String,
                              now: String, payload: String, dueBefore: CivilDate?, dueAfter: CivilDate?) throws(DisclosureError) {
-        let prev = try db.first("SELECT hash FROM events ORDER BY id DESC LIMIT 1") { $0.text(0) } ?? Store.genesisHash
+        // The chain's end, read once per write transaction (writes are serialised by BEGIN IMMEDIATE).
+        let prev: String
+        if let cached = db.chainEnd {
+            prev = cached
+        } else {
+            prev = try db.first("SELECT hash FROM events ORDER BY id DESC LIMIT 1") { $0.text(0) } ?? Store.genesisHash
+        }
         let h = Store.hash(prev: prev, number: number.description, seq: seq, kind: kind, on: on.description,
                            actor: actor, recordedAt: now, payload: payload)
         try db.run("""
             INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, caseID, seq, kind, on, actor, now, payload, dueBefore, dueAfter, prev, h)
+        db.chainEnd = h
     }
 
     static func hash(prev: String, number: String, seq: Int, kind: String, on: String, actor: String,
                      recordedAt: String, payload: String) -> String {
-        // Fields joined by a separator that cannot occur in them unescaped (the payload is JSON).
-        let text = [prev, number, String(seq), kind, on, actor, recordedAt, payload].joined(separator: "\u{1F}")
-        return SHA256.hex(utf8: text)
+        // The fields joined by a separator that cannot occur in them unescaped (the payload is JSON),
+        // fed to the digest piece by piece rather than copied into one string first.
+        var h = SHA256()
+        let separator: [UInt8] = [0x1F]
+        for (i, field) in [prev, number, String(seq), kind, on, actor, recordedAt, payload].enumerated() {
+            if i > 0 { h.update(separator) }
+            h.update(utf8: field)
+        }
+        return SHA256.hexString(h.finalize())
     }
 
     func encode<T: Encodable>(_ value: T) throws(DisclosureError) -> String {

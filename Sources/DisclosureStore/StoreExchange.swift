@@ -161,15 +161,17 @@ extension Store {
 
     // MARK: - Import
 
-    /// Imports dossiers in one transaction: `produce` hands each parsed dossier to the sink it is given.
-    /// Any error, from the parser or from a case, rolls the whole import back.
+    /// Imports dossiers in one transaction: `produce` hands each validated dossier to the sink it is
+    /// given. Any error, from the parser or from a case, rolls the whole import back.
     public func importDossiers(replace: Bool,
-                               _ produce: (_ sink: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
+                               _ produce: (_ sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
         throws(DisclosureError) -> ImportReport {
         try db.writeTransaction { () throws(DisclosureError) in
             var report = ImportReport()
-            try produce { (d: CaseDossier) throws(DisclosureError) in
-                let replay = try d.validate(calendar: calendar)
+            try produce { (v: ValidatedDossier) throws(DisclosureError) in
+                // Checked on another calendar (a stale one): check again on this office's.
+                let replay = v.calendar === calendar ? v : try v.dossier.validated(calendar: calendar)
+                let d = replay.dossier
                 let existing = try db.first("""
                     SELECT id FROM cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by IS NULL
                     """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) })
@@ -201,27 +203,27 @@ extension Store {
     }
 
     /// Inserts a case with its events as recorded where it came from (actors and recorded times kept).
-    private func insertDossier(_ d: CaseDossier, replay: (state: CaseState, dues: [CivilDate?])) throws(DisclosureError) -> Int {
+    private func insertDossier(_ d: CaseDossier, replay: ValidatedDossier) throws(DisclosureError) -> Int {
         let a = d.application
         // A superseded row keeps the identity columns, so the partial unique index admits the new one.
-        try db.run("""
+        // Inserted with its final state at once: one statement, not an insert and an update.
+        let facts: [SQLBindable] = [d.agencyCode, d.agencyName, d.number.year, d.number.serial, a.received, a.channel.rawValue,
+                                    a.applicant.name, a.applicant.type.rawValue, a.applicant.idNumber, a.applicant.contact,
+                                    a.request, a.form?.rawValue, a.note, d.registeredAt, d.registeredBy]
+        try db.query("""
             INSERT INTO cases (agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type,
-                id_number, contact, request, form, note, registered_at, registered_by, status, is_open, due, next_deadline,
-                consult_until, provisional, outcome, closed_on)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'handling', 1, NULL, NULL, NULL, 0, NULL, NULL)
-            """, d.agencyCode, d.agencyName, d.number.year, d.number.serial, a.received, a.channel.rawValue, a.applicant.name,
-                   a.applicant.type.rawValue, a.applicant.idNumber, a.applicant.contact, a.request, a.form?.rawValue, a.note,
-                   d.registeredAt, d.registeredBy)
+                id_number, contact, request, form, note, registered_at, registered_by, \(Store.materialisedColumns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, facts + (try materialisedValues(replay.state))) { _ in }
         let id = Int(db.lastInsertRowID)
         let label = number(agency: d.agencyCode, year: d.number.year, serial: d.number.serial)
         try appendEvent(caseID: id, number: label, seq: 0, kind: "registered", on: a.received, actor: d.registeredBy,
-                        now: d.registeredAt, payload: PayloadCodec.encode(a), dueBefore: nil, dueAfter: replay.dues[0])
+                        now: d.registeredAt, payload: replay.payloads[0], dueBefore: nil, dueAfter: replay.dues[0])
         for (i, e) in d.events.enumerated() {
             try appendEvent(caseID: id, number: label, seq: i + 1, kind: e.event.action.kind, on: e.event.on, actor: e.event.actor,
-                            now: e.recordedAt, payload: PayloadCodec.encode(e.event.action),
+                            now: e.recordedAt, payload: replay.payloads[i + 1],
                             dueBefore: replay.dues[i], dueAfter: replay.dues[i + 1])
         }
-        try materialise(id: id, state: replay.state)
         for att in d.attachments {
             try insertAttachment(caseID: id, AttachmentInfo(seq: att.seq, kind: att.kind, name: att.name, size: att.size,
                                                             sha256: att.sha256, addedAt: att.addedAt, addedBy: att.addedBy),

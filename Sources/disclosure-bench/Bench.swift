@@ -29,12 +29,13 @@ func generate(path: String, count: Int, seed: UInt64, from: CivilDate, to: Civil
         d = d.next
     }
     var serials: [Int: Int] = [:]
-    _ = try store.importDossiers(replace: false) { (sink: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
+    let calendar = store.calendar
+    _ = try store.importDossiers(replace: false) { (sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
         for i in 0..<count {
             let received = workdays[min(workdays.count - 1, i * workdays.count / max(count, 1))]
             let serial = (serials[received.year] ?? 0) + 1
             serials[received.year] = serial
-            try sink(generator.dossier(serial: serial, year: received.year, received: received))
+            try sink(try generator.dossier(serial: serial, year: received.year, received: received).validated(calendar: calendar))
         }
     }
     return store

@@ -38,12 +38,12 @@ struct Export: ParsableCommand {
                                   en: "say which cases: case numbers, or --all, --year, --status, --closed-between")
         }
         let store = try global.openStore()
-        let writer = try CaseFileWriter(path: out, redact: redact)
-        try store.exportDossiers(filter) { (d: CaseDossier) throws(DisclosureError) in try writer.write(d) }
-        try writer.finish()
+        let count = try exportCaseFile(path: out, redact: redact) { (sink: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
+            try store.exportDossiers(filter, sink)
+        }
         let zh = global.language == .zh
-        printError(zh ? "已导出 \(writer.count) 件案卷到 \(out)\(redact ? "（已隐去个人信息）" : "")"
-                      : "exported \(writer.count) cases to \(out)\(redact ? " (personal data masked)" : "")")
+        printError(zh ? "已导出 \(count) 件案卷到 \(out)\(redact ? "（已隐去个人信息）" : "")"
+                      : "exported \(count) cases to \(out)\(redact ? " (personal data masked)" : "")")
     }
 }
 
@@ -59,9 +59,10 @@ struct Import: ParsableCommand {
         let zh = global.language == .zh
         let showProgress = isatty(2) == 1
         var read = 0
-        let report = try store.importDossiers(replace: replace) { (sink: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
-            try CaseFileReader.read(path: file) { (d: CaseDossier) throws(DisclosureError) in
-                try sink(d)
+        let calendar = store.calendar
+        let report = try store.importDossiers(replace: replace) { (sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
+            try readValidatedCaseFile(path: file, calendar: calendar) { (v: ValidatedDossier) throws(DisclosureError) in
+                try sink(v)
                 read += 1
                 if showProgress, read % 1000 == 0 {
                     FileHandle.standardError.write(Data((zh ? "\r已读取 \(read) 件…" : "\r\(read) cases read…").utf8))
