@@ -23,16 +23,39 @@ public struct AttachmentInfo: Sendable, Hashable {
     public let addedBy: String
 }
 
-/// What an import did, case by case.
+/// What an import did. Counts are exact; the lists name the first `listed` cases of each kind,
+/// so that a file of a million cases does not fill memory with their names.
 public struct ImportReport: Sendable {
-    public var imported: [String] = []
+    public static let listed = 1000
+    public private(set) var importedCount = 0
+    public private(set) var imported: [String] = []
     /// Already present with the same content.
-    public var identical: [String] = []
+    public private(set) var identicalCount = 0
+    public private(set) var identical: [String] = []
     /// Present with different content and replaced (`--replace`); the old case is kept, superseded.
-    public var replaced: [String] = []
+    public private(set) var replacedCount = 0
+    public private(set) var replaced: [String] = []
     /// Cases whose due date on this office's calendar differs from the one exported.
-    public var dueDifferences: [(identifier: String, exported: CivilDate?, here: CivilDate?)] = []
+    public private(set) var dueDifferenceCount = 0
+    public private(set) var dueDifferences: [(identifier: String, exported: CivilDate?, here: CivilDate?)] = []
     public init() {}
+
+    mutating func add(imported id: String) {
+        importedCount += 1
+        if imported.count < Self.listed { imported.append(id) }
+    }
+    mutating func add(identical id: String) {
+        identicalCount += 1
+        if identical.count < Self.listed { identical.append(id) }
+    }
+    mutating func add(replaced id: String) {
+        replacedCount += 1
+        if replaced.count < Self.listed { replaced.append(id) }
+    }
+    mutating func add(dueDifference id: String, exported: CivilDate?, here: CivilDate?) {
+        dueDifferenceCount += 1
+        if dueDifferences.count < Self.listed { dueDifferences.append((id, exported, here)) }
+    }
 }
 
 extension Store {
@@ -177,7 +200,7 @@ extension Store {
                     """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) })
                 if let existing {
                     if try dossier(caseID: existing).sameContent(as: d) {
-                        report.identical.append(d.identifier)
+                        report.add(identical: d.identifier)
                         return
                     }
                     guard replace else {
@@ -189,13 +212,13 @@ extension Store {
                     try db.run("UPDATE cases SET superseded_by = id, is_open = 0 WHERE id = ?", existing)
                     let newID = try insertDossier(d, replay: replay)
                     try db.run("UPDATE cases SET superseded_by = ? WHERE id = ?", newID, existing)
-                    report.replaced.append(d.identifier)
+                    report.add(replaced: d.identifier)
                 } else {
                     _ = try insertDossier(d, replay: replay)
-                    report.imported.append(d.identifier)
+                    report.add(imported: d.identifier)
                 }
                 if replay.state.clock.due != d.due {
-                    report.dueDifferences.append((d.identifier, d.due, replay.state.clock.due))
+                    report.add(dueDifference: d.identifier, exported: d.due, here: replay.state.clock.due)
                 }
             }
             return report

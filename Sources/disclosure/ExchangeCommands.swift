@@ -70,15 +70,21 @@ struct Import: ParsableCommand {
             }
         }
         if showProgress, read >= 1000 { FileHandle.standardError.write(Data("\n".utf8)) }
-        var lines = [zh ? "导入完成：新增 \(report.imported.count) 件，已有且相同而跳过 \(report.identical.count) 件，替换 \(report.replaced.count) 件"
-                        : "imported \(report.imported.count) cases; \(report.identical.count) already present and identical, skipped; \(report.replaced.count) replaced"]
+        var lines = [zh ? "导入完成：新增 \(report.importedCount) 件，已有且相同而跳过 \(report.identicalCount) 件，替换 \(report.replacedCount) 件"
+                        : "imported \(report.importedCount) cases; \(report.identicalCount) already present and identical, skipped; \(report.replacedCount) replaced"]
         for id in report.identical { lines.append(zh ? "  已有相同案卷，跳过：\(id)" : "  already present, skipped: \(id)") }
         for id in report.replaced { lines.append(zh ? "  已替换：\(id)（原案件保留为已替代记录）" : "  replaced: \(id) (the old case is kept, superseded)") }
         for d in report.dueDifferences {
             lines.append(zh ? "  答复期限按本机关日历为 \(d.here.map(\.description) ?? "—")，与导出时的 \(d.exported.map(\.description) ?? "—") 不同：\(d.identifier)"
                             : "  due date here \(d.here.map(\.description) ?? "—") differs from the exported \(d.exported.map(\.description) ?? "—"): \(d.identifier)")
         }
+        let listed = ImportReport.listed
+        if report.identicalCount > listed || report.replacedCount > listed || report.dueDifferenceCount > listed {
+            lines.append(zh ? "（每类最多列出 \(listed) 件）" : "(at most \(listed) of each kind are listed)")
+        }
         emit(json, .object([
+            ("imported_count", .int(report.importedCount)), ("identical_count", .int(report.identicalCount)),
+            ("replaced_count", .int(report.replacedCount)), ("due_difference_count", .int(report.dueDifferenceCount)),
             ("imported", .array(report.imported.map(JSON.string))), ("identical", .array(report.identical.map(JSON.string))),
             ("replaced", .array(report.replaced.map(JSON.string))),
             ("due_differences", .array(report.dueDifferences.map { .object([("case", .string($0.identifier)), ("exported", .date($0.exported)), ("here", .date($0.here))]) })),
