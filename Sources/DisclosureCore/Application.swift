@@ -51,10 +51,12 @@ public struct Application: Sendable, Hashable, Codable {
 
     /// Limits an optional text's length and forbids control characters other than line breaks.
     public static func optionalText(_ s: String, field: String, max: Int) throws(DisclosureError) {
-        if s.count > max {
+        // UTF-8 bytes never undercount characters, so the costly grapheme count is needed only past it.
+        if s.utf8.count > max && s.count > max {
             throw DisclosureError(.invalidValue, field: field, zh: "过长：最多\(max)个字符", en: "too long: at most \(max) characters")
         }
-        if s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F }) {
+        // Control characters are single ASCII bytes in UTF-8; no multi-byte sequence contains one.
+        if s.utf8.contains(where: { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 || $0 == 0x7F }) {
             throw DisclosureError(.invalidValue, field: field, zh: "含有不可见的控制字符", en: "contains control characters")
         }
     }

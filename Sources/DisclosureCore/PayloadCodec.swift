@@ -29,7 +29,12 @@ public enum PayloadCodec {
         case let .reopened(reason): o.string("reason", reason)
         case let .abandoned(reason): o.string("reason", reason.rawValue)
         }
-        return "{" + quote(caseName(action)) + ":" + o.finish() + "}"
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        appendQuoted(caseName(action), to: &out)
+        out.append(UInt8(ascii: ":"))
+        out.append(contentsOf: o.finish())
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// JSON for an application, keys sorted, absent optionals omitted.
@@ -40,7 +45,7 @@ public enum PayloadCodec {
         var o = ObjectWriter()
         o.raw("applicant", applicant.finish()); o.string("channel", a.channel.rawValue); o.string("form", a.form?.rawValue)
         o.string("note", a.note); o.date("received", a.received); o.string("request", a.request)
-        return o.finish()
+        return String(decoding: o.finish(), as: UTF8.self)
     }
 
     static func caseName(_ action: Action) -> String {
@@ -64,43 +69,64 @@ public enum PayloadCodec {
         }
     }
 
+    /// Writes one JSON object into bytes: a scan finds the rare character to escape, clean runs are copied whole.
     struct ObjectWriter {
-        var out = "{"
+        var out: [UInt8] = [UInt8(ascii: "{")]
         var first = true
-        mutating func raw(_ key: String, _ json: String) {
-            out += (first ? "" : ",") + quote(key) + ":" + json
+
+        mutating func key(_ k: StaticString) {
+            if !first { out.append(UInt8(ascii: ",")) }
             first = false
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
         }
-        mutating func string(_ key: String, _ value: String?) { if let value { raw(key, quote(value)) } }
-        mutating func int(_ key: String, _ value: Int) { raw(key, String(value)) }
-        mutating func bool(_ key: String, _ value: Bool) { raw(key, value ? "true" : "false") }
-        mutating func date(_ key: String, _ value: CivilDate?) { if let value { raw(key, quote(value.description)) } }
-        mutating func finish() -> String { out + "}" }
+        mutating func raw(_ k: StaticString, _ json: [UInt8]) { key(k); out.append(contentsOf: json) }
+        mutating func string(_ k: StaticString, _ value: String?) {
+            guard let value else { return }
+            key(k)
+            PayloadCodec.appendQuoted(value, to: &out)
+        }
+        mutating func int(_ k: StaticString, _ value: Int) { key(k); out.append(contentsOf: String(value).utf8) }
+        mutating func bool(_ k: StaticString, _ value: Bool) { key(k); out.append(contentsOf: (value ? "true" : "false").utf8) }
+        mutating func date(_ k: StaticString, _ value: CivilDate?) { string(k, value?.description) }
+        mutating func finish() -> [UInt8] { out + [UInt8(ascii: "}")] }
     }
 
     /// A JSON string literal escaped as Foundation's encoder does (slashes left alone).
     static func quote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+        var out: [UInt8] = []
+        appendQuoted(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { buf in
+            var start = 0
+            for i in 0..<buf.count {
+                let b = buf[i]
+                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                switch b {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
                 }
+                start = i + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<buf.count]))
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 
     // MARK: - Decoding
