@@ -148,3 +148,43 @@ public struct ValidatedDossier: Sendable {
         self.calendar = calendar
     }
 }
+
+/// An event as stored: its payload not yet decoded.
+public struct StoredEventText: Sendable {
+    public let on: CivilDate
+    public let actor: String
+    public let recordedAt: String
+    public let payload: String
+    public init(on: CivilDate, actor: String, recordedAt: String, payload: String) {
+        self.on = on
+        self.actor = actor
+        self.recordedAt = recordedAt
+        self.payload = payload
+    }
+}
+
+/// A dossier read from storage whose events are still text, so that decoding them can happen on
+/// another thread than the one reading the database.
+public struct PendingDossier: Sendable {
+    /// Everything but the events.
+    public let head: CaseDossier
+    public let events: [StoredEventText]
+    public init(head: CaseDossier, events: [StoredEventText]) {
+        self.head = head
+        self.events = events
+    }
+
+    /// The complete dossier, with its events decoded.
+    public func decoded() throws(DisclosureError) -> CaseDossier {
+        var recorded: [RecordedEvent] = []
+        recorded.reserveCapacity(events.count)
+        for e in events {
+            recorded.append(RecordedEvent(event: CaseEvent(on: e.on, action: try PayloadCodec.decodeAction(e.payload), actor: e.actor),
+                                          recordedAt: e.recordedAt))
+        }
+        let h = head
+        return CaseDossier(agencyCode: h.agencyCode, agencyName: h.agencyName, number: h.number, application: h.application,
+                           registeredAt: h.registeredAt, registeredBy: h.registeredBy, events: recorded, attachments: h.attachments,
+                           due: h.due, provisional: h.provisional, outcome: h.outcome, closedOn: h.closedOn)
+    }
+}

@@ -37,11 +37,11 @@ final class BatchChannel<T: Sendable>: Sendable {
 }
 
 /// Exports case files on two threads: the caller produces dossiers (reading the database) while a
-/// second thread lays out and writes the XML. Returns the number of cases written.
+/// second thread decodes their events, lays out and writes the XML. Returns the number of cases written.
 public func exportCaseFile(path: String, redact: Bool,
-                           produce: (_ sink: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
+                           produce: (_ sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
     throws(DisclosureError) -> Int {
-    let channel = BatchChannel<CaseDossier>(capacity: 8)
+    let channel = BatchChannel<PendingDossier>(capacity: 8)
     let outcome = Mutex<Result<Int, DisclosureError>?>(nil)
     let finished = DispatchSemaphore(value: 0)
     LibXML.start()
@@ -50,7 +50,7 @@ public func exportCaseFile(path: String, redact: Bool,
         do throws(DisclosureError) {
             let writer = try CaseFileWriter(path: path, redact: redact)
             while let batch = channel.receive() {
-                for d in batch { try writer.write(d) }
+                for d in batch { try writer.write(try d.decoded()) }
             }
             try writer.finish()
             result = .success(writer.count)
@@ -62,11 +62,11 @@ public func exportCaseFile(path: String, redact: Bool,
         outcome.withLock { $0 = result }
         finished.signal()
     }
-    var batch: [CaseDossier] = []
+    var batch: [PendingDossier] = []
     batch.reserveCapacity(64)
     var produced: Result<Void, DisclosureError> = .success(())
     do throws(DisclosureError) {
-        try produce { (d: CaseDossier) throws(DisclosureError) in
+        try produce { (d: PendingDossier) throws(DisclosureError) in
             batch.append(d)
             if batch.count == 64 {
                 channel.send(batch)

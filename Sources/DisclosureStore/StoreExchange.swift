@@ -129,7 +129,7 @@ extension Store {
     // MARK: - Export
 
     /// Streams the matching cases, one dossier at a time, in a consistent snapshot.
-    public func exportDossiers(_ filter: ExportFilter, _ body: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
+    public func exportDossiers(_ filter: ExportFilter, _ body: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
         try db.readTransaction { () throws(DisclosureError) in
             var ids: [Int] = []
             if !filter.numbers.isEmpty {
@@ -144,13 +144,16 @@ extension Store {
                 sql += " ORDER BY agency_code, year, serial"
                 try db.query(sql, params) { r in ids.append(r.int(0)) }
             }
-            for id in ids { try body(try dossier(caseID: id)) }
+            for id in ids { try body(try pendingDossier(caseID: id)) }
         }
     }
 
     /// A case as exchanged, from its row (with the materialised due date and outcome), events and attachments.
-    func dossier(caseID id: Int) throws(DisclosureError) -> CaseDossier {
-        guard let d = try db.first("""
+    func dossier(caseID id: Int) throws(DisclosureError) -> CaseDossier { try pendingDossier(caseID: id).decoded() }
+
+    /// The same, with the events left as stored text for another thread to decode.
+    func pendingDossier(caseID id: Int) throws(DisclosureError) -> PendingDossier {
+        guard let head = try db.first("""
             SELECT agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type, id_number, contact,
                    request, form, note, registered_at, registered_by, due, provisional, outcome, closed_on
             FROM cases WHERE id = ?
@@ -164,22 +167,18 @@ extension Store {
                 return CaseDossier(
                     agencyCode: r.text(0), agencyName: r.text(1), number: CaseNumber(year: r.int(2), serial: r.int(3)),
                     application: application, registeredAt: r.text(13), registeredBy: r.text(14),
-                    events: try recordedEvents(caseID: id), attachments: try loadAttachments(caseID: id),
+                    events: [], attachments: try loadAttachments(caseID: id),
                     due: try r.optionalDate(15), provisional: r.int(16) != 0,
                     outcome: try r.optionalText(17).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
                     closedOn: try r.optionalDate(18))
             }) else {
             throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
         }
-        return d
-    }
-
-    private func recordedEvents(caseID id: Int) throws(DisclosureError) -> [RecordedEvent] {
-        try db.all("SELECT on_date, actor, recorded_at, payload FROM events WHERE case_id = ? AND seq > 0 ORDER BY seq", id) {
+        let events = try db.all("SELECT on_date, actor, recorded_at, payload FROM events WHERE case_id = ? AND seq > 0 ORDER BY seq", id) {
             (r: Row) throws(DisclosureError) in
-            RecordedEvent(event: CaseEvent(on: try r.date(0), action: try PayloadCodec.decodeAction(r.text(3)), actor: r.text(1)),
-                          recordedAt: r.text(2))
+            StoredEventText(on: try r.date(0), actor: r.text(1), recordedAt: r.text(2), payload: r.text(3))
         }
+        return PendingDossier(head: head, events: events)
     }
 
     // MARK: - Import

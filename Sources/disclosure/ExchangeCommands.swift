@@ -38,7 +38,7 @@ struct Export: ParsableCommand {
                                   en: "say which cases: case numbers, or --all, --year, --status, --closed-between")
         }
         let store = try global.openStore()
-        let count = try exportCaseFile(path: out, redact: redact) { (sink: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
+        let count = try exportCaseFile(path: out, redact: redact) { (sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
             try store.exportDossiers(filter, sink)
         }
         let zh = global.language == .zh
