@@ -9,6 +9,32 @@ public enum FeeBasis: String, Vocabulary {
     }
 }
 
+/// The remedy an applicant sought against the office (STATUTE.md §6, table 四 of the annual report).
+public enum RemedyKind: String, Vocabulary {
+    case reconsideration
+    case litigation
+    case litigationAfterReconsideration = "litigation-after-reconsideration"
+    public var label: Text {
+        switch self {
+        case .reconsideration: Text(zh: "行政复议", en: "administrative reconsideration")
+        case .litigation: Text(zh: "行政诉讼（未经复议直接起诉）", en: "litigation, without reconsideration first")
+        case .litigationAfterReconsideration: Text(zh: "行政诉讼（复议后起诉）", en: "litigation after reconsideration")
+        }
+    }
+}
+
+/// How a 行政复议 or court decided.
+public enum RemedyResult: String, Vocabulary {
+    case upheld, corrected, other
+    public var label: Text {
+        switch self {
+        case .upheld: Text(zh: "维持", en: "upheld")
+        case .corrected: Text(zh: "纠正", en: "corrected")
+        case .other: Text(zh: "其他结果", en: "other result")
+        }
+    }
+}
+
 /// One procedural step on a case; the case's state is a pure function of its list of these.
 public enum Action: Sendable, Hashable, Codable {
     /// 补正告知 (art. 30): what to correct and the period in working days after service.
@@ -33,6 +59,10 @@ public enum Action: Sendable, Hashable, Codable {
     case reopened(reason: String)
     case withdrawn
     case abandoned(reason: AbandonReason)
+    /// 行政复议 or 行政诉讼 against the office's handling; `id` numbers the case's remedies from 1.
+    case remedyFiled(id: Int, kind: RemedyKind, body: String)
+    /// The decision; `corrected` sends a closed case back for a new reply.
+    case remedyDecided(id: Int, result: RemedyResult)
 
     /// Stable identifier of the kind of step, as stored and exported.
     public var kind: String {
@@ -53,6 +83,8 @@ public enum Action: Sendable, Hashable, Codable {
         case .reopened: "reopened"
         case .withdrawn: "withdrawn"
         case .abandoned: "abandoned"
+        case .remedyFiled: "remedy-filed"
+        case .remedyDecided: "remedy-decided"
         }
     }
 
@@ -97,6 +129,11 @@ public enum Action: Sendable, Hashable, Codable {
             Text(zh: "申请人撤回申请", en: "withdrawn by the applicant")
         case let .abandoned(reason):
             Text(zh: "视为放弃申请：\(reason.label.zh)", en: "deemed abandoned: \(reason.label.en)")
+        case let .remedyFiled(id, kind, body):
+            Text(zh: "第\(id)号救济：申请人提起\(kind.label.zh)（\(body)）", en: "remedy #\(id): \(kind.label.en) before \(body)")
+        case let .remedyDecided(id, result):
+            Text(zh: "第\(id)号救济结果：\(result.label.zh)" + (result == .corrected ? "，须重新答复" : ""),
+                 en: "remedy #\(id) decided: \(result.label.en)" + (result == .corrected ? "; a new reply is due" : ""))
         }
     }
 }

@@ -72,6 +72,16 @@ public struct Consultation: Sendable, Hashable, Codable {
     }
 }
 
+/// A 行政复议 or 行政诉讼 about the case.
+public struct Remedy: Sendable, Hashable, Codable {
+    public let id: Int
+    public let kind: RemedyKind
+    public let body: String
+    public let filed: CivilDate
+    public var decided: CivilDate?
+    public var result: RemedyResult?
+}
+
 /// A period during which the reply clock does not run.
 public struct ClockStop: Sendable, Hashable, Codable {
     public enum Reason: String, Sendable, Codable { case consultation, fee }
@@ -175,6 +185,8 @@ public struct CaseState: Sendable, Hashable {
     public private(set) var archived: CivilDate?
     /// Outcomes of earlier rounds, oldest first.
     public private(set) var earlierOutcomes: [Outcome] = []
+    /// 行政复议 and 行政诉讼 about the case, in the order filed.
+    public private(set) var remedies: [Remedy] = []
     public private(set) var lastEventDate: CivilDate
     private var roundExtensions: Int = 0
     private var roundDeferral: CivilDate?
@@ -289,18 +301,16 @@ public struct CaseState: Sendable, Hashable {
         case .archived:
             archived = e.on
         case .reopened:
-            if let o = outcome { earlierOutcomes.append(o) }
-            outcome = nil
-            closedOn = nil
-            archived = nil
-            reply = nil
-            round += 1
-            roundStart = e.on
-            startReason = .reopened
-            roundExtensions = 0
-            roundDeferral = nil
-            roundFirstConsultation = consultations.count
-            roundFirstFee = fees.count
+            startNewRound(on: e.on)
+        case let .remedyFiled(id, kind, body):
+            remedies.append(Remedy(id: id, kind: kind, body: body, filed: e.on))
+        case let .remedyDecided(id, result):
+            if let i = remedies.firstIndex(where: { $0.id == id }) {
+                remedies[i].decided = e.on
+                remedies[i].result = result
+            }
+            // A decision that corrects the office sends a closed case back for a new reply.
+            if result == .corrected, closedOn != nil { startNewRound(on: e.on) }
         case .withdrawn:
             outcome = .otherHandling
             closedOn = e.on
@@ -308,6 +318,21 @@ public struct CaseState: Sendable, Hashable {
             outcome = reason.outcome
             closedOn = e.on
         }
+    }
+
+    private mutating func startNewRound(on day: CivilDate) {
+        if let o = outcome { earlierOutcomes.append(o) }
+        outcome = nil
+        closedOn = nil
+        archived = nil
+        reply = nil
+        round += 1
+        roundStart = day
+        startReason = .reopened
+        roundExtensions = 0
+        roundDeferral = nil
+        roundFirstConsultation = consultations.count
+        roundFirstFee = fees.count
     }
 
     private func deriveStatus(asOf date: CivilDate) -> CaseStatus {

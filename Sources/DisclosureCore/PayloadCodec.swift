@@ -28,6 +28,10 @@ public enum PayloadCodec {
         case let .delivered(method): o.string("method", method.rawValue)
         case let .reopened(reason): o.string("reason", reason)
         case let .abandoned(reason): o.string("reason", reason.rawValue)
+        case let .remedyFiled(id, kind, body):
+            o.string("body", body); o.int("id", id); o.string("kind", kind.rawValue)
+        case let .remedyDecided(id, result):
+            o.int("id", id); o.string("result", result.rawValue)
         }
         var out: [UInt8] = [UInt8(ascii: "{")]
         appendQuoted(caseName(action), to: &out)
@@ -66,6 +70,8 @@ public enum PayloadCodec {
         case .reopened: "reopened"
         case .withdrawn: "withdrawn"
         case .abandoned: "abandoned"
+        case .remedyFiled: "remedyFiled"
+        case .remedyDecided: "remedyDecided"
         }
     }
 
@@ -183,6 +189,8 @@ public enum PayloadCodec {
         case "reopened": return .reopened(reason: try s("reason"))
         case "withdrawn": return .withdrawn
         case "abandoned": return .abandoned(reason: try v("reason"))
+        case "remedyFiled": return .remedyFiled(id: try i("id"), kind: try v("kind"), body: try s("body"))
+        case "remedyDecided": return .remedyDecided(id: try i("id"), result: try v("result"))
         default: throw corrupt(text)
         }
     }

@@ -21,8 +21,13 @@ public enum Rules {
             throw DisclosureError(.missingField, field: "--actor", zh: "须写明经办人", en: "the person recording the step is required")
         }
         let status = state.status(asOf: on)
-        if status == .archived, case .reopened = event.action {} else if status == .archived {
-            throw refuse("案件已归档，除“重新办理”外不得变更", "the case is archived; nothing but reopening may change it", field: "CASE")
+        if status == .archived {
+            switch event.action {
+            case .reopened, .remedyFiled, .remedyDecided: break
+            default:
+                throw refuse("案件已归档，除“重新办理”和登记复议、诉讼外不得变更",
+                             "the case is archived; nothing but reopening or recording a remedy may change it", field: "CASE")
+            }
         }
 
         func requireOpen(_ what: String, _ whatEn: String) throws(DisclosureError) {
@@ -206,6 +211,17 @@ public enum Rules {
                 throw refuse("案件仍在办理中，无需重新办理", "the case is still open; there is nothing to reopen", field: "CASE")
             }
             if on < closed { throw refuse("重新办理日期不能早于结案日期（\(closed)）", "reopening cannot be before the case was closed (\(closed))") }
+        case let .remedyFiled(id, _, body):
+            try requireText(body, "--body", max: 200)
+            if state.remedies.contains(where: { $0.id == id }) {
+                throw refuse("第\(id)号救济已登记过", "remedy #\(id) is already recorded", field: "--remedy")
+            }
+        case let .remedyDecided(id, _):
+            guard let r = state.remedies.first(where: { $0.id == id }) else {
+                throw refuse("本案没有第\(id)号复议或诉讼", "the case has no remedy #\(id)", field: "--remedy")
+            }
+            if r.result != nil { throw refuse("第\(id)号复议或诉讼已有结果", "remedy #\(id) was already decided", field: "--remedy") }
+            if on < r.filed { throw refuse("结果日期不能早于提起之日（\(r.filed)）", "the decision cannot be dated before the remedy was filed (\(r.filed))") }
         case .withdrawn:
             try requireOpen("撤回", "withdraw")
         case let .abandoned(reason):

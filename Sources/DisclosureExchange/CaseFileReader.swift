@@ -237,6 +237,10 @@ public enum CaseFileReader {
             case "reopened": action = .reopened(reason: try req(e, "reason").text)
             case "withdrawn": action = .withdrawn
             case "abandoned": action = .abandoned(reason: try vocab(try attr(e, "reason"), e))
+            case "remedyFiled":
+                action = .remedyFiled(id: try int(try attr(e, "id"), e), kind: try vocab(try attr(e, "kind"), e), body: try req(e, "body").text)
+            case "remedyDecided":
+                action = .remedyDecided(id: try int(try attr(e, "id"), e), result: try vocab(try attr(e, "result"), e))
             default: throw fail(e, "unknown step <\(e.name)>")
             }
             events.append(RecordedEvent(event: CaseEvent(on: on, action: action, actor: try attr(e, "actor")),

@@ -159,6 +159,13 @@ public final class CaseFileWriter {
         case let .abandoned(reason):
             name = "abandoned"
             attributes.append(("reason", reason.rawValue))
+        case let .remedyFiled(id, kind, body):
+            name = "remedyFiled"
+            attributes += [("id", String(id)), ("kind", kind.rawValue)]
+            children.append(("body", body))
+        case let .remedyDecided(id, result):
+            name = "remedyDecided"
+            attributes += [("id", String(id)), ("result", result.rawValue)]
         }
         if children.isEmpty {
             x.empty(name, attributes: attributes, depth: 3)

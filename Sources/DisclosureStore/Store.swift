@@ -574,6 +574,56 @@ public final class Store {
             UPDATE cases SET status = ?, is_open = ?, due = ?, next_deadline = ?, consult_until = ?, provisional = ?,
                 outcome = ?, closed_on = ?, waiting_consultations = ? WHERE id = ?
             """, try materialisedValues(state) + [id]) { _ in }
+        try materialiseRemedies(id: id, state: state, fresh: false)
+    }
+
+    /// The remedies table rows of a case, as its events say.
+    func materialiseRemedies(id: Int, state: CaseState, fresh: Bool) throws(DisclosureError) {
+        if !fresh { try db.run("DELETE FROM remedies WHERE case_id = ?", id) }
+        for r in state.remedies {
+            try db.run("INSERT INTO remedies (case_id, remedy_id, kind, body, filed, decided, result) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       id, r.id, r.kind.rawValue, r.body, r.filed, r.decided, r.result?.rawValue)
+        }
+    }
+
+    /// The counts of tables 三 and 四 for `year`, for this office's own current cases.
+    public func annualReport(year: Int) throws(DisclosureError) -> AnnualReport {
+        guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31) else {
+            throw DisclosureError(.invalidValue, field: "--year", zh: "年份无效", en: "invalid year")
+        }
+        return try db.readTransaction { () throws(DisclosureError) -> AnnualReport in
+            let own = "agency_code = ? AND superseded_by IS NULL"
+            func byType(_ condition: String, _ params: [SQLBindable]) throws(DisclosureError) -> [ApplicantType: Int] {
+                var out: [ApplicantType: Int] = [:]
+                try db.query("SELECT applicant_type, COUNT(*) FROM cases WHERE \(own) AND \(condition) GROUP BY applicant_type",
+                             [office.code] + params) { (r: Row) throws(DisclosureError) in
+                    out[try Store.vocabulary(r.text(0)), default: 0] += r.int(1)
+                }
+                return out
+            }
+            let received = try byType("received BETWEEN ? AND ?", [first, last])
+            let carriedIn = try byType("received < ? AND (closed_on IS NULL OR closed_on >= ?)", [first, first])
+            let carriedOut = try byType("received <= ? AND (closed_on IS NULL OR closed_on > ?)", [last, last])
+            var closed: [Outcome: [ApplicantType: Int]] = [:]
+            try db.query("""
+                SELECT outcome, applicant_type, COUNT(*) FROM cases WHERE \(own) AND closed_on BETWEEN ? AND ?
+                GROUP BY outcome, applicant_type
+                """, [office.code, first, last]) { (r: Row) throws(DisclosureError) in
+                closed[try Store.vocabulary(r.text(0)), default: [:]][try Store.vocabulary(r.text(1)), default: 0] += r.int(2)
+            }
+            var remedies: [RemedyKind: [RemedyResult?: Int]] = [:]
+            try db.query("""
+                SELECT r.kind, CASE WHEN r.decided <= ? THEN r.result END, COUNT(*)
+                FROM remedies r JOIN cases c ON c.id = r.case_id
+                WHERE c.agency_code = ? AND c.superseded_by IS NULL AND r.filed BETWEEN ? AND ?
+                GROUP BY 1, 2
+                """, [last, office.code, first, last]) { (r: Row) throws(DisclosureError) in
+                let result: RemedyResult? = try r.optionalText(1).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) }
+                remedies[try Store.vocabulary(r.text(0)), default: [:]][result, default: 0] += r.int(2)
+            }
+            return AnnualReport(year: year, received: received, carriedIn: carriedIn, closed: closed,
+                                carriedOut: carriedOut, remedies: remedies)
+        }
     }
 
     func appendEvent(caseID: Int, number: CaseNumber, seq: Int, kind: String, on: CivilDate, actor: String,

@@ -238,6 +238,7 @@ extension Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, facts + (try materialisedValues(replay.state))) { _ in }
         let id = Int(db.lastInsertRowID)
+        try materialiseRemedies(id: id, state: replay.state, fresh: true)
         let label = number(agency: d.agencyCode, year: d.number.year, serial: d.number.serial)
         try appendEvent(caseID: id, number: label, seq: 0, kind: "registered", on: a.received, actor: d.registeredBy,
                         now: d.registeredAt, payload: replay.payloads[0], dueBefore: nil, dueAfter: replay.dues[0])

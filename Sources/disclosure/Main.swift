@@ -94,7 +94,8 @@ struct Disclosure: ParsableCommand {
         subcommands: [
             Init.self, Register.self, Show.self, ListCases.self, Due.self, History.self,
             CorrectionCommand.self, ConsultCommand.self, Extend.self, Defer.self, FeeCommand.self,
-            ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self,
+            ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self, RemedyCommand.self,
+            ReportCommand.self,
             Attach.self, Attachments.self, Extract.self, Export.self, Import.self, Validate.self,
             CalendarCommand.self, Audit.self,
         ]

@@ -198,6 +198,10 @@ struct Renderer {
         fields.append(("outcome", .str(s.outcome?.rawValue)))
         fields.append(("closed_on", .date(s.closedOn)))
         fields.append(("archived", .date(s.archived)))
+        fields.append(("remedies", .array(s.remedies.map { m in
+            .object([("id", .int(m.id)), ("kind", .string(m.kind.rawValue)), ("body", .string(m.body)), ("filed", .date(m.filed)),
+                     ("decided", .date(m.decided)), ("result", .str(m.result?.rawValue))])
+        })))
         fields.append(("events", .array(r.events.map(eventJSON))))
         if !warnings.isEmpty { fields.append(("warnings", .array(warnings.map { .string($0(lang)) }))) }
         return .object(fields)
@@ -287,6 +291,12 @@ struct Renderer {
         for c in waiting {
             lines.append(t("  等待第\(c.id)号征求意见（\(c.party.label.zh)：\(c.to)），期限 \(c.limit)",
                            "  Waiting for consultation #\(c.id) (\(c.party.label.en): \(c.to)), limit \(c.limit)"))
+        }
+        for m in s.remedies {
+            let state = m.result.map { t("\($0.label.zh)（\(m.decided.map(\.description) ?? "")）", "\($0.label.en) (\(m.decided.map(\.description) ?? ""))") }
+                ?? t("尚未审结", "pending")
+            lines.append(t("第\(m.id)号救济：\(m.kind.label.zh)，\(m.body)，\(m.filed)提起，\(state)",
+                           "Remedy #\(m.id): \(m.kind.label.en) before \(m.body), filed \(m.filed), \(state)"))
         }
         if let o = s.outcome { lines.append(t("结果：\(o.rawValue) \(o.label.zh)（\(s.closedOn.map(\.description) ?? "")）", "Outcome: \(o.rawValue) \(o.label.en) (\(s.closedOn.map(\.description) ?? ""))")) }
         lines.append(t("办理记录：", "History:"))

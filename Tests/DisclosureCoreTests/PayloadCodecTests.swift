@@ -25,6 +25,8 @@ let allActions: [Action] = [
     .reopened(reason: "复议决定"),
     .withdrawn,
     .abandoned(reason: .fee),
+    .remedyFiled(id: 1, kind: .litigationAfterReconsideration, body: "某区人民法院"),
+    .remedyDecided(id: 1, result: .corrected),
 ]
 
 func foundationJSON<T: Encodable>(_ v: T) throws -> String {

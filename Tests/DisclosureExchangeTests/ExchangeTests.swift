@@ -60,6 +60,8 @@ func fullDossier(serial: Int = 7) -> CaseDossier {
             ev("2026-04-01", .reopened(reason: "复议决定责令重新答复")),
             ev("2026-04-02", .deferred(until: day("2026-06-30"), reason: "数量大")),
             ev("2026-04-03", .withdrawn),
+            ev("2026-04-10", .remedyFiled(id: 1, kind: .reconsideration, body: "某市人民政府")),
+            ev("2026-05-20", .remedyDecided(id: 1, result: .upheld)),
         ],
         attachments: [Attachment(seq: 1, kind: .reply, name: "答复书.pdf", size: bytes.count, sha256: SHA256.hex(bytes),
                                  addedAt: "2026-03-26T10:00:00+08:00", addedBy: "王科员", content: bytes)],

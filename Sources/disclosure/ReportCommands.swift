@@ -1,0 +1,152 @@
+import ArgumentParser
+import DisclosureCore
+import DisclosureStore
+import Foundation
+
+// MARK: - 行政复议 and 行政诉讼
+
+struct RemedyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remedy", abstract: "行政复议、行政诉讼 / reconsideration and litigation",
+                                                    subcommands: [RemedyFile.self, RemedyDecide.self])
+}
+
+struct RemedyFile: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "file", abstract: "登记申请人提起的复议或诉讼 / record a remedy filed")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "reconsideration|litigation|litigation-after-reconsideration") var kind: String
+    @Option(help: "复议机关或法院 / the reviewing body or court") var body: String
+    @Option(help: "提起之日（收到通知之日）/ date filed") var on: String?
+
+    func run() throws {
+        let k = try RemedyKind.parse(kind, field: "--kind")
+        try performStep(o, number: number, on: on) { r, _, _ in .remedyFiled(id: r.state.remedies.count + 1, kind: k, body: body) }
+    }
+}
+
+struct RemedyDecide: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "decide",
+                                                    abstract: "登记复议决定或判决；“纠正”使案件重新办理 / record the decision; corrected reopens the case")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "复议或诉讼编号（只有一项未决时可省略）/ remedy number") var remedy: Int?
+    @Option(help: "upheld|corrected|other") var result: String
+    @Option(help: "决定之日 / date decided") var on: String?
+
+    func run() throws {
+        let res = try RemedyResult.parse(result, field: "--result")
+        try performStep(o, number: number, on: on) { (r: CaseRecord, _, _) throws(DisclosureError) in
+            if let remedy { return .remedyDecided(id: remedy, result: res) }
+            let pending = r.state.remedies.filter { $0.result == nil }
+            guard pending.count == 1 else {
+                throw DisclosureError(.missingField, field: "--remedy",
+                                      zh: pending.isEmpty ? "本案没有未决的复议或诉讼" : "有\(pending.count)项未决，请用 --remedy 指明编号",
+                                      en: pending.isEmpty ? "the case has no undecided remedy" : "\(pending.count) remedies are undecided; name one with --remedy")
+            }
+            return .remedyDecided(id: pending[0].id, result: res)
+        }
+    }
+}
+
+// MARK: - Reports
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "报表 / reports", subcommands: [ReportAnnual.self])
+}
+
+struct ReportAnnual: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "annual",
+        abstract: "政府信息公开工作年度报告表三、表四（国办公开办函〔2021〕30号）/ annual report tables 三 and 四")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "年度 / year") var year: Int
+    @Option(help: "text|csv|json") var format: String = "text"
+
+    func run() throws {
+        guard (2000...9998).contains(year) else {
+            throw DisclosureError(.invalidValue, field: "--year", zh: "须为四位年份", en: "must be a four-digit year")
+        }
+        guard ["text", "csv", "json"].contains(format) else {
+            throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 text、csv 或 json", en: "must be text, csv or json")
+        }
+        let store = try global.openStore()
+        let report = try store.annualReport(year: year)
+        switch format {
+        case "csv": print(csv(report))
+        case "json": print(json(report).render())
+        default: print(text(report, agency: store.office.name))
+        }
+        // The statutory identity must hold; a report that does not balance is not to be published.
+        let broken = report.imbalances
+        if !broken.isEmpty {
+            let detail = broken.map { "\($0.column.label.zh)：\($0.left) ≠ \($0.right)" }.joined(separator: "；")
+            throw DisclosureError(.ruleViolation, field: "--year",
+                                  zh: "报表不平衡（一+二 应等于 三（七）+四）：\(detail)",
+                                  en: "the report does not balance (一 + 二 must equal 三（七） + 四): \(broken.map { "\($0.column.rawValue): \($0.left) ≠ \($0.right)" }.joined(separator: "; "))")
+        }
+    }
+
+    func cells(_ row: [ApplicantType: Int]) -> [Int] {
+        let organisations = AnnualReport.columns.dropFirst().reduce(0) { $0 + row[$1, default: 0] }
+        return AnnualReport.columns.map { row[$0, default: 0] } + [organisations, AnnualReport.total(row)]
+    }
+
+    func text(_ r: AnnualReport, agency: String) -> String {
+        var out = "\(agency) \(r.year)年度政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n"
+        let header = ["本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "自然人", "商业企业", "科研机构",
+                      "社会公益组织", "法律服务机构", "其他", "法人或其他组织小计", "总计"]
+        var rows: [[String]] = []
+        for row in r.rows {
+            let indent = String(repeating: "　", count: row.level)
+            rows.append([indent + row.label] + (row.label == "三、本年度办理结果" ? Array(repeating: "", count: 8) : cells(row.counts).map(String.init)))
+        }
+        out += table(header, rows)
+        let check = r.imbalances.isEmpty ? "勾稽关系：一＋二＝三（七）＋四，成立" : "勾稽关系不成立，见下方错误"
+        out += "\n" + check + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+        let results: [RemedyResult?] = [.upheld, .corrected, .other, nil]
+        var h4 = ["类别", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+        h4[0] = "类别"
+        let remedyRows = RemedyKind.allCases.map { k in
+            [k.label.zh] + results.map { String(r.remedyCount(k, $0)) } + [String(r.remedyTotal(k))]
+        }
+        out += table(h4, remedyRows)
+        return out
+    }
+
+    func csv(_ r: AnnualReport) -> String {
+        var lines = ["table,row,person,company,research,nonprofit,legal,other_org,organisations,total"]
+        for row in r.rows where row.label != "三、本年度办理结果" {
+            lines.append("三,\"\(row.label)\"," + cells(row.counts).map(String.init).joined(separator: ","))
+        }
+        lines.append("")
+        lines.append("table,kind,upheld,corrected,other,pending,total")
+        for k in RemedyKind.allCases {
+            lines.append("四,\(k.rawValue)," + ([.upheld, .corrected, .other, nil] as [RemedyResult?]).map { String(r.remedyCount(k, $0)) }.joined(separator: ",")
+                         + ",\(r.remedyTotal(k))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func json(_ r: AnnualReport) -> JSON {
+        func counts(_ row: [ApplicantType: Int]) -> JSON {
+            let c = cells(row)
+            return .object(AnnualReport.columns.enumerated().map { ($1.rawValue, .int(c[$0])) } + [("organisations", .int(c[6])), ("total", .int(c[7]))])
+        }
+        var outcomes: [(String, JSON)] = []
+        for o in Outcome.allCases { outcomes.append((o.rawValue, counts(r.closed[o] ?? [:]))) }
+        return .object([
+            ("year", .int(r.year)),
+            ("received", counts(r.received)),
+            ("carried_in", counts(r.carriedIn)),
+            ("results", .object(outcomes)),
+            ("results_total", counts(r.closedTotal)),
+            ("carried_out", counts(r.carriedOut)),
+            ("balanced", .bool(r.imbalances.isEmpty)),
+            ("remedies", .object(RemedyKind.allCases.map { k in
+                (k.rawValue, .object([("upheld", .int(r.remedyCount(k, .upheld))), ("corrected", .int(r.remedyCount(k, .corrected))),
+                                      ("other", .int(r.remedyCount(k, .other))), ("pending", .int(r.remedyCount(k, nil))),
+                                      ("total", .int(r.remedyTotal(k)))]))
+            })),
+        ])
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+@Suite("Command line: annual report and remedies")
+struct ReportTests {
+    /// Closes a case with a reply of `outcome` on `day`, reviewed by someone else.
+    func reply(_ o: Office, _ n: String, _ outcome: String, on day: String) throws {
+        let a = ["--as-of", "2027-06-30"]
+        try o.ok(["reply", "draft", n, "--outcome", outcome, "--basis", "依据条例", "--on", day] + a)
+        try o.ok(["reply", "review", n, "--approve", "--actor", "李主任", "--on", day] + a)
+        try o.ok(["reply", "issue", n, "--on", day] + a)
+    }
+
+    @Test("cases crossing years count once on each side, and the report balances")
+    func crossingYears() throws {
+        let o = try Office.initialised()
+        let a = ["--as-of", "2027-06-30"]
+        let carriedIn = try o.register("2025-12-22", applicant: "张三", asOf: "2025-12-22")      // closed in 2026: 二 and 三
+        let stillOpen = try o.register("2025-12-23", applicant: "某公司", asOf: "2025-12-23")    // open all 2026: 二 and 四
+        let closedBefore = try o.register("2025-06-02", applicant: "李四", asOf: "2025-06-02")   // closed in 2025: not in 2026
+        let newClosed = try o.register("2026-03-02", applicant: "王五", asOf: "2026-03-02")      // 一 and 三
+        let newOpen = try o.register("2026-12-28", applicant: "赵六", asOf: "2026-12-28")        // 一 and 四
+        try o.ok(["correction", "request", stillOpen, "--on", "2025-12-24", "--items", "写明名称", "--period", "60"] + a)
+        try reply(o, carriedIn, "1", on: "2026-01-15")
+        try reply(o, newClosed, "3.2", on: "2026-03-20")
+        try reply(o, closedBefore, "4.1", on: "2025-06-20")
+        _ = newOpen
+        let json = try o.ok("report", "annual", "--year", "2026", "--format", "json").object
+        func total(_ key: String) -> Int? { (json[key] as? [String: Any])?["total"] as? Int }
+        #expect(total("received") == 2)
+        #expect(total("carried_in") == 2)
+        #expect(total("results_total") == 2)
+        #expect(total("carried_out") == 2)
+        #expect(json["balanced"] as? Bool == true)
+        let results = json["results"] as? [String: [String: Int]]
+        #expect(results?["1"]?["person"] == 1)
+        #expect(results?["3.2"]?["total"] == 1)
+        #expect(results?["4.1"]?["total"] == 0)
+        let text = try o.ok("report", "annual", "--year", "2026").stdout
+        #expect(text.contains("勾稽关系：一＋二＝三（七）＋四，成立"))
+        let csv = try o.ok("report", "annual", "--year", "2025", "--format", "csv").stdout
+        // 2025: three received (the helper registers everyone as a person), one closed, two carried into 2026.
+        #expect(csv.contains("三,\"一、本年新收政府信息公开申请数量\",3,0,0,0,0,0,0,3"))
+        #expect(csv.contains("三,\"四、结转下年度继续办理\",2,0,0,0,0,0,0,2"))
+        let bad = try o.run("report", "annual", "--year", "2026", "--format", "pdf")
+        #expect(bad.status == 1 && bad.stderr.contains("--format"))
+    }
+
+    @Test("a corrected 复议 reopens its case; table 四 counts results and pending ones")
+    func remedies() throws {
+        let o = try Office.initialised()
+        let a = ["--as-of", "2026-12-31"]
+        let n1 = try o.register("2026-03-02", asOf: "2026-03-02")
+        let n2 = try o.register("2026-03-03", applicant: "李四", asOf: "2026-03-03")
+        try reply(o, n1, "3.4", on: "2026-03-20")
+        try o.ok(["deliver", n1, "--on", "2026-03-23", "--method", "post"] + a)
+        try o.ok(["archive", n1, "--on", "2026-03-24"] + a)
+        try reply(o, n2, "1", on: "2026-03-20")
+        let noRemedy = try o.run(["remedy", "decide", n1, "--result", "upheld", "--on", "2026-04-01"] + a)
+        #expect(noRemedy.status == 1 && noRemedy.stderr.contains("--remedy"))
+        try o.ok(["remedy", "file", n1, "--kind", "reconsideration", "--body", "某市人民政府", "--on", "2026-04-10"] + a)
+        try o.ok(["remedy", "file", n2, "--kind", "litigation", "--body", "某区人民法院", "--on", "2026-05-06"] + a)
+        let decided = try o.ok(["remedy", "decide", n1, "--result", "corrected", "--on", "2026-06-01", "--json"] + a).object
+        #expect(decided["status"] as? String == "handling")
+        #expect(decided["round"] as? Int == 2)
+        #expect(decided["due"] as? String == "2026-06-30")
+        #expect((decided["remedies"] as? [[String: Any]])?.first?["result"] as? String == "corrected")
+        let report = try o.ok("report", "annual", "--year", "2026", "--format", "json").object
+        let remedies = report["remedies"] as? [String: [String: Int]]
+        #expect(remedies?["reconsideration"]?["corrected"] == 1)
+        #expect(remedies?["litigation"]?["pending"] == 1)
+        #expect(remedies?["litigation-after-reconsideration"]?["total"] == 0)
+        // The reopened case is open again: it moves from 三 to 四.
+        #expect((report["carried_out"] as? [String: Int])?["total"] == 1)
+        #expect(report["balanced"] as? Bool == true)
+        #expect(try o.ok("show", n1).stdout.contains("第1号救济：行政复议"))
+        #expect(try o.ok("audit", "verify").status == 0)
+    }
+}

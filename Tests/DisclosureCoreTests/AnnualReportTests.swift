@@ -1,0 +1,35 @@
+import DisclosureCore
+import Testing
+
+@Suite("Annual report arithmetic")
+struct AnnualReportTests {
+    @Test("rows, totals and the 一+二=三（七）+四 check")
+    func balanced() {
+        let r = AnnualReport(year: 2026,
+                             received: [.person: 10, .company: 3, .legal: 1],
+                             carriedIn: [.person: 2, .research: 1],
+                             closed: [.disclosed: [.person: 5], .stateSecret: [.company: 1], .notHeld: [.person: 4, .research: 1],
+                                      .otherHandling: [.legal: 1]],
+                             carriedOut: [.person: 3, .company: 2],
+                             remedies: [.reconsideration: [.upheld: 2, nil: 1], .litigation: [.corrected: 1]])
+        #expect(r.imbalances.isEmpty)
+        #expect(r.closedTotal == [.person: 9, .company: 1, .research: 1, .legal: 1])
+        let rows = Dictionary(r.rows.map { ($0.label, $0.counts) }, uniquingKeysWith: { a, _ in a })
+        #expect(rows["（三）不予公开"] == [.company: 1])
+        #expect(rows["1．属于国家秘密"] == [.company: 1])
+        #expect(rows["（四）无法提供"] == [.person: 4, .research: 1])
+        #expect(rows["3．其他"] == [.legal: 1])
+        #expect(r.rows.count == 30)
+        #expect(r.remedyCount(.reconsideration, nil) == 1)
+        #expect(r.remedyTotal(.reconsideration) == 3)
+        #expect(r.remedyTotal(.litigationAfterReconsideration) == 0)
+    }
+
+    @Test("an imbalance is found and located by column")
+    func imbalance() {
+        let r = AnnualReport(year: 2026, received: [.person: 3], carriedIn: [:], closed: [.disclosed: [.person: 1]],
+                             carriedOut: [.person: 1], remedies: [:])
+        #expect(r.imbalances.map(\.column) == [.person])
+        #expect(r.imbalances.first?.left == 3 && r.imbalances.first?.right == 2)
+    }
+}
