@@ -89,3 +89,40 @@ public struct AnnualReport: Sendable, Hashable {
         return r
     }
 }
+
+/// What one case adds to a year's tables; two equal contributions leave the published figures alone.
+/// The counting is that of `AnnualReport` (and the store's queries).
+public struct YearContribution: Sendable, Hashable {
+    public let received: Bool
+    public let carriedIn: Bool
+    public let closed: Outcome?
+    public let carriedOut: Bool
+    public let type: ApplicantType
+    /// Remedies filed in the year with the result known on 31 December.
+    public let remedies: [String]
+
+    public var isEmpty: Bool { !received && !carriedIn && closed == nil && !carriedOut && remedies.isEmpty }
+
+    /// The contribution of a case with these facts to `year`.
+    public static func of(received: CivilDate, type: ApplicantType, closedOn: CivilDate?, outcome: Outcome?,
+                          remedies: [Remedy], year: Int) -> YearContribution {
+        let first = CivilDate(year: year, month: 1, day: 1) ?? received
+        let last = CivilDate(year: year, month: 12, day: 31) ?? received
+        let open = { (day: CivilDate) in closedOn.map { $0 >= day } ?? true }
+        return YearContribution(
+            received: first <= received && received <= last,
+            carriedIn: received < first && open(first),
+            closed: closedOn.map { first <= $0 && $0 <= last } == true ? outcome : nil,
+            carriedOut: received <= last && closedOn.map { $0 > last } ?? true,
+            type: type,
+            remedies: remedies.filter { first <= $0.filed && $0.filed <= last }.map {
+                "\($0.kind.rawValue):\($0.decided.map { $0 <= last } == true ? ($0.result?.rawValue ?? "") : "pending")"
+            })
+    }
+
+    /// The contribution of a case state to `year`.
+    public static func of(_ s: CaseState, year: Int) -> YearContribution {
+        of(received: s.application.received, type: s.application.applicant.type, closedOn: s.closedOn, outcome: s.outcome,
+           remedies: s.remedies, year: year)
+    }
+}

@@ -312,6 +312,7 @@ public final class Store {
                                       office.code, year) { $0.int(0) } ?? 1
             let number = CaseNumber(year: year, serial: serial)
             let state = CaseState(application: application, events: [], calendar: calendar)
+            try checkLocks(before: nil, after: state, label: number.description)
             let a = application
             try db.run("""
                 INSERT INTO cases (agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type,
@@ -350,6 +351,7 @@ public final class Store {
             let event = try build(before)
             let warnings = try Rules.check(event, on: before.state, calendar: calendar, asOf: asOf)
             let after = CaseState(application: before.application, events: before.caseEvents + [event], calendar: calendar)
+            try checkLocks(before: before.state, after: after, label: number.description)
             try appendEvent(caseID: id, number: number, seq: (before.events.last?.seq ?? 0) + 1, kind: event.action.kind,
                             on: event.on, actor: event.actor, now: now, payload: PayloadCodec.encode(event.action),
                             dueBefore: before.state.clock.due, dueAfter: after.clock.due)
@@ -583,6 +585,46 @@ public final class Store {
         for r in state.remedies {
             try db.run("INSERT INTO remedies (case_id, remedy_id, kind, body, filed, decided, result) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        id, r.id, r.kind.rawValue, r.body, r.filed, r.decided, r.result?.rawValue)
+        }
+    }
+
+    /// The years whose annual report is locked.
+    public func lockedYears() throws(DisclosureError) -> [Int] {
+        try db.all("SELECT year FROM report_locks WHERE unlocked_at IS NULL ORDER BY year") { $0.int(0) }
+    }
+
+    /// Refuses a change to one of this office's cases that would alter a locked year's figures.
+    func checkLocks(before: CaseState?, after: CaseState, label: String) throws(DisclosureError) {
+        for year in try lockedYears() {
+            let old = before.map { YearContribution.of($0, year: year) }
+            let new = YearContribution.of(after, year: year)
+            if old == nil ? !new.isEmpty : old != new {
+                throw DisclosureError(.locked, field: "CASE",
+                                      zh: "\(year)年度报告已锁定（已公布），此项变更会改变该年度的统计数字（案件\(label)）；确需变更请先 report unlock --year \(year) --reason 说明理由",
+                                      en: "the \(year) annual report is locked (published) and this change to case \(label) would alter its figures; unlock it first with report unlock --year \(year) --reason TEXT")
+            }
+        }
+    }
+
+    /// Locks a year's figures after publication.
+    public func lockReport(year: Int, actor: String, now: String) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            if try lockedYears().contains(year) {
+                throw DisclosureError(.ruleViolation, field: "--year", zh: "\(year)年度已锁定", en: "\(year) is already locked")
+            }
+            try db.run("INSERT INTO report_locks (year, locked_at, locked_by) VALUES (?, ?, ?)", year, now, actor)
+        }
+    }
+
+    /// Unlocks a year, recording who did it and why.
+    public func unlockReport(year: Int, reason: String, actor: String, now: String) throws(DisclosureError) {
+        try Application.requireText(reason, field: "--reason", max: 2_000)
+        try db.writeTransaction { () throws(DisclosureError) in
+            let changed = try db.run("UPDATE report_locks SET unlocked_at = ?, unlocked_by = ?, reason = ? WHERE year = ? AND unlocked_at IS NULL",
+                                     now, actor, reason, year)
+            if changed == 0 {
+                throw DisclosureError(.ruleViolation, field: "--year", zh: "\(year)年度未锁定", en: "\(year) is not locked")
+            }
         }
     }
 

@@ -190,10 +190,13 @@ extension Store {
         throws(DisclosureError) -> ImportReport {
         try db.writeTransaction { () throws(DisclosureError) in
             var report = ImportReport()
+            let locks = try lockedYears()
             try produce { (v: ValidatedDossier) throws(DisclosureError) in
                 // Checked on another calendar (a stale one): check again on this office's.
                 let replay = v.calendar === calendar ? v : try v.dossier.validated(calendar: calendar)
                 let d = replay.dossier
+                // Another agency's cases are not in this office's report; its own re-imported ones are.
+                let counted = d.agencyCode == office.code && !locks.isEmpty
                 let existing = try db.first("""
                     SELECT id FROM cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by IS NULL
                     """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) })
@@ -207,12 +210,16 @@ extension Store {
                                               zh: "本库已有案件\(d.identifier)，但内容不同；如确需以导入文件为准，请加 --replace（原案件保留为已替代记录）",
                                               en: "case \(d.identifier) already exists here with different content; use --replace to take the file's version (the old one is kept, marked superseded)")
                     }
+                    if counted {
+                        try checkLocks(before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state, label: d.identifier)
+                    }
                     // Out of the identity index first (pointing at itself, a valid key), then at its successor.
                     try db.run("UPDATE cases SET superseded_by = id, is_open = 0 WHERE id = ?", existing)
                     let newID = try insertDossier(d, replay: replay)
                     try db.run("UPDATE cases SET superseded_by = ? WHERE id = ?", newID, existing)
                     report.add(replaced: d.identifier)
                 } else {
+                    if counted { try checkLocks(before: nil, after: replay.state, label: d.identifier) }
                     _ = try insertDossier(d, replay: replay)
                     report.add(imported: d.identifier)
                 }

@@ -51,7 +51,8 @@ struct RemedyDecide: ParsableCommand {
 // MARK: - Reports
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "报表 / reports", subcommands: [ReportAnnual.self])
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "报表 / reports",
+                                                    subcommands: [ReportAnnual.self, ReportLock.self, ReportUnlock.self])
 }
 
 struct ReportAnnual: ParsableCommand {
@@ -148,5 +149,40 @@ struct ReportAnnual: ParsableCommand {
                                       ("total", .int(r.remedyTotal(k)))]))
             })),
         ])
+    }
+}
+
+struct ReportLock: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lock",
+                                                    abstract: "锁定已公布年度的统计数字 / lock a published year's figures")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var actor: ActorOption
+    @Option(help: "年度 / year") var year: Int
+
+    func run() throws {
+        let store = try global.openStore()
+        // A year is locked as published: its table must balance first.
+        let report = try store.annualReport(year: year)
+        guard report.imbalances.isEmpty else {
+            throw DisclosureError(.ruleViolation, field: "--year", zh: "\(year)年度报表不平衡，不能锁定", en: "the \(year) report does not balance; it cannot be locked")
+        }
+        try store.lockReport(year: year, actor: actor.name, now: nowStamp())
+        print(global.language == .zh ? "已锁定\(year)年度统计数字；此后会改变该年度数字的变更将被拒绝，除非先 report unlock 并说明理由"
+                                     : "locked the \(year) figures; changes that would alter them are refused until report unlock with a reason")
+    }
+}
+
+struct ReportUnlock: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unlock",
+                                                    abstract: "解除锁定（须说明理由，留有记录）/ unlock a year, with a reason on record")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var actor: ActorOption
+    @Option(help: "年度 / year") var year: Int
+    @Option(help: "理由 / reason") var reason: String
+
+    func run() throws {
+        let store = try global.openStore()
+        try store.unlockReport(year: year, reason: reason, actor: actor.name, now: nowStamp())
+        print(global.language == .zh ? "已解除\(year)年度锁定（理由：\(reason)）" : "unlocked \(year) (reason: \(reason))")
     }
 }

@@ -76,4 +76,30 @@ struct ReportTests {
         #expect(try o.ok("show", n1).stdout.contains("第1号救济：行政复议"))
         #expect(try o.ok("audit", "verify").status == 0)
     }
+
+    @Test("a locked year refuses changes to its figures until unlocked with a reason")
+    func lock() throws {
+        let o = try Office.initialised()
+        let a = ["--as-of", "2026-12-31"]
+        let old = try o.register("2025-06-02", asOf: "2025-06-02")
+        let late = try o.register("2025-12-22", applicant: "李四", asOf: "2025-12-22")
+        try reply(o, old, "1", on: "2025-06-20")
+        try o.ok("report", "lock", "--year", "2025")
+        // Registering a 2025 application now, or closing a 2025 case in 2025, would change 2025.
+        let register = try o.run("register", "--received", "2025-12-30", "--channel", "post", "--applicant", "王五",
+                                 "--applicant-type", "person", "--request", "x", "--as-of", "2026-01-05")
+        #expect(register.status == 1 && register.stderr.contains("report unlock"))
+        let backdated = try o.run(["withdraw", late, "--on", "2025-12-29"] + a)
+        #expect(backdated.status == 1 && backdated.stderr.contains("2025"))
+        let reopen = try o.run(["reopen", old, "--reason", "复议决定", "--on", "2026-03-02"] + a)
+        #expect(reopen.status == 1)
+        // Closing the carried-over case in 2026 leaves 2025 as published.
+        try o.ok(["withdraw", late, "--on", "2026-01-05"] + a)
+        let noReason = try o.run("report", "unlock", "--year", "2025", "--reason", " ")
+        #expect(noReason.status == 1 && noReason.stderr.contains("--reason"))
+        try o.ok("report", "unlock", "--year", "2025", "--reason", "复议决定责令重新答复")
+        try o.ok(["reopen", old, "--reason", "复议决定", "--on", "2026-03-02"] + a)
+        #expect(try o.caseCount() == 2)
+    }
 }
+

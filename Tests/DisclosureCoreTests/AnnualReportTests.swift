@@ -33,3 +33,30 @@ struct AnnualReportTests {
         #expect(r.imbalances.first?.left == 3 && r.imbalances.first?.right == 2)
     }
 }
+
+@Suite("Which changes alter a year's figures")
+struct YearContributionTests {
+    static func c(_ received: String, closed: String?, outcome: Outcome? = .disclosed, year: Int = 2025) -> YearContribution {
+        YearContribution.of(received: d(received), type: .person, closedOn: closed.map(d), outcome: closed == nil ? nil : outcome,
+                            remedies: [], year: year)
+    }
+
+    @Test("changes that touch 2025 and changes that do not", arguments: [
+        // (before, after, alters 2025?)
+        ("closed in 2026 → reopened in 2026", c("2025-12-22", closed: "2026-01-15"), c("2025-12-22", closed: nil), false),
+        ("closed in 2025 → reopened", c("2025-06-02", closed: "2025-06-20"), c("2025-06-02", closed: nil), true),
+        ("reply re-dated into 2025", c("2025-12-22", closed: "2026-01-15"), c("2025-12-22", closed: "2025-12-30"), true),
+        ("outcome changed for a 2025 closing", c("2025-06-02", closed: "2025-06-20"), c("2025-06-02", closed: "2025-06-20", outcome: .notHeld), true),
+        ("2026 case closed", c("2026-03-02", closed: nil), c("2026-03-02", closed: "2026-03-20"), false),
+        ("open case stays open", c("2025-12-22", closed: nil), c("2025-12-22", closed: nil), false),
+    ] as [(String, YearContribution, YearContribution, Bool)])
+    func alters(_ name: String, before: YearContribution, after: YearContribution, alters: Bool) {
+        #expect((before != after) == alters, "\(name)")
+    }
+
+    @Test("a 2026 application adds nothing to 2025; a 2025 one does")
+    func registration() {
+        #expect(Self.c("2026-01-04", closed: nil).isEmpty)
+        #expect(!Self.c("2025-12-31", closed: nil).isEmpty)
+    }
+}
