@@ -54,39 +54,39 @@ public struct AnnualReport: Sendable, Hashable {
 
     public func remedyTotal(_ kind: RemedyKind) -> Int { remedies[kind]?.values.reduce(0, +) ?? 0 }
 
-    /// The rows of table 三 as labelled in the official format, with each row's counts.
-    public var rows: [(label: String, counts: [ApplicantType: Int], level: Int)] {
+    /// The rows of table 三 as labelled in the official format, with a stable id and each row's counts.
+    public var rows: [(id: String, label: String, counts: [ApplicantType: Int], level: Int)] {
         func outcomes(_ group: Int) -> [ApplicantType: Int] {
             var t: [ApplicantType: Int] = [:]
             for (o, row) in closed where o.group == group { for (c, n) in row { t[c, default: 0] += n } }
             return t
         }
         func of(_ o: Outcome) -> [ApplicantType: Int] { closed[o] ?? [:] }
-        var r: [(String, [ApplicantType: Int], Int)] = [
-            ("一、本年新收政府信息公开申请数量", received, 0),
-            ("二、上年结转政府信息公开申请数量", carriedIn, 0),
-            ("三、本年度办理结果", [:], 0),
-            ("（一）予以公开", of(.disclosed), 1),
-            ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", of(.partlyDisclosed), 1),
-            ("（三）不予公开", outcomes(3), 1),
+        var r: [(String, String, [ApplicantType: Int], Int)] = [
+            ("received", "一、本年新收政府信息公开申请数量", received, 0),
+            ("carried-in", "二、上年结转政府信息公开申请数量", carriedIn, 0),
+            ("results", "三、本年度办理结果", [:], 0),
+            ("1", "（一）予以公开", of(.disclosed), 1),
+            ("2", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", of(.partlyDisclosed), 1),
+            ("3", "（三）不予公开", outcomes(3), 1),
         ]
         let refusals = ["1．属于国家秘密", "2．其他法律行政法规禁止公开", "3．危及“三安全一稳定”", "4．保护第三方合法权益",
                         "5．属于三类内部事务信息", "6．属于四类过程性信息", "7．属于行政执法案卷", "8．属于行政查询事项"]
-        for (i, o) in Outcome.allCases.filter({ $0.group == 3 }).enumerated() { r.append((refusals[i], of(o), 2)) }
-        r.append(("（四）无法提供", outcomes(4), 1))
+        for (i, o) in Outcome.allCases.filter({ $0.group == 3 }).enumerated() { r.append((o.rawValue, refusals[i], of(o), 2)) }
+        r.append(("4", "（四）无法提供", outcomes(4), 1))
         let unable = ["1．本机关不掌握相关政府信息", "2．没有现成信息需要另行制作", "3．补正后申请内容仍不明确"]
-        for (i, o) in Outcome.allCases.filter({ $0.group == 4 }).enumerated() { r.append((unable[i], of(o), 2)) }
-        r.append(("（五）不予处理", outcomes(5), 1))
+        for (i, o) in Outcome.allCases.filter({ $0.group == 4 }).enumerated() { r.append((o.rawValue, unable[i], of(o), 2)) }
+        r.append(("5", "（五）不予处理", outcomes(5), 1))
         let notProcessed = ["1．信访举报投诉类申请", "2．重复申请", "3．要求提供公开出版物", "4．无正当理由大量反复申请",
                             "5．要求行政机关确认或重新出具已获取信息"]
-        for (i, o) in Outcome.allCases.filter({ $0.group == 5 }).enumerated() { r.append((notProcessed[i], of(o), 2)) }
-        r.append(("（六）其他处理", outcomes(6), 1))
+        for (i, o) in Outcome.allCases.filter({ $0.group == 5 }).enumerated() { r.append((o.rawValue, notProcessed[i], of(o), 2)) }
+        r.append(("6", "（六）其他处理", outcomes(6), 1))
         let other = ["1．申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
                      "2．申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3．其他"]
-        for (i, o) in Outcome.allCases.filter({ $0.group == 6 }).enumerated() { r.append((other[i], of(o), 2)) }
-        r.append(("（七）总计", closedTotal, 1))
-        r.append(("四、结转下年度继续办理", carriedOut, 0))
-        return r
+        for (i, o) in Outcome.allCases.filter({ $0.group == 6 }).enumerated() { r.append((o.rawValue, other[i], of(o), 2)) }
+        r.append(("total", "（七）总计", closedTotal, 1))
+        r.append(("carried-out", "四、结转下年度继续办理", carriedOut, 0))
+        return r.map { (id: $0.0, label: $0.1, counts: $0.2, level: $0.3) }
     }
 }
 

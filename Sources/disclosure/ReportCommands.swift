@@ -1,5 +1,6 @@
 import ArgumentParser
 import DisclosureCore
+import DisclosureExchange
 import DisclosureStore
 import Foundation
 
@@ -61,20 +62,21 @@ struct ReportAnnual: ParsableCommand {
         abstract: "政府信息公开工作年度报告表三、表四（国办公开办函〔2021〕30号）/ annual report tables 三 and 四")
     @OptionGroup var global: GlobalOptions
     @Option(help: "年度 / year") var year: Int
-    @Option(help: "text|csv|json") var format: String = "text"
+    @Option(help: "text|csv|json|xml（forms/annual-report.xsd）") var format: String = "text"
 
     func run() throws {
         guard (2000...9998).contains(year) else {
             throw DisclosureError(.invalidValue, field: "--year", zh: "须为四位年份", en: "must be a four-digit year")
         }
-        guard ["text", "csv", "json"].contains(format) else {
-            throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 text、csv 或 json", en: "must be text, csv or json")
+        guard ["text", "csv", "json", "xml"].contains(format) else {
+            throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 text、csv、json 或 xml", en: "must be text, csv, json or xml")
         }
         let store = try global.openStore()
         let report = try store.annualReport(year: year)
         switch format {
         case "csv": print(csv(report))
         case "json": print(json(report).render())
+        case "xml": print(AnnualReportXML.render(report, agency: store.office.name))
         default: print(text(report, agency: store.office.name))
         }
         // The statutory identity must hold; a report that does not balance is not to be published.

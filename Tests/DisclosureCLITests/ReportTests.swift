@@ -42,6 +42,16 @@ struct ReportTests {
         // 2025: three received (the helper registers everyone as a person), one closed, two carried into 2026.
         #expect(csv.contains("三,\"一、本年新收政府信息公开申请数量\",3,0,0,0,0,0,0,3"))
         #expect(csv.contains("三,\"四、结转下年度继续办理\",2,0,0,0,0,0,0,2"))
+        let xmlFile = o.dir.appendingPathComponent("report.xml")
+        try o.ok("report", "annual", "--year", "2026", "--format", "xml").stdout.write(to: xmlFile, atomically: true, encoding: .utf8)
+        let lint = Process()
+        lint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        lint.arguments = ["--noout", "--schema", packageRoot.appendingPathComponent("forms/annual-report.xsd").path, xmlFile.path]
+        lint.standardError = FileHandle.nullDevice
+        try lint.run()
+        lint.waitUntilExit()
+        #expect(lint.terminationStatus == 0)
+        #expect(try String(contentsOf: xmlFile, encoding: .utf8).contains("<row id=\"received\" label=\"一、本年新收政府信息公开申请数量\" person=\"2\""))
         let bad = try o.run("report", "annual", "--year", "2026", "--format", "pdf")
         #expect(bad.status == 1 && bad.stderr.contains("--format"))
     }

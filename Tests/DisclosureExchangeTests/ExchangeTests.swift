@@ -81,6 +81,7 @@ struct CaseFileFormatTests {
         let dir = packageRoot.appendingPathComponent("forms/examples")
         #expect(try xmllint(schema: "case-file.xsd", file: dir.appendingPathComponent("case-file.xml").path) == 0)
         #expect(try xmllint(schema: "calendar.xsd", file: dir.appendingPathComponent("calendar-2026.xml").path) == 0)
+        #expect(try xmllint(schema: "annual-report.xsd", file: dir.appendingPathComponent("annual-report.xml").path) == 0)
         #expect(try CaseFileReader.validate(path: dir.appendingPathComponent("case-file.xml").path).isEmpty)
         #expect(try readAll(dir.appendingPathComponent("case-file.xml").path).count == 3)
         let calendar = try CalendarFileReader.read(path: dir.appendingPathComponent("calendar-2026.xml").path)
