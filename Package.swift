@@ -34,6 +34,11 @@ let package = Package(
             dependencies: ["DisclosureCore", "CLibXML2"],
             plugins: ["EmbedStorage"]
         ),
+        .target(
+            name: "DisclosureDocuments",
+            dependencies: ["DisclosureCore"],
+            plugins: ["EmbedStorage"]
+        ),
         .executableTarget(name: "storage-embedder", path: "Sources/storage-embedder"),
         .executableTarget(
             name: "disclosure-bench",
@@ -47,13 +52,14 @@ let package = Package(
         .executableTarget(
             name: "disclosure",
             dependencies: [
-                "DisclosureCore", "DisclosureStore", "DisclosureExchange",
+                "DisclosureCore", "DisclosureStore", "DisclosureExchange", "DisclosureDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "DisclosureCoreTests", dependencies: ["DisclosureCore"]),
         .testTarget(name: "DisclosureStoreTests", dependencies: ["DisclosureStore", "DisclosureCore"]),
         .testTarget(name: "DisclosureExchangeTests", dependencies: ["DisclosureExchange", "DisclosureCore"]),
+        .testTarget(name: "DisclosureDocumentsTests", dependencies: ["DisclosureDocuments", "DisclosureCore"]),
         .testTarget(name: "DisclosureCLITests", dependencies: ["DisclosureCore"]),
     ],
     swiftLanguageModes: [.v6]

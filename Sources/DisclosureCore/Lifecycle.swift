@@ -187,6 +187,9 @@ public struct CaseState: Sendable, Hashable {
     public private(set) var earlierOutcomes: [Outcome] = []
     /// 行政复议 and 行政诉讼 about the case, in the order filed.
     public private(set) var remedies: [Remedy] = []
+    /// The reasons given for the current round's latest extension and deferral (for the notices).
+    public private(set) var lastExtensionReason = ""
+    public private(set) var lastDeferralReason = ""
     public private(set) var lastEventDate: CivilDate
     private var roundExtensions: Int = 0
     private var roundDeferral: CivilDate?
@@ -274,10 +277,12 @@ public struct CaseState: Sendable, Hashable {
                 consultations[i].answered = e.on
                 consultations[i].opinion = opinion
             }
-        case let .extended(days, _, _):
+        case let .extended(days, _, reason):
             roundExtensions += days
-        case let .deferred(until, _):
+            lastExtensionReason = reason
+        case let .deferred(until, reason):
             roundDeferral = until
+            lastDeferralReason = reason
         case let .feeNoticed(basis, quantity, amount, served):
             let s = served ?? e.on
             fees.append(FeeNotice(noticed: e.on, basis: basis, quantity: quantity, amount: amount, served: s,

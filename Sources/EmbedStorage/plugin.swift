@@ -7,9 +7,12 @@ import PackagePlugin
 struct EmbedStorage: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
-        let folders = target.name == "DisclosureExchange"
-            ? [root.appending(path: "forms")]
-            : [root.appending(path: "Storage/migrations"), root.appending(path: "Storage/calendar")]
+        let folders: [URL]
+        switch target.name {
+        case "DisclosureExchange": folders = [root.appending(path: "forms")]
+        case "DisclosureDocuments": folders = [root.appending(path: "forms/notices")]
+        default: folders = [root.appending(path: "Storage/migrations"), root.appending(path: "Storage/calendar")]
+        }
         var inputs: [URL] = []
         for dir in folders {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []

@@ -95,7 +95,7 @@ struct Disclosure: ParsableCommand {
             Init.self, Register.self, Show.self, ListCases.self, Due.self, History.self,
             CorrectionCommand.self, ConsultCommand.self, Extend.self, Defer.self, FeeCommand.self,
             ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self, RemedyCommand.self,
-            ReportCommand.self,
+            ReportCommand.self, NoticeCommand.self,
             Attach.self, Attachments.self, Extract.self, Export.self, Import.self, Validate.self,
             CalendarCommand.self, Audit.self,
         ]

@@ -113,3 +113,28 @@ struct ReportTests {
     }
 }
 
+
+@Suite("Command line: notices")
+struct NoticeCLITests {
+    @Test("a reply and a receipt are written as print-ready HTML; a missing fact is named")
+    func notices() throws {
+        let o = try Office.initialised()
+        let n = try o.register("2026-03-02", asOf: "2026-03-02")
+        let a = ["--as-of", "2026-12-31"]
+        let receipt = o.dir.appendingPathComponent("receipt.html").path
+        try o.ok("notice", n, "--kind", "receipt", "--out", receipt, "--date", "2026-03-02")
+        let html = try String(contentsOfFile: receipt, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("政府信息公开申请登记回执") && html.contains("2026年3月30日"))
+        try o.ok(["reply", "draft", n, "--outcome", "3.6", "--basis", "属于讨论记录等过程性信息（条例第十六条第二款）", "--on", "2026-03-20"] + a)
+        try o.ok(["reply", "review", n, "--approve", "--actor", "李主任", "--on", "2026-03-20"] + a)
+        let missing = try o.run("notice", n, "--kind", "reply", "--format", "text")
+        #expect(missing.status == 1 && missing.stderr.contains("reconsideration_body") && missing.stderr.contains("--reconsideration-body"))
+        let reply = try o.ok(["notice", n, "--kind", "reply", "--format", "text", "--reconsideration-body", "测试市人民政府"]).stdout
+        #expect(reply.contains("属于不予公开的情形（属于四类过程性信息）"))
+        #expect(reply.contains("应当先申请行政复议"))
+        let none = try o.run("notice", n, "--kind", "fee")
+        #expect(none.status == 1 && none.stderr.contains("fee"))
+        let bad = try o.run("notice", n, "--kind", "memo")
+        #expect(bad.status == 1 && bad.stderr.contains("--kind"))
+    }
+}

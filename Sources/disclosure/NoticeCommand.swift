@@ -1,0 +1,66 @@
+import ArgumentParser
+import DisclosureCore
+import DisclosureDocuments
+import DisclosureStore
+import Foundation
+
+struct NoticeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notice",
+        abstract: "生成告知书（登记回执、补正、征求意见、延期、延迟、收费、答复书）/ render a notice for a case")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "receipt|correction|consultation|extension|deferral|fee|reply") var kind: String
+    @Option(help: "输出文件（默认标准输出）/ output file (default: standard output)") var out: String?
+    @Option(help: "html|text") var format: String = "html"
+    @Option(help: "落款日期（默认今天）/ the notice's date (default today)") var date: String?
+    @Option(name: .customLong("reconsideration-body"),
+            help: "行政复议机关（答复书用；默认 $DISCLOSURE_RECONSIDERATION_BODY）/ the reconsideration body named in replies") var reconsiderationBody: String?
+    @Option(name: .customLong("how-to-pay"), help: "缴费方式（收费通知用）/ how to pay a fee") var howToPay: String?
+    @Option(help: "征求意见编号（默认最近一项）/ which consultation") var consultation: Int?
+    @Option(help: "自定义模板目录（默认 $DISCLOSURE_TEMPLATES，否则内置模板）/ your own templates") var templates: String?
+
+    func run() throws {
+        let n = try CaseNumber.parse(number)
+        let k = try NoticeKind.parse(kind, field: "--kind")
+        guard format == "html" || format == "text" else {
+            throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 html 或 text", en: "must be html or text")
+        }
+        let env = ProcessInfo.processInfo.environment
+        let store = try global.openStore()
+        let record = try store.load(n)
+        let settings = NoticeSettings(
+            date: try optionalDate(date, field: "--date") ?? today(),
+            reconsiderationBody: nonEmpty(reconsiderationBody) ?? nonEmpty(env["DISCLOSURE_RECONSIDERATION_BODY"]),
+            howToPay: nonEmpty(howToPay), consultation: consultation)
+        let notice = try NoticeRenderer.render(k, agency: store.office.name, number: record.number, state: record.state,
+                                               settings: settings, calendar: store.calendar,
+                                               templates: try loadTemplates(nonEmpty(templates) ?? nonEmpty(env["DISCLOSURE_TEMPLATES"])))
+        let output = format == "html" ? notice.html() : notice.text()
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: Data(output.utf8)) else {
+                throw DisclosureError(.io, field: "--out", zh: "无法写入 \(out)", en: "cannot write \(out)")
+            }
+            printError(global.language == .zh ? "已生成\(k.label.zh)：\(out)" : "wrote the \(k.label.en) to \(out)")
+        } else {
+            print(output, terminator: "")
+        }
+    }
+
+    /// The office's own templates where it has them, the shipped ones for the rest.
+    func loadTemplates(_ dir: String?) throws -> NoticeTemplates {
+        guard let dir else { return .shipped }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
+            throw DisclosureError(.io, field: "--templates", zh: "无法读取模板目录 \(dir)", en: "cannot read the template folder \(dir)")
+        }
+        var files = NoticeTemplates.shipped.files
+        for name in names where name.hasSuffix(".txt") {
+            guard let text = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(name))
+                .flatMap({ String(data: $0, encoding: .utf8) }) else {
+                throw DisclosureError(.io, field: "--templates", zh: "模板 \(name) 不是 UTF-8 文本", en: "the template \(name) is not UTF-8 text")
+            }
+            files[name] = text
+        }
+        return NoticeTemplates(files: files)
+    }
+}
