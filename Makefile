@@ -6,8 +6,9 @@ DEMO_AS_OF ?= 2026-11-20
 BIN_RELEASE = .build/release/disclosure
 BIN_DEBUG   = .build/debug/disclosure
 
-# System packages the build and the tests need (Debian names) and what each provides.
-APT_PACKAGES = libsqlite3-dev libxml2-dev sqlite3 libxml2-utils pkg-config
+# System packages (Debian names): SQLite and libxml2 to build; the sqlite3 shell and xmllint, which the
+# tests and the bench check our output with; Chromium, poppler-utils and CJK fonts, with which a test
+# prints a notice to PDF as an office would.
 
 .PHONY: all deps build release demo test bench install uninstall clean
 
@@ -21,6 +22,9 @@ deps:
 	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
 	command -v xmllint >/dev/null 2>&1 || missing="$$missing libxml2-utils"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \

@@ -138,3 +138,41 @@ struct NoticeCLITests {
         #expect(bad.status == 1 && bad.stderr.contains("--kind"))
     }
 }
+
+@Suite("Printing")
+struct PrintTests {
+    /// Runs a program and waits; its output is thrown away.
+    func run(_ path: String, _ args: [String], in dir: URL) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        p.environment = ProcessInfo.processInfo.environment.merging(["HOME": dir.path]) { $1 }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("a reply prints from headless Chromium as one A4 page")
+    func printsOnA4() throws {
+        let o = try Office.initialised()
+        let n = try o.register("2026-03-02", asOf: "2026-03-02")
+        let a = ["--as-of", "2026-12-31"]
+        try o.ok(["reply", "draft", n, "--outcome", "1", "--basis", "已在本机关门户网站政府信息公开专栏公开", "--on", "2026-03-20"] + a)
+        try o.ok(["reply", "review", n, "--approve", "--actor", "李主任", "--on", "2026-03-20"] + a)
+        let html = o.dir.appendingPathComponent("reply.html")
+        try o.ok("notice", n, "--kind", "reply", "--out", html.path, "--reconsideration-body", "测试市人民政府")
+        let pdf = o.dir.appendingPathComponent("reply.pdf")
+        let (status, _) = try run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                                                        "--print-to-pdf=\(pdf.path)", html.absoluteString], in: o.dir)
+        #expect(status == 0)
+        let (infoStatus, info) = try run("/usr/bin/pdfinfo", [pdf.path], in: o.dir)
+        #expect(infoStatus == 0)
+        #expect(info.contains("Pages:           1"))
+        #expect(info.contains("(A4)"))
+    }
+}
