@@ -249,6 +249,16 @@ public struct CaseState: Sendable, Hashable {
         return date > due
     }
 
+    /// Working days the reply took: from the round's start to the reply, stopped days not counted.
+    public func replyWorkdays(calendar: WorkCalendar) -> Int? {
+        guard let issued = reply?.issued else { return nil }
+        let stopped = clock.stops.map { $0.span.first.dayNumber...$0.span.last.dayNumber }
+        return calendar.workdays(after: clock.roundStart, through: issued, stopped: { d in
+            let n = d.dayNumber
+            return stopped.contains { $0.contains(n) }
+        })
+    }
+
     /// Whether the case's reply was issued after its due date.
     public var repliedLate: Bool {
         guard let issued = reply?.issued, let due = clock.due else { return false }

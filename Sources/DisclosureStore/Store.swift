@@ -565,16 +565,21 @@ public final class Store {
         let waiting = s.isOpen ? state.openConsultations(on: state.lastEventDate) : []
         let waitingJSON = waiting.isEmpty ? nil
             : try encode(waiting.map { WaitingConsultation(id: $0.id, to: $0.to, limit: $0.limit) })
+        let replied = state.reply?.issued != nil
         return [s.rawValue, s.isOpen, state.clock.due, state.nextDeadline, waiting.map(\.limit).max(), state.clock.provisional,
-                state.outcome?.rawValue, state.closedOn, waitingJSON]
+                state.outcome?.rawValue, state.closedOn, waitingJSON, state.replyWorkdays(calendar: calendar),
+                replied ? state.repliedLate : nil as Bool?]
     }
 
-    static let materialisedColumns = "status, is_open, due, next_deadline, consult_until, provisional, outcome, closed_on, waiting_consultations"
+    static let materialisedColumns = """
+        status, is_open, due, next_deadline, consult_until, provisional, outcome, closed_on, waiting_consultations,
+        reply_workdays, replied_late
+        """
 
     func materialise(id: Int, state: CaseState) throws(DisclosureError) {
         try db.query("""
             UPDATE cases SET status = ?, is_open = ?, due = ?, next_deadline = ?, consult_until = ?, provisional = ?,
-                outcome = ?, closed_on = ?, waiting_consultations = ? WHERE id = ?
+                outcome = ?, closed_on = ?, waiting_consultations = ?, reply_workdays = ?, replied_late = ? WHERE id = ?
             """, try materialisedValues(state) + [id]) { _ in }
         try materialiseRemedies(id: id, state: state, fresh: false)
     }
@@ -585,6 +590,30 @@ public final class Store {
         for r in state.remedies {
             try db.run("INSERT INTO remedies (case_id, remedy_id, kind, body, filed, decided, result) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        id, r.id, r.kind.rawValue, r.body, r.filed, r.decided, r.result?.rawValue)
+        }
+    }
+
+    /// The office's work by month between two dates; overdue cases counted as of `asOf`.
+    public func statistics(from: CivilDate, to: CivilDate, asOf: CivilDate) throws(DisclosureError) -> [MonthStats] {
+        try db.readTransaction { () throws(DisclosureError) -> [MonthStats] in
+            var months = Dictionary(uniqueKeysWithValues: Statistics.months(from: from, to: to).map { ($0, MonthStats(month: $0)) })
+            let own = "agency_code = ? AND superseded_by IS NULL"
+            try db.query("SELECT substr(received, 1, 7), COUNT(*) FROM cases WHERE \(own) AND received BETWEEN ? AND ? GROUP BY 1",
+                         [office.code, from, to]) { r in months[r.text(0)]?.received = r.int(1) }
+            try db.query("SELECT substr(closed_on, 1, 7), COUNT(*) FROM cases WHERE \(own) AND closed_on BETWEEN ? AND ? GROUP BY 1",
+                         [office.code, from, to]) { r in months[r.text(0)]?.closed = r.int(1) }
+            try db.query("""
+                SELECT substr(closed_on, 1, 7), reply_workdays, replied_late FROM cases
+                WHERE \(own) AND reply_workdays IS NOT NULL AND closed_on BETWEEN ? AND ?
+                """, [office.code, from, to]) { r in
+                months[r.text(0)]?.replyWorkdays.append(r.int(1))
+                if r.int(2) == 0 { months[r.text(0)]?.repliedOnTime += 1 }
+            }
+            try db.query("""
+                SELECT substr(received, 1, 7), COUNT(*) FROM cases
+                WHERE \(own) AND is_open = 1 AND due < ? AND received BETWEEN ? AND ? GROUP BY 1
+                """, [office.code, asOf, from, to]) { r in months[r.text(0)]?.overdueNow = r.int(1) }
+            return months.values.sorted { $0.month < $1.month }
         }
     }
 

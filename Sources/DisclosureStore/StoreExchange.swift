@@ -242,7 +242,7 @@ extension Store {
         try db.query("""
             INSERT INTO cases (agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type,
                 id_number, contact, request, form, note, registered_at, registered_by, \(Store.materialisedColumns))
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, facts + (try materialisedValues(replay.state))) { _ in }
         let id = Int(db.lastInsertRowID)
         try materialiseRemedies(id: id, state: replay.state, fresh: true)

@@ -53,7 +53,7 @@ struct RemedyDecide: ParsableCommand {
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "报表 / reports",
-                                                    subcommands: [ReportAnnual.self, ReportLock.self, ReportUnlock.self])
+                                                    subcommands: [ReportAnnual.self, ReportStats.self, ReportLock.self, ReportUnlock.self])
 }
 
 struct ReportAnnual: ParsableCommand {
@@ -186,5 +186,62 @@ struct ReportUnlock: ParsableCommand {
         let store = try global.openStore()
         try store.unlockReport(year: year, reason: reason, actor: actor.name, now: nowStamp())
         print(global.language == .zh ? "已解除\(year)年度锁定（理由：\(reason)）" : "unlocked \(year) (reason: \(reason))")
+    }
+}
+
+struct ReportStats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "按月统计：收到、办结、按期答复率、答复用时中位数和90%分位（不计中止时间）、当前逾期 / monthly statistics")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "起始日期（默认12个月前的月初）/ from") var from: String?
+    @Option(help: "结束日期（默认今天）/ to") var to: String?
+    @Option(name: .customLong("as-of"), help: "计算当前逾期的日期（默认今天）/ today") var asOf: String?
+    @Option(help: "另存为SVG图表 / also draw an SVG chart to this file") var svg: String?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let today = try asOfDate(asOf)
+        let end = try optionalDate(to, field: "--to") ?? today
+        let start = try optionalDate(from, field: "--from")
+            ?? CivilDate(year: end.year - (end.month == 12 ? 0 : 1), month: end.month == 12 ? 1 : end.month + 1, day: 1) ?? end
+        guard start <= end else {
+            throw DisclosureError(.invalidValue, field: "--to", zh: "结束日期不能早于起始日期", en: "must not be before --from")
+        }
+        guard start.days(to: end) <= 3700 else {
+            throw DisclosureError(.invalidValue, field: "--from", zh: "一次最多统计十年", en: "at most ten years at a time")
+        }
+        let store = try global.openStore()
+        let months = try store.statistics(from: start, to: end, asOf: today)
+        let zh = global.language == .zh
+        func pct(_ r: Double?) -> String { r.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+        func num(_ n: Int?) -> String { n.map(String.init) ?? "—" }
+        let all = months.reduce(into: MonthStats(month: "total")) { t, m in
+            t.received += m.received; t.closed += m.closed; t.replyWorkdays += m.replyWorkdays
+            t.repliedOnTime += m.repliedOnTime; t.overdueNow += m.overdueNow
+        }
+        if let svg {
+            let chart = Statistics.svg(months, title: "\(store.office.name) \(start)至\(end) 收到、办结与当前逾期")
+            guard FileManager.default.createFile(atPath: svg, contents: Data(chart.utf8)) else {
+                throw DisclosureError(.io, field: "--svg", zh: "无法写入 \(svg)", en: "cannot write \(svg)")
+            }
+        }
+        func row(_ m: MonthStats) -> JSON {
+            .object([("month", .string(m.month)), ("received", .int(m.received)), ("closed", .int(m.closed)),
+                     ("replies", .int(m.replyWorkdays.count)), ("on_time_rate", m.onTimeRate.map { .string(String(format: "%.4f", $0)) } ?? .null),
+                     ("median_workdays", m.median.map(JSON.int) ?? .null), ("p90_workdays", m.p90.map(JSON.int) ?? .null),
+                     ("overdue_now", .int(m.overdueNow))])
+        }
+        emit(json, .object([("from", .date(start)), ("to", .date(end)), ("as_of", .date(today)),
+                            ("months", .array(months.map(row))), ("total", row(all))]),
+             (zh ? "\(start) 至 \(end)（当前逾期按 \(today) 计）\n" : "\(start) to \(end) (overdue as of \(today))\n")
+             + table(zh ? ["月份", "收到", "办结", "答复", "按期率", "用时中位数", "用时90%分位", "当前逾期"]
+                        : ["Month", "Received", "Closed", "Replies", "On time", "Median wd", "P90 wd", "Overdue now"],
+                     (months + [all]).map { m in
+                         [m.month == "total" ? (zh ? "合计" : "Total") : m.month, String(m.received), String(m.closed),
+                          String(m.replyWorkdays.count), pct(m.onTimeRate), num(m.median), num(m.p90), String(m.overdueNow)]
+                     })
+             + (zh ? "\n用时以工作日计，自起算日（收到申请或补正之日）至答复签发之日，不计征求意见、缴费等中止时间"
+                   : "\nWorking days from the start (receipt or correction) to the reply, stopped time not counted"))
     }
 }

@@ -176,3 +176,49 @@ struct PrintTests {
         #expect(info.contains("(A4)"))
     }
 }
+
+@Suite("Command line: statistics")
+struct StatsCLITests {
+    @Test("received, closed, on-time rate, median and 90th percentile without stopped time, overdue now; an SVG chart")
+    func stats() throws {
+        let o = try Office.initialised()
+        let a = ["--as-of", "2026-12-31"]
+        // Three replies in March 2026: 5, 10 and 24 working days (the last one late), one with a consultation stop.
+        let n1 = try o.register("2026-03-02", asOf: "2026-03-02")
+        let n2 = try o.register("2026-03-02", applicant: "李四", asOf: "2026-03-02")
+        let n3 = try o.register("2026-03-02", applicant: "王五", asOf: "2026-03-02")
+        _ = try o.register("2026-03-03", applicant: "赵六", asOf: "2026-03-03")   // never answered: overdue now
+        func reply(_ n: String, _ day: String) throws {
+            try o.ok(["reply", "draft", n, "--outcome", "1", "--basis", "见门户网站", "--on", day] + a)
+            try o.ok(["reply", "review", n, "--approve", "--actor", "李主任", "--on", day] + a)
+            try o.ok(["reply", "issue", n, "--on", day] + a)
+        }
+        try reply(n1, "2026-03-09")                               // Mar 3–9: 5 working days
+        try o.ok(["consult", "send", n2, "--party", "agency", "--to", "财政局", "--on", "2026-03-03"] + a)
+        try o.ok(["consult", "answer", n2, "--on", "2026-03-06", "--opinion", "agree"] + a)
+        try reply(n2, "2026-03-19")                               // Mar 3–19 is 13, less Mar 4–6 stopped: 10
+        try reply(n3, "2026-04-03")                               // 24 working days, after the due date (Mar 30)
+        let svg = o.dir.appendingPathComponent("stats.svg").path
+        let json = try o.ok("report", "stats", "--from", "2026-03-01", "--to", "2026-04-30", "--as-of", "2026-05-15",
+                            "--svg", svg, "--json").object
+        let months = json["months"] as? [[String: Any]]
+        #expect(months?.map { $0["month"] as? String } == ["2026-03", "2026-04"])
+        #expect(months?.first?["received"] as? Int == 4)
+        #expect(months?.first?["replies"] as? Int == 2)
+        #expect(months?.first?["median_workdays"] as? Int == 5)
+        #expect(months?.first?["p90_workdays"] as? Int == 10)
+        #expect(months?.last?["closed"] as? Int == 1)
+        let total = json["total"] as? [String: Any]
+        #expect(total?["replies"] as? Int == 3)
+        #expect(total?["p90_workdays"] as? Int == 24)
+        #expect(total?["on_time_rate"] as? String == "0.6667")
+        #expect(total?["overdue_now"] as? Int == 1)
+        let lint = Process()
+        lint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        lint.arguments = ["--noout", svg]
+        try lint.run()
+        lint.waitUntilExit()
+        #expect(lint.terminationStatus == 0)
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<title>2026-03 收到 4</title>"))
+    }
+}

@@ -60,3 +60,20 @@ struct YearContributionTests {
         #expect(!Self.c("2025-12-31", closed: nil).isEmpty)
     }
 }
+
+@Suite("Statistics")
+struct StatisticsTests {
+    @Test("nearest-rank percentiles", arguments: [
+        ([Int](), 0.5, nil as Int?), ([7], 0.5, 7), ([7], 0.9, 7), ([1, 2, 3, 4], 0.5, 2), ([1, 2, 3, 4, 5], 0.5, 3),
+        (Array(1...10), 0.9, 9), (Array(1...11), 0.9, 10), ([20, 3, 15, 4], 0.9, 20), ([5, 5, 5], 0.9, 5),
+    ] as [([Int], Double, Int?)])
+    func percentiles(values: [Int], p: Double, expected: Int?) {
+        #expect(Statistics.percentile(values, p) == expected)
+    }
+
+    @Test("months between two dates, across a year end")
+    func months() {
+        #expect(Statistics.months(from: d("2025-11-20"), to: d("2026-02-01")) == ["2025-11", "2025-12", "2026-01", "2026-02"])
+        #expect(Statistics.months(from: d("2026-03-05"), to: d("2026-03-31")) == ["2026-03"])
+    }
+}
