@@ -617,6 +617,48 @@ public final class Store {
         }
     }
 
+    /// One application as clustering needs it.
+    public struct RequestRow: Sendable {
+        public let number: CaseNumber
+        public let applicant: String
+        public let received: CivilDate
+        public let outcome: Outcome?
+        public let request: String
+    }
+
+    /// This office's current applications received on or after `since`, oldest first, one at a time.
+    public func forEachRequest(since: CivilDate?, _ body: (RequestRow) throws(DisclosureError) -> Void) throws(DisclosureError) {
+        try db.readTransaction { () throws(DisclosureError) in
+            try db.query("""
+                SELECT year, serial, applicant_name, received, outcome, request FROM cases
+                WHERE agency_code = ? AND superseded_by IS NULL AND received >= ? ORDER BY received, year, serial
+                """, [office.code, since ?? CivilDate(dayNumber: -719_162)]) { (r: Row) throws(DisclosureError) in
+                try body(RequestRow(number: CaseNumber(year: r.int(0), serial: r.int(1)), applicant: r.text(2), received: try r.date(3),
+                                    outcome: try r.optionalText(4).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
+                                    request: r.text(5)))
+            }
+        }
+    }
+
+    /// The applicant's earlier applications that have been replied to (for the repeat warning).
+    public func repliedRequests(applicant: String, idNumber: String?, except: CaseNumber) throws(DisclosureError) -> [RequestRow] {
+        var sql = """
+            SELECT year, serial, applicant_name, received, outcome, request FROM cases
+            WHERE agency_code = ? AND superseded_by IS NULL AND applicant_name = ? AND reply_workdays IS NOT NULL
+              AND NOT (year = ? AND serial = ?)
+            """
+        var params: [SQLBindable] = [office.code, applicant, except.year, except.serial]
+        if let idNumber { sql += " AND (id_number IS NULL OR id_number = ?)"; params.append(idNumber) }
+        sql += " ORDER BY received"
+        var out: [RequestRow] = []
+        try db.query(sql, params) { (r: Row) throws(DisclosureError) in
+            out.append(RequestRow(number: CaseNumber(year: r.int(0), serial: r.int(1)), applicant: r.text(2), received: try r.date(3),
+                                  outcome: try r.optionalText(4).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
+                                  request: r.text(5)))
+        }
+        return out
+    }
+
     /// The years whose annual report is locked.
     public func lockedYears() throws(DisclosureError) -> [Int] {
         try db.all("SELECT year FROM report_locks WHERE unlocked_at IS NULL ORDER BY year") { $0.int(0) }

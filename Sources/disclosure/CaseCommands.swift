@@ -57,9 +57,17 @@ struct Register: ParsableCommand {
         let record = try store.register(app, actor: actor.name, now: nowStamp())
         let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
         let s = record.state
-        emit(json, r.caseJSON(record),
+        // Art. 36(6): the same applicant asking again for what was already answered.
+        let repeats = try store.repliedRequests(applicant: app.applicant.name, idNumber: app.applicant.idNumber, except: record.number)
+            .filter { Similarity.similar($0.request, app.request) }
+        let warnings = repeats.map { p in
+            Text(zh: "该申请人曾于\(p.received)提出相似申请（\(p.number)，已答复，结果\(p.outcome?.rawValue ?? "—")）；如属重复申请，可按5.2“重复申请”答复（条例第三十六条第六项）",
+                 en: "this applicant made a similar request on \(p.received) (\(p.number), replied, outcome \(p.outcome?.rawValue ?? "—")); if it is a repeat, reply with 5.2 (art. 36(6))")
+        }
+        emit(json, r.caseJSON(record, warnings: warnings),
              r.t("已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(r.dueText(s.clock.due, provisional: s.clock.provisional))（\(StatutoryPeriod.reply)个工作日），补正告知须于 \(s.correctionNoticeDue) 前发出",
-                 "registered \(record.number): received \(app.received), reply due \(r.dueText(s.clock.due, provisional: s.clock.provisional)) (\(StatutoryPeriod.reply) working days); any correction must be requested by \(s.correctionNoticeDue)"))
+                 "registered \(record.number): received \(app.received), reply due \(r.dueText(s.clock.due, provisional: s.clock.provisional)) (\(StatutoryPeriod.reply) working days); any correction must be requested by \(s.correctionNoticeDue)")
+             + warnings.map { r.t("\n注意：", "\nWarning: ") + $0(r.lang) }.joined())
     }
 }
 

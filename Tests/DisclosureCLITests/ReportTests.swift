@@ -222,3 +222,30 @@ struct StatsCLITests {
         #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<title>2026-03 收到 4</title>"))
     }
 }
+
+@Suite("Command line: clusters and repeats")
+struct ClusterCLITests {
+    @Test("several applicants asking for the same information are a lead; a repeat is flagged at registration")
+    func clustersAndRepeats() throws {
+        let o = try Office.initialised()
+        let a = ["--as-of", "2026-12-31"]
+        let first = try o.register("2026-03-02", applicant: "张三", request: "2025年度某区财政预算执行情况")
+        _ = try o.register("2026-03-03", applicant: "李四", request: "某区2025年度财政预算执行情况")
+        _ = try o.register("2026-03-04", applicant: "王五", request: "请公开2025年度某区财政预算执行情况")
+        _ = try o.register("2026-03-05", applicant: "赵六", request: "养老机构运营补贴发放名单")
+        try o.ok(["reply", "draft", first, "--outcome", "1", "--basis", "见区政府门户网站", "--on", "2026-03-10"] + a)
+        try o.ok(["reply", "review", first, "--approve", "--actor", "李主任", "--on", "2026-03-10"] + a)
+        try o.ok(["reply", "issue", first, "--on", "2026-03-10"] + a)
+        let clusters = try o.ok("report", "clusters", "--json").array
+        #expect(clusters.count == 1)
+        #expect((clusters.first?["applicants"] as? [String])?.count == 3)
+        #expect(clusters.first?["suggest_proactive"] as? Bool == true)
+        #expect(try o.ok("report", "clusters", "--min-applicants", "4", "--json").array.isEmpty)
+        let again = try o.ok("register", "--received", "2026-04-01", "--channel", "online", "--applicant", "张三",
+                              "--applicant-type", "person", "--request", "2025年度某区财政预算执行情况（再次申请）", "--as-of", "2026-04-01")
+        #expect(again.stdout.contains("注意") && again.stdout.contains(first) && again.stdout.contains("5.2"))
+        let other = try o.ok("register", "--received", "2026-04-01", "--channel", "online", "--applicant", "张三",
+                             "--applicant-type", "person", "--request", "养老机构运营补贴发放名单", "--as-of", "2026-04-01")
+        #expect(!other.stdout.contains("注意"))
+    }
+}

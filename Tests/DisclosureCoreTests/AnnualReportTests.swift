@@ -77,3 +77,29 @@ struct StatisticsTests {
         #expect(Statistics.months(from: d("2026-03-05"), to: d("2026-03-31")) == ["2026-03"])
     }
 }
+
+@Suite("Similar requests")
+struct SimilarityTests {
+    @Test("same information in other words, and different information", arguments: [
+        ("2025年度某区财政预算执行情况", "某区2025年度财政预算执行情况", true),
+        ("2025年度某区财政预算执行情况", "请公开：2025年度某区财政预算执行情况。", true),
+        ("城南片区控制性详细规划调整的论证材料", "城南片区控制性详细规划调整论证材料", true),
+        ("2025年度某区财政预算执行情况", "2024年度某区财政预算执行情况", false),
+        ("某路段货车限行措施的决策依据", "养老机构运营补贴发放名单", false),
+        ("ABC公司环评批复", "abc公司环评批复", true),
+    ])
+    func pairs(a: String, b: String, similar: Bool) {
+        #expect(Similarity.similar(a, b) == similar, "\(Similarity.jaccard(a, b))")
+    }
+
+    @Test("clusters: identical, near and unrelated requests")
+    func clusters() {
+        let texts = ["2025年度某区财政预算执行情况", "请公开2025年度某区财政预算执行情况", "某区2025年度财政预算执行情况",
+                     "养老机构运营补贴发放名单", "2025年度某区财政预算执行情况", "某路段货车限行措施的决策依据"]
+        let groups = Similarity.clusters(texts.map(Similarity.signature))
+        #expect(groups == [[0, 1, 2, 4]])
+        // Thousands of identical requests are still one cluster, whatever the bucket limit.
+        let many = Array(repeating: Similarity.signature("2025年度政府投资项目计划"), count: 5_000)
+        #expect(Similarity.clusters(many, bucketLimit: 10).first?.count == 5_000)
+    }
+}
