@@ -252,7 +252,8 @@ public enum NoticeRenderer {
             if lines.allSatisfy({ $0.hasPrefix(">") }) {
                 for l in lines { paragraphs.append((l.dropFirst().trimmingCharacters(in: " "), true)) }
             } else {
-                paragraphs.append((b, false))
+                // Each line of a list (correction items, fee bands) is a paragraph of its own.
+                for l in lines where !l.trimmingCharacters(in: " ").isEmpty { paragraphs.append((l, false)) }
             }
         }
         return Notice(title: title, paragraphs: paragraphs)

@@ -48,10 +48,27 @@ s fee paid 2026-000007 --on 2026-11-03
 s reply draft 2026-000009 --outcome 4.1 --on 2026-11-18 --basis "经检索，本机关未制作或获取该信息" --refer-to "区自然资源局，电话 020-12345678"
 # 2026-000011: the applicant withdrew.
 s withdraw 2026-000011 --on 2026-11-05
+# 2026-000013: many applications at once; a later reply date was set (art. 35).
+s defer 2026-000013 --until 2027-01-15 --reason "同一申请人短期内提出大量申请，需逐件检索" --on 2026-11-18
 # 2026-000014: the same applicant asked again for what was answered.
 s reply draft 2026-000014 --outcome 5.2 --on 2026-11-10 --basis "本机关已于2026年11月就2026-000004号申请作出答复"
 s reply review 2026-000014 --approve --on 2026-11-11 --actor "李主任"
 s reply issue 2026-000014 --on 2026-11-12
+
+# The applicant of 2026-000002 sought 行政复议 against the reply; it was upheld.
+s remedy file 2026-000002 --kind reconsideration --body "示范市人民政府" --on 2026-11-02
+s remedy decide 2026-000002 --result upheld --on 2026-11-19
+
+# One of every notice, as print-ready HTML, beside the database.
+out=$(dirname "$DB")/notices
+mkdir -p "$out"
+for pair in receipt:2026-000021 correction:2026-000005 consultation:2026-000006 extension:2026-000004 \
+            deferral:2026-000013 fee:2026-000007 reply:2026-000001; do
+    kind=${pair%%:*}; case=${pair#*:}
+    d notice "$case" --kind "$kind" --date "$AS_OF" --reconsideration-body "示范市人民政府" \
+        --how-to-pay "请至本机关政务服务中心窗口缴纳" --out "$out/$kind-$case.html" 2>/dev/null
+done
+echo "告知书样张：$out/"
 
 echo
 d due --as-of "$AS_OF"
