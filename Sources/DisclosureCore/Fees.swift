@@ -45,22 +45,31 @@ public enum FeeSchedule {
     /// The per-item fee for `items` items when the applicant already had `priorItems` in the month.
     public static func perItem(items: Int, priorItems: Int) -> FeeQuote {
         FeeQuote(basis: .items, quantity: items, priorItems: priorItems,
-                 bands: bands(from: priorItems + 1, count: items, price: itemPrice))
+                 bands: bands(from: priorItems + 1, count: items, price: itemPrice, bandEnd: itemBandEnd))
     }
 
     /// The per-page fee for one application of `pages` pages.
     public static func perPage(pages: Int) -> FeeQuote {
-        FeeQuote(basis: .pages, quantity: pages, priorItems: 0, bands: bands(from: 1, count: pages, price: pagePrice))
+        FeeQuote(basis: .pages, quantity: pages, priorItems: 0, bands: bands(from: 1, count: pages, price: pagePrice, bandEnd: pageBandEnd))
     }
 
-    private static func bands(from first: Int, count: Int, price: (Int) -> Int) -> [FeeBand] {
+    /// The largest quantity a fee is worked out for (the exchange format's limit too).
+    public static let maxQuantity = 1_000_000
+
+    /// The last item or page of the band that `n` falls in, for each scale.
+    static func itemBandEnd(_ n: Int) -> Int { n <= 10 ? 10 : n <= 30 ? 30 : 30 + ((n - 31) / 10 + 1) * 10 }
+    static func pageBandEnd(_ n: Int) -> Int { n <= 30 ? 30 : n <= 100 ? 100 : n <= 200 ? 200 : Int.max }
+
+    private static func bands(from first: Int, count: Int, price: (Int) -> Int, bandEnd end: (Int) -> Int) -> [FeeBand] {
         guard count > 0 else { return [] }
+        // Band by band, not item by item: the work does not grow with the quantity.
         var result: [FeeBand] = []
         var start = first
         let last = first + count - 1
-        for n in first...last where n == last || price(n + 1) != price(n) {
-            result.append(FeeBand(from: start, through: n, unitPrice: price(n)))
-            start = n + 1
+        while start <= last {
+            let through = min(last, end(start))
+            result.append(FeeBand(from: start, through: through, unitPrice: price(start)))
+            start = through + 1
         }
         return result
     }

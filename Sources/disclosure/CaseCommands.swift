@@ -126,8 +126,8 @@ struct Due: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        if let within, within < 0 {
-            throw DisclosureError(.invalidValue, field: "--within", zh: "须为0或正整数（工作日）", en: "must be 0 or a positive number of working days")
+        if let within, !(0...1000).contains(within) {
+            throw DisclosureError(.invalidValue, field: "--within", zh: "须为0至1000个工作日", en: "must be 0 to 1000 working days")
         }
         let today = try asOfDate(asOf)
         let store = try global.openStore()

@@ -200,9 +200,15 @@ struct FeeQuantity: ParsableArguments {
     @Option(help: "按量：页数 / pages") var pages: Int?
 
     func basis() throws(DisclosureError) -> (FeeBasis, Int) {
+        func bounded(_ n: Int, _ field: String) throws(DisclosureError) -> Int {
+            guard n <= FeeSchedule.maxQuantity else {
+                throw DisclosureError(.invalidValue, field: field, zh: "最多\(FeeSchedule.maxQuantity)", en: "at most \(FeeSchedule.maxQuantity)")
+            }
+            return try positive(n, field: field)
+        }
         switch (items, pages) {
-        case let (i?, nil): return (.items, try positive(i, field: "--items"))
-        case let (nil, p?): return (.pages, try positive(p, field: "--pages"))
+        case let (i?, nil): return (.items, try bounded(i, "--items"))
+        case let (nil, p?): return (.pages, try bounded(p, "--pages"))
         default:
             throw DisclosureError(.invalidValue, field: "--items/--pages",
                                   zh: "须且只能选一种计收方式：--items（按件）或 --pages（按量）",

@@ -91,6 +91,15 @@ struct FeeTests {
         #expect(FeeSchedule.perPage(pages: pages).amount == amount)
     }
 
+    @Test("large quantities are worked out band by band, at once")
+    func large() {
+        // Items 1–10 free, 11–30 at 100, then 100 yuan more each band of 10: item n of band k costs 100·(k+1).
+        let q = FeeSchedule.perItem(items: 1_000_000, priorItems: 0)
+        #expect(q.bands.count == 2 + (1_000_000 - 30) / 10)
+        #expect(q.bands.last?.unitPrice == 100 * (2 + (1_000_000 - 31) / 10))
+        #expect(FeeSchedule.perPage(pages: 1_000_000).amount == 700 + 2_000 + (1_000_000 - 200) * 40)
+    }
+
     @Test("the bands say how the amount was reached")
     func bands() {
         let q = FeeSchedule.perItem(items: 25, priorItems: 20)
