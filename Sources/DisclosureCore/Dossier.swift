@@ -107,8 +107,13 @@ public struct CaseDossier: Sendable, Hashable {
 
     /// Replays the events through the rules, as if recorded one by one; the first refusal is thrown.
     /// The result carries the final state and the due date after registration and after each event.
-    public func validated(calendar: WorkCalendar) throws(DisclosureError) -> ValidatedDossier {
+    /// Nothing may be dated after `today`: a case file cannot record what has not happened yet.
+    public func validated(calendar: WorkCalendar, today: CivilDate) throws(DisclosureError) -> ValidatedDossier {
         try application.validate()
+        if application.received > today {
+            throw DisclosureError(.ruleViolation, field: "\(identifier)", zh: "收到日期\(application.received)晚于今天（\(today)）",
+                                  en: "the receipt date \(application.received) is after today (\(today))")
+        }
         var state = CaseState(application: application, events: [], calendar: calendar)
         var dues: [CivilDate?] = [state.clock.due]
         dues.reserveCapacity(events.count + 1)
@@ -116,7 +121,7 @@ public struct CaseDossier: Sendable, Hashable {
             // The steps happened on or before the day they were recorded; the rules judge each then.
             let recordedDay = CivilDate(iso: String(e.recordedAt.prefix(10))) ?? e.event.on
             do {
-                _ = try Rules.check(e.event, on: state, calendar: calendar, asOf: max(recordedDay, e.event.on))
+                _ = try Rules.check(e.event, on: state, calendar: calendar, asOf: min(max(recordedDay, e.event.on), today))
             } catch {
                 throw DisclosureError(error.code, field: "\(identifier) event \(i + 1)", zh: error.render(.zh), en: error.render(.en))
             }
@@ -124,7 +129,7 @@ public struct CaseDossier: Sendable, Hashable {
             dues.append(state.clock.due)
         }
         for a in attachments { try a.verify(field: "\(identifier) attachment \(a.seq)") }
-        return ValidatedDossier(dossier: self, state: state, dues: dues, calendar: calendar,
+        return ValidatedDossier(dossier: self, state: state, dues: dues, calendar: calendar, today: today,
                                 payloads: [PayloadCodec.encode(application)] + events.map { PayloadCodec.encode($0.event.action) })
     }
 }
@@ -137,10 +142,14 @@ public struct ValidatedDossier: Sendable {
     public let dues: [CivilDate?]
     /// The calendar the rules were applied on.
     public let calendar: WorkCalendar
+    /// The day taken as today when checking.
+    public let today: CivilDate
     /// The stored form of the registration, then of each event (made here, off the writing thread).
     public let payloads: [String]
 
-    fileprivate init(dossier: CaseDossier, state: CaseState, dues: [CivilDate?], calendar: WorkCalendar, payloads: [String]) {
+    fileprivate init(dossier: CaseDossier, state: CaseState, dues: [CivilDate?], calendar: WorkCalendar, today: CivilDate,
+                     payloads: [String]) {
+        self.today = today
         self.payloads = payloads
         self.dossier = dossier
         self.state = state

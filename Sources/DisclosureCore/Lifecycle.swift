@@ -192,6 +192,8 @@ public struct CaseState: Sendable, Hashable {
     public private(set) var lastDeferralReason = ""
     public private(set) var lastEventDate: CivilDate
     private var roundExtensions: Int = 0
+    /// Extensions granted over all rounds: the statutory cap is for the case (STATUTE.md §3).
+    private var caseExtensions: Int = 0
     private var roundDeferral: CivilDate?
     private var roundFirstConsultation: Int = 0
     private var roundFirstFee: Int = 0
@@ -219,8 +221,8 @@ public struct CaseState: Sendable, Hashable {
         status = deriveStatus(asOf: lastEventDate)
     }
 
-    /// The extension working days granted in the current round.
-    public var extensionDaysUsed: Int { roundExtensions }
+    /// The extension working days granted on the case so far, in every round (the cap is 20).
+    public var extensionDaysUsed: Int { caseExtensions }
 
     /// The consultations of the current round still waiting on `date`.
     public func openConsultations(on date: CivilDate) -> [Consultation] {
@@ -289,6 +291,7 @@ public struct CaseState: Sendable, Hashable {
             }
         case let .extended(days, _, reason):
             roundExtensions += days
+            caseExtensions += days
             lastExtensionReason = reason
         case let .deferred(until, reason):
             roundDeferral = until

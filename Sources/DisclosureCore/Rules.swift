@@ -52,6 +52,12 @@ public enum Rules {
         func requireText(_ s: String, _ field: String, max: Int = 2_000) throws(DisclosureError) {
             try Application.requireText(s, field: field, max: max)
         }
+        /// A service date: not before the sending, not after today (a typo of years would stop the clock for decades).
+        func requireServed(_ served: CivilDate?) throws(DisclosureError) {
+            guard let s = served else { return }
+            if s < on { throw refuse("送达日期不能早于发出日期", "the service date cannot be before the sending date", field: "--served") }
+            if s > today { throw refuse("送达日期\(s)晚于今天（\(today)）", "the service date \(s) is after today (\(today))", field: "--served") }
+        }
 
         switch event.action {
         case let .correctionRequested(items, period, served):
@@ -67,7 +73,7 @@ public enum Rules {
             guard (1...60).contains(period) else {
                 throw refuse("补正期限须为1至60个工作日", "the correction period must be 1 to 60 working days", field: "--period")
             }
-            if let s = served, s < on { throw refuse("送达日期不能早于发出日期", "the service date cannot be before the sending date", field: "--served") }
+            try requireServed(served)
             if on > state.correctionNoticeDue {
                 warnings.append(Text(zh: "补正告知晚于法定期限：应在收到申请后7个工作日内（\(state.correctionNoticeDue)前）发出（条例第三十条）",
                                      en: "correction requested late: it was due within 7 working days of receipt (by \(state.correctionNoticeDue), art. 30)"))
@@ -88,7 +94,7 @@ public enum Rules {
             if state.awaitingCorrection {
                 throw refuse("正在等待补正，不能征求意见", "awaiting the correction; cannot consult yet", field: "CASE")
             }
-            if let s = served, s < on { throw refuse("送达日期不能早于发出日期", "the service date cannot be before the sending date", field: "--served") }
+            try requireServed(served)
         case let .consultationAnswered(id, _):
             guard let c = state.consultations.first(where: { $0.id == id }) else {
                 throw refuse("本案没有第\(id)号征求意见", "the case has no consultation #\(id)", field: "--consultation")
@@ -109,8 +115,8 @@ public enum Rules {
                 throw refuse("已确定延迟答复期限（条例第三十五条），不能再延期", "a deferral (art. 35) already fixed the reply date; cannot extend", field: "CASE")
             }
             guard days >= 1 else { throw refuse("延期天数须至少为1个工作日", "the extension must be at least 1 working day", field: "--days") }
-            let total = state.extensionDaysUsed + days
-            if total > StatutoryPeriod.maxExtension {
+            // Compared before adding: a huge --days must be refused, not overflow.
+            if days > StatutoryPeriod.maxExtension - state.extensionDaysUsed {
                 throw refuse("延期合计不得超过20个工作日（条例第三十三条）：已延期\(state.extensionDaysUsed)个，本次\(days)个",
                              "extensions may total at most 20 working days (art. 33): \(state.extensionDaysUsed) already granted, \(days) asked", field: "--days")
             }
@@ -132,15 +138,22 @@ public enum Rules {
                     throw refuse("延迟后的答复日期须晚于现行答复期限（\(due)）", "the deferred date must be after the current due date (\(due))", field: "--until")
                 }
             }
-        case let .feeNoticed(_, quantity, amount, served):
+            if until > on.adding(days: 731) {
+                throw refuse("延迟答复的期限须合理：不得超过告知之日起两年", "a deferral must be reasonable: at most two years after it is told", field: "--until")
+            }
+        case let .feeNoticed(basis, quantity, amount, served):
             try requireOpen("收费", "charge a fee")
+            if let earlier = state.fees.first, earlier.basis != basis {
+                throw refuse("一件申请只能按一种方式计收（本案已\(earlier.basis.label.zh)）", "one case is charged on one scale only (this one \(earlier.basis.label.en))",
+                             field: "--items/--pages")
+            }
             try requireClockRunning("再次发出收费通知", "send another fee notice")
             try requireNotAfterRoundStart()
             guard quantity >= 1 else { throw refuse("件数或页数须至少为1", "the number of items or pages must be at least 1", field: "--items/--pages") }
             guard amount > 0 else {
                 throw refuse("按该数量不应收费（在免费范围内），不能发出收费通知", "that quantity is within the free allowance; no fee notice may be sent", field: "--items/--pages")
             }
-            if let s = served, s < on { throw refuse("送达日期不能早于发出日期", "the service date cannot be before the sending date", field: "--served") }
+            try requireServed(served)
         case .feePaid:
             guard let f = state.pendingFee else { throw refuse("本案没有待缴的信息处理费", "the case has no fee outstanding", field: "CASE") }
             if on < f.noticed { throw refuse("缴费日期不能早于收费通知（\(f.noticed)）", "payment cannot be before the fee notice (\(f.noticed))") }

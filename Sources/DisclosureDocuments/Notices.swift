@@ -191,10 +191,10 @@ public enum NoticeRenderer {
                 fields["silence"] = "逾期未提出意见的，视为同意公开。"
             }
         case .extension:
-            guard s.extensionDaysUsed > 0 else {
-                throw missing("extension", zh: "本案没有延期，无法生成延期答复告知书", en: "the case has no extension")
+            guard s.clock.extensionDays > 0 else {
+                throw missing("extension", zh: "本轮答复没有延期，无法生成延期答复告知书", en: "the current reply round has no extension")
             }
-            fields["days"] = String(s.extensionDaysUsed)
+            fields["days"] = String(s.clock.extensionDays)
             fields["reason"] = s.lastExtensionReason
         case .deferral:
             guard let until = s.clock.deferredTo else {

@@ -22,11 +22,17 @@ final class BatchChannel<T: Sendable>: Sendable {
         available.signal()
     }
 
-    /// The next batch, or nil once the producer has closed the channel and everything was taken.
+    /// The next batch, or nil once the producer has closed the channel and everything was taken
+    /// (then at once, however often it is asked again).
     func receive() -> [T]? {
         available.wait()
         let batch: [T]? = state.withLock { s in s.queue.isEmpty ? nil : s.queue.removeFirst() }
-        if batch != nil { space.signal() }
+        if batch != nil {
+            space.signal()
+        } else {
+            // Closed and drained: pass the close signal on, so that the next receive does not wait.
+            available.signal()
+        }
         return batch
     }
 
@@ -43,6 +49,8 @@ public func exportCaseFile(path: String, redact: Bool,
     throws(DisclosureError) -> Int {
     let channel = BatchChannel<PendingDossier>(capacity: 8)
     let outcome = Mutex<Result<Int, DisclosureError>?>(nil)
+    // Set when reading the database failed: the writer must then leave no file, and not touch `path`.
+    let abandon = Atomic<Bool>(false)
     let finished = DispatchSemaphore(value: 0)
     LibXML.start()
     DispatchQueue.global().async {
@@ -52,8 +60,13 @@ public func exportCaseFile(path: String, redact: Bool,
             while let batch = channel.receive() {
                 for d in batch { try writer.write(try d.decoded()) }
             }
-            try writer.finish()
-            result = .success(writer.count)
+            if abandon.load(ordering: .acquiring) {
+                // Dropped unfinished: the writer deletes its temporary file; an existing `path` stays as it was.
+                result = .failure(DisclosureError(.io, field: "--out", zh: "导出已中止", en: "the export was abandoned"))
+            } else {
+                try writer.finish()
+                result = .success(writer.count)
+            }
         } catch {
             // Keep taking batches so that the producer never waits on a writer that stopped.
             while channel.receive() != nil {}
@@ -76,14 +89,11 @@ public func exportCaseFile(path: String, redact: Bool,
         if !batch.isEmpty { channel.send(batch) }
     } catch {
         produced = .failure(error)
+        abandon.store(true, ordering: .releasing)
     }
     channel.close()
     finished.wait()
-    if case let .failure(e) = produced {
-        // The writer finished a file from a partial read: take it away again.
-        unlink(path)
-        throw e
-    }
+    if case let .failure(e) = produced { throw e }
     switch outcome.withLock({ $0 }) {
     case let .success(n)?: return n
     case let .failure(e)?: throw e
@@ -94,7 +104,7 @@ public func exportCaseFile(path: String, redact: Bool,
 /// Reads a case file on a second thread, which parses, checks the schema and replays every case
 /// through the rules on `calendar`, while the caller stores what arrives. The first error, from either
 /// side, stops both and is thrown once the reader has ended.
-public func readValidatedCaseFile(path: String, calendar: WorkCalendar,
+public func readValidatedCaseFile(path: String, calendar: WorkCalendar, today: CivilDate,
                                   handle: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
     let channel = BatchChannel<ValidatedDossier>(capacity: 8)
     let stop = Atomic<Bool>(false)
@@ -109,7 +119,7 @@ public func readValidatedCaseFile(path: String, calendar: WorkCalendar,
                 if stop.load(ordering: .relaxed) {
                     throw DisclosureError(.io, zh: "已停止读取", en: "reading stopped")
                 }
-                batch.append(try d.validated(calendar: calendar))
+                batch.append(try d.validated(calendar: calendar, today: today))
                 if batch.count == 64 {
                     channel.send(batch)
                     batch.removeAll(keepingCapacity: true)

@@ -366,13 +366,15 @@ public final class Store {
                                     before: CaseNumber? = nil) throws(DisclosureError) -> Int {
         let first = CivilDate(year: year, month: month, day: 1) ?? CivilDate(dayNumber: 0)
         let last = CivilDate(year: year, month: month, day: CivilDate.daysInMonth(year: year, month: month)) ?? first
-        var sql = "SELECT COUNT(*) FROM cases WHERE superseded_by IS NULL AND applicant_name = ? AND received BETWEEN ? AND ?"
-        var params: [SQLBindable] = [applicant, first, last]
+        // This office's own applications only: another agency's imported cases are not charged here.
+        var sql = "SELECT COUNT(*) FROM cases WHERE agency_code = ? AND superseded_by IS NULL AND applicant_name = ? AND received BETWEEN ? AND ?"
+        var params: [SQLBindable] = [office.code, applicant, first, last]
         if let idNumber { sql += " AND (id_number IS NULL OR id_number = ?)"; params.append(idNumber) }
         if let before {
             // Earlier by receipt date, then by case number on the same day.
-            sql += " AND (received < (SELECT received FROM cases WHERE superseded_by IS NULL AND year = ? AND serial = ?) OR (received = (SELECT received FROM cases WHERE superseded_by IS NULL AND year = ? AND serial = ?) AND (year < ? OR (year = ? AND serial < ?))))"
-            params += [before.year, before.serial, before.year, before.serial, before.year, before.year, before.serial]
+            let this = "(SELECT received FROM cases WHERE agency_code = ? AND superseded_by IS NULL AND year = ? AND serial = ?)"
+            sql += " AND (received < \(this) OR (received = \(this) AND (year < ? OR (year = ? AND serial < ?))))"
+            params += [office.code, before.year, before.serial, office.code, before.year, before.serial, before.year, before.year, before.serial]
         }
         var count = 0
         try db.query(sql, params) { r in count = r.int(0) }

@@ -193,7 +193,7 @@ extension Store {
             let locks = try lockedYears()
             try produce { (v: ValidatedDossier) throws(DisclosureError) in
                 // Checked on another calendar (a stale one): check again on this office's.
-                let replay = v.calendar === calendar ? v : try v.dossier.validated(calendar: calendar)
+                let replay = v.calendar === calendar ? v : try v.dossier.validated(calendar: calendar, today: v.today)
                 let d = replay.dossier
                 // Another agency's cases are not in this office's report; its own re-imported ones are.
                 let counted = d.agencyCode == office.code && !locks.isEmpty

@@ -35,7 +35,7 @@ func generate(path: String, count: Int, seed: UInt64, from: CivilDate, to: Civil
             let received = workdays[min(workdays.count - 1, i * workdays.count / max(count, 1))]
             let serial = (serials[received.year] ?? 0) + 1
             serials[received.year] = serial
-            try sink(try generator.dossier(serial: serial, year: received.year, received: received).validated(calendar: calendar))
+            try sink(try generator.dossier(serial: serial, year: received.year, received: received).validated(calendar: calendar, today: to))
         }
     }
     return store

@@ -65,8 +65,8 @@ struct Register: ParsableCommand {
                  en: "this applicant made a similar request on \(p.received) (\(p.number), replied, outcome \(p.outcome?.rawValue ?? "—")); if it is a repeat, reply with 5.2 (art. 36(6))")
         }
         emit(json, r.caseJSON(record, warnings: warnings),
-             r.t("已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(r.dueText(s.clock.due, provisional: s.clock.provisional))（\(StatutoryPeriod.reply)个工作日），补正告知须于 \(s.correctionNoticeDue) 前发出",
-                 "registered \(record.number): received \(app.received), reply due \(r.dueText(s.clock.due, provisional: s.clock.provisional)) (\(StatutoryPeriod.reply) working days); any correction must be requested by \(s.correctionNoticeDue)")
+             r.t("已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(r.dueText(s.clock.due, provisional: s.clock.provisional))（\(StatutoryPeriod.reply)个工作日），补正告知须于 \(r.marked(s.correctionNoticeDue)) 前发出",
+                 "registered \(record.number): received \(app.received), reply due \(r.dueText(s.clock.due, provisional: s.clock.provisional)) (\(StatutoryPeriod.reply) working days); any correction must be requested by \(r.marked(s.correctionNoticeDue))")
              + warnings.map { r.t("\n注意：", "\nWarning: ") + $0(r.lang) }.joined())
     }
 }

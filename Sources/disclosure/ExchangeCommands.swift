@@ -52,16 +52,18 @@ struct Import: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "案卷文件 / case file") var file: String
     @Flag(help: "编号相同而内容不同时以文件为准（原案件保留为已替代）/ take the file's version of conflicting cases") var replace = false
+    @Option(name: .customLong("as-of"), help: "今天的日期；案卷中不得有晚于此日的事项 / today: nothing in the file may be later") var asOf: String?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
+        let today = try asOfDate(asOf)
         let store = try global.openStore()
         let zh = global.language == .zh
         let showProgress = isatty(2) == 1
         var read = 0
         let calendar = store.calendar
         let report = try store.importDossiers(replace: replace) { (sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
-            try readValidatedCaseFile(path: file, calendar: calendar) { (v: ValidatedDossier) throws(DisclosureError) in
+            try readValidatedCaseFile(path: file, calendar: calendar, today: today) { (v: ValidatedDossier) throws(DisclosureError) in
                 try sink(v)
                 read += 1
                 if showProgress, read % 1000 == 0 {

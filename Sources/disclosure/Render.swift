@@ -73,9 +73,15 @@ struct Renderer {
                            : t("补正期限已于\(until)届满，可结案(6.1)", "correction period ended \(until): close as 6.1")
             }
             let what = fee ? t("待缴费", "fee") : t("待补正", "correction")
-            return t("\(what)至\(until)", "\(what) until \(until)")
+            return t("\(what)至\(marked(until))", "\(what) until \(marked(until))")
         }
         return "—"
+    }
+
+    /// A date computed in working days, marked provisional when its year's schedule is not loaded
+    /// (the count ends in that year, so it leant on the statutory fallback).
+    func marked(_ d: CivilDate) -> String {
+        calendar.isLoaded(d.year) ? d.description : d.description + t("（暂定）", " (provisional)")
     }
 
     func dueText(_ d: CivilDate?, provisional: Bool) -> String {
@@ -240,13 +246,13 @@ struct Renderer {
         if let su = c.suspension {
             switch su {
             case let .correction(until):
-                lines.append(t("  期限未起算：等待补正，补正期限至 \(until)", "  Not running: awaiting correction until \(until)"))
+                lines.append(t("  期限未起算：等待补正，补正期限至 \(marked(until))", "  Not running: awaiting correction until \(marked(until))"))
                 if until < asOf {
                     lines.append(t("  补正期限已届满：可用 close --abandoned correction 按“逾期不补正”(6.1)结案",
                                    "  The correction period is over: close it as abandoned (6.1) with close --abandoned correction"))
                 }
             case let .fee(until):
-                lines.append(t("  期限中止：等待缴费，缴费期限至 \(until)", "  Stopped: awaiting the fee until \(until)"))
+                lines.append(t("  期限中止：等待缴费，缴费期限至 \(marked(until))", "  Stopped: awaiting the fee until \(marked(until))"))
                 if until < asOf {
                     lines.append(t("  缴费期限已届满：可用 close --abandoned fee 按“逾期未缴费”(6.2)结案",
                                    "  The payment period is over: close it as abandoned (6.2) with close --abandoned fee"))
@@ -285,12 +291,12 @@ struct Renderer {
                                   : t("  截至\(asOf)剩余\(left)个工作日", "  As of \(asOf): \(left) working days left"))
         }
         if s.correction == nil && s.status.isOpen && s.round == 1 && asOf <= s.correctionNoticeDue {
-            lines.append(t("  如需补正，应于 \(s.correctionNoticeDue) 前一次性告知", "  A correction, if needed, must be requested by \(s.correctionNoticeDue)"))
+            lines.append(t("  如需补正，应于 \(marked(s.correctionNoticeDue)) 前一次性告知", "  A correction, if needed, must be requested by \(marked(s.correctionNoticeDue))"))
         }
         let waiting = s.openConsultations(on: asOf)
         for c in waiting {
-            lines.append(t("  等待第\(c.id)号征求意见（\(c.party.label.zh)：\(c.to)），期限 \(c.limit)",
-                           "  Waiting for consultation #\(c.id) (\(c.party.label.en): \(c.to)), limit \(c.limit)"))
+            lines.append(t("  等待第\(c.id)号征求意见（\(c.party.label.zh)：\(c.to)），期限 \(marked(c.limit))",
+                           "  Waiting for consultation #\(c.id) (\(c.party.label.en): \(c.to)), limit \(marked(c.limit))"))
         }
         for m in s.remedies {
             let state = m.result.map { t("\($0.label.zh)（\(m.decided.map(\.description) ?? "")）", "\($0.label.en) (\(m.decided.map(\.description) ?? ""))") }

@@ -27,7 +27,7 @@ struct ExchangeCLITests {
         try source.ok("export", "--all", "--out", first)
         #expect(try xmllint(first) == 0)
         let target = try Office.initialised()
-        let imported = try target.ok("import", first, "--json").object
+        let imported = try target.ok("import", first, "--as-of", "2026-12-31", "--json").object
         #expect((imported["imported"] as? [String])?.count == 3)
         let second = target.dir.appendingPathComponent("second.xml").path
         try target.ok("export", "--all", "--out", second)
@@ -40,7 +40,7 @@ struct ExchangeCLITests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == Data((0..<5000).map { UInt8(($0 * 7) % 256) }))
         #expect(try target.ok("audit", "verify").status == 0)
         // Importing again changes nothing and says so.
-        let again = try target.ok("import", first, "--json").object
+        let again = try target.ok("import", first, "--as-of", "2026-12-31", "--json").object
         #expect((again["identical"] as? [String])?.count == 3)
         #expect(try target.caseCount() == 3)
     }
@@ -56,7 +56,7 @@ struct ExchangeCLITests {
         text.replaceSubrange(last, with: "<received channel=\"pigeon\">2026-12-21</received>")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let target = try Office.initialised()
-        let r = try target.run("import", file)
+        let r = try target.run("import", file, "--as-of", "2026-12-31")
         #expect(r.status == 1)
         #expect(r.stderr.contains("cases.xml:"), "\(r.stderr)")
         #expect(try target.caseCount() == 0)
@@ -72,7 +72,7 @@ struct ExchangeCLITests {
         text = text.replacingOccurrences(of: "actor=\"李主任\"", with: "actor=\"王科员\"")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let target = try Office.initialised()
-        let r = try target.run("import", file)
+        let r = try target.run("import", file, "--as-of", "2026-12-31")
         #expect(r.status == 1)
         #expect(r.stderr.contains("TEST/2026-000002 event 2"), "\(r.stderr)")
         #expect(try target.caseCount() == 0)
@@ -84,15 +84,15 @@ struct ExchangeCLITests {
         let file = source.dir.appendingPathComponent("cases.xml").path
         try source.ok("export", "--all", "--out", file)
         let target = try Office.initialised()
-        try target.ok("import", file)
+        try target.ok("import", file, "--as-of", "2026-12-31")
         // The source office goes on with case 1, then sends the file again.
         try source.ok("consult", "answer", "2026-1", "--on", "2026-03-09", "--opinion", "agree", "--as-of", "2026-12-31")
         try source.ok("export", "--all", "--out", file)
-        let refused = try target.run("import", file)
+        let refused = try target.run("import", file, "--as-of", "2026-12-31")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("TEST/2026-000001"))
         #expect(refused.stderr.contains("--replace"))
-        let replaced = try target.ok("import", file, "--replace", "--json").object
+        let replaced = try target.ok("import", file, "--as-of", "2026-12-31", "--replace", "--json").object
         #expect(replaced["replaced"] as? [String] == ["TEST/2026-000001"])
         #expect((replaced["identical"] as? [String])?.count == 2)
         #expect(try target.caseCount() == 3)
@@ -118,7 +118,7 @@ struct ExchangeCLITests {
         """.write(to: cal, atomically: true, encoding: .utf8)
         #expect(try target.ok("validate", cal.path).stdout.contains("有效"))
         try target.ok("calendar", "import", cal.path)
-        let report = try target.ok("import", file, "--json").object
+        let report = try target.ok("import", file, "--as-of", "2026-12-31", "--json").object
         let diffs = report["due_differences"] as? [[String: Any]]
         #expect(diffs?.count == 1)
         #expect(diffs?.first?["case"] as? String == "TEST/2026-000003")
