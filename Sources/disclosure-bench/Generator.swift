@@ -153,6 +153,8 @@ struct OfficeGenerator {
         return finish()
 
         func finish() -> CaseDossier {
+            // Only what has happened by the office's "today": the history up to the first later step.
+            if let cut = events.firstIndex(where: { $0.on > last }) { events.removeSubrange(cut...) }
             let s = state()
             return CaseDossier(agencyCode: agencyCode, agencyName: agencyName, number: CaseNumber(year: year, serial: serial),
                                application: application, registeredAt: "\(received)T09:\(String(format2(serial % 60))):00+08:00",
