@@ -87,4 +87,13 @@ final class Office: Sendable {
     }
 
     func caseCount() throws -> Int { try run("list", "--json").array.count }
+
+    /// Drafts, approves (by someone else) and issues a reply of `outcome` on `day`.
+    func reply(_ n: String, _ outcome: String, on day: String, basis: String = "依据条例", asOf: String = "2027-06-30",
+               sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let a = ["--as-of", asOf]
+        try ok(["reply", "draft", n, "--outcome", outcome, "--basis", basis, "--on", day] + a, sourceLocation: sourceLocation)
+        try ok(["reply", "review", n, "--approve", "--actor", "李主任", "--on", day] + a, sourceLocation: sourceLocation)
+        try ok(["reply", "issue", n, "--on", day] + a, sourceLocation: sourceLocation)
+    }
 }

@@ -3,14 +3,6 @@ import Testing
 
 @Suite("Command line: annual report and remedies")
 struct ReportTests {
-    /// Closes a case with a reply of `outcome` on `day`, reviewed by someone else.
-    func reply(_ o: Office, _ n: String, _ outcome: String, on day: String) throws {
-        let a = ["--as-of", "2027-06-30"]
-        try o.ok(["reply", "draft", n, "--outcome", outcome, "--basis", "依据条例", "--on", day] + a)
-        try o.ok(["reply", "review", n, "--approve", "--actor", "李主任", "--on", day] + a)
-        try o.ok(["reply", "issue", n, "--on", day] + a)
-    }
-
     @Test("cases crossing years count once on each side, and the report balances")
     func crossingYears() throws {
         let o = try Office.initialised()
@@ -21,9 +13,9 @@ struct ReportTests {
         let newClosed = try o.register("2026-03-02", applicant: "王五", asOf: "2026-03-02")      // 一 and 三
         let newOpen = try o.register("2026-12-28", applicant: "赵六", asOf: "2026-12-28")        // 一 and 四
         try o.ok(["correction", "request", stillOpen, "--on", "2025-12-24", "--items", "写明名称", "--period", "60"] + a)
-        try reply(o, carriedIn, "1", on: "2026-01-15")
-        try reply(o, newClosed, "3.2", on: "2026-03-20")
-        try reply(o, closedBefore, "4.1", on: "2025-06-20")
+        try o.reply(carriedIn, "1", on: "2026-01-15")
+        try o.reply(newClosed, "3.2", on: "2026-03-20")
+        try o.reply(closedBefore, "4.1", on: "2025-06-20")
         _ = newOpen
         let json = try o.ok("report", "annual", "--year", "2026", "--format", "json").object
         func total(_ key: String) -> Int? { (json[key] as? [String: Any])?["total"] as? Int }
@@ -62,10 +54,10 @@ struct ReportTests {
         let a = ["--as-of", "2026-12-31"]
         let n1 = try o.register("2026-03-02", asOf: "2026-03-02")
         let n2 = try o.register("2026-03-03", applicant: "李四", asOf: "2026-03-03")
-        try reply(o, n1, "3.4", on: "2026-03-20")
+        try o.reply(n1, "3.4", on: "2026-03-20")
         try o.ok(["deliver", n1, "--on", "2026-03-23", "--method", "post"] + a)
         try o.ok(["archive", n1, "--on", "2026-03-24"] + a)
-        try reply(o, n2, "1", on: "2026-03-20")
+        try o.reply(n2, "1", on: "2026-03-20")
         let noRemedy = try o.run(["remedy", "decide", n1, "--result", "upheld", "--on", "2026-04-01"] + a)
         #expect(noRemedy.status == 1 && noRemedy.stderr.contains("--remedy"))
         try o.ok(["remedy", "file", n1, "--kind", "reconsideration", "--body", "某市人民政府", "--on", "2026-04-10"] + a)
@@ -93,7 +85,7 @@ struct ReportTests {
         let a = ["--as-of", "2026-12-31"]
         let old = try o.register("2025-06-02", asOf: "2025-06-02")
         let late = try o.register("2025-12-22", applicant: "李四", asOf: "2025-12-22")
-        try reply(o, old, "1", on: "2025-06-20")
+        try o.reply(old, "1", on: "2025-06-20")
         try o.ok("report", "lock", "--year", "2025")
         // Registering a 2025 application now, or closing a 2025 case in 2025, would change 2025.
         let register = try o.run("register", "--received", "2025-12-30", "--channel", "post", "--applicant", "王五",
@@ -188,16 +180,11 @@ struct StatsCLITests {
         let n2 = try o.register("2026-03-02", applicant: "李四", asOf: "2026-03-02")
         let n3 = try o.register("2026-03-02", applicant: "王五", asOf: "2026-03-02")
         _ = try o.register("2026-03-03", applicant: "赵六", asOf: "2026-03-03")   // never answered: overdue now
-        func reply(_ n: String, _ day: String) throws {
-            try o.ok(["reply", "draft", n, "--outcome", "1", "--basis", "见门户网站", "--on", day] + a)
-            try o.ok(["reply", "review", n, "--approve", "--actor", "李主任", "--on", day] + a)
-            try o.ok(["reply", "issue", n, "--on", day] + a)
-        }
-        try reply(n1, "2026-03-09")                               // Mar 3–9: 5 working days
+        try o.reply(n1, "1", on: "2026-03-09", basis: "见门户网站")  // Mar 3–9: 5 working days
         try o.ok(["consult", "send", n2, "--party", "agency", "--to", "财政局", "--on", "2026-03-03"] + a)
         try o.ok(["consult", "answer", n2, "--on", "2026-03-06", "--opinion", "agree"] + a)
-        try reply(n2, "2026-03-19")                               // Mar 3–19 is 13, less Mar 4–6 stopped: 10
-        try reply(n3, "2026-04-03")                               // 24 working days, after the due date (Mar 30)
+        try o.reply(n2, "1", on: "2026-03-19", basis: "见门户网站")  // Mar 3–19 is 13, less Mar 4–6 stopped: 10
+        try o.reply(n3, "1", on: "2026-04-03", basis: "见门户网站")  // 24 working days, after the due date (Mar 30)
         let svg = o.dir.appendingPathComponent("stats.svg").path
         let json = try o.ok("report", "stats", "--from", "2026-03-01", "--to", "2026-04-30", "--as-of", "2026-05-15",
                             "--svg", svg, "--json").object
