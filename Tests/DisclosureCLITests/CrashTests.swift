@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+@Suite("Crash safety")
+struct CrashTests {
+    func shell(_ command: String, in dir: URL) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.currentDirectoryURL = dir
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("an import killed at any moment leaves the database whole: all of the file or none of it")
+    func killedImport() throws {
+        let o = Office()
+        let bench = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("disclosure-bench").path
+        let source = o.dir.appendingPathComponent("source.db").path
+        #expect(try shell("'\(bench)' generate --db '\(source)' --cases 3000", in: o.dir).contains("generated 3000"))
+        let file = o.dir.appendingPathComponent("cases.xml").path
+        _ = try shell("'\(binary)' --db '\(source)' export --all --out '\(file)'", in: o.dir)
+        // How long one whole import takes here, to spread the kills over it.
+        let timing = Office()
+        try timing.ok("init", "--agency", "计时", "--code", "T")
+        let started = Date()
+        try timing.ok("import", file, "--as-of", "2026-12-31")
+        let duration = Date().timeIntervalSince(started)
+        try o.ok("init", "--agency", "审查机关", "--code", "REVIEW")
+        _ = try o.register("2026-03-02")
+        let before = 1, after = 3001
+        var sawBefore = false, sawAfter = false
+        // Twenty kills sweep the import's measured run; under load it may run longer, so later
+        // attempts wait longer still, until one finds the import complete.
+        for attempt in 0..<30 {
+            let delay = 0.02 + Double(attempt) * duration * 1.2 / 19
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = ["import", file, "--as-of", "2026-12-31"]
+            p.environment = o.environment
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let integrity = try shell("sqlite3 '\(o.db)' 'PRAGMA integrity_check;'", in: o.dir)
+            #expect(integrity == "ok", "attempt \(attempt): \(integrity)")
+            let count = Int(try shell("sqlite3 '\(o.db)' 'SELECT COUNT(*) FROM cases;'", in: o.dir)) ?? -1
+            #expect(count == before || count == after, "attempt \(attempt): \(count) cases")
+            if count == before { sawBefore = true }
+            if count == after {
+                sawAfter = true
+                break
+            }
+        }
+        // The sweep must have caught the import both before and after its commit to mean anything.
+        #expect(sawBefore)
+        #expect(sawAfter)
+        #expect(try o.ok("audit", "verify").status == 0)
+        #expect(try o.caseCount() == after)
+    }
+}
