@@ -14,8 +14,8 @@ public enum AttachmentKind: String, Vocabulary {
     }
 }
 
-/// A document filed with a case, with its size and digest.
-public struct Attachment: Sendable, Hashable {
+/// What is known of a filed document apart from its content.
+public struct AttachmentInfo: Sendable, Hashable {
     /// 1, 2, … within the case.
     public let seq: Int
     public let kind: AttachmentKind
@@ -25,10 +25,8 @@ public struct Attachment: Sendable, Hashable {
     public let sha256: String
     public let addedAt: String
     public let addedBy: String
-    public let content: [UInt8]
 
-    public init(seq: Int, kind: AttachmentKind, name: String, size: Int, sha256: String, addedAt: String,
-                addedBy: String, content: [UInt8]) {
+    public init(seq: Int, kind: AttachmentKind, name: String, size: Int, sha256: String, addedAt: String, addedBy: String) {
         self.seq = seq
         self.kind = kind
         self.name = name
@@ -36,15 +34,34 @@ public struct Attachment: Sendable, Hashable {
         self.sha256 = sha256
         self.addedAt = addedAt
         self.addedBy = addedBy
+    }
+}
+
+/// A document filed with a case: its particulars (read as `attachment.seq`, `.name`, …) and its content.
+@dynamicMemberLookup
+public struct Attachment: Sendable, Hashable {
+    public let info: AttachmentInfo
+    public let content: [UInt8]
+
+    public init(info: AttachmentInfo, content: [UInt8]) {
+        self.info = info
         self.content = content
     }
 
+    public init(seq: Int, kind: AttachmentKind, name: String, size: Int, sha256: String, addedAt: String,
+                addedBy: String, content: [UInt8]) {
+        self.init(info: AttachmentInfo(seq: seq, kind: kind, name: name, size: size, sha256: sha256, addedAt: addedAt, addedBy: addedBy),
+                  content: content)
+    }
+
+    public subscript<T>(dynamicMember field: KeyPath<AttachmentInfo, T>) -> T { info[keyPath: field] }
+
     /// Checks that the declared size and digest are those of the content.
     public func verify(field: String) throws(DisclosureError) {
-        if content.count != size || SHA256.hex(content) != sha256 {
+        if content.count != info.size || SHA256.hex(content) != info.sha256 {
             throw DisclosureError(.invalidValue, field: field,
-                                  zh: "附件“\(name)”的大小或SHA-256与内容不符（文件已损坏或被改动）",
-                                  en: "attachment “\(name)”: its size or SHA-256 does not match its content (damaged or altered)")
+                                  zh: "附件“\(info.name)”的大小或SHA-256与内容不符（文件已损坏或被改动）",
+                                  en: "attachment “\(info.name)”: its size or SHA-256 does not match its content (damaged or altered)")
         }
     }
 }

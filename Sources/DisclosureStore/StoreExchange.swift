@@ -12,17 +12,6 @@ public struct ExportFilter: Sendable {
     public init() {}
 }
 
-/// Metadata of a stored attachment.
-public struct AttachmentInfo: Sendable, Hashable {
-    public let seq: Int
-    public let kind: AttachmentKind
-    public let name: String
-    public let size: Int
-    public let sha256: String
-    public let addedAt: String
-    public let addedBy: String
-}
-
 /// What an import did. Counts are exact; the lists name the first `listed` cases of each kind,
 /// so that a file of a million cases does not fill memory with their names.
 public struct ImportReport: Sendable {
@@ -255,9 +244,7 @@ extension Store {
                             dueBefore: replay.dues[i], dueAfter: replay.dues[i + 1])
         }
         for att in d.attachments {
-            try insertAttachment(caseID: id, AttachmentInfo(seq: att.seq, kind: att.kind, name: att.name, size: att.size,
-                                                            sha256: att.sha256, addedAt: att.addedAt, addedBy: att.addedBy),
-                                 content: att.content)
+            try insertAttachment(caseID: id, att.info, content: att.content)
         }
         return id
     }
