@@ -97,3 +97,28 @@ final class Office: Sendable {
         try ok(["reply", "issue", n, "--on", day] + a, sourceLocation: sourceLocation)
     }
 }
+
+/// Runs another program (xmllint, sqlite3, chromium, …) to completion: its exit status and what it
+/// printed on standard output, trimmed. HOME is the working folder, so nothing lands in the real one.
+@discardableResult
+func tool(_ path: String, _ args: [String], in dir: URL? = nil) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    if let dir {
+        p.currentDirectoryURL = dir
+        p.environment = ProcessInfo.processInfo.environment.merging(["HOME": dir.path]) { $1 }
+    }
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+}
+
+/// Whether xmllint accepts `file` against `schema` of forms/.
+func xmllint(_ file: String, schema: String = "case-file.xsd") throws -> Int32 {
+    try tool("/usr/bin/xmllint", ["--noout", "--schema", packageRoot.appendingPathComponent("forms/\(schema)").path, file]).status
+}

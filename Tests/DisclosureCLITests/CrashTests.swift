@@ -3,19 +3,7 @@ import Testing
 
 @Suite("Crash safety")
 struct CrashTests {
-    func shell(_ command: String, in dir: URL) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        p.currentDirectoryURL = dir
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    func shell(_ command: String, in dir: URL) throws -> String { try tool("/bin/sh", ["-c", command], in: dir).output }
 
     @Test("an import killed at any moment leaves the database whole: all of the file or none of it")
     func killedImport() throws {

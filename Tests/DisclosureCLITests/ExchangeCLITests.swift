@@ -158,14 +158,3 @@ struct ExchangeCLITests {
         #expect(missing.status == 1 && missing.stderr.contains("--seq"))
     }
 }
-
-func xmllint(_ file: String) throws -> Int32 {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
-    p.arguments = ["--noout", "--schema", packageRoot.appendingPathComponent("forms/case-file.xsd").path, file]
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    return p.terminationStatus
-}

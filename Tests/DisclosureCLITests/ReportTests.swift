@@ -36,13 +36,7 @@ struct ReportTests {
         #expect(csv.contains("三,\"四、结转下年度继续办理\",2,0,0,0,0,0,0,2"))
         let xmlFile = o.dir.appendingPathComponent("report.xml")
         try o.ok("report", "annual", "--year", "2026", "--format", "xml").stdout.write(to: xmlFile, atomically: true, encoding: .utf8)
-        let lint = Process()
-        lint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
-        lint.arguments = ["--noout", "--schema", packageRoot.appendingPathComponent("forms/annual-report.xsd").path, xmlFile.path]
-        lint.standardError = FileHandle.nullDevice
-        try lint.run()
-        lint.waitUntilExit()
-        #expect(lint.terminationStatus == 0)
+        #expect(try xmllint(xmlFile.path, schema: "annual-report.xsd") == 0)
         #expect(try String(contentsOf: xmlFile, encoding: .utf8).contains("<row id=\"received\" label=\"一、本年新收政府信息公开申请数量\" person=\"2\""))
         let bad = try o.run("report", "annual", "--year", "2026", "--format", "pdf")
         #expect(bad.status == 1 && bad.stderr.contains("--format"))
@@ -133,22 +127,6 @@ struct NoticeCLITests {
 
 @Suite("Printing")
 struct PrintTests {
-    /// Runs a program and waits; its output is thrown away.
-    func run(_ path: String, _ args: [String], in dir: URL) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        p.environment = ProcessInfo.processInfo.environment.merging(["HOME": dir.path]) { $1 }
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test("a reply prints from headless Chromium as one A4 page")
     func printsOnA4() throws {
         let o = try Office.initialised()
@@ -159,10 +137,10 @@ struct PrintTests {
         let html = o.dir.appendingPathComponent("reply.html")
         try o.ok("notice", n, "--kind", "reply", "--out", html.path, "--reconsideration-body", "测试市人民政府")
         let pdf = o.dir.appendingPathComponent("reply.pdf")
-        let (status, _) = try run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+        let (status, _) = try tool("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                                                         "--print-to-pdf=\(pdf.path)", html.absoluteString], in: o.dir)
         #expect(status == 0)
-        let (infoStatus, info) = try run("/usr/bin/pdfinfo", [pdf.path], in: o.dir)
+        let (infoStatus, info) = try tool("/usr/bin/pdfinfo", [pdf.path], in: o.dir)
         #expect(infoStatus == 0)
         #expect(info.contains("Pages:           1"))
         #expect(info.contains("(A4)"))
@@ -200,12 +178,7 @@ struct StatsCLITests {
         #expect(total?["p90_workdays"] as? Int == 24)
         #expect(total?["on_time_rate"] as? String == "0.6667")
         #expect(total?["overdue_now"] as? Int == 1)
-        let lint = Process()
-        lint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
-        lint.arguments = ["--noout", svg]
-        try lint.run()
-        lint.waitUntilExit()
-        #expect(lint.terminationStatus == 0)
+        #expect(try tool("/usr/bin/xmllint", ["--noout", svg]).status == 0)
         #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<title>2026-03 收到 4</title>"))
     }
 }
