@@ -100,13 +100,7 @@ public enum PayloadCodec {
         mutating func finish() -> [UInt8] { out + [UInt8(ascii: "}")] }
     }
 
-    /// A JSON string literal escaped as Foundation's encoder does (slashes left alone).
-    static func quote(_ s: String) -> String {
-        var out: [UInt8] = []
-        appendQuoted(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
+    /// Appends a JSON string literal escaped as Foundation's encoder does (slashes left alone).
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s

@@ -87,11 +87,4 @@ enum LibXML {
         schemas.withLock { $0[name] = s }
         return s
     }
-
-    /// A libxml2 string as a Swift string, freeing it.
-    static func take(_ p: UnsafeMutablePointer<xmlChar>?) -> String? {
-        guard let p else { return nil }
-        defer { disclosure_xml_free(p) }
-        return String(cString: p)
-    }
 }
