@@ -1,5 +1,3 @@
-import Foundation
-
 /// One year's official holiday schedule (国务院办公厅关于YYYY年部分节假日安排的通知).
 public struct HolidaySchedule: Sendable, Hashable {
     public let year: Int
@@ -28,11 +26,13 @@ public struct HolidaySchedule: Sendable, Hashable {
             DisclosureError(.calendarFormat, field: "\(origin):\(line)", zh: zh, en: en)
         }
 
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on bytes: "\r\n" is one Character, and a file saved on Windows must read the same.
+        for (index, raw) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let lineNo = index + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
+            let line = trimmed(Substring(raw))
+            if line.isEmpty || line.utf8.first == UInt8(ascii: "#") { continue }
+            let parts = line.utf8.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: true)
+                .map { String(Substring($0)) }
             let keyword = parts[0]
             if year == nil && keyword != "year" {
                 throw fail(lineNo, zh: "第一行有效内容必须是“year YYYY”", en: "the first non-comment line must be “year YYYY”")
@@ -52,7 +52,7 @@ public struct HolidaySchedule: Sendable, Hashable {
                     throw fail(lineNo, zh: "格式应为“\(keyword) 日期[..日期] 节日名称”", en: "expected “\(keyword) DATE[..DATE] NAME”")
                 }
                 let span: DateSpan
-                let dates = parts[1].components(separatedBy: "..")
+                let dates = splitRange(parts[1])
                 guard dates.count <= 2, let first = CivilDate(iso: dates[0]),
                       let last = dates.count == 2 ? CivilDate(iso: dates[1]) : first else {
                     throw fail(lineNo, zh: "日期“\(parts[1])”无效，须为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD",
@@ -94,6 +94,37 @@ public struct HolidaySchedule: Sendable, Hashable {
             throw DisclosureError(.calendarFormat, field: origin, zh: "文件中没有任何放假日期", en: "the file lists no holidays")
         }
         return HolidaySchedule(year: year, source: source ?? "", holidays: holidays, workdays: workdays)
+    }
+
+    /// The line without the spaces, tabs and carriage return around it. ASCII is trimmed byte by byte
+    /// (the parser runs at every start of the program); other white space, such as U+3000, by Character.
+    static func trimmed(_ line: Substring) -> Substring {
+        let u = line.utf8
+        let blankByte: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        guard let first = u.firstIndex(where: { !blankByte($0) }), let last = u.lastIndex(where: { !blankByte($0) }) else { return "" }
+        let inner = Substring(u[first...last])
+        guard (inner.utf8.first ?? 0) >= 0x80 || (inner.utf8.last ?? 0) >= 0x80 else { return inner }
+        let blank: (Character) -> Bool = { $0.isWhitespace && !$0.isNewline }
+        guard let a = inner.firstIndex(where: { !blank($0) }), let b = inner.lastIndex(where: { !blank($0) }) else { return "" }
+        return inner[a...b]
+    }
+
+    /// The text split at every "..", as Foundation's `components(separatedBy: "..")` does.
+    static func splitRange(_ text: String) -> [String] {
+        let u = Array(text.utf8)
+        var parts: [String] = []
+        var start = 0, i = 0
+        while i + 1 < u.count {
+            if u[i] == UInt8(ascii: "."), u[i + 1] == UInt8(ascii: ".") {
+                parts.append(String(decoding: u[start..<i], as: UTF8.self))
+                i += 2
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        parts.append(String(decoding: u[start...], as: UTF8.self))
+        return parts
     }
 
     /// The schedule in the same text format `parse` reads (dates in order, ranges folded).

@@ -55,11 +55,35 @@ public final class WorkCalendar: Sendable {
             return
         }
         denseStart = start.dayNumber
+        // Built year by year and then overlaid with the notices' days, which gives what `classify` says of
+        // each day without hashing every date: the table is made on every start of the program.
         var table = [UInt8](repeating: 0, count: end.dayNumber - start.dayNumber + 1)
-        for n in 0..<table.count {
-            let i = WorkCalendar.classify(CivilDate(dayNumber: start.dayNumber + n), holidays: h, makeups: m,
-                                          loaded: { byYear[$0] != nil }, statutory: StatutoryHolidays.holidays(in:))
-            table[n] = (i.isWorkday ? 1 : 0) | (i.provisional ? 2 : 0)
+        for year in first...last {
+            guard let jan1 = CivilDate(year: year, month: 1, day: 1) else { continue }
+            let from = jan1.dayNumber - denseStart
+            let days = CivilDate.isLeap(year) ? 366 : 365
+            if byYear[year] != nil {
+                var weekday = jan1.weekday
+                for k in from..<(from + days) {
+                    table[k] = weekday >= 6 ? 0 : 1
+                    weekday = weekday == 7 ? 1 : weekday + 1
+                }
+            } else {
+                for k in from..<(from + days) {
+                    let i = WorkCalendar.classify(CivilDate(dayNumber: denseStart + k), holidays: h, makeups: m,
+                                                  loaded: { byYear[$0] != nil }, statutory: StatutoryHolidays.holidays(in:))
+                    table[k] = (i.isWorkday ? 1 : 0) | (i.provisional ? 2 : 0)
+                }
+            }
+        }
+        // A make-up working day outranks a holiday on the same date, as in `classify`.
+        for d in h.keys {
+            let k = d.dayNumber - denseStart
+            if k >= 0 && k < table.count { table[k] = 0 }
+        }
+        for d in m.keys {
+            let k = d.dayNumber - denseStart
+            if k >= 0 && k < table.count { table[k] = 1 }
         }
         dense = table
     }

@@ -308,7 +308,9 @@ public final class Store {
         let payload = PayloadCodec.encode(application)
         return try db.writeTransaction { () throws(DisclosureError) in
             let year = application.received.year
-            let serial = try db.first("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE agency_code = ? AND year = ?",
+            // Superseded rows always have a current row with the same number, so the partial identity
+            // index answers this without a scan.
+            let serial = try db.first("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE agency_code = ? AND year = ? AND superseded_by IS NULL",
                                       office.code, year) { $0.int(0) } ?? 1
             let number = CaseNumber(year: year, serial: serial)
             let state = CaseState(application: application, events: [], calendar: calendar)

@@ -56,23 +56,30 @@ struct ActorOption: ParsableArguments {
     }
 }
 
-/// China Standard Time: legal dates are those of the office, wherever the server's clock is set.
-let officeTimeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .current
+/// China Standard Time has been UTC+8 all year since 1991, so legal dates and stamps are computed from
+/// the system clock directly (ICU's time-zone machinery costs more than a whole registration).
+let officeOffsetSeconds = 8 * 3600
+
+/// Seconds since 1970 in the office's local time.
+private func officeLocalSeconds() -> Int {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Int(ts.tv_sec) + officeOffsetSeconds
+}
 
 /// Today's date in the office's time zone.
 func today() -> CivilDate {
-    var cal = Calendar(identifier: .gregorian)
-    cal.timeZone = officeTimeZone
-    let c = cal.dateComponents([.year, .month, .day], from: Date())
-    return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
+    let s = officeLocalSeconds()
+    return CivilDate(dayNumber: s >= 0 ? s / 86_400 : (s - 86_399) / 86_400)
 }
 
 /// The current moment as recorded on events: ISO 8601 with the office's offset.
 func nowStamp() -> String {
-    let f = ISO8601DateFormatter()
-    f.timeZone = officeTimeZone
-    f.formatOptions = [.withInternetDateTime]
-    return f.string(from: Date())
+    let s = officeLocalSeconds()
+    let day = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
+    let t = s - day * 86_400
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(CivilDate(dayNumber: day))T\(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60))+08:00"
 }
 
 /// Parses `--as-of` (default today).

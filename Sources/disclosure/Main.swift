@@ -7,7 +7,14 @@ struct Main {
     static func main() {
         // Parse and run by hand so that every refusal exits 1 with our message, whatever produced it.
         do {
-            var command = try Disclosure.parseAsRoot(hoistGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+            var command: ParsableCommand
+            if let (type, rest) = directCommand(args), let parsed = try? type.parseAsRoot(rest) {
+                command = parsed
+            } else {
+                // Help, and every refusal, come from the whole tree so that they read the same as always.
+                command = try Disclosure.parseAsRoot(args)
+            }
             try command.run()
         } catch let error as DisclosureError {
             printError(prefix() + error.render(currentLanguage()))
@@ -24,6 +31,39 @@ struct Main {
             printError(prefix() + translate(message))
             exit(1)
         }
+    }
+
+    /// The leaf command the arguments name and the arguments after its name, found by walking the
+    /// names alone: building the whole command tree first costs more than a registration itself.
+    /// nil when unsure (help, an unknown name), so that the caller parses the usual way.
+    static func directCommand(_ args: [String]) -> (ParsableCommand.Type, [String])? {
+        var type: ParsableCommand.Type = Disclosure.self
+        var rest = args[...]
+        while !type.configuration.subcommands.isEmpty {
+            guard let name = rest.first,
+                  let sub = type.configuration.subcommands.first(where: { ($0.configuration.commandName ?? kebabName($0)) == name })
+            else { return nil }
+            type = sub
+            rest = rest.dropFirst()
+        }
+        let helpWords: Set<String> = ["-h", "--help", "-help", "--version", "--experimental-dump-help", "--generate-completion-script"]
+        guard type != Disclosure.self, !rest.contains(where: helpWords.contains) else { return nil }
+        return (type, Array(rest))
+    }
+
+    /// The name the argument parser derives from a command's type (`ListCases` → `list-cases`), without
+    /// the reflection it uses for it. A mismatch only means the slower usual parse.
+    static func kebabName(_ type: ParsableCommand.Type) -> String {
+        var out = ""
+        for (i, c) in _typeName(type, qualified: false).enumerated() {
+            if c.isUppercase {
+                if i > 0 { out.append("-") }
+                out += c.lowercased()
+            } else {
+                out.append(c)
+            }
+        }
+        return out
     }
 
     /// Global options may be written before the subcommand (`disclosure --lang en due`); every
