@@ -14,43 +14,81 @@ enum JSON {
     static func date(_ d: CivilDate?) -> JSON { d.map { .string($0.description) } ?? .null }
 
     /// Pretty-printed text with two-space indentation.
-    func render(indent: String = "") -> String {
+    func render() -> String {
+        // One byte buffer for the whole document: the board can print thousands of cases, and
+        // joining nested strings cost more than the query behind it.
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        write(into: &out, depth: 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func newline(_ out: inout [UInt8], _ depth: Int) {
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(0x20, count: 2 * depth))
+    }
+
+    private func write(into out: inout [UInt8], depth: Int) {
         switch self {
-        case .null: return "null"
-        case let .bool(b): return b ? "true" : "false"
-        case let .int(n): return String(n)
-        case let .string(s): return JSON.quote(s)
+        case .null: out.append(contentsOf: "null".utf8)
+        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case let .int(n): out.append(contentsOf: String(n).utf8)
+        case let .string(s): JSON.quote(s, into: &out)
         case let .array(items):
-            if items.isEmpty { return "[]" }
-            let inner = indent + "  "
-            return "[\n" + items.map { inner + $0.render(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.newline(&out, depth + 1)
+                item.write(into: &out, depth: depth + 1)
+            }
+            JSON.newline(&out, depth)
+            out.append(UInt8(ascii: "]"))
         case let .object(fields):
-            if fields.isEmpty { return "{}" }
-            let inner = indent + "  "
-            return "{\n" + fields.map { inner + JSON.quote($0.0) + ": " + $0.1.render(indent: inner) }.joined(separator: ",\n")
-                + "\n" + indent + "}"
+            if fields.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
+            for (i, field) in fields.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.newline(&out, depth + 1)
+                JSON.quote(field.0, into: &out)
+                out.append(contentsOf: ": ".utf8)
+                field.1.write(into: &out, depth: depth + 1)
+            }
+            JSON.newline(&out, depth)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+    /// Appends `s` as a JSON string literal, escaping on UTF-8 bytes and copying clean runs whole.
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { buf in
+            var start = 0
+            for i in 0..<buf.count {
+                let b = buf[i]
+                if b >= 0x20 && b != 0x22 && b != 0x5C { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                out.append(0x5C)
+                switch b {
+                case 0x22, 0x5C: out.append(b)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    let hex = UInt8(ascii: "0"), alpha = UInt8(ascii: "a") - 10
+                    let hi = b >> 4, lo = b & 0xF
+                    out.append(UInt8(ascii: "u"))
+                    out.append(hex)
+                    out.append(hex)
+                    out.append(hi < 10 ? hex + hi : alpha + hi)
+                    out.append(lo < 10 ? hex + lo : alpha + lo)
                 }
+                start = i + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start...]))
         }
-        return out + "\""
+        out.append(0x22)
     }
 }
 
