@@ -48,6 +48,11 @@ let package = Package(
             ],
             path: "Sources/disclosure-bench"
         ),
+        .executableTarget(
+            name: "disclosure-fuzz",
+            dependencies: ["DisclosureCore", "DisclosureExchange"],
+            path: "Sources/disclosure-fuzz"
+        ),
         .plugin(name: "EmbedStorage", capability: .buildTool(), dependencies: ["storage-embedder"], path: "Sources/EmbedStorage"),
         .executableTarget(
             name: "disclosure",

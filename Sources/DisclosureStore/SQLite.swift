@@ -1,4 +1,7 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 import DisclosureCore
 
 // SQLITE_TRANSIENT is a macro casting -1 to a function pointer; it does not import into Swift.
@@ -64,7 +67,10 @@ final class Connection {
             return DisclosureError(.storage, field: "--db", zh: "数据库 \(path) 是只读的，无法写入（\(msg)）",
                                    en: "the database \(path) is read-only; nothing was written (\(msg))")
         }
-        if primary == SQLITE_FULL {
+        // In WAL mode a full disk often surfaces as an I/O error on the log or its index; the
+        // operating system's own error tells the two apart.
+        let osError = handle.map { sqlite3_system_errno($0) } ?? 0
+        if primary == SQLITE_FULL || primary == SQLITE_IOERR && (osError == ENOSPC || osError == EDQUOT) {
             return DisclosureError(.storage, field: "--db", zh: "磁盘已满，写入未完成，数据未改变（\(msg)）",
                                    en: "the disk is full; the write was rolled back and nothing changed (\(msg))")
         }
@@ -75,6 +81,11 @@ final class Connection {
         if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
             return DisclosureError(.storage, field: "--db", zh: "数据库正被其他程序长时间占用，请稍后重试（\(msg)）",
                                    en: "the database has been busy for too long in another process; try again (\(msg))")
+        }
+        if primary == SQLITE_IOERR {
+            let reason = osError != 0 ? String(cString: strerror(osError)) : msg
+            return DisclosureError(.storage, field: "--db", zh: "读写数据库文件 \(path) 时出错（\(reason)），操作已撤销，数据未改变；请检查磁盘",
+                                   en: "reading or writing \(path) failed (\(reason)); the operation was rolled back and nothing changed; check the disk")
         }
         return DisclosureError(.storage, zh: "数据库错误（\(what)）：\(msg)", en: "database error (\(what)): \(msg)")
     }

@@ -13,7 +13,7 @@ struct DisclosureBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disclosure-bench",
         abstract: "Benchmarks for Disclosure (internal; not installed).",
-        subcommands: [Generate.self, Exchange.self])
+        subcommands: [Generate.self, Scale.self, Exchange.self])
 }
 
 /// Fills a new database with `count` generated cases received between `from` and `to`, in one transaction.
@@ -163,14 +163,7 @@ struct Exchange: ParsableCommand {
             "peak memory       export \(exportRSS / 1024) MiB, import \(importRSS / 1024) MiB  (target < 64 MiB)  \(max(exportRSS, importRSS) < 64 * 1024 ? "ok" : "MISSED")",
         ]
         print(lines.joined(separator: "\n"))
-        if let results {
-            let handle = FileHandle(forWritingAtPath: results) ?? {
-                _ = FileManager.default.createFile(atPath: results, contents: nil)
-                return FileHandle(forWritingAtPath: results)
-            }()
-            handle?.seekToEndOfFile()
-            handle?.write(Data((lines.joined(separator: "\n") + "\n\n").utf8))
-        }
+        if let results { try appendResults(lines, to: results) }
         if work == nil { try? FileManager.default.removeItem(atPath: dir) }
     }
 }

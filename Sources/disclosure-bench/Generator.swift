@@ -35,7 +35,10 @@ struct OfficeGenerator {
     var rng: SplitMix
 
     static let surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"]
-    static let givenNames = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "建国", "桂英"]
+    // One or two characters from these: tens of thousands of distinct people, as in a city, so that
+    // per-applicant queries (repeat warnings, monthly fee counts) see realistic numbers of rows.
+    static let givenNames = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "兰", "霞", "平",
+                             "建", "国", "英", "华", "玉", "文", "志", "红", "宇", "佳", "晓", "海", "春", "秀", "金", "林", "云", "飞", "鹏", "婷"]
     static let organisations: [(ApplicantType, [String])] = [
         (.company, ["华信建设工程有限公司", "恒达物流有限公司", "星河科技股份有限公司", "某置业有限公司", "南方实业集团"]),
         (.research, ["南方环境研究院", "城市规划研究中心", "某大学公共管理学院"]),
@@ -58,6 +61,7 @@ struct OfficeGenerator {
         let name: String
         if type == .person {
             name = Self.surnames[rng.int(0...(Self.surnames.count - 1))] + Self.givenNames[rng.int(0...(Self.givenNames.count - 1))]
+                + (rng.chance(0.7) ? Self.givenNames[rng.int(0...(Self.givenNames.count - 1))] : "")
         } else {
             let names = Self.organisations.first { $0.0 == type }?.1 ?? ["某单位"]
             name = names[rng.int(0...(names.count - 1))]

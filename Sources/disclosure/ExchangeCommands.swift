@@ -67,11 +67,11 @@ struct Import: ParsableCommand {
                 try sink(v)
                 read += 1
                 if showProgress, read % 1000 == 0 {
-                    FileHandle.standardError.write(Data((zh ? "\r已读取 \(read) 件…" : "\r\(read) cases read…").utf8))
+                    writeStandardError(zh ? "\r已读取 \(read) 件…" : "\r\(read) cases read…")
                 }
             }
         }
-        if showProgress, read >= 1000 { FileHandle.standardError.write(Data("\n".utf8)) }
+        if showProgress, read >= 1000 { writeStandardError("\n") }
         var lines = [zh ? "导入完成：新增 \(report.importedCount) 件，已有且相同而跳过 \(report.identicalCount) 件，替换 \(report.replacedCount) 件"
                         : "imported \(report.importedCount) cases; \(report.identicalCount) already present and identical, skipped; \(report.replacedCount) replaced"]
         for id in report.identical { lines.append(zh ? "  已有相同案卷，跳过：\(id)" : "  already present, skipped: \(id)") }

@@ -133,6 +133,19 @@ func table(_ header: [String], _ rows: [[String]]) -> String {
 }
 
 /// Writes to standard error.
-func printError(_ s: String) {
-    FileHandle.standardError.write(Data((s + "\n").utf8))
+func printError(_ s: String) { writeStandardError(s + "\n") }
+
+/// Writes raw text to standard error. write(2), not FileHandle: FileHandle traps when the write fails
+/// (standard error on a full disk), and the error being reported must not become a crash.
+func writeStandardError(_ s: String) {
+    var s = s
+    s.withUTF8 { buf in
+        guard let base = buf.baseAddress else { return }
+        var done = 0
+        while done < buf.count {
+            let n = write(2, base + done, buf.count - done)
+            if n <= 0 { return }
+            done += n
+        }
+    }
 }

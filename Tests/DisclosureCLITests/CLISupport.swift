@@ -37,9 +37,9 @@ final class Office: Sendable {
 
     /// Runs `disclosure ARGS…` and waits for it.
     @discardableResult
-    func run(_ args: [String], env extra: [String: String] = [:]) throws -> Result {
+    func run(_ args: [String], env extra: [String: String] = [:], executable: String = binary) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.environment = environment.merging(extra) { $1 }
         p.currentDirectoryURL = dir
