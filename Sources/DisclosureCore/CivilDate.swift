@@ -93,7 +93,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses ISO 8601 `YYYY-MM-DD` and nothing else; nil for other shapes or impossible dates.
     public init?(iso text: String) {
-        let u = Array(text.utf8)
+        var text = text
+        guard let d = text.withUTF8({ CivilDate(isoBytes: $0) }) else { return nil }
+        self = d
+    }
+
+    /// `init?(iso:)` on UTF-8 bytes, such as a database column, without making a String first.
+    public init?(isoBytes u: UnsafeBufferPointer<UInt8>) {
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
         func num(_ r: Range<Int>) -> Int? {
             var v = 0

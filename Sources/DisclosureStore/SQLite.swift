@@ -219,6 +219,10 @@ struct Row {
     }
     /// A stored ISO date; a malformed one means the file was edited outside the program.
     func date(_ i: Int32) throws(DisclosureError) -> CivilDate {
+        if let p = sqlite3_column_text(stmt, i),
+           let d = CivilDate(isoBytes: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, i)))) {
+            return d
+        }
         let s = text(i)
         guard let d = CivilDate(iso: s) else {
             throw DisclosureError(.storage, zh: "数据库中的日期“\(s)”已损坏", en: "a stored date “\(s)” is corrupt")

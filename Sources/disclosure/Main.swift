@@ -123,7 +123,7 @@ struct Main {
 
 /// Prints JSON or text.
 func emit(_ json: Bool, _ value: @autoclosure () -> JSON, _ text: @autoclosure () -> String) {
-    print(json ? value().render() : text())
+    if json { value().printOut() } else { print(text()) }
 }
 
 struct Disclosure: ParsableCommand {

@@ -13,62 +13,81 @@ enum JSON {
     static func str(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
     static func date(_ d: CivilDate?) -> JSON { d.map { .string($0.description) } ?? .null }
 
-    /// Pretty-printed text with two-space indentation.
-    func render() -> String {
-        // One byte buffer for the whole document: the board can print thousands of cases, and
-        // joining nested strings cost more than the query behind it.
-        var out: [UInt8] = []
-        out.reserveCapacity(4096)
-        write(into: &out, depth: 0)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func newline(_ out: inout [UInt8], _ depth: Int) {
+    /// Prints the pretty-printed text and a newline on standard output, as `print` would, without
+    /// making a String of it first (the board's JSON can run to megabytes).
+    func printOut() {
+        let out = ByteSink(capacity: 1 << 16)
+        write(into: out, depth: 0)
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: 2 * depth))
+        // Anything printed earlier through stdio goes first.
+        fflush(nil)
+        out.write(to: 1)
     }
 
-    private func write(into out: inout [UInt8], depth: Int) {
+    /// Spaces for indentation.
+    private static let spaces: StaticString = "                                                                "
+
+    private static func newline(_ out: ByteSink, _ depth: Int) {
+        out.append(0x0A)
+        var n = 2 * depth
+        while n > 0 {
+            let k = min(n, spaces.utf8CodeUnitCount)
+            out.append(UnsafeRawBufferPointer(start: spaces.utf8Start, count: k))
+            n -= k
+        }
+    }
+
+    private static func literal(_ s: StaticString, _ out: ByteSink) {
+        out.append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    private func write(into out: ByteSink, depth: Int) {
         switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case let .int(n): out.append(contentsOf: String(n).utf8)
-        case let .string(s): JSON.quote(s, into: &out)
+        case .null: JSON.literal("null", out)
+        case let .bool(b): JSON.literal(b ? "true" : "false", out)
+        case let .int(n): out.append(decimal: n)
+        case let .string(s): JSON.quote(s, into: out)
         case let .array(items):
-            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            if items.isEmpty { JSON.literal("[]", out); return }
             out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSON.newline(&out, depth + 1)
-                item.write(into: &out, depth: depth + 1)
+            var first = true
+            for item in items {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                JSON.newline(out, depth + 1)
+                item.write(into: out, depth: depth + 1)
             }
-            JSON.newline(&out, depth)
+            JSON.newline(out, depth)
             out.append(UInt8(ascii: "]"))
         case let .object(fields):
-            if fields.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            if fields.isEmpty { JSON.literal("{}", out); return }
             out.append(UInt8(ascii: "{"))
-            for (i, field) in fields.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSON.newline(&out, depth + 1)
-                JSON.quote(field.0, into: &out)
-                out.append(contentsOf: ": ".utf8)
-                field.1.write(into: &out, depth: depth + 1)
+            var first = true
+            for field in fields {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                JSON.newline(out, depth + 1)
+                JSON.quote(field.0, into: out)
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: " "))
+                field.1.write(into: out, depth: depth + 1)
             }
-            JSON.newline(&out, depth)
+            JSON.newline(out, depth)
             out.append(UInt8(ascii: "}"))
         }
     }
 
     /// Appends `s` as a JSON string literal, escaping on UTF-8 bytes and copying clean runs whole.
-    static func quote(_ s: String, into out: inout [UInt8]) {
+    static func quote(_ s: String, into out: ByteSink) {
         out.append(0x22)
         var s = s
         s.withUTF8 { buf in
+            guard let base = buf.baseAddress else { return }
             var start = 0
             for i in 0..<buf.count {
-                let b = buf[i]
+                let b = base[i]
                 if b >= 0x20 && b != 0x22 && b != 0x5C { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                out.append(UnsafeRawBufferPointer(start: base + start, count: i - start))
                 out.append(0x5C)
                 switch b {
                 case 0x22, 0x5C: out.append(b)
@@ -86,9 +105,66 @@ enum JSON {
                 }
                 start = i + 1
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start...]))
+            out.append(UnsafeRawBufferPointer(start: base + start, count: buf.count - start))
         }
         out.append(0x22)
+    }
+}
+
+/// A growing byte buffer for output: appends without the uniqueness and capacity checks of an Array
+/// on every byte, which dominated printing the board.
+final class ByteSink {
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        buffer = .allocate(capacity: self.capacity)
+    }
+
+    deinit { buffer.deallocate() }
+
+    private func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var newCapacity = capacity * 2
+        while newCapacity < count + extra { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = bigger
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    func append(_ b: UInt8) {
+        if count == capacity { reserve(1) }
+        buffer[count] = b
+        count += 1
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (buffer + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count += bytes.count
+    }
+
+    /// `n` in decimal.
+    func append(decimal n: Int) {
+        var digits: [UInt8] = []
+        var m = n.magnitude
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(m % 10))
+            m /= 10
+        } while m > 0
+        if n < 0 { append(UInt8(ascii: "-")) }
+        for d in digits.reversed() { append(d) }
+    }
+
+    /// Writes everything to a file descriptor.
+    func write(to fd: Int32) {
+        writeAll(fd, UnsafeRawBufferPointer(start: buffer, count: count))
     }
 }
 
@@ -139,13 +215,17 @@ func printError(_ s: String) { writeStandardError(s + "\n") }
 /// (standard error on a full disk), and the error being reported must not become a crash.
 func writeStandardError(_ s: String) {
     var s = s
-    s.withUTF8 { buf in
-        guard let base = buf.baseAddress else { return }
-        var done = 0
-        while done < buf.count {
-            let n = write(2, base + done, buf.count - done)
-            if n <= 0 { return }
-            done += n
-        }
+    s.withUTF8 { writeAll(2, UnsafeRawBufferPointer($0)) }
+}
+
+/// Writes all of `bytes` to a file descriptor, giving up silently when it cannot take them.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress else { return }
+    var done = 0
+    while done < bytes.count {
+        let n = write(fd, base + done, bytes.count - done)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return }
+        done += n
     }
 }

@@ -76,7 +76,7 @@ struct ReportAnnual: ParsableCommand {
         let report = try store.annualReport(year: year)
         switch format {
         case "csv": print(csv(report))
-        case "json": print(json(report).render())
+        case "json": json(report).printOut()
         case "xml": print(AnnualReportXML.render(report, agency: store.office.name))
         default: print(text(report, agency: store.office.name))
         }
