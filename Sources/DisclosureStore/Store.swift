@@ -409,13 +409,18 @@ public final class Store {
     /// Open cases whose next deadline is on or before `through` (all open cases when nil), soonest first.
     public func board(through: CivilDate?) throws(DisclosureError) -> [CaseSummary] {
         var out: [CaseSummary] = []
+        try board(through: through) { (s: CaseSummary) throws(DisclosureError) in out.append(s) }
+        return out
+    }
+
+    /// The board one case at a time, so that a long board is printed as it is read, in flat memory.
+    public func board(through: CivilDate?, _ body: (CaseSummary) throws(DisclosureError) -> Void) throws(DisclosureError) {
         if let through {
-            try db.query(Store.boardQuery, [through]) { (r: Row) throws(DisclosureError) in out.append(try summary(r)) }
+            try db.query(Store.boardQuery, [through]) { (r: Row) throws(DisclosureError) in try body(try summary(r)) }
         } else {
             try db.query("SELECT \(Store.summaryColumns) FROM cases WHERE is_open = 1 AND superseded_by IS NULL ORDER BY next_deadline IS NULL, next_deadline, year, serial",
-                         []) { (r: Row) throws(DisclosureError) in out.append(try summary(r)) }
+                         []) { (r: Row) throws(DisclosureError) in try body(try summary(r)) }
         }
-        return out
     }
 
     /// The number of cases stored.

@@ -6,7 +6,11 @@ import Foundation
 //     disclosure-fuzz TARGET [libFuzzer options and corpus folders]
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 2, let target = fuzzTargets[arguments[1]] else {
+// libFuzzer runs itself again for -merge, -fork and -jobs with its own options only; the target's
+// name then comes from the environment, set by the first run.
+let inherited = getenv("DISCLOSURE_FUZZ_TARGET").map { String(cString: $0) }
+let namedHere = arguments.count >= 2 && fuzzTargets[arguments[1]] != nil
+guard let targetName = namedHere ? arguments[1] : inherited, let target = fuzzTargets[targetName] else {
     FileHandle.standardError.write(Data("usage: disclosure-fuzz \(fuzzTargets.keys.sorted().joined(separator: "|")) [FILE_OR_FOLDER…]\n".utf8))
     exit(2)
 }
@@ -19,8 +23,9 @@ func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
                          _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
 
 nonisolated(unsafe) var selected: FuzzTarget = target
+setenv("DISCLOSURE_FUZZ_TARGET", targetName, 1)
 // libFuzzer sees the program name and the options after the target's name.
-var argv: [UnsafeMutablePointer<CChar>?] = [strdup(arguments[0])] + arguments.dropFirst(2).map { strdup($0) } + [nil]
+var argv: [UnsafeMutablePointer<CChar>?] = [strdup(arguments[0])] + arguments.dropFirst(namedHere ? 2 : 1).map { strdup($0) } + [nil]
 var argc = Int32(argv.count - 1)
 let status = argv.withUnsafeMutableBufferPointer { buffer -> Int32 in
     var base = buffer.baseAddress
@@ -32,7 +37,7 @@ let status = argv.withUnsafeMutableBufferPointer { buffer -> Int32 in
 exit(status)
 #else
 var files: [String] = []
-for path in arguments.dropFirst(2) {
+for path in arguments.dropFirst(namedHere ? 2 : 1) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         FileHandle.standardError.write(Data("no such file: \(path)\n".utf8))
@@ -50,5 +55,5 @@ for file in files {
     target(Array(data))
 }
 try? FileManager.default.removeItem(atPath: scratchPath)
-print("replayed \(files.count) inputs through \(arguments[1])")
+print("replayed \(files.count) inputs through \(targetName)")
 #endif

@@ -132,8 +132,14 @@ struct Due: ParsableCommand {
         let today = try asOfDate(asOf)
         let store = try global.openStore()
         let through = within.map { store.calendar.addingWorkdays($0, after: today).date }
-        let cases = try store.board(through: through)
         let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
-        emit(json, .array(cases.map(r.summaryJSON)), r.board(cases, within: within, through: through))
+        if json {
+            // Printed as read: a city office's board runs to thousands of cases.
+            try JSON.printArray { (item: (JSON) -> Void) throws(DisclosureError) in
+                try store.board(through: through) { (s: CaseSummary) throws(DisclosureError) in item(r.summaryJSON(s)) }
+            }
+        } else {
+            print(r.board(try store.board(through: through), within: within, through: through))
+        }
     }
 }

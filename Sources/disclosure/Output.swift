@@ -24,6 +24,26 @@ enum JSON {
         out.write(to: 1)
     }
 
+    /// Prints a JSON array whose items `produce` hands over one at a time, written out as they come, in
+    /// the same form as `JSON.array(items).printOut()`.
+    static func printArray(_ produce: (_ item: (JSON) -> Void) throws(DisclosureError) -> Void) throws(DisclosureError) {
+        let out = ByteSink(capacity: 1 << 16)
+        fflush(nil)
+        var count = 0
+        out.append(UInt8(ascii: "["))
+        try produce { item in
+            if count > 0 { out.append(UInt8(ascii: ",")) }
+            count += 1
+            newline(out, 1)
+            item.write(into: out, depth: 1)
+            if out.count >= 1 << 15 { out.flush(to: 1) }
+        }
+        if count > 0 { newline(out, 0) }
+        out.append(UInt8(ascii: "]"))
+        out.append(0x0A)
+        out.flush(to: 1)
+    }
+
     /// Spaces for indentation.
     private static let spaces: StaticString = "                                                                "
 
@@ -165,6 +185,12 @@ final class ByteSink {
     /// Writes everything to a file descriptor.
     func write(to fd: Int32) {
         writeAll(fd, UnsafeRawBufferPointer(start: buffer, count: count))
+    }
+
+    /// Writes everything to a file descriptor and empties the buffer.
+    func flush(to fd: Int32) {
+        write(to: fd)
+        count = 0
     }
 }
 
