@@ -33,16 +33,7 @@ struct CrashTests {
             // Moments spread over the run, each moved by a random part of its step.
             let delay = 0.02 + (Double(attempt) + jitter.unit()) * duration * 1.2 / 20
             kills += 1
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = ["import", file, "--as-of", "2026-12-31"]
-            p.environment = o.environment
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            Thread.sleep(forTimeInterval: delay)
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try killed(o, ["import", file, "--as-of", "2026-12-31"], after: delay)
             let integrity = try shell("sqlite3 '\(o.db)' 'PRAGMA integrity_check;'", in: o.dir)
             #expect(integrity == "ok", "attempt \(attempt): \(integrity)")
             let count = Int(try shell("sqlite3 '\(o.db)' 'SELECT COUNT(*) FROM cases;'", in: o.dir)) ?? -1

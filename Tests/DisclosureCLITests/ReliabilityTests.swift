@@ -55,21 +55,20 @@ struct ReliabilityTests {
         // A revised notice that moves the December due dates of many open cases.
         try (shipped + "holiday 2026-12-01..2026-12-04 调整测试\n").write(to: file, atomically: true, encoding: .utf8)
 
-        func fingerprint() throws -> String {
-            try sh("sqlite3 '\(o.db)' \"SELECT (SELECT length(body) FROM calendar_year WHERE year = 2026) || ':' || "
+        // The 2026 schedule and every open case's due date and next deadline.
+        func fingerprint(_ db: String) throws -> String {
+            try sh("sqlite3 '\(db)' \"SELECT (SELECT length(body) FROM calendar_year WHERE year = 2026) || ':' || "
                    + "(SELECT group_concat(id || '=' || ifnull(due, '-') || '/' || ifnull(next_deadline, '-'), ',') FROM "
                    + "(SELECT id, due, next_deadline FROM cases WHERE is_open = 1 ORDER BY id))\"", in: o.dir)
         }
-        let before = try fingerprint()
+        let before = try fingerprint(o.db)
         // The target state, from a copy imported without interruption.
         let copy = Office()
         _ = try sh("cp '\(o.db)' '\(copy.db)'", in: o.dir)
         let started = Date()
         try copy.ok("calendar", "import", file.path)
         let duration = Date().timeIntervalSince(started)
-        let after = try sh("sqlite3 '\(copy.db)' \"SELECT (SELECT length(body) FROM calendar_year WHERE year = 2026) || ':' || "
-                           + "(SELECT group_concat(id || '=' || ifnull(due, '-') || '/' || ifnull(next_deadline, '-'), ',') FROM "
-                           + "(SELECT id, due, next_deadline FROM cases WHERE is_open = 1 ORDER BY id))\"", in: o.dir)
+        let after = try fingerprint(copy.db)
         #expect(before != after, "the revised schedule must change some due dates for the test to mean anything")
 
         var jitter = Jitter(state: 2026)
@@ -79,7 +78,7 @@ struct ReliabilityTests {
             try killed(o, ["calendar", "import", file.path], after: delay)
             kills += 1
             #expect(try sh("sqlite3 '\(o.db)' 'PRAGMA integrity_check;'", in: o.dir) == "ok", "attempt \(attempt)")
-            let now = try fingerprint()
+            let now = try fingerprint(o.db)
             #expect(now == before || now == after, "attempt \(attempt): a half-recomputed office")
             if now == before { sawBefore = true }
             if now == after { sawAfter = true; if kills >= 20 { break } }
