@@ -69,10 +69,11 @@ bench: release
 	.build/release/disclosure-bench exchange --cases $(BENCH_CASES) --runs 3 --results $$out && \
 	echo "figures written to $$out"
 
-# Crash, concurrency and fault tests at full size (make test runs them smaller).
-reliability: deps
+# Crash, concurrency and fault tests at full size (make test runs them smaller), on the release
+# binary that offices run.
+reliability: release
 	$(SWIFT) build --build-tests
-	DISCLOSURE_RELIABILITY=full DISCLOSURE_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build --filter 'ReliabilityTests|CrashTests'
+	DISCLOSURE_RELIABILITY=full DISCLOSURE_BIN=$(CURDIR)/$(BIN_RELEASE) $(SWIFT) test --skip-build --filter 'ReliabilityTests|CrashTests'
 
 # libFuzzer on every parser of user input, SECONDS each (make fuzz SECONDS=600). Built with
 # AddressSanitizer and coverage in .build-fuzz; libFuzzer's driver is called from our own main.

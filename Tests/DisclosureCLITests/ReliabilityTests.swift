@@ -36,8 +36,10 @@ func killed(_ office: Office, _ args: [String], after delay: TimeInterval) throw
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     try p.run()
-    Thread.sleep(forTimeInterval: delay)
-    kill(p.processIdentifier, SIGKILL)
+    // Waits in small steps, so that a command which has already finished costs no more time.
+    let deadline = Date().addingTimeInterval(delay)
+    while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: min(0.005, max(0, deadline.timeIntervalSinceNow))) }
+    if p.isRunning { kill(p.processIdentifier, SIGKILL) }
     p.waitUntilExit()
 }
 
