@@ -12,4 +12,10 @@
 
 /* xmlFree is a global function pointer, which Swift 6 rejects as shared mutable state. */
 static inline void disclosure_xml_free(void *p) { xmlFree(p); }
+
+/* The encoding layer reports through libxml2's generic handler, which prints to stderr in English
+   beside our own message; errors reach the user through the reader's structured errors instead.
+   The handler is per thread, and variadic, which Swift cannot define. */
+static void disclosure_xml_ignore(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+static inline void disclosure_xml_silence_generic_errors(void) { xmlSetGenericErrorFunc(NULL, disclosure_xml_ignore); }
 #endif

@@ -39,6 +39,7 @@ enum StreamingReader {
     private static func stream(path: String, schema: LibXML.Schema, namespace: String, origin: String, stopAtFirst: Bool,
                                body: (Element, [String: String]) throws(DisclosureError) -> Void) throws(DisclosureError) -> [XMLProblem] {
         LibXML.start()
+        disclosure_xml_silence_generic_errors()
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(path)", en: "cannot read \(path)")
         }

@@ -62,6 +62,25 @@ struct ExchangeCLITests {
         #expect(try target.caseCount() == 0)
     }
 
+    @Test("a file declared in GB2312 with bytes that are not: our message only, no raw libxml2 lines (found by fuzzing)")
+    func undecodableFile() throws {
+        let o = try Office.initialised()
+        var bytes = try Data(contentsOf: packageRoot.appendingPathComponent("forms/examples/case-file.xml"))
+        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"GB2312\"")
+        bytes = Data(text.utf8)
+        let at = try #require(bytes.range(of: Data("<request>".utf8))).upperBound
+        bytes.insert(contentsOf: [0xE7, 0xA4, 0x00, 0xE8], at: at)
+        let file = o.dir.appendingPathComponent("gb2312.xml")
+        try bytes.write(to: file)
+        for command in [["import", file.path], ["validate", file.path]] {
+            let r = try o.run(command)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("gb2312.xml:"), "\(r.stderr)")
+            #expect(!r.stderr.contains("encoding error") && !r.stderr.contains("I/O error"), "\(r.stderr)")
+        }
+        #expect(try o.caseCount() == 0)
+    }
+
     @Test("a case that breaks the rules is refused whole, naming the case and the step")
     func rulesOnImport() throws {
         let source = try populatedOffice()
