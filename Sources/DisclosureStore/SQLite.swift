@@ -224,10 +224,7 @@ struct Row {
             return d
         }
         let s = text(i)
-        guard let d = CivilDate(iso: s) else {
-            throw DisclosureError(.storage, zh: "数据库中的日期“\(s)”已损坏", en: "a stored date “\(s)” is corrupt")
-        }
-        return d
+        throw DisclosureError(.storage, zh: "数据库中的日期“\(s)”已损坏", en: "a stored date “\(s)” is corrupt")
     }
     func optionalDate(_ i: Int32) throws(DisclosureError) -> CivilDate? { isNull(i) ? nil : try date(i) }
 }

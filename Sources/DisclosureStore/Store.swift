@@ -715,45 +715,53 @@ public final class Store {
     }
 
     /// The statements behind the annual report, with ?1 the agency code, ?2 the year's first day and ?3
-    /// its last: received by type, carried in, carried out, closed by outcome and type, remedies.
-    /// Public so that the benchmark runs exactly these in the sqlite3 shell as its baseline.
-    public static let annualReportQueries: [String] = [
-        """
-        SELECT applicant_type, COUNT(*) FROM cases
-        WHERE agency_code = ?1 AND superseded_by IS NULL AND received BETWEEN ?2 AND ?3 GROUP BY applicant_type
-        """,
-        // Open at the year's start: still open, or closed on or after it. Two ranges of the closing
-        // index, which hold only the cases near the year, rather than every case received before it.
-        """
-        SELECT applicant_type, COUNT(*) FROM (
-            SELECT applicant_type FROM cases
-            WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on IS NULL AND received < ?2
-            UNION ALL
-            SELECT applicant_type FROM cases
-            WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on >= ?2 AND received < ?2)
-        GROUP BY applicant_type
-        """,
-        """
-        SELECT applicant_type, COUNT(*) FROM (
-            SELECT applicant_type FROM cases
-            WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on IS NULL AND received <= ?3
-            UNION ALL
-            SELECT applicant_type FROM cases
-            WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on > ?3 AND received <= ?3)
-        GROUP BY applicant_type
-        """,
-        """
-        SELECT outcome, applicant_type, COUNT(*) FROM cases
-        WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on BETWEEN ?2 AND ?3
-        GROUP BY outcome, applicant_type
-        """,
-        """
-        SELECT r.kind, CASE WHEN r.decided <= ?3 THEN r.result END, COUNT(*)
-        FROM remedies r JOIN cases c ON c.id = r.case_id
-        WHERE c.agency_code = ?1 AND c.superseded_by IS NULL AND r.filed BETWEEN ?2 AND ?3
-        GROUP BY 1, 2
-        """,
-    ]
+    /// its last. Public, in `annualReportQueries`, so that the benchmark runs exactly these in the sqlite3
+    /// shell as its baseline.
+    enum ReportSQL {
+        /// Received in the year, by applicant type.
+        static let received = """
+            SELECT applicant_type, COUNT(*) FROM cases
+            WHERE agency_code = ?1 AND superseded_by IS NULL AND received BETWEEN ?2 AND ?3 GROUP BY applicant_type
+            """
+        /// Open at the year's start: still open, or closed on or after it. Two ranges of the closing index,
+        /// which hold only the cases near the year, rather than every case received before it. Names no ?3.
+        static let carriedIn = """
+            SELECT applicant_type, COUNT(*) FROM (
+                SELECT applicant_type FROM cases
+                WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on IS NULL AND received < ?2
+                UNION ALL
+                SELECT applicant_type FROM cases
+                WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on >= ?2 AND received < ?2)
+            GROUP BY applicant_type
+            """
+        /// Open at the year's end, read the same way.
+        static let carriedOut = """
+            SELECT applicant_type, COUNT(*) FROM (
+                SELECT applicant_type FROM cases
+                WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on IS NULL AND received <= ?3
+                UNION ALL
+                SELECT applicant_type FROM cases
+                WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on > ?3 AND received <= ?3)
+            GROUP BY applicant_type
+            """
+        /// Closed in the year, by outcome and applicant type.
+        static let closed = """
+            SELECT outcome, applicant_type, COUNT(*) FROM cases
+            WHERE agency_code = ?1 AND superseded_by IS NULL AND closed_on BETWEEN ?2 AND ?3
+            GROUP BY outcome, applicant_type
+            """
+        /// Remedies filed in the year, by kind and the result known at its end.
+        static let remedies = """
+            SELECT r.kind, CASE WHEN r.decided <= ?3 THEN r.result END, COUNT(*)
+            FROM remedies r JOIN cases c ON c.id = r.case_id
+            WHERE c.agency_code = ?1 AND c.superseded_by IS NULL AND r.filed BETWEEN ?2 AND ?3
+            GROUP BY 1, 2
+            """
+    }
+
+    /// Every statement of the annual report, in the order the report runs them.
+    public static let annualReportQueries = [ReportSQL.received, ReportSQL.carriedIn, ReportSQL.carriedOut, ReportSQL.closed,
+                                             ReportSQL.remedies]
 
     /// The counts of tables 三 and 四 for `year`, for this office's own current cases.
     public func annualReport(year: Int) throws(DisclosureError) -> AnnualReport {
@@ -761,7 +769,6 @@ public final class Store {
             throw DisclosureError(.invalidValue, field: "--year", zh: "年份无效", en: "invalid year")
         }
         let params: [SQLBindable] = [office.code, first, last]
-        let q = Store.annualReportQueries
         return try db.readTransaction { () throws(DisclosureError) -> AnnualReport in
             func byType(_ sql: String, _ params: [SQLBindable]) throws(DisclosureError) -> [ApplicantType: Int] {
                 var out: [ApplicantType: Int] = [:]
@@ -770,16 +777,15 @@ public final class Store {
                 }
                 return out
             }
-            let received = try byType(q[0], params)
-            // The carried-in statement does not name ?3.
-            let carriedIn = try byType(q[1], Array(params.prefix(2)))
-            let carriedOut = try byType(q[2], params)
+            let received = try byType(ReportSQL.received, params)
+            let carriedIn = try byType(ReportSQL.carriedIn, Array(params.prefix(2)))
+            let carriedOut = try byType(ReportSQL.carriedOut, params)
             var closed: [Outcome: [ApplicantType: Int]] = [:]
-            try db.query(q[3], params) { (r: Row) throws(DisclosureError) in
+            try db.query(ReportSQL.closed, params) { (r: Row) throws(DisclosureError) in
                 closed[try Store.vocabulary(r.text(0)), default: [:]][try Store.vocabulary(r.text(1)), default: 0] += r.int(2)
             }
             var remedies: [RemedyKind: [RemedyResult?: Int]] = [:]
-            try db.query(q[4], params) { (r: Row) throws(DisclosureError) in
+            try db.query(ReportSQL.remedies, params) { (r: Row) throws(DisclosureError) in
                 let result: RemedyResult? = try r.optionalText(1).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) }
                 remedies[try Store.vocabulary(r.text(0)), default: [:]][result, default: 0] += r.int(2)
             }

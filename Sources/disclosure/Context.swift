@@ -60,24 +60,21 @@ struct ActorOption: ParsableArguments {
 /// the system clock directly (ICU's time-zone machinery costs more than a whole registration).
 let officeOffsetSeconds = 8 * 3600
 
-/// Seconds since 1970 in the office's local time.
-private func officeLocalSeconds() -> Int {
+/// The office's local time now: days since 1970 and seconds into that day.
+private func officeLocalTime() -> (day: Int, second: Int) {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
-    return Int(ts.tv_sec) + officeOffsetSeconds
+    let s = Int(ts.tv_sec) + officeOffsetSeconds
+    let day = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
+    return (day, s - day * 86_400)
 }
 
 /// Today's date in the office's time zone.
-func today() -> CivilDate {
-    let s = officeLocalSeconds()
-    return CivilDate(dayNumber: s >= 0 ? s / 86_400 : (s - 86_399) / 86_400)
-}
+func today() -> CivilDate { CivilDate(dayNumber: officeLocalTime().day) }
 
 /// The current moment as recorded on events: ISO 8601 with the office's offset.
 func nowStamp() -> String {
-    let s = officeLocalSeconds()
-    let day = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
-    let t = s - day * 86_400
+    let (day, t) = officeLocalTime()
     func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
     return "\(CivilDate(dayNumber: day))T\(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60))+08:00"
 }

@@ -32,14 +32,12 @@ enum JSON {
         var count = 0
         out.append(UInt8(ascii: "["))
         try produce { item in
-            if count > 0 { out.append(UInt8(ascii: ",")) }
+            member(count, out, depth: 0)
             count += 1
-            newline(out, 1)
             item.write(into: out, depth: 1)
             if out.count >= 1 << 15 { out.flush(to: 1) }
         }
-        if count > 0 { newline(out, 0) }
-        out.append(UInt8(ascii: "]"))
+        close(UInt8(ascii: "]"), members: count, out, depth: 0)
         out.append(0x0A)
         out.flush(to: 1)
     }
@@ -57,6 +55,18 @@ enum JSON {
         }
     }
 
+    /// Starts the `index`-th member of a container at `depth`: a comma after the one before, a new line.
+    private static func member(_ index: Int, _ out: ByteSink, depth: Int) {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        newline(out, depth + 1)
+    }
+
+    /// Ends a container at `depth`: on its own line after members, straight after the opening when empty.
+    private static func close(_ bracket: UInt8, members: Int, _ out: ByteSink, depth: Int) {
+        if members > 0 { newline(out, depth) }
+        out.append(bracket)
+    }
+
     private static func literal(_ s: StaticString, _ out: ByteSink) {
         out.append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
@@ -68,32 +78,22 @@ enum JSON {
         case let .int(n): out.append(decimal: n)
         case let .string(s): JSON.quote(s, into: out)
         case let .array(items):
-            if items.isEmpty { JSON.literal("[]", out); return }
             out.append(UInt8(ascii: "["))
-            var first = true
-            for item in items {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                JSON.newline(out, depth + 1)
+            for (i, item) in items.enumerated() {
+                JSON.member(i, out, depth: depth)
                 item.write(into: out, depth: depth + 1)
             }
-            JSON.newline(out, depth)
-            out.append(UInt8(ascii: "]"))
+            JSON.close(UInt8(ascii: "]"), members: items.count, out, depth: depth)
         case let .object(fields):
-            if fields.isEmpty { JSON.literal("{}", out); return }
             out.append(UInt8(ascii: "{"))
-            var first = true
-            for field in fields {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                JSON.newline(out, depth + 1)
+            for (i, field) in fields.enumerated() {
+                JSON.member(i, out, depth: depth)
                 JSON.quote(field.0, into: out)
                 out.append(UInt8(ascii: ":"))
                 out.append(UInt8(ascii: " "))
                 field.1.write(into: out, depth: depth + 1)
             }
-            JSON.newline(out, depth)
-            out.append(UInt8(ascii: "}"))
+            JSON.close(UInt8(ascii: "}"), members: fields.count, out, depth: depth)
         }
     }
 
@@ -172,14 +172,8 @@ final class ByteSink {
 
     /// `n` in decimal.
     func append(decimal n: Int) {
-        var digits: [UInt8] = []
-        var m = n.magnitude
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(m % 10))
-            m /= 10
-        } while m > 0
-        if n < 0 { append(UInt8(ascii: "-")) }
-        for d in digits.reversed() { append(d) }
+        var text = String(n)
+        text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes everything to a file descriptor.

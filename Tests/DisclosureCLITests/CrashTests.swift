@@ -3,8 +3,6 @@ import Testing
 
 @Suite("Crash safety")
 struct CrashTests {
-    func shell(_ command: String, in dir: URL) throws -> String { try tool("/bin/sh", ["-c", command], in: dir).output }
-
     @Test("an import killed at any moment leaves the database whole: all of the file or none of it")
     func killedImport() throws {
         let o = Office()
@@ -12,9 +10,9 @@ struct CrashTests {
         let source = o.dir.appendingPathComponent("source.db").path
         // `make reliability` imports a large file; `make test` a smaller one.
         let cases = fullReliability ? 30_000 : 3_000
-        #expect(try shell("'\(bench)' generate --db '\(source)' --cases \(cases)", in: o.dir).contains("generated \(cases)"))
+        #expect(try sh("'\(bench)' generate --db '\(source)' --cases \(cases)", in: o.dir).contains("generated \(cases)"))
         let file = o.dir.appendingPathComponent("cases.xml").path
-        _ = try shell("'\(binary)' --db '\(source)' export --all --out '\(file)'", in: o.dir)
+        _ = try sh("'\(binary)' --db '\(source)' export --all --out '\(file)'", in: o.dir)
         // How long one whole import takes here, to spread the kills over it.
         let timing = Office()
         try timing.ok("init", "--agency", "计时", "--code", "T")
@@ -34,9 +32,9 @@ struct CrashTests {
             let delay = 0.02 + (Double(attempt) + jitter.unit()) * duration * 1.2 / 20
             kills += 1
             try killed(o, ["import", file, "--as-of", "2026-12-31"], after: delay)
-            let integrity = try shell("sqlite3 '\(o.db)' 'PRAGMA integrity_check;'", in: o.dir)
+            let integrity = try sh("sqlite3 '\(o.db)' 'PRAGMA integrity_check;'", in: o.dir)
             #expect(integrity == "ok", "attempt \(attempt): \(integrity)")
-            let count = Int(try shell("sqlite3 '\(o.db)' 'SELECT COUNT(*) FROM cases;'", in: o.dir)) ?? -1
+            let count = Int(try sh("sqlite3 '\(o.db)' 'SELECT COUNT(*) FROM cases;'", in: o.dir)) ?? -1
             #expect(count == before || count == after, "attempt \(attempt): \(count) cases")
             if count == before { sawBefore = true }
             if count == after {
