@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Only its bcrypt (plain C, no server code) is used: password hashes the web system will share.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +41,13 @@ let package = Package(
             dependencies: ["DisclosureCore"],
             plugins: ["EmbedStorage"]
         ),
+        .target(
+            name: "DisclosureApp",
+            dependencies: [
+                "DisclosureCore", "DisclosureStore", "DisclosureExchange", "DisclosureDocuments",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
         .executableTarget(name: "storage-embedder", path: "Sources/storage-embedder"),
         .executableTarget(
             name: "disclosure-bench",
@@ -57,10 +66,11 @@ let package = Package(
         .executableTarget(
             name: "disclosure",
             dependencies: [
-                "DisclosureCore", "DisclosureStore", "DisclosureExchange", "DisclosureDocuments",
+                "DisclosureCore", "DisclosureStore", "DisclosureExchange", "DisclosureDocuments", "DisclosureApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "DisclosureAppTests", dependencies: ["DisclosureApp", "DisclosureStore", "DisclosureCore"]),
         .testTarget(name: "DisclosureCoreTests", dependencies: ["DisclosureCore"]),
         .testTarget(name: "DisclosureStoreTests", dependencies: ["DisclosureStore", "DisclosureCore"]),
         .testTarget(name: "DisclosureExchangeTests", dependencies: ["DisclosureExchange", "DisclosureCore"]),

@@ -32,16 +32,24 @@ public struct Application: Sendable, Hashable, Codable {
         self.note = note
     }
 
+    /// The first day a receipt can have: the 2008 Regulation took effect on 2008-05-01.
+    public static let earliestReceipt = CivilDate(year: 2008, month: 5, day: 1)!
+
     /// Checks the required fields; throws naming the first one that is wrong.
     public func validate() throws(DisclosureError) {
-        try Self.requireText(applicant.name, field: "--applicant", max: 200)
-        try Self.requireText(request, field: "--request", max: 20_000)
-        if let id = applicant.idNumber { try Self.optionalText(id, field: "--id-number", max: 64) }
-        if let c = applicant.contact { try Self.optionalText(c, field: "--contact", max: 500) }
-        if let n = note { try Self.optionalText(n, field: "--note", max: 5_000) }
+        if received < Self.earliestReceipt {
+            throw DisclosureError(.invalidDate, field: "received",
+                                  zh: "收到日期\(received)早于2008年5月1日（政府信息公开条例施行之日），不能登记",
+                                  en: "the receipt date \(received) is before 2008-05-01, when the Regulation took effect")
+        }
+        try TextField.requireLine(applicant.name, field: "applicant", max: 200)
+        try Self.requireText(request, field: "request", max: 20_000)
+        if let id = applicant.idNumber { try TextField.optionalLine(id, field: "id-number", max: 64) }
+        if let c = applicant.contact { try TextField.optionalLine(c, field: "contact", max: 500) }
+        if let n = note { try Self.optionalText(n, field: "note", max: 5_000) }
     }
 
-    /// Requires a non-blank text of at most `max` characters.
+    /// Requires a non-blank multi-line text of at most `max` characters.
     public static func requireText(_ s: String, field: String, max: Int) throws(DisclosureError) {
         if s.allSatisfy({ $0.isWhitespace }) {
             throw DisclosureError(.missingField, field: field, zh: "不能为空", en: "must not be empty")
@@ -49,15 +57,8 @@ public struct Application: Sendable, Hashable, Codable {
         try optionalText(s, field: field, max: max)
     }
 
-    /// Limits an optional text's length and forbids control characters other than line breaks.
+    /// Limits an optional multi-line text's length and forbids control and bidi-override characters.
     public static func optionalText(_ s: String, field: String, max: Int) throws(DisclosureError) {
-        // UTF-8 bytes never undercount characters, so the costly grapheme count is needed only past it.
-        if s.utf8.count > max && s.count > max {
-            throw DisclosureError(.invalidValue, field: field, zh: "过长：最多\(max)个字符", en: "too long: at most \(max) characters")
-        }
-        // Control characters are single ASCII bytes in UTF-8; no multi-byte sequence contains one.
-        if s.utf8.contains(where: { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 || $0 == 0x7F }) {
-            throw DisclosureError(.invalidValue, field: field, zh: "含有不可见的控制字符", en: "contains control characters")
-        }
+        try TextField.optionalText(s, field: field, max: max)
     }
 }

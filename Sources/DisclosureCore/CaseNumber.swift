@@ -6,6 +6,9 @@ public struct CaseNumber: Hashable, Comparable, Sendable, CustomStringConvertibl
     public let year: Int
     public let serial: Int
 
+    /// The largest serial `parse` and the case-file schema accept (nine digits).
+    public static let maxSerial = 999_999_999
+
     public init(year: Int, serial: Int, agency: String? = nil) {
         self.agency = agency
         self.year = year

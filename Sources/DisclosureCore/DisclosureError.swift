@@ -29,10 +29,17 @@ public struct DisclosureError: Error, Sendable, CustomStringConvertible {
         case schemaTooNew = "schema-too-new"
         case io = "io"
         case locked = "locked"
+        /// The signed-in account lacks the role the use case needs.
+        case forbidden = "forbidden"
+        /// No valid sign-in session: the step needs one.
+        case unauthenticated = "not-signed-in"
+        /// Too many failed sign-ins: wait before trying again.
+        case throttled = "throttled"
     }
 
     public let code: Code
-    /// The input field or option concerned, as the user wrote it (e.g. `--received`), if any.
+    /// The domain field concerned (`received`, `actor`, `database`, `CASE`), if any; each front end
+    /// names it in its own words (the CLI as `--received`).
     public let field: String?
     public let message: Text
 

@@ -63,6 +63,8 @@ public enum Action: Sendable, Hashable, Codable {
     case remedyFiled(id: Int, kind: RemedyKind, body: String)
     /// The decision; `corrected` sends a closed case back for a new reply.
     case remedyDecided(id: Int, result: RemedyResult)
+    /// The case is given to a handler (承办人), named by their account name.
+    case assigned(handler: String)
 
     /// Stable identifier of the kind of step, as stored and exported.
     public var kind: String {
@@ -85,6 +87,7 @@ public enum Action: Sendable, Hashable, Codable {
         case .abandoned: "abandoned"
         case .remedyFiled: "remedy-filed"
         case .remedyDecided: "remedy-decided"
+        case .assigned: "assigned"
         }
     }
 
@@ -131,6 +134,8 @@ public enum Action: Sendable, Hashable, Codable {
             Text(zh: "视为放弃申请：\(reason.label.zh)", en: "deemed abandoned: \(reason.label.en)")
         case let .remedyFiled(id, kind, body):
             Text(zh: "第\(id)号救济：申请人提起\(kind.label.zh)（\(body)）", en: "remedy #\(id): \(kind.label.en) before \(body)")
+        case let .assigned(handler):
+            Text(zh: "交由承办人“\(handler)”办理", en: "assigned to the handler “\(handler)”")
         case let .remedyDecided(id, result):
             Text(zh: "第\(id)号救济结果：\(result.label.zh)" + (result == .corrected ? "，须重新答复" : ""),
                  en: "remedy #\(id) decided: \(result.label.en)" + (result == .corrected ? "; a new reply is due" : ""))
@@ -143,10 +148,32 @@ public struct CaseEvent: Sendable, Hashable, Codable {
     /// The legal date the step took effect (not when it was typed in).
     public var on: CivilDate
     public var action: Action
+    /// The recorder's name as shown; for this office's steps since accounts exist, the account's name.
     public var actor: String
-    public init(on: CivilDate, action: Action, actor: String) {
+    /// The recorder's account; nil for steps recorded before accounts existed or in another office.
+    public var accountID: Int?
+    /// Why a step was entered more than `LateEntry.graceWorkdays` after its legal date (补录).
+    public var lateEntry: String?
+    public init(on: CivilDate, action: Action, actor: String, accountID: Int? = nil, lateEntry: String? = nil) {
         self.on = on
         self.action = action
         self.actor = actor
+        self.accountID = accountID
+        self.lateEntry = lateEntry
+    }
+
+    /// Who recorded it, for comparing people.
+    public var recorder: ActorRef { ActorRef(name: actor, accountID: accountID) }
+}
+
+/// Steps entered late (issue 10): the legal date lies more than three working days before the day
+/// the step is recorded, so it must say why, and it is marked 补录 wherever it is shown.
+public enum LateEntry {
+    /// **Interpretation**: three working days' grace covers a weekend's post and a day's absence.
+    public static let graceWorkdays = 3
+
+    /// Whether a step dated `on` and recorded on `recorded` is a late entry.
+    public static func isLate(on: CivilDate, recorded: CivilDate, calendar: WorkCalendar) -> Bool {
+        recorded > calendar.addingWorkdays(graceWorkdays, after: on).date
     }
 }

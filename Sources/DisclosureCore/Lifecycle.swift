@@ -158,9 +158,11 @@ public struct Reply: Sendable, Hashable, Codable {
     public var referTo: String?
     public var drafted: CivilDate
     public var drafter: String
+    public var drafterID: Int?
     public var reviewed: CivilDate?
     public var approved: Bool
     public var reviewer: String?
+    public var reviewerID: Int?
     public var issued: CivilDate?
     public var delivered: CivilDate?
     public var deliveryMethod: DeliveryMethod?
@@ -191,6 +193,8 @@ public struct CaseState: Sendable, Hashable {
     public private(set) var lastExtensionReason = ""
     public private(set) var lastDeferralReason = ""
     public private(set) var lastEventDate: CivilDate
+    /// The handler the case was last assigned to, by account name.
+    public private(set) var handler: String?
     private var roundExtensions: Int = 0
     /// Extensions granted over all rounds: the statutory cap is for the case (STATUTE.md §3).
     private var caseExtensions: Int = 0
@@ -304,11 +308,12 @@ public struct CaseState: Sendable, Hashable {
             if let i = fees.lastIndex(where: { $0.paid == nil }) { fees[i].paid = e.on }
         case let .replyDrafted(outcome, basis, referTo):
             reply = Reply(outcome: outcome, basis: basis, referTo: referTo, drafted: e.on, drafter: e.actor,
-                          reviewed: nil, approved: false, reviewer: nil, issued: nil, delivered: nil, deliveryMethod: nil)
+                          drafterID: e.accountID, reviewed: nil, approved: false, reviewer: nil, reviewerID: nil, issued: nil, delivered: nil, deliveryMethod: nil)
         case let .replyReviewed(approved, _):
             reply?.reviewed = e.on
             reply?.approved = approved
             reply?.reviewer = e.actor
+            reply?.reviewerID = e.accountID
         case .replyIssued:
             reply?.issued = e.on
             outcome = reply?.outcome
@@ -335,6 +340,8 @@ public struct CaseState: Sendable, Hashable {
         case let .abandoned(reason):
             outcome = reason.outcome
             closedOn = e.on
+        case let .assigned(handler):
+            self.handler = handler
         }
     }
 

@@ -32,6 +32,7 @@ public enum PayloadCodec {
             o.string("body", body); o.int("id", id); o.string("kind", kind.rawValue)
         case let .remedyDecided(id, result):
             o.int("id", id); o.string("result", result.rawValue)
+        case let .assigned(handler): o.string("handler", handler)
         }
         var out: [UInt8] = [UInt8(ascii: "{")]
         appendQuoted(caseName(action), to: &out)
@@ -72,6 +73,7 @@ public enum PayloadCodec {
         case .abandoned: "abandoned"
         case .remedyFiled: "remedyFiled"
         case .remedyDecided: "remedyDecided"
+        case .assigned: "assigned"
         }
     }
 
@@ -185,6 +187,7 @@ public enum PayloadCodec {
         case "abandoned": return .abandoned(reason: try v("reason"))
         case "remedyFiled": return .remedyFiled(id: try i("id"), kind: try v("kind"), body: try s("body"))
         case "remedyDecided": return .remedyDecided(id: try i("id"), result: try v("result"))
+        case "assigned": return .assigned(handler: try s("handler"))
         default: throw corrupt(text)
         }
     }

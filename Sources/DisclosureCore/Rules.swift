@@ -5,7 +5,7 @@ public enum Rules {
                              asOf today: CivilDate) throws(DisclosureError) -> [Text] {
         var warnings: [Text] = []
         let on = event.on
-        func refuse(_ zh: String, _ en: String, field: String = "--on") -> DisclosureError {
+        func refuse(_ zh: String, _ en: String, field: String = "on") -> DisclosureError {
             DisclosureError(.ruleViolation, field: field, zh: zh, en: en)
         }
         if on > today {
@@ -16,10 +16,10 @@ public enum Rules {
             throw refuse("日期\(on)早于收到申请之日（\(state.application.received)）",
                          "date \(on) is before the application was received (\(state.application.received))")
         }
-        try Application.optionalText(event.actor, field: "--actor", max: 100)
         if event.actor.allSatisfy(\.isWhitespace) {
-            throw DisclosureError(.missingField, field: "--actor", zh: "须写明经办人", en: "the person recording the step is required")
+            throw DisclosureError(.missingField, field: "actor", zh: "须写明经办人", en: "the person recording the step is required")
         }
+        try checkLateEntry(on: on, reason: event.lateEntry, today: today, calendar: calendar)
         let status = state.status(asOf: on)
         if status == .archived {
             switch event.action {
@@ -52,17 +52,26 @@ public enum Rules {
         func requireText(_ s: String, _ field: String, max: Int = 2_000) throws(DisclosureError) {
             try Application.requireText(s, field: field, max: max)
         }
+        /// Art. 33: an extension is told before the due date. Recorded after it, a back-dated step would
+        /// silently turn an overdue case into one with days left, so the recording day counts too.
+        func requireRecordedByDue(_ what: String, _ whatEn: String) throws(DisclosureError) {
+            if let due = state.clock.due, today > due {
+                throw refuse("答复期限已于\(due)届满，\(what)须在期限届满之日或之前登记（今天是\(today)）",
+                             "the reply was due on \(due); \(whatEn) must be recorded on or before that day (today is \(today))",
+                             field: "CASE")
+            }
+        }
         /// A service date: not before the sending, not after today (a typo of years would stop the clock for decades).
         func requireServed(_ served: CivilDate?) throws(DisclosureError) {
             guard let s = served else { return }
-            if s < on { throw refuse("送达日期不能早于发出日期", "the service date cannot be before the sending date", field: "--served") }
-            if s > today { throw refuse("送达日期\(s)晚于今天（\(today)）", "the service date \(s) is after today (\(today))", field: "--served") }
+            if s < on { throw refuse("送达日期不能早于发出日期", "the service date cannot be before the sending date", field: "served") }
+            if s > today { throw refuse("送达日期\(s)晚于今天（\(today)）", "the service date \(s) is after today (\(today))", field: "served") }
         }
 
         switch event.action {
         case let .correctionRequested(items, period, served):
             try requireOpen("要求补正", "request a correction")
-            try requireText(items, "--items")
+            try requireText(items, "items")
             if state.round > 1 || state.reply != nil {
                 throw refuse("只能在首次答复前要求补正", "a correction may only be requested before the first reply", field: "CASE")
             }
@@ -71,7 +80,7 @@ public enum Rules {
                              "the correction must be requested once only (art. 30); it was already requested on \(state.correction!.requested)", field: "CASE")
             }
             guard (1...60).contains(period) else {
-                throw refuse("补正期限须为1至60个工作日", "the correction period must be 1 to 60 working days", field: "--period")
+                throw refuse("补正期限须为1至60个工作日", "the correction period must be 1 to 60 working days", field: "period")
             }
             try requireServed(served)
             if on > state.correctionNoticeDue {
@@ -90,16 +99,16 @@ public enum Rules {
         case let .consultationSent(_, _, to, served):
             try requireOpen("征求意见", "consult")
             try requireNotAfterRoundStart()
-            try requireText(to, "--to", max: 200)
+            try TextField.requireLine(to, field: "to", max: 200)
             if state.awaitingCorrection {
                 throw refuse("正在等待补正，不能征求意见", "awaiting the correction; cannot consult yet", field: "CASE")
             }
             try requireServed(served)
         case let .consultationAnswered(id, _):
             guard let c = state.consultations.first(where: { $0.id == id }) else {
-                throw refuse("本案没有第\(id)号征求意见", "the case has no consultation #\(id)", field: "--consultation")
+                throw refuse("本案没有第\(id)号征求意见", "the case has no consultation #\(id)", field: "consultation")
             }
-            if c.answered != nil { throw refuse("第\(id)号征求意见已登记过答复", "consultation #\(id) was already answered", field: "--consultation") }
+            if c.answered != nil { throw refuse("第\(id)号征求意见已登记过答复", "consultation #\(id) was already answered", field: "consultation") }
             if on < c.sent { throw refuse("答复日期不能早于征求意见书发出之日（\(c.sent)）", "the answer cannot be dated before the letter was sent (\(c.sent))") }
             if on > c.limit {
                 warnings.append(Text(zh: "答复晚于15个工作日期限（\(c.limit)）；停止计算的时间只到期限届满之日",
@@ -109,16 +118,17 @@ public enum Rules {
             try requireOpen("延期", "extend")
             try requireClockRunning("延期", "extend")
             try requireNotAfterRoundStart()
-            try requireText(approvedBy, "--approved-by", max: 100)
-            try requireText(reason, "--reason")
+            try requireText(approvedBy, "actor", max: 100)
+            try requireText(reason, "reason")
+            try requireRecordedByDue("延期", "an extension")
             if state.clock.deferredTo != nil {
                 throw refuse("已确定延迟答复期限（条例第三十五条），不能再延期", "a deferral (art. 35) already fixed the reply date; cannot extend", field: "CASE")
             }
-            guard days >= 1 else { throw refuse("延期天数须至少为1个工作日", "the extension must be at least 1 working day", field: "--days") }
+            guard days >= 1 else { throw refuse("延期天数须至少为1个工作日", "the extension must be at least 1 working day", field: "days") }
             // Compared before adding: a huge --days must be refused, not overflow.
             if days > StatutoryPeriod.maxExtension - state.extensionDaysUsed {
                 throw refuse("延期合计不得超过20个工作日（条例第三十三条）：已延期\(state.extensionDaysUsed)个，本次\(days)个",
-                             "extensions may total at most 20 working days (art. 33): \(state.extensionDaysUsed) already granted, \(days) asked", field: "--days")
+                             "extensions may total at most 20 working days (art. 33): \(state.extensionDaysUsed) already granted, \(days) asked", field: "days")
             }
             if let due = state.clock.due, on > due {
                 throw refuse("答复期限已于\(due)届满，延期须在期限届满前告知申请人",
@@ -128,30 +138,31 @@ public enum Rules {
             try requireOpen("延迟答复", "defer")
             try requireClockRunning("延迟答复", "defer")
             try requireNotAfterRoundStart()
-            try requireText(reason, "--reason")
+            try requireText(reason, "reason")
+            try requireRecordedByDue("延迟答复", "a deferral")
             if let due = state.clock.due {
                 if on > due {
                     throw refuse("答复期限已于\(due)届满，延迟答复须在期限届满前告知申请人",
                                  "the reply was due on \(due); a deferral must be told before the due date")
                 }
                 if until <= due {
-                    throw refuse("延迟后的答复日期须晚于现行答复期限（\(due)）", "the deferred date must be after the current due date (\(due))", field: "--until")
+                    throw refuse("延迟后的答复日期须晚于现行答复期限（\(due)）", "the deferred date must be after the current due date (\(due))", field: "until")
                 }
             }
             if until > on.adding(days: 731) {
-                throw refuse("延迟答复的期限须合理：不得超过告知之日起两年", "a deferral must be reasonable: at most two years after it is told", field: "--until")
+                throw refuse("延迟答复的期限须合理：不得超过告知之日起两年", "a deferral must be reasonable: at most two years after it is told", field: "until")
             }
         case let .feeNoticed(basis, quantity, amount, served):
             try requireOpen("收费", "charge a fee")
             if let earlier = state.fees.first, earlier.basis != basis {
                 throw refuse("一件申请只能按一种方式计收（本案已\(earlier.basis.label.zh)）", "one case is charged on one scale only (this one \(earlier.basis.label.en))",
-                             field: "--items/--pages")
+                             field: "items/pages")
             }
             try requireClockRunning("再次发出收费通知", "send another fee notice")
             try requireNotAfterRoundStart()
-            guard quantity >= 1 else { throw refuse("件数或页数须至少为1", "the number of items or pages must be at least 1", field: "--items/--pages") }
+            guard quantity >= 1 else { throw refuse("件数或页数须至少为1", "the number of items or pages must be at least 1", field: "items/pages") }
             guard amount > 0 else {
-                throw refuse("按该数量不应收费（在免费范围内），不能发出收费通知", "that quantity is within the free allowance; no fee notice may be sent", field: "--items/--pages")
+                throw refuse("按该数量不应收费（在免费范围内），不能发出收费通知", "that quantity is within the free allowance; no fee notice may be sent", field: "items/pages")
             }
             try requireServed(served)
         case .feePaid:
@@ -168,32 +179,37 @@ public enum Rules {
                 throw refuse("已有待审核或已审核通过的答复稿（\(r.drafted)）", "a draft already awaits review or issue (\(r.drafted))", field: "CASE")
             }
             if !outcome.isDraftable {
-                throw refuse("\(outcome.rawValue)只能通过“视为放弃”结案（close --abandoned）", "\(outcome.rawValue) arises only by closing as abandoned (close --abandoned)", field: "--outcome")
+                throw refuse("\(outcome.rawValue)只能通过“视为放弃”结案（close --abandoned）", "\(outcome.rawValue) arises only by closing as abandoned (close --abandoned)", field: "outcome")
             }
             if outcome == .unclearAfterCorrection, state.correction?.received == nil {
-                throw refuse("4.3“补正后申请内容仍不明确”须以收到补正为前提", "4.3 requires a correction to have been received", field: "--outcome")
+                throw refuse("4.3“补正后申请内容仍不明确”须以收到补正为前提", "4.3 requires a correction to have been received", field: "outcome")
             }
-            if let b = basis { try Application.optionalText(b, field: "--basis", max: 5_000) }
-            if let a = referTo { try requireText(a, "--refer-to", max: 500) }
+            if let b = basis { try Application.optionalText(b, field: "basis", max: 5_000) }
+            if let a = referTo { try requireText(a, "refer-to", max: 500) }
             if outcome == .disclosed, basis == nil {
                 // Art. 36(1) requires saying where public information can be found; not blocking, but remind.
                 warnings.append(Text(zh: "予以公开的答复应写明获取方式和途径（--basis）", en: "a disclosure reply should say how and where to obtain the information (--basis)"))
             }
             if outcome.group == 3, basis == nil {
-                throw refuse("不予公开须说明理由（条例第三十六条第三项）", "a refusal must state its reason (art. 36(3))", field: "--basis")
+                throw refuse("不予公开须说明理由（条例第三十六条第三项）", "a refusal must state its reason (art. 36(3))", field: "basis")
             }
         case let .replyReviewed(_, comment):
             guard let r = state.reply, r.reviewed == nil, status.isOpen else {
                 throw refuse("没有待审核的答复稿", "there is no draft awaiting review", field: "CASE")
             }
-            if r.drafter == event.actor {
-                throw refuse("审核须由拟稿人以外的人员进行（拟稿人：\(r.drafter)）", "the review must be done by someone other than the drafter (\(r.drafter))", field: "--actor")
+            if drafter(of: r).isSame(as: event.recorder) {
+                throw refuse("审核须由拟稿人以外的人员进行（拟稿人：\(r.drafter)）",
+                             "the review must be done by someone other than the drafter (\(r.drafter))", field: "actor")
             }
             if on < r.drafted { throw refuse("审核日期不能早于拟稿日期（\(r.drafted)）", "the review cannot be dated before the draft (\(r.drafted))") }
-            if let c = comment { try Application.optionalText(c, field: "--comment", max: 5_000) }
+            if let c = comment { try Application.optionalText(c, field: "comment", max: 5_000) }
         case .replyIssued:
             guard let r = state.reply, r.approved, status.isOpen else {
                 throw refuse("答复稿尚未审核通过，不能签发", "the draft has not been approved; it cannot be issued", field: "CASE")
+            }
+            if drafter(of: r).isSame(as: event.recorder) {
+                throw refuse("答复须由拟稿人以外的负责人签发（拟稿人：\(r.drafter)）",
+                             "the reply must be issued by a head other than the drafter (\(r.drafter))", field: "actor")
             }
             if let rv = r.reviewed, on < rv { throw refuse("签发日期不能早于审核日期（\(rv)）", "the reply cannot be issued before it was approved (\(rv))") }
             let waiting = state.openConsultations(on: on)
@@ -219,22 +235,28 @@ public enum Rules {
                 throw refuse("归档日期不能早于\(d)", "the case cannot be archived before \(d)")
             }
         case let .reopened(reason):
-            try requireText(reason, "--reason")
+            try requireText(reason, "reason")
             guard !status.isOpen, let closed = state.closedOn ?? state.archived else {
                 throw refuse("案件仍在办理中，无需重新办理", "the case is still open; there is nothing to reopen", field: "CASE")
             }
             if on < closed { throw refuse("重新办理日期不能早于结案日期（\(closed)）", "reopening cannot be before the case was closed (\(closed))") }
         case let .remedyFiled(id, _, body):
-            try requireText(body, "--body", max: 200)
+            try TextField.requireLine(body, field: "body", max: 200)
+            if let challenged = state.closedOn, on < challenged {
+                throw refuse("复议或诉讼的提起日期不能早于所针对的答复或结案之日（\(challenged)）",
+                             "a remedy cannot be filed before the reply or closing it challenges (\(challenged))")
+            }
             if state.remedies.contains(where: { $0.id == id }) {
-                throw refuse("第\(id)号救济已登记过", "remedy #\(id) is already recorded", field: "--remedy")
+                throw refuse("第\(id)号救济已登记过", "remedy #\(id) is already recorded", field: "remedy")
             }
         case let .remedyDecided(id, _):
             guard let r = state.remedies.first(where: { $0.id == id }) else {
-                throw refuse("本案没有第\(id)号复议或诉讼", "the case has no remedy #\(id)", field: "--remedy")
+                throw refuse("本案没有第\(id)号复议或诉讼", "the case has no remedy #\(id)", field: "remedy")
             }
-            if r.result != nil { throw refuse("第\(id)号复议或诉讼已有结果", "remedy #\(id) was already decided", field: "--remedy") }
+            if r.result != nil { throw refuse("第\(id)号复议或诉讼已有结果", "remedy #\(id) was already decided", field: "remedy") }
             if on < r.filed { throw refuse("结果日期不能早于提起之日（\(r.filed)）", "the decision cannot be dated before the remedy was filed (\(r.filed))") }
+        case let .assigned(handler):
+            try TextField.requireLine(handler, field: "account", max: 64)
         case .withdrawn:
             try requireOpen("撤回", "withdraw")
         case let .abandoned(reason):
@@ -242,14 +264,14 @@ public enum Rules {
             switch reason {
             case .correction:
                 guard state.awaitingCorrection, let c = state.correction else {
-                    throw refuse("本案没有待补正的告知，不能以逾期不补正结案", "no correction is outstanding; cannot close as abandoned for want of correction", field: "--abandoned")
+                    throw refuse("本案没有待补正的告知，不能以逾期不补正结案", "no correction is outstanding; cannot close as abandoned for want of correction", field: "abandoned")
                 }
                 if on <= c.periodEnds {
                     throw refuse("补正期限至\(c.periodEnds)届满，届满前不能视为放弃", "the correction period runs until \(c.periodEnds); the case cannot be closed before it ends")
                 }
             case .fee:
                 guard let f = state.pendingFee else {
-                    throw refuse("本案没有待缴的信息处理费，不能以逾期未缴费结案", "no fee is outstanding; cannot close as abandoned for want of payment", field: "--abandoned")
+                    throw refuse("本案没有待缴的信息处理费，不能以逾期未缴费结案", "no fee is outstanding; cannot close as abandoned for want of payment", field: "abandoned")
                 }
                 if on <= f.payBy {
                     throw refuse("缴费期限至\(f.payBy)届满，届满前不能视为放弃", "the payment period runs until \(f.payBy); the case cannot be closed before it ends")
@@ -258,4 +280,19 @@ public enum Rules {
         }
         return warnings
     }
+
+    /// A step dated more than the grace period before today needs its reason (补录).
+    public static func checkLateEntry(on: CivilDate, reason: String?, today: CivilDate,
+                                      calendar: WorkCalendar) throws(DisclosureError) {
+        if let reason {
+            try Application.requireText(reason, field: "late-entry", max: 2_000)
+        } else if LateEntry.isLate(on: on, recorded: today, calendar: calendar) {
+            throw DisclosureError(.ruleViolation, field: "late-entry",
+                                  zh: "日期\(on)距今天（\(today)）已超过\(LateEntry.graceWorkdays)个工作日，属于补录，须写明补录理由",
+                                  en: "the date \(on) is more than \(LateEntry.graceWorkdays) working days before today (\(today));"
+                                      + " a late entry must state its reason")
+        }
+    }
+
+    static func drafter(of r: Reply) -> ActorRef { ActorRef(name: r.drafter, accountID: r.drafterID) }
 }

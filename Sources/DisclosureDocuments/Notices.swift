@@ -26,7 +26,7 @@ public struct NoticeTemplates: Sendable {
 
     func file(_ name: String) throws(DisclosureError) -> String {
         guard let f = files[name] else {
-            throw DisclosureError(.io, field: "--templates", zh: "缺少模板文件 \(name)", en: "the template \(name) is missing")
+            throw DisclosureError(.io, field: "templates", zh: "缺少模板文件 \(name)", en: "the template \(name) is missing")
         }
         return f
     }
@@ -230,7 +230,7 @@ public enum NoticeRenderer {
             let exact = try templates.section(outcome.rawValue, of: "reply-outcomes.txt")
             let group = try templates.section(String(outcome.group), of: "reply-outcomes.txt")
             guard let wording = exact ?? group else {
-                throw missing("--outcome", zh: "reply-outcomes.txt 中没有结果 \(outcome.rawValue) 的答复措辞",
+                throw missing("outcome", zh: "reply-outcomes.txt 中没有结果 \(outcome.rawValue) 的答复措辞",
                               en: "reply-outcomes.txt has no wording for outcome \(outcome.rawValue)")
             }
             // Optional explanations may be absent for these; where the law requires a reason (1, 2, 3.x) it must be there.
@@ -243,7 +243,7 @@ public enum NoticeRenderer {
         let text = try fill(try templates.file("\(kind.rawValue).txt"), fields)
         var blocks = text.split(separator: "\n\n").map { $0.trimmingCharacters(in: "\n ") }.filter { !$0.isEmpty }
         guard !blocks.isEmpty else {
-            throw DisclosureError(.io, field: "--templates", zh: "模板 \(kind.rawValue).txt 是空的", en: "the template \(kind.rawValue).txt is empty")
+            throw DisclosureError(.io, field: "templates", zh: "模板 \(kind.rawValue).txt 是空的", en: "the template \(kind.rawValue).txt is empty")
         }
         let title = blocks.removeFirst()
         var paragraphs: [(String, Bool)] = []
@@ -266,7 +266,7 @@ public enum NoticeRenderer {
         while let open = rest.firstRange(of: "{{") {
             out += rest[..<open.lowerBound]
             guard let close = rest[open.upperBound...].firstRange(of: "}}") else {
-                throw DisclosureError(.invalidValue, field: "--templates", zh: "模板中“{{”没有配对的“}}”", en: "a template has “{{” without “}}”")
+                throw DisclosureError(.invalidValue, field: "templates", zh: "模板中“{{”没有配对的“}}”", en: "a template has “{{” without “}}”")
             }
             let name = String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: " ")
             guard let value = fields[name] else {

@@ -237,6 +237,7 @@ public enum CaseFileReader {
             case "archived": action = .archived
             case "reopened": action = .reopened(reason: try req(e, "reason").text)
             case "withdrawn": action = .withdrawn
+            case "assigned": action = .assigned(handler: try attr(e, "handler"))
             case "abandoned": action = .abandoned(reason: try vocab(try attr(e, "reason"), e))
             case "remedyFiled":
                 action = .remedyFiled(id: try int(try attr(e, "id"), e), kind: try vocab(try attr(e, "kind"), e), body: try req(e, "body").text)

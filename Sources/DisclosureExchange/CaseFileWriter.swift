@@ -26,7 +26,7 @@ public final class CaseFileWriter {
         let dir = (path as NSString).deletingLastPathComponent
         temporary = (dir.isEmpty ? "." : dir) + "/." + (path as NSString).lastPathComponent + ".part-\(getpid())"
         guard let w = xmlNewTextWriterFilename(temporary, 0) else {
-            throw DisclosureError(.io, field: "--out", zh: "无法写入 \(path)", en: "cannot write \(path)")
+            throw DisclosureError(.io, field: "out", zh: "无法写入 \(path)", en: "cannot write \(path)")
         }
         writer = w
         // The cases carry their own layout (XMLFragment); the writer adds none.
@@ -101,7 +101,7 @@ public final class CaseFileWriter {
         finished = true
         guard rc >= 0, rename(temporary, path) == 0 else {
             unlink(temporary)
-            throw DisclosureError(.io, field: "--out", zh: "无法写完 \(path)（磁盘已满或无权限？）", en: "cannot finish writing \(path) (disk full or no permission?)")
+            throw DisclosureError(.io, field: "out", zh: "无法写完 \(path)（磁盘已满或无权限？）", en: "cannot finish writing \(path) (disk full or no permission?)")
         }
     }
 
@@ -159,6 +159,9 @@ public final class CaseFileWriter {
         case let .abandoned(reason):
             name = "abandoned"
             attributes.append(("reason", reason.rawValue))
+        case let .assigned(handler):
+            name = "assigned"
+            attributes.append(("handler", handler))
         case let .remedyFiled(id, kind, body):
             name = "remedyFiled"
             attributes += [("id", String(id)), ("kind", kind.rawValue)]
@@ -180,7 +183,7 @@ public final class CaseFileWriter {
 
     private func check(_ rc: Int32) throws(DisclosureError) {
         if rc < 0 {
-            throw DisclosureError(.io, field: "--out", zh: "写入 \(path) 失败（磁盘已满或无权限？）", en: "writing \(path) failed (disk full or no permission?)")
+            throw DisclosureError(.io, field: "out", zh: "写入 \(path) 失败（磁盘已满或无权限？）", en: "writing \(path) failed (disk full or no permission?)")
         }
     }
     private func start(_ name: String) throws(DisclosureError) { try check(xmlTextWriterStartElement(writer, name)) }

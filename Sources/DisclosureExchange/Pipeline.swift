@@ -62,7 +62,7 @@ public func exportCaseFile(path: String, redact: Bool,
             }
             if abandon.load(ordering: .acquiring) {
                 // Dropped unfinished: the writer deletes its temporary file; an existing `path` stays as it was.
-                result = .failure(DisclosureError(.io, field: "--out", zh: "导出已中止", en: "the export was abandoned"))
+                result = .failure(DisclosureError(.io, field: "out", zh: "导出已中止", en: "the export was abandoned"))
             } else {
                 try writer.finish()
                 result = .success(writer.count)
@@ -97,7 +97,7 @@ public func exportCaseFile(path: String, redact: Bool,
     switch outcome.withLock({ $0 }) {
     case let .success(n)?: return n
     case let .failure(e)?: throw e
-    case nil: throw DisclosureError(.io, field: "--out", zh: "导出未完成", en: "the export did not complete")
+    case nil: throw DisclosureError(.io, field: "out", zh: "导出未完成", en: "the export did not complete")
     }
 }
 

@@ -47,7 +47,7 @@ final class Connection {
             let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(db)
             handle = nil
-            throw DisclosureError(.storage, field: "--db",
+            throw DisclosureError(.storage, field: "database",
                                   zh: "无法打开数据库 \(path)：\(msg)", en: "cannot open the database \(path): \(msg)")
         }
         // Writers queue behind each other instead of failing with "database is locked".
@@ -64,27 +64,27 @@ final class Connection {
         let msg = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
         let primary = rc & 0xff
         if primary == SQLITE_READONLY {
-            return DisclosureError(.storage, field: "--db", zh: "数据库 \(path) 是只读的，无法写入（\(msg)）",
+            return DisclosureError(.storage, field: "database", zh: "数据库 \(path) 是只读的，无法写入（\(msg)）",
                                    en: "the database \(path) is read-only; nothing was written (\(msg))")
         }
         // In WAL mode a full disk often surfaces as an I/O error on the log or its index; the
         // operating system's own error tells the two apart.
         let osError = handle.map { sqlite3_system_errno($0) } ?? 0
         if primary == SQLITE_FULL || primary == SQLITE_IOERR && (osError == ENOSPC || osError == EDQUOT) {
-            return DisclosureError(.storage, field: "--db", zh: "磁盘已满，写入未完成，数据未改变（\(msg)）",
+            return DisclosureError(.storage, field: "database", zh: "磁盘已满，写入未完成，数据未改变（\(msg)）",
                                    en: "the disk is full; the write was rolled back and nothing changed (\(msg))")
         }
         if primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB {
-            return DisclosureError(.storage, field: "--db", zh: "数据库 \(path) 已损坏或不是本程序的数据库（\(msg)），请从备份恢复",
+            return DisclosureError(.storage, field: "database", zh: "数据库 \(path) 已损坏或不是本程序的数据库（\(msg)），请从备份恢复",
                                    en: "the database \(path) is corrupt or not a Disclosure database (\(msg)); restore it from a backup")
         }
         if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
-            return DisclosureError(.storage, field: "--db", zh: "数据库正被其他程序长时间占用，请稍后重试（\(msg)）",
+            return DisclosureError(.storage, field: "database", zh: "数据库正被其他程序长时间占用，请稍后重试（\(msg)）",
                                    en: "the database has been busy for too long in another process; try again (\(msg))")
         }
         if primary == SQLITE_IOERR {
             let reason = osError != 0 ? String(cString: strerror(osError)) : msg
-            return DisclosureError(.storage, field: "--db", zh: "读写数据库文件 \(path) 时出错（\(reason)），操作已撤销，数据未改变；请检查磁盘",
+            return DisclosureError(.storage, field: "database", zh: "读写数据库文件 \(path) 时出错（\(reason)），操作已撤销，数据未改变；请检查磁盘",
                                    en: "reading or writing \(path) failed (\(reason)); the operation was rolled back and nothing changed; check the disk")
         }
         return DisclosureError(.storage, zh: "数据库错误（\(what)）：\(msg)", en: "database error (\(what)): \(msg)")

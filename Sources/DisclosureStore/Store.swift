@@ -25,6 +25,10 @@ public struct StoredEvent: Sendable, Hashable {
     public let dueBefore: CivilDate?
     public let dueAfter: CivilDate?
     public let hash: String
+    /// The recorder's account, for steps recorded since accounts exist.
+    public let accountID: Int?
+    /// The reason given for a late entry (补录); nil for a step entered in time.
+    public let lateEntry: String?
 }
 
 /// One case as stored, with the state Core derives from it.
@@ -139,7 +143,7 @@ public final class Store {
         guard let office = try db.first("SELECT name, code, created_at FROM office WHERE id = 1", map: {
             Office(name: $0.text(0), code: $0.text(1), createdAt: $0.text(2))
         }) else {
-            throw DisclosureError(.notInitialised, field: "--db", zh: "数据库 \(path) 中没有机关信息，请先运行 disclosure init",
+            throw DisclosureError(.notInitialised, field: "database", zh: "数据库 \(path) 中没有机关信息，请先运行 disclosure init",
                                   en: "the database \(path) has no office; run `disclosure init` first")
         }
         self.office = office
@@ -149,9 +153,9 @@ public final class Store {
 
     /// Creates a new database at `path` (mode 0600) with the shipped calendars.
     public static func initialise(path: String, agency: String, code: String, now: String) throws(DisclosureError) -> Store {
-        try Application.requireText(agency, field: "--agency", max: 200)
+        try Application.requireText(agency, field: "agency", max: 200)
         guard !code.isEmpty, code.count <= 32, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw DisclosureError(.invalidValue, field: "--code", zh: "机关代码须为1至32个英文字母、数字、“-”或“_”",
+            throw DisclosureError(.invalidValue, field: "code", zh: "机关代码须为1至32个英文字母、数字、“-”或“_”",
                                   en: "the agency code must be 1 to 32 ASCII letters, digits, '-' or '_'")
         }
         let dir = (path as NSString).deletingLastPathComponent
@@ -160,7 +164,7 @@ public final class Store {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])
             } catch {
-                throw DisclosureError(.io, field: "--db", zh: "无法创建目录 \(dir)：\(error.localizedDescription)",
+                throw DisclosureError(.io, field: "database", zh: "无法创建目录 \(dir)：\(error.localizedDescription)",
                                       en: "cannot create the folder \(dir): \(error.localizedDescription)")
             }
         }
@@ -168,7 +172,7 @@ public final class Store {
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         if fd < 0 {
             let exists = errno == EEXIST
-            throw DisclosureError(.io, field: "--db",
+            throw DisclosureError(.io, field: "database",
                                   zh: exists ? "数据库 \(path) 已存在；如需重建请先移走旧文件" : "无法创建数据库文件 \(path)：\(String(cString: strerror(errno)))",
                                   en: exists ? "the database \(path) already exists; move it away first to start afresh" : "cannot create \(path): \(String(cString: strerror(errno)))")
         }
@@ -179,7 +183,9 @@ public final class Store {
             try migrate(db, path: path)
             let shipped = try shippedCalendars()
             try db.writeTransaction { () throws(DisclosureError) in
-                try db.run("INSERT INTO office (id, name, code, created_at) VALUES (1, ?, ?, ?)", agency, code, now)
+                try db.run("""
+                    INSERT INTO office (id, name, code, created_at, instance_id) VALUES (1, ?, ?, ?, lower(hex(randomblob(16))))
+                    """, agency, code, now)
                 for s in shipped {
                     try db.run("INSERT INTO calendar_year (year, source, body, origin, loaded_at) VALUES (?, ?, ?, 'shipped', ?)",
                                s.year, s.source, s.serialized(), now)
@@ -196,7 +202,7 @@ public final class Store {
     /// Opens an existing database, applying any pending migrations.
     public static func open(path: String, readOnly: Bool = false) throws(DisclosureError) -> Store {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw DisclosureError(.notInitialised, field: "--db",
+            throw DisclosureError(.notInitialised, field: "database",
                                   zh: "找不到数据库 \(path)；请先运行 disclosure init --agency 机关名称，或用 --db 指定已有的数据库",
                                   en: "no database at \(path); run `disclosure init --agency NAME` first, or name an existing one with --db")
         }
@@ -212,7 +218,7 @@ public final class Store {
         // Ours, or brand new (no tables yet): anything else is someone else's SQLite file.
         let foreignTables = appID == 0 ? (try db.first("SELECT COUNT(*) FROM sqlite_master", map: { $0.int(0) }) ?? 0) : 0
         if appID != 0 && appID != applicationID || appID == 0 && (version != 0 || foreignTables > 0) {
-            throw DisclosureError(.storage, field: "--db", zh: "\(db.path) 不是本程序的数据库",
+            throw DisclosureError(.storage, field: "database", zh: "\(db.path) 不是本程序的数据库",
                                   en: "\(db.path) is not a Disclosure database")
         }
         try db.exec("PRAGMA foreign_keys = ON")
@@ -225,7 +231,7 @@ public final class Store {
     private static func checkVersion(_ db: Connection, path: String) throws(DisclosureError) -> Int {
         let version = try db.first("PRAGMA user_version", map: { $0.int(0) }) ?? 0
         if version > schemaVersion {
-            throw DisclosureError(.schemaTooNew, field: "--db",
+            throw DisclosureError(.schemaTooNew, field: "database",
                                   zh: "数据库 \(path) 的结构版本为\(version)，比本程序支持的\(schemaVersion)新；请升级本程序，数据未作改动",
                                   en: "the database \(path) has schema version \(version), newer than this program's \(schemaVersion); upgrade the program (nothing was changed)")
         }
@@ -246,7 +252,7 @@ public final class Store {
                 try db.exec("PRAGMA user_version = \(index + 1)")
             }
             if try db.first("PRAGMA foreign_key_check", map: { _ in true }) == true {
-                throw DisclosureError(.storage, field: "--db", zh: "数据库结构升级后外键不一致，已回滚，数据未改变",
+                throw DisclosureError(.storage, field: "database", zh: "数据库结构升级后外键不一致，已回滚，数据未改变",
                                       en: "the schema upgrade left inconsistent references; it was rolled back and nothing changed")
             }
             try db.exec("PRAGMA application_id = \(applicationID)")
@@ -302,9 +308,10 @@ public final class Store {
     // MARK: - Cases
 
     /// Registers an application, assigning the next case number of its receipt year.
-    public func register(_ application: Application, actor: String, now: String) throws(DisclosureError) -> CaseRecord {
+    public func register(_ application: Application, actor: ActorRef, lateEntry: String? = nil,
+                         now: String) throws(DisclosureError) -> CaseRecord {
         try application.validate()
-        try Application.requireText(actor, field: "--actor", max: 100)
+        try TextField.requireLine(actor.name, field: "actor", max: 100)
         let payload = PayloadCodec.encode(application)
         return try db.writeTransaction { () throws(DisclosureError) in
             let year = application.received.year
@@ -312,6 +319,11 @@ public final class Store {
             // index answers this without a scan.
             let serial = try db.first("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE agency_code = ? AND year = ? AND superseded_by IS NULL",
                                       office.code, year) { $0.int(0) } ?? 1
+            guard serial <= CaseNumber.maxSerial else {
+                throw DisclosureError(.ruleViolation, field: "received",
+                                      zh: "\(year)年的案件序号已用尽（最多\(CaseNumber.maxSerial)件）",
+                                      en: "the case numbers of \(year) are used up (at most \(CaseNumber.maxSerial))")
+            }
             let number = CaseNumber(year: year, serial: serial)
             let state = CaseState(application: application, events: [], calendar: calendar)
             try checkLocks(before: nil, after: state, label: number.description)
@@ -319,14 +331,16 @@ public final class Store {
             try db.run("""
                 INSERT INTO cases (agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type,
                     id_number, contact, request, form, note, registered_at, registered_by, status, is_open, due, next_deadline,
-                    consult_until, provisional, outcome, closed_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'handling', 1, NULL, NULL, NULL, 0, NULL, NULL)
+                    consult_until, provisional, outcome, closed_on, registered_by_id, late_entries)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'handling', 1, NULL, NULL, NULL, 0, NULL, NULL, ?, ?)
                 """, office.code, office.name, year, serial, a.received, a.channel.rawValue, a.applicant.name, a.applicant.type.rawValue,
-                       a.applicant.idNumber, a.applicant.contact, a.request, a.form?.rawValue, a.note, now, actor)
+                       a.applicant.idNumber, a.applicant.contact, a.request, a.form?.rawValue, a.note, now, actor.name,
+                       actor.accountID, lateEntry == nil ? 0 : 1)
             let id = Int(db.lastInsertRowID)
             try materialise(id: id, state: state)
-            try appendEvent(caseID: id, number: number, seq: 0, kind: "registered", on: a.received, actor: actor,
-                            now: now, payload: payload, dueBefore: nil, dueAfter: state.clock.due)
+            try appendEvent(caseID: id, number: number, seq: 0, kind: "registered", on: a.received, actor: actor.name,
+                            now: now, payload: payload, dueBefore: nil, dueAfter: state.clock.due,
+                            accountID: actor.accountID, lateEntry: lateEntry)
             return try loadRecord(id: id, calendar: calendar)
         }
     }
@@ -345,7 +359,7 @@ public final class Store {
 
     /// Builds the event from the case as it stands inside the write transaction (so that numbering
     /// and amounts cannot race with another writer), validates it with Core's rules, and appends it.
-    public func record(on number: CaseNumber, asOf: CivilDate, now: String,
+    public func record(on number: CaseNumber, asOf: CivilDate, now: String, assignee: Int? = nil,
                        build: (CaseRecord) throws(DisclosureError) -> CaseEvent) throws(DisclosureError) -> (CaseRecord, [Text]) {
         try db.writeTransaction { () throws(DisclosureError) in
             let id = try caseID(number)
@@ -356,8 +370,11 @@ public final class Store {
             try checkLocks(before: before.state, after: after, label: number.description)
             try appendEvent(caseID: id, number: number, seq: (before.events.last?.seq ?? 0) + 1, kind: event.action.kind,
                             on: event.on, actor: event.actor, now: now, payload: PayloadCodec.encode(event.action),
-                            dueBefore: before.state.clock.due, dueAfter: after.clock.due)
+                            dueBefore: before.state.clock.due, dueAfter: after.clock.due,
+                            accountID: event.accountID, lateEntry: event.lateEntry)
             try materialise(id: id, state: after)
+            if event.lateEntry != nil { try db.run("UPDATE cases SET late_entries = late_entries + 1 WHERE id = ?", id) }
+            if case .assigned = event.action { try db.run("UPDATE cases SET handler_id = ? WHERE id = ?", assignee, id) }
             return (try loadRecord(id: id, calendar: calendar), warnings)
         }
     }
@@ -439,7 +456,7 @@ public final class Store {
             var seqs: [Int: Int] = [:]
             let sql = """
                 SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.prev_hash, e.hash,
-                       c.agency_code
+                       c.agency_code, e.account_id, e.late_entry
                 FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.id
                 """
             try db.query(sql, []) { (r: Row) throws(DisclosureError) in
@@ -460,7 +477,8 @@ public final class Store {
                     return
                 }
                 let h = Store.hash(prev: previous, number: label, seq: seq, kind: r.text(5), on: r.text(6),
-                                   actor: r.text(7), recordedAt: r.text(8), payload: r.text(9))
+                                   actor: r.text(7), recordedAt: r.text(8), payload: r.text(9),
+                                   accountID: r.isNull(13) ? nil : r.int(13), lateEntry: r.optionalText(14))
                 if h != r.text(11) {
                     broken = Text(zh: "案件\(label)第\(seq)号事件（\(r.text(5))）的内容被改动（链中第\(checked)条）",
                                   en: "event \(seq) (\(r.text(5))) of case \(label) was altered (link \(checked) of the chain)")
@@ -556,18 +574,21 @@ public final class Store {
             throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
         }
         let events = try db.all("""
-            SELECT seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, hash
+            SELECT seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, hash, account_id, late_entry
             FROM events WHERE case_id = ? ORDER BY seq
             """, id) { (r: Row) throws(DisclosureError) in
             let seq = r.int(0)
             let on = try r.date(2)
             var event: CaseEvent?
+            let accountID = r.isNull(9) ? nil : r.int(9)
+            let lateEntry = r.optionalText(10)
             if seq > 0 {
                 let action = try PayloadCodec.decodeAction(r.text(5))
-                event = CaseEvent(on: on, action: action, actor: r.text(3))
+                event = CaseEvent(on: on, action: action, actor: r.text(3), accountID: accountID, lateEntry: lateEntry)
             }
             return StoredEvent(seq: seq, kind: r.text(1), on: on, actor: r.text(3), recordedAt: r.text(4), event: event,
-                               dueBefore: try r.optionalDate(6), dueAfter: try r.optionalDate(7), hash: r.text(8))
+                               dueBefore: try r.optionalDate(6), dueAfter: try r.optionalDate(7), hash: r.text(8),
+                               accountID: accountID, lateEntry: lateEntry)
         }
         let state = CaseState(application: head.1, events: events.compactMap(\.event), calendar: calendar)
         return CaseRecord(number: head.0, application: head.1, registeredAt: head.2, registeredBy: head.3,
@@ -696,7 +717,7 @@ public final class Store {
     public func lockReport(year: Int, actor: String, now: String) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
             if try lockedYears().contains(year) {
-                throw DisclosureError(.ruleViolation, field: "--year", zh: "\(year)年度已锁定", en: "\(year) is already locked")
+                throw DisclosureError(.ruleViolation, field: "year", zh: "\(year)年度已锁定", en: "\(year) is already locked")
             }
             try db.run("INSERT INTO report_locks (year, locked_at, locked_by) VALUES (?, ?, ?)", year, now, actor)
         }
@@ -704,12 +725,12 @@ public final class Store {
 
     /// Unlocks a year, recording who did it and why.
     public func unlockReport(year: Int, reason: String, actor: String, now: String) throws(DisclosureError) {
-        try Application.requireText(reason, field: "--reason", max: 2_000)
+        try Application.requireText(reason, field: "reason", max: 2_000)
         try db.writeTransaction { () throws(DisclosureError) in
             let changed = try db.run("UPDATE report_locks SET unlocked_at = ?, unlocked_by = ?, reason = ? WHERE year = ? AND unlocked_at IS NULL",
                                      now, actor, reason, year)
             if changed == 0 {
-                throw DisclosureError(.ruleViolation, field: "--year", zh: "\(year)年度未锁定", en: "\(year) is not locked")
+                throw DisclosureError(.ruleViolation, field: "year", zh: "\(year)年度未锁定", en: "\(year) is not locked")
             }
         }
     }
@@ -766,7 +787,7 @@ public final class Store {
     /// The counts of tables 三 and 四 for `year`, for this office's own current cases.
     public func annualReport(year: Int) throws(DisclosureError) -> AnnualReport {
         guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31) else {
-            throw DisclosureError(.invalidValue, field: "--year", zh: "年份无效", en: "invalid year")
+            throw DisclosureError(.invalidValue, field: "year", zh: "年份无效", en: "invalid year")
         }
         let params: [SQLBindable] = [office.code, first, last]
         return try db.readTransaction { () throws(DisclosureError) -> AnnualReport in
@@ -795,7 +816,8 @@ public final class Store {
     }
 
     func appendEvent(caseID: Int, number: CaseNumber, seq: Int, kind: String, on: CivilDate, actor: String,
-                             now: String, payload: String, dueBefore: CivilDate?, dueAfter: CivilDate?) throws(DisclosureError) {
+                     now: String, payload: String, dueBefore: CivilDate?, dueAfter: CivilDate?,
+                     accountID: Int? = nil, lateEntry: String? = nil) throws(DisclosureError) {
         // The chain's end, read once per write transaction (writes are serialised by BEGIN IMMEDIATE).
         let prev: String
         if let cached = db.chainEnd {
@@ -804,23 +826,34 @@ public final class Store {
             prev = try db.first("SELECT hash FROM events ORDER BY id DESC LIMIT 1") { $0.text(0) } ?? Store.genesisHash
         }
         let h = Store.hash(prev: prev, number: number.description, seq: seq, kind: kind, on: on.description,
-                           actor: actor, recordedAt: now, payload: payload)
+                           actor: actor, recordedAt: now, payload: payload, accountID: accountID, lateEntry: lateEntry)
         try db.run("""
-            INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, caseID, seq, kind, on, actor, now, payload, dueBefore, dueAfter, prev, h)
+            INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, prev_hash, hash,
+                account_id, late_entry)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, caseID, seq, kind, on, actor, now, payload, dueBefore, dueAfter, prev, h, accountID, lateEntry)
         db.chainEnd = h
     }
 
     static func hash(prev: String, number: String, seq: Int, kind: String, on: String, actor: String,
-                     recordedAt: String, payload: String) -> String {
+                     recordedAt: String, payload: String, accountID: Int?, lateEntry: String?) -> String {
         // The fields joined by a separator that cannot occur in them unescaped (the payload is JSON),
-        // fed to the digest piece by piece rather than copied into one string first.
+        // fed to the digest piece by piece rather than copied into one string first. The account and
+        // the late-entry reason are tagged fields added only when present, so events recorded before
+        // they existed keep their hashes.
         var h = SHA256()
         let separator: [UInt8] = [0x1F]
         for (i, field) in [prev, number, String(seq), kind, on, actor, recordedAt, payload].enumerated() {
             if i > 0 { h.update(separator) }
             h.update(utf8: field)
+        }
+        if let accountID {
+            h.update(separator)
+            h.update(utf8: "account:\(accountID)")
+        }
+        if let lateEntry {
+            h.update(separator)
+            h.update(utf8: "late:" + lateEntry)
         }
         return SHA256.hexString(h.finalize())
     }

@@ -52,9 +52,8 @@ extension Store {
 
     /// Stores a document with a case, with its size and SHA-256.
     public func attach(_ content: [UInt8], name: String, kind: AttachmentKind, to number: CaseNumber,
-                       actor: String, now: String) throws(DisclosureError) -> AttachmentInfo {
-        try Application.requireText(name, field: "FILE", max: 255)
-        try Application.requireText(actor, field: "--actor", max: 100)
+                       actor: ActorRef, now: String) throws(DisclosureError) -> AttachmentInfo {
+        try TextField.requireLine(name, field: "FILE", max: 255)
         return try db.writeTransaction { () throws(DisclosureError) in
             let id = try caseID(number)
             if try db.first("SELECT status FROM cases WHERE id = ?", id, map: { $0.text(0) }) == CaseStatus.archived.rawValue {
@@ -62,8 +61,9 @@ extension Store {
             }
             let seq = try db.first("SELECT COALESCE(MAX(seq), 0) + 1 FROM attachments WHERE case_id = ?", id) { $0.int(0) } ?? 1
             let info = AttachmentInfo(seq: seq, kind: kind, name: name, size: content.count, sha256: SHA256.hex(content),
-                                      addedAt: now, addedBy: actor)
+                                      addedAt: now, addedBy: actor.name)
             try insertAttachment(caseID: id, info, content: content)
+            try db.run("UPDATE attachments SET added_by_id = ? WHERE case_id = ? AND seq = ?", actor.accountID, id, seq)
             return info
         }
     }
@@ -80,9 +80,9 @@ extension Store {
         try db.readTransaction { () throws(DisclosureError) in
             let id = try caseID(number)
             guard let a = try loadAttachments(caseID: id, seq: seq).first else {
-                throw DisclosureError(.invalidValue, field: "--seq", zh: "案件\(number)没有第\(seq)号附件", en: "case \(number) has no attachment \(seq)")
+                throw DisclosureError(.invalidValue, field: "seq", zh: "案件\(number)没有第\(seq)号附件", en: "case \(number) has no attachment \(seq)")
             }
-            try a.verify(field: "--seq")
+            try a.verify(field: "seq")
             return a
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DisclosureApp
 import DisclosureCore
 import DisclosureExchange
 import DisclosureStore
@@ -16,7 +17,7 @@ struct CalendarList: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let years = try store.calendarYears()
         let zh = global.language == .zh
         emit(json, .array(years.map { .object([("year", .int($0.year)), ("source", .string($0.source)),
@@ -36,7 +37,7 @@ struct CalendarShow: ParsableCommand {
         guard (1900...9999).contains(year) else {
             throw DisclosureError(.invalidValue, field: "YEAR", zh: "须为四位年份", en: "must be a four-digit year")
         }
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let cal = store.calendar
         let zh = global.language == .zh
         var out: [String] = []
@@ -106,7 +107,7 @@ struct CalendarDays: ParsableCommand {
         guard a.days(to: b) <= 3660 else {
             throw DisclosureError(.invalidValue, field: "--to", zh: "一次最多列出十年", en: "at most ten years at a time")
         }
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let infos = DateSpan(a, b).days.map(store.calendar.info)
         let zh = global.language == .zh
         emit(json, .array(infos.map { i in
@@ -140,8 +141,8 @@ struct CalendarImport: ParsableCommand {
         let schedule = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<")
             ? try CalendarFileReader.read(path: file)
             : try HolidaySchedule.parse(text, origin: (file as NSString).lastPathComponent)
-        let store = try global.openStore()
-        let result = try store.importCalendar(schedule, origin: (file as NSString).lastPathComponent, now: nowStamp())
+        let desk = try global.openDesk()
+        let result = try desk.importCalendar(schedule, origin: (file as NSString).lastPathComponent)
         let zh = global.language == .zh
         var lines = [zh ? "已\(result.replaced ? "替换" : "载入")\(result.year)年放假安排（\(schedule.holidays.count)天假日，\(schedule.workdays.count)天调休上班），重算未结案件\(result.recomputed)件，期限变化\(result.changed.count)件"
                         : "\(result.replaced ? "replaced" : "loaded") the \(result.year) schedule (\(schedule.holidays.count) holidays, \(schedule.workdays.count) make-up days); recomputed \(result.recomputed) open cases, \(result.changed.count) changed"]

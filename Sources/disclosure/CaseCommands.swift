@@ -1,31 +1,50 @@
 import ArgumentParser
+import DisclosureApp
 import DisclosureCore
 import DisclosureStore
+import Foundation
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "创建本机关的数据库 / create the office's database")
+    static let configuration = CommandConfiguration(abstract: "创建本机关的数据库和首个管理员账号 / create the office's database and its first admin")
     @OptionGroup var global: GlobalOptions
     @Option(help: "机关名称 / the agency's name") var agency: String
     @Option(help: "机关代码（用于交换案卷的案件标识）/ agency code for exchanged case identifiers") var code: String = "LOCAL"
+    @Option(help: "首个管理员的账号名（默认本机登录名）/ the first admin's account name (default: the OS login)") var admin: String?
+    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input") var passwordStdin = false
+    @Option(name: .customLong("password-cost"), help: "bcrypt 强度 10–16（默认12）/ bcrypt cost for passwords, 10–16 (default 12)")
+    var passwordCost: Int?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
         let path = global.databasePath
-        let store = try Store.initialise(path: path, agency: agency, code: code, now: nowStamp())
-        let years = try store.calendarYears().map(\.year)
+        let name = admin ?? osLogin()
         let lang = global.language
-        let range = years.isEmpty ? "—" : "\(years.first!)–\(years.last!)"
+        let password = try readPassword(fromStdin: passwordStdin,
+                                        prompt: lang == .zh ? "为管理员“\(name)”设置密码：" : "password for the admin “\(name)”: ")
+        let (desk, ticket) = try Desk.initialise(path: path, agency: agency, code: code, admin: name, password: password,
+                                                 passwordCost: passwordCost)
+        try SessionFiles.save(ticket)
+        let years = try desk.store.calendarYears().map(\.year)
+        let range = years.first.map { first in "\(first)–\(years.last ?? first)" } ?? "—"
         emit(json, .object([("database", .string(path)), ("agency", .string(agency)), ("code", .string(code)),
+                            ("admin", .string(ticket.account)),
                             ("schema_version", .int(Store.schemaVersion)), ("calendar_years", .array(years.map(JSON.int)))]),
-             lang == .zh ? "已创建数据库 \(path)（机关：\(agency)，代码 \(code)），已载入 \(range) 年国务院放假安排"
-                         : "created \(path) for \(agency) (code \(code)) with the official holiday schedules of \(range)")
+             lang == .zh ? "已创建数据库 \(path)（机关：\(agency)，代码 \(code)），已载入 \(range) 年国务院放假安排；"
+                           + "管理员“\(ticket.account)”已登录"
+                         : "created \(path) for \(agency) (code \(code)) with the official holiday schedules of \(range); "
+                           + "the admin “\(ticket.account)” is signed in")
     }
+}
+
+/// The OS login name, the default name of the first admin.
+func osLogin() -> String {
+    if let u = ProcessInfo.processInfo.environment["USER"], !u.isEmpty { return u }
+    return NSUserName()
 }
 
 struct Register: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "登记一件申请 / register an application")
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var actor: ActorOption
     @Option(help: "收到申请之日 YYYY-MM-DD（按第三十一条依渠道确定）/ receipt date by art. 31") var received: String
     @Option(help: "in-person|post|letter|online|fax|oral") var channel: String
     @Option(help: "申请人姓名或名称 / applicant's name") var applicant: String
@@ -35,7 +54,8 @@ struct Register: ParsableCommand {
     @Option(help: "联系方式 / contact") var contact: String?
     @Option(help: "paper|electronic|inspection") var form: String?
     @Option(help: "备注 / note") var note: String?
-    @Option(name: .customLong("as-of"), help: "今天的日期（默认系统日期）/ today (default: the system date)") var asOf: String?
+    @Option(name: .customLong("late-entry"), help: "补录理由（收到日期早于今天3个工作日以上时必填）/ why it is registered late")
+    var lateEntry: String?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
@@ -47,23 +67,10 @@ struct Register: ParsableCommand {
             request: request,
             form: try form.map { s throws(DisclosureError) in try InfoForm.parse(s, field: "--form") },
             note: nonEmpty(note))
-        let today = try asOfDate(asOf)
-        if app.received > today {
-            throw DisclosureError(.ruleViolation, field: "--received",
-                                  zh: "收到日期\(app.received)晚于今天（\(today)），不能登记尚未收到的申请",
-                                  en: "the receipt date \(app.received) is after today (\(today)); an application cannot be registered before it arrives")
-        }
-        let store = try global.openStore()
-        let record = try store.register(app, actor: actor.name, now: nowStamp())
-        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
+        let desk = try global.openDesk()
+        let (record, warnings) = try desk.register(app, lateEntry: lateEntry)
+        let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: desk.today)
         let s = record.state
-        // Art. 36(6): the same applicant asking again for what was already answered.
-        let repeats = try store.repliedRequests(applicant: app.applicant.name, idNumber: app.applicant.idNumber, except: record.number)
-            .filter { Similarity.similar($0.request, app.request) }
-        let warnings = repeats.map { p in
-            Text(zh: "该申请人曾于\(p.received)提出相似申请（\(p.number)，已答复，结果\(p.outcome?.rawValue ?? "—")）；如属重复申请，可按5.2“重复申请”答复（条例第三十六条第六项）",
-                 en: "this applicant made a similar request on \(p.received) (\(p.number), replied, outcome \(p.outcome?.rawValue ?? "—")); if it is a repeat, reply with 5.2 (art. 36(6))")
-        }
         emit(json, r.caseJSON(record, warnings: warnings),
              r.t("已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(r.dueText(s.clock.due, provisional: s.clock.provisional))（\(StatutoryPeriod.reply)个工作日），补正告知须于 \(r.marked(s.correctionNoticeDue)) 前发出",
                  "registered \(record.number): received \(app.received), reply due \(r.dueText(s.clock.due, provisional: s.clock.provisional)) (\(StatutoryPeriod.reply) working days); any correction must be requested by \(r.marked(s.correctionNoticeDue))")
@@ -81,7 +88,7 @@ struct Show: ParsableCommand {
     func run() throws {
         let n = try CaseNumber.parse(number)
         let today = try asOfDate(asOf)
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let record = try store.load(n)
         let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
         emit(json, r.caseJSON(record), r.caseText(record))
@@ -110,7 +117,7 @@ struct ListCases: ParsableCommand {
         let filter = CaseFilter(status: try status.map { s throws(DisclosureError) in try CaseStatus.parse(s, field: "--status") },
                                 openOnly: open, year: year, applicant: nonEmpty(applicant), text: nonEmpty(text), limit: limit)
         let today = try asOfDate(asOf)
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let cases = try store.list(filter)
         let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
         emit(json, .array(cases.map(r.summaryJSON)), r.list(cases))
@@ -130,7 +137,7 @@ struct Due: ParsableCommand {
             throw DisclosureError(.invalidValue, field: "--within", zh: "须为0至1000个工作日", en: "must be 0 to 1000 working days")
         }
         let today = try asOfDate(asOf)
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let through = within.map { store.calendar.addingWorkdays($0, after: today).date }
         let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
         if json {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DisclosureCore
+import DisclosureApp
 import DisclosureStore
 import Foundation
 
@@ -39,44 +40,94 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    func openStore() throws -> Store { try Store.open(path: databasePath) }
-}
-
-/// Options of commands that record a step.
-struct ActorOption: ParsableArguments {
-    @Option(name: .long, help: "经办人 / who records this (default: $DISCLOSURE_ACTOR, else the login name)")
-    var actor: String?
-
-    var name: String {
-        if let actor { return actor }
-        let env = ProcessInfo.processInfo.environment
-        if let a = env["DISCLOSURE_ACTOR"], !a.isEmpty { return a }
-        if let u = env["USER"], !u.isEmpty { return u }
-        return NSUserName()
+    /// Opens the database through the application layer, signed in by this OS user's session file.
+    func openDesk() throws -> Desk {
+        try Desk.open(path: databasePath, clock: SystemClock(), ticket: SessionFiles.load)
     }
 }
 
-/// China Standard Time has been UTC+8 all year since 1991, so legal dates and stamps are computed from
-/// the system clock directly (ICU's time-zone machinery costs more than a whole registration).
-let officeOffsetSeconds = 8 * 3600
+/// Today's date in the office's time zone (read commands' default for `--as-of`).
+func today() -> CivilDate { SystemClock().now().day }
 
-/// The office's local time now: days since 1970 and seconds into that day.
-private func officeLocalTime() -> (day: Int, second: Int) {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    let s = Int(ts.tv_sec) + officeOffsetSeconds
-    let day = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
-    return (day, s - day * 86_400)
+/// The sign-in sessions of this OS user, one file per database, under
+/// `$XDG_CONFIG_HOME/disclosure/sessions/` (default `~/.config`), readable by the user alone.
+enum SessionFiles {
+    static var folder: String {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
+        return (base as NSString).appendingPathComponent("disclosure/sessions")
+    }
+
+    static func path(_ instanceID: String) -> String { (folder as NSString).appendingPathComponent(instanceID + ".json") }
+
+    /// The ticket saved for the database `instanceID`, if this user has one. A file that others can
+    /// read is ignored: a token anyone could copy proves nothing about who is at the keyboard.
+    static func load(_ instanceID: String) -> SessionTicket? {
+        guard !instanceID.isEmpty, instanceID.allSatisfy({ $0.isHexDigit }) else { return nil }
+        let p = path(instanceID)
+        var st = stat()
+        guard stat(p, &st) == 0, st.st_mode & 0o077 == 0, st.st_uid == geteuid(),
+              let data = FileManager.default.contents(atPath: p) else { return nil }
+        return try? JSONDecoder().decode(SessionTicket.self, from: data)
+    }
+
+    /// Saves a ticket, mode 0600 from its first byte, replacing any earlier one atomically.
+    static func save(_ ticket: SessionTicket) throws {
+        let dir = folder
+        guard !ticket.instanceID.isEmpty, ticket.instanceID.allSatisfy({ $0.isHexDigit }) else {
+            throw DisclosureError(.storage, field: "database", zh: "数据库没有标识，无法保存登录", en: "the database has no identity to sign in to")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw DisclosureError(.io, field: "session", zh: "无法创建目录 \(dir)：\(error.localizedDescription)",
+                                  en: "cannot create the folder \(dir): \(error.localizedDescription)")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(ticket)) ?? Data()
+        let final = path(ticket.instanceID)
+        let temp = final + ".tmp\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else {
+            throw DisclosureError(.io, field: "session", zh: "无法写入登录凭据 \(final)", en: "cannot write the sign-in file \(final)")
+        }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == data.count, rename(temp, final) == 0 else {
+            unlink(temp)
+            throw DisclosureError(.io, field: "session", zh: "无法写入登录凭据 \(final)", en: "cannot write the sign-in file \(final)")
+        }
+    }
+
+    static func remove(_ instanceID: String) {
+        guard !instanceID.isEmpty, instanceID.allSatisfy({ $0.isHexDigit }) else { return }
+        unlink(path(instanceID))
+    }
 }
 
-/// Today's date in the office's time zone.
-func today() -> CivilDate { CivilDate(dayNumber: officeLocalTime().day) }
-
-/// The current moment as recorded on events: ISO 8601 with the office's offset.
-func nowStamp() -> String {
-    let (day, t) = officeLocalTime()
-    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-    return "\(CivilDate(dayNumber: day))T\(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60))+08:00"
+/// Reads a password: one line from standard input with `--password-stdin`, else typed at the
+/// terminal without echo.
+func readPassword(fromStdin: Bool, prompt: String) throws -> String {
+    if fromStdin { return readLine(strippingNewline: true) ?? "" }
+    guard isatty(0) == 1 else {
+        throw DisclosureError(.missingField, field: "password",
+                              zh: "标准输入不是终端：请用 --password-stdin 从标准输入提供密码",
+                              en: "standard input is not a terminal: give the password on it with --password-stdin")
+    }
+    writeStandardError(prompt)
+    var old = termios()
+    tcgetattr(0, &old)
+    var quiet = old
+    quiet.c_lflag &= ~tcflag_t(ECHO)
+    tcsetattr(0, TCSAFLUSH, &quiet)
+    defer {
+        tcsetattr(0, TCSAFLUSH, &old)
+        writeStandardError("\n")
+    }
+    return readLine(strippingNewline: true) ?? ""
 }
 
 /// Parses `--as-of` (default today).

@@ -1,12 +1,9 @@
 import ArgumentParser
+import DisclosureApp
 import DisclosureCore
 import DisclosureExchange
 import DisclosureStore
 import Foundation
-
-/// The largest document `attach` accepts: its base64 must fit libxml2's limit on one text node
-/// (10 MB), which untrusted input must never lift.
-let attachmentLimit = 7_000_000
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "导出案卷（XML，forms/case-file.xsd）/ export case files as XML")
@@ -37,10 +34,7 @@ struct Export: ParsableCommand {
             throw DisclosureError(.missingField, field: "CASE/--all", zh: "请指明要导出的案件：案件编号，或 --all、--year、--status、--closed-between",
                                   en: "say which cases: case numbers, or --all, --year, --status, --closed-between")
         }
-        let store = try global.openStore()
-        let count = try exportCaseFile(path: out, redact: redact) { (sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
-            try store.exportDossiers(filter, sink)
-        }
+        let count = try global.openDesk().exportCases(filter, to: out, redact: redact)
         let zh = global.language == .zh
         printError(zh ? "已导出 \(count) 件案卷到 \(out)\(redact ? "（已隐去个人信息）" : "")"
                       : "exported \(count) cases to \(out)\(redact ? " (personal data masked)" : "")")
@@ -52,23 +46,16 @@ struct Import: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "案卷文件 / case file") var file: String
     @Flag(help: "编号相同而内容不同时以文件为准（原案件保留为已替代）/ take the file's version of conflicting cases") var replace = false
-    @Option(name: .customLong("as-of"), help: "今天的日期；案卷中不得有晚于此日的事项 / today: nothing in the file may be later") var asOf: String?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let today = try asOfDate(asOf)
-        let store = try global.openStore()
         let zh = global.language == .zh
         let showProgress = isatty(2) == 1
         var read = 0
-        let calendar = store.calendar
-        let report = try store.importDossiers(replace: replace) { (sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
-            try readValidatedCaseFile(path: file, calendar: calendar, today: today) { (v: ValidatedDossier) throws(DisclosureError) in
-                try sink(v)
-                read += 1
-                if showProgress, read % 1000 == 0 {
-                    writeStandardError(zh ? "\r已读取 \(read) 件…" : "\r\(read) cases read…")
-                }
+        let report = try global.openDesk().importCases(path: file, replace: replace) { count in
+            read = count
+            if showProgress, count % 1000 == 0 {
+                writeStandardError(zh ? "\r已读取 \(count) 件…" : "\r\(count) cases read…")
             }
         }
         if showProgress, read >= 1000 { writeStandardError("\n") }
@@ -122,7 +109,6 @@ struct Validate: ParsableCommand {
 struct Attach: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "把文件作为附件存入案件（记录大小和 SHA-256）/ file a document with a case")
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var actor: ActorOption
     @Argument(help: "案件编号 / case number") var number: String
     @Argument(help: "文件 / file") var file: String
     @Option(help: "application|correction|reply|delivery-proof|other") var kind: String = "other"
@@ -135,15 +121,12 @@ struct Attach: ParsableCommand {
         guard let size = attributes?[.size] as? Int, attributes?[.type] as? FileAttributeType == .typeRegular else {
             throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
         }
-        guard size <= attachmentLimit else {
-            throw DisclosureError(.invalidValue, field: "FILE", zh: "附件最大 7 MB（本文件 \(size) 字节）", en: "an attachment may be at most 7 MB (this file: \(size) bytes)")
-        }
+        // Refused before reading: a huge file must not be read into memory only to be turned away.
+        try Desk.checkAttachmentSize(size)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
         }
-        let store = try global.openStore()
-        let info = try store.attach([UInt8](data), name: (file as NSString).lastPathComponent, kind: k, to: n,
-                                    actor: actor.name, now: nowStamp())
+        let info = try global.openDesk().attach([UInt8](data), name: (file as NSString).lastPathComponent, kind: k, to: n)
         let zh = global.language == .zh
         emit(json, attachmentJSON(info), zh ? "\(n)：已存入第\(info.seq)号附件 \(info.name)（\(info.size) 字节，SHA-256 \(info.sha256)）"
                                             : "\(n): attachment \(info.seq) \(info.name) stored (\(info.size) bytes, SHA-256 \(info.sha256))")
@@ -163,7 +146,7 @@ struct Attachments: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let list = try store.attachments(of: n)
         let zh = global.language == .zh
         emit(json, .array(list.map(attachmentJSON)), list.isEmpty ? (zh ? "\(n) 没有附件" : "\(n) has no attachments")
@@ -181,7 +164,7 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let a = try store.attachment(seq, of: n)
         guard FileManager.default.createFile(atPath: out, contents: Data(a.content)) else {
             throw DisclosureError(.io, field: "--out", zh: "无法写入 \(out)", en: "cannot write \(out)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DisclosureApp
 import DisclosureCore
 import Foundation
 
@@ -17,7 +18,7 @@ struct Main {
             }
             try command.run()
         } catch let error as DisclosureError {
-            printError(prefix() + error.render(currentLanguage()))
+            printError(prefix() + render(error, currentLanguage()))
             exit(1)
         } catch let code as ExitCode {
             exit(code.rawValue)
@@ -110,6 +111,32 @@ struct Main {
         return m
     }
 
+    /// A domain error in the CLI's words: its field as the option that sets it, and how to sign in.
+    static func render(_ error: DisclosureError, _ lang: Language) -> String {
+        var text = error.message(lang)
+        // The session and the signed-in account are no option to name.
+        if let field = error.field, field != "session", field != "actor" {
+            let name = optionName(field)
+            text = lang == .zh ? "\(name)：\(text)" : "\(name): \(text)"
+        }
+        if error.code == .unauthenticated, error.field == "session" {
+            text += lang == .zh ? "（登录：disclosure login 账号名）" : " (sign in with: disclosure login NAME)"
+        }
+        return text
+    }
+
+    /// The option of a domain field; fields that are no option (CASE, FILE, a case identifier) stay.
+    static func optionName(_ field: String) -> String {
+        switch field {
+        case "database": "--db"
+        case "items/pages": "--items/--pages"
+        case "password-cost", "late-entry", "id-number", "applicant-type", "refer-to", "as-of":
+            "--" + field
+        default:
+            field.first?.isLowercase == true && field.allSatisfy({ $0.isLetter || $0 == "-" }) ? "--" + field : field
+        }
+    }
+
     static func prefix() -> String { currentLanguage() == .zh ? "错误：" : "error: " }
 
     /// `--lang` as typed, before parsing succeeded, so that even parse errors speak the user's language.
@@ -132,7 +159,7 @@ struct Disclosure: ParsableCommand {
         abstract: "政府信息公开申请办理系统 / case manager for government information disclosure applications",
         discussion: "Chinese output by default; --lang en or an English locale for English.",
         subcommands: [
-            Init.self, Register.self, Show.self, ListCases.self, Due.self, History.self,
+            Init.self, Login.self, Logout.self, Whoami.self, StaffCommand.self, Register.self, Assign.self, Show.self, ListCases.self, Due.self, History.self,
             CorrectionCommand.self, ConsultCommand.self, Extend.self, Defer.self, FeeCommand.self,
             ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self, RemedyCommand.self,
             ReportCommand.self, NoticeCommand.self,

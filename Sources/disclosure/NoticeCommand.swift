@@ -1,4 +1,5 @@
 import ArgumentParser
+import DisclosureApp
 import DisclosureCore
 import DisclosureDocuments
 import DisclosureStore
@@ -27,7 +28,7 @@ struct NoticeCommand: ParsableCommand {
             throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 html 或 text", en: "must be html or text")
         }
         let env = ProcessInfo.processInfo.environment
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let record = try store.load(n)
         let settings = NoticeSettings(
             date: try optionalDate(date, field: "--date") ?? today(),

@@ -1,3 +1,4 @@
+import DisclosureApp
 import DisclosureCore
 import Foundation
 

@@ -1,3 +1,4 @@
+import DisclosureApp
 import DisclosureCore
 import DisclosureStore
 
@@ -172,6 +173,7 @@ struct Renderer {
                                    ("id_number", .str(a.applicant.idNumber)), ("contact", .str(a.applicant.contact))])),
             ("request", .string(a.request)),
             ("form", .str(a.form?.rawValue)),
+            ("handler", .str(s.handler)),
             ("note", .str(a.note)),
             ("registered_at", .string(r.registeredAt)),
             ("registered_by", .string(r.registeredBy)),
@@ -216,6 +218,7 @@ struct Renderer {
     func eventJSON(_ e: StoredEvent) -> JSON {
         .object([
             ("seq", .int(e.seq)), ("kind", .string(e.kind)), ("on", .date(e.on)), ("actor", .string(e.actor)),
+            ("account_id", e.accountID.map(JSON.int) ?? .null), ("late_entry", .str(e.lateEntry)),
             ("recorded_at", .string(e.recordedAt)), ("summary", .string(eventSummary(e))),
             ("due_before", .date(e.dueBefore)), ("due_after", .date(e.dueAfter)),
         ])
@@ -283,6 +286,8 @@ struct Renderer {
         if let f = a.form { lines.append(t("获取形式：\(f.label.zh)", "Form: \(f.label.en)")) }
         if let n = a.note { lines.append(t("备注：\(n)", "Note: \(n)")) }
         lines.append(t("登记：\(r.registeredAt)，\(r.registeredBy)", "Registered: \(r.registeredAt) by \(r.registeredBy)"))
+        if let h = s.handler { lines.append(t("承办人：\(h)", "Handler: \(h)")) }
+        if let reason = r.events.first?.lateEntry { lines.append(t("〔补录登记：\(reason)〕", "[registered late: \(reason)]")) }
         if s.round > 1 { lines.append(t("答复轮次：第\(s.round)轮", "Reply round: \(s.round)")) }
         lines.append(t("期限计算：", "Deadline:"))
         lines += clockText(s)
@@ -307,7 +312,7 @@ struct Renderer {
         if let o = s.outcome { lines.append(t("结果：\(o.rawValue) \(o.label.zh)（\(s.closedOn.map(\.description) ?? "")）", "Outcome: \(o.rawValue) \(o.label.en) (\(s.closedOn.map(\.description) ?? ""))")) }
         lines.append(t("办理记录：", "History:"))
         for e in r.events {
-            var line = "  \(e.seq). \(e.on)  \(eventSummary(e))  [\(e.actor)]"
+            var line = "  \(e.seq). \(e.on)  \(eventSummary(e))\(lateMark(e))  [\(actorLabel(e))]"
             if e.dueBefore != e.dueAfter {
                 line += t("  期限 \(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
                           "  due \(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")")
@@ -316,5 +321,16 @@ struct Renderer {
         }
         for w in warnings { lines.append(t("注意：", "Warning: ") + w(lang)) }
         return lines.joined(separator: "\n")
+    }
+
+    /// Who recorded a step: the account's name, or the bare name recorded before accounts existed.
+    func actorLabel(_ e: StoredEvent) -> String {
+        e.accountID == nil ? e.actor + t("（无账号）", " (no account)") : e.actor
+    }
+
+    /// 补录 and its reason, for a step entered late.
+    func lateMark(_ e: StoredEvent) -> String {
+        guard let reason = e.lateEntry else { return "" }
+        return t("〔补录：\(reason)〕", " [late entry: \(reason)]")
     }
 }

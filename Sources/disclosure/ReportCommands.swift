@@ -1,4 +1,5 @@
 import ArgumentParser
+import DisclosureApp
 import DisclosureCore
 import DisclosureExchange
 import DisclosureStore
@@ -21,7 +22,7 @@ struct RemedyFile: ParsableCommand {
 
     func run() throws {
         let k = try RemedyKind.parse(kind, field: "--kind")
-        try performStep(o, number: number, on: on) { r, _, _ in .remedyFiled(id: r.state.remedies.count + 1, kind: k, body: body) }
+        try performStep(o, number: number, on: on, .remedyFile(kind: k, body: body))
     }
 }
 
@@ -36,16 +37,7 @@ struct RemedyDecide: ParsableCommand {
 
     func run() throws {
         let res = try RemedyResult.parse(result, field: "--result")
-        try performStep(o, number: number, on: on) { (r: CaseRecord, _, _) throws(DisclosureError) in
-            if let remedy { return .remedyDecided(id: remedy, result: res) }
-            let pending = r.state.remedies.filter { $0.result == nil }
-            guard pending.count == 1 else {
-                throw DisclosureError(.missingField, field: "--remedy",
-                                      zh: pending.isEmpty ? "本案没有未决的复议或诉讼" : "有\(pending.count)项未决，请用 --remedy 指明编号",
-                                      en: pending.isEmpty ? "the case has no undecided remedy" : "\(pending.count) remedies are undecided; name one with --remedy")
-            }
-            return .remedyDecided(id: pending[0].id, result: res)
-        }
+        try performStep(o, number: number, on: on, .remedyDecide(id: remedy, result: res))
     }
 }
 
@@ -54,7 +46,7 @@ struct RemedyDecide: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "报表 / reports",
                                                     subcommands: [ReportAnnual.self, ReportStats.self, ReportClusters.self, ReportLock.self,
-                                                                  ReportUnlock.self])
+                                                                  ReportUnlock.self, ReportLateEntries.self])
 }
 
 struct ReportAnnual: ParsableCommand {
@@ -72,7 +64,7 @@ struct ReportAnnual: ParsableCommand {
         guard ["text", "csv", "json", "xml"].contains(format) else {
             throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 text、csv、json 或 xml", en: "must be text, csv, json or xml")
         }
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let report = try store.annualReport(year: year)
         switch format {
         case "csv": print(csv(report))
@@ -159,17 +151,10 @@ struct ReportLock: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "lock",
                                                     abstract: "锁定已公布年度的统计数字 / lock a published year's figures")
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var actor: ActorOption
     @Option(help: "年度 / year") var year: Int
 
     func run() throws {
-        let store = try global.openStore()
-        // A year is locked as published: its table must balance first.
-        let report = try store.annualReport(year: year)
-        guard report.imbalances.isEmpty else {
-            throw DisclosureError(.ruleViolation, field: "--year", zh: "\(year)年度报表不平衡，不能锁定", en: "the \(year) report does not balance; it cannot be locked")
-        }
-        try store.lockReport(year: year, actor: actor.name, now: nowStamp())
+        try global.openDesk().lockReport(year: year)
         print(global.language == .zh ? "已锁定\(year)年度统计数字；此后会改变该年度数字的变更将被拒绝，除非先 report unlock 并说明理由"
                                      : "locked the \(year) figures; changes that would alter them are refused until report unlock with a reason")
     }
@@ -179,13 +164,11 @@ struct ReportUnlock: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unlock",
                                                     abstract: "解除锁定（须说明理由，留有记录）/ unlock a year, with a reason on record")
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var actor: ActorOption
     @Option(help: "年度 / year") var year: Int
     @Option(help: "理由 / reason") var reason: String
 
     func run() throws {
-        let store = try global.openStore()
-        try store.unlockReport(year: year, reason: reason, actor: actor.name, now: nowStamp())
+        try global.openDesk().unlockReport(year: year, reason: reason)
         print(global.language == .zh ? "已解除\(year)年度锁定（理由：\(reason)）" : "unlocked \(year) (reason: \(reason))")
     }
 }
@@ -212,7 +195,7 @@ struct ReportStats: ParsableCommand {
         guard start.days(to: end) <= 3700 else {
             throw DisclosureError(.invalidValue, field: "--from", zh: "一次最多统计十年", en: "at most ten years at a time")
         }
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let months = try store.statistics(from: start, to: end, asOf: today)
         let zh = global.language == .zh
         func pct(_ r: Double?) -> String { r.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
@@ -262,7 +245,7 @@ struct ReportClusters: ParsableCommand {
             throw DisclosureError(.invalidValue, field: "--min-applicants", zh: "至少为2", en: "must be at least 2")
         }
         guard limit >= 1 else { throw DisclosureError(.invalidValue, field: "--limit", zh: "须为正整数", en: "must be positive") }
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         var rows: [Store.RequestRow] = []
         var signatures: [[UInt32]] = []
         try store.forEachRequest(since: try optionalDate(since, field: "--since")) { (r: Store.RequestRow) throws(DisclosureError) in

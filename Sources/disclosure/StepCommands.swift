@@ -1,4 +1,5 @@
 import ArgumentParser
+import DisclosureApp
 import DisclosureCore
 import DisclosureStore
 import Foundation
@@ -6,23 +7,20 @@ import Foundation
 /// Options shared by every command that records a procedural step.
 struct StepOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var actor: ActorOption
-    @Option(name: .customLong("as-of"), help: "今天的日期（默认系统日期）/ today (default: the system date)") var asOf: String?
+    @Option(name: .customLong("late-entry"),
+            help: "补录理由（事项日期早于今天3个工作日以上时必填）/ why the step is entered late (needed past 3 working days)")
+    var lateEntry: String?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 }
 
-/// Records one step: builds the action from the case as stored, lets Core validate it, and reports.
-func performStep(_ o: StepOptions, number: String, on: String?,
-                 build: (CaseRecord, CivilDate, Store) throws(DisclosureError) -> Action) throws {
+/// Records one step as the signed-in account, through the application layer, and reports.
+func performStep(_ o: StepOptions, number: String, on: String?, _ step: Step) throws {
     let n = try CaseNumber.parse(number)
-    let today = try asOfDate(o.asOf)
-    let date = try optionalDate(on, field: "--on") ?? today
-    let store = try o.global.openStore()
-    let actor = o.actor.name
-    let (record, warnings) = try store.record(on: n, asOf: today, now: nowStamp()) { (r: CaseRecord) throws(DisclosureError) in
-        CaseEvent(on: date, action: try build(r, date, store), actor: actor)
-    }
-    let r = Renderer(lang: o.global.language, calendar: store.calendar, asOf: today)
+    let legalDate = try optionalDate(on, field: "--on")
+    let desk = try o.global.openDesk()
+    let (record, warnings) = try desk.record(step, on: n, date: legalDate, lateEntry: o.lateEntry)
+    let r = Renderer(lang: o.global.language, calendar: desk.calendar, asOf: desk.today)
+    let date = record.events[record.events.count - 1].on
     let s = record.state
     var text = r.t("\(record.number)：已记录 \(date) \(r.eventSummary(record.events[record.events.count - 1]))",
                    "\(record.number): recorded \(date) \(r.eventSummary(record.events[record.events.count - 1]))")
@@ -67,9 +65,7 @@ struct CorrectionRequest: ParsableCommand {
 
     func run() throws {
         let served = try optionalDate(served, field: "--served")
-        try performStep(o, number: number, on: on) { _, _, _ in
-            .correctionRequested(items: items, periodDays: period, served: served)
-        }
+        try performStep(o, number: number, on: on, .correctionRequest(items: items, periodDays: period, served: served))
     }
 }
 
@@ -80,7 +76,7 @@ struct CorrectionReceive: ParsableCommand {
     @Option(help: "收到补正之日 / date the correction arrived") var on: String?
 
     func run() throws {
-        try performStep(o, number: number, on: on) { _, _, _ in .correctionReceived }
+        try performStep(o, number: number, on: on, .correctionReceive)
     }
 }
 
@@ -93,7 +89,7 @@ struct Close: ParsableCommand {
 
     func run() throws {
         let reason = try AbandonReason.parse(abandoned, field: "--abandoned")
-        try performStep(o, number: number, on: on) { _, _, _ in .abandoned(reason: reason) }
+        try performStep(o, number: number, on: on, .close(reason: reason))
     }
 }
 
@@ -104,7 +100,7 @@ struct Withdraw: ParsableCommand {
     @Option(help: "撤回日期 / date withdrawn") var on: String?
 
     func run() throws {
-        try performStep(o, number: number, on: on) { _, _, _ in .withdrawn }
+        try performStep(o, number: number, on: on, .withdraw)
     }
 }
 
@@ -127,9 +123,7 @@ struct ConsultSend: ParsableCommand {
     func run() throws {
         let p = try ConsultParty.parse(party, field: "--party")
         let served = try optionalDate(served, field: "--served")
-        try performStep(o, number: number, on: on) { r, _, _ in
-            .consultationSent(id: r.state.consultations.count + 1, party: p, to: to, served: served)
-        }
+        try performStep(o, number: number, on: on, .consultSend(party: p, to: to, served: served))
     }
 }
 
@@ -143,16 +137,7 @@ struct ConsultAnswer: ParsableCommand {
 
     func run() throws {
         let op = try Opinion.parse(opinion, field: "--opinion")
-        try performStep(o, number: number, on: on) { (r: CaseRecord, _, _) throws(DisclosureError) in
-            if let consultation { return .consultationAnswered(id: consultation, opinion: op) }
-            let waiting = r.state.consultations.filter { $0.answered == nil }
-            guard waiting.count == 1 else {
-                throw DisclosureError(.missingField, field: "--consultation",
-                                      zh: waiting.isEmpty ? "本案没有未答复的征求意见" : "有\(waiting.count)项征求意见未答复，请用 --consultation 指明编号（\(waiting.map { "#\($0.id)" }.joined(separator: "、"))）",
-                                      en: waiting.isEmpty ? "the case has no unanswered consultation" : "\(waiting.count) consultations are unanswered; name one with --consultation (\(waiting.map { "#\($0.id)" }.joined(separator: ", ")))")
-            }
-            return .consultationAnswered(id: waiting[0].id, opinion: op)
-        }
+        try performStep(o, number: number, on: on, .consultAnswer(id: consultation, opinion: op))
     }
 }
 
@@ -163,13 +148,12 @@ struct Extend: ParsableCommand {
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "延长的工作日数 / working days") var days: Int
-    @Option(name: .customLong("approved-by"), help: "批准的负责人 / head of office who approved") var approvedBy: String
     @Option(help: "理由 / reason") var reason: String
     @Option(help: "告知申请人之日 / date told to the applicant") var on: String?
 
     func run() throws {
         let d = try positive(days, field: "--days")
-        try performStep(o, number: number, on: on) { _, _, _ in .extended(days: d, approvedBy: approvedBy, reason: reason) }
+        try performStep(o, number: number, on: on, .extend(days: d, reason: reason))
     }
 }
 
@@ -183,7 +167,7 @@ struct Defer: ParsableCommand {
 
     func run() throws {
         let u = try CivilDate.parse(until, field: "--until")
-        try performStep(o, number: number, on: on) { _, _, _ in .deferred(until: u, reason: reason) }
+        try performStep(o, number: number, on: on, .deferral(until: u, reason: reason))
     }
 }
 
@@ -195,26 +179,11 @@ struct FeeCommand: ParsableCommand {
 }
 
 /// `--items N | --pages N`, exactly one.
-struct FeeQuantity: ParsableArguments {
+struct FeeQuantityOptions: ParsableArguments {
     @Option(help: "按件：本申请的件数 / items in this application") var items: Int?
     @Option(help: "按量：页数 / pages") var pages: Int?
 
-    func basis() throws(DisclosureError) -> (FeeBasis, Int) {
-        func bounded(_ n: Int, _ field: String) throws(DisclosureError) -> Int {
-            guard n <= FeeSchedule.maxQuantity else {
-                throw DisclosureError(.invalidValue, field: field, zh: "最多\(FeeSchedule.maxQuantity)", en: "at most \(FeeSchedule.maxQuantity)")
-            }
-            return try positive(n, field: field)
-        }
-        switch (items, pages) {
-        case let (i?, nil): return (.items, try bounded(i, "--items"))
-        case let (nil, p?): return (.pages, try bounded(p, "--pages"))
-        default:
-            throw DisclosureError(.invalidValue, field: "--items/--pages",
-                                  zh: "须且只能选一种计收方式：--items（按件）或 --pages（按量）",
-                                  en: "give exactly one scale: --items (per item) or --pages (per page)")
-        }
-    }
+    func quantity() throws(DisclosureError) -> FeeQuantity { try FeeQuantity.from(items: items, pages: pages) }
 }
 
 func quoteText(_ q: FeeQuote, _ lang: Language) -> String {
@@ -242,22 +211,15 @@ struct FeeQuoteCommand: ParsableCommand {
     @Option(help: "申请人 / applicant") var applicant: String
     @Option(name: .customLong("id-number"), help: "身份证明号码（区分同名申请人）/ ID number") var idNumber: String?
     @Option(help: "月份 YYYY-MM（按件计收时统计该月申请件数）/ calendar month") var month: String
-    @OptionGroup var quantity: FeeQuantity
+    @OptionGroup var quantity: FeeQuantityOptions
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
         guard let m = CivilDate(iso: month + "-01") else {
             throw DisclosureError(.invalidValue, field: "--month", zh: "月份“\(month)”无效，格式为 YYYY-MM", en: "month “\(month)” is invalid; use YYYY-MM")
         }
-        let (basis, n) = try quantity.basis()
-        let q: FeeQuote
-        if basis == .items {
-            let store = try global.openStore()
-            let prior = try store.applicationsInMonth(applicant: applicant, idNumber: nonEmpty(idNumber), year: m.year, month: m.month)
-            q = FeeSchedule.perItem(items: n, priorItems: prior)
-        } else {
-            q = FeeSchedule.perPage(pages: n)
-        }
+        let q = try global.openDesk().feeQuote(applicant: applicant, idNumber: nonEmpty(idNumber), year: m.year, month: m.month,
+                                               quantity: try quantity.quantity())
         emit(json, quoteJSON(q), quoteText(q, global.language))
     }
 }
@@ -268,23 +230,12 @@ struct FeeNoticeCommand: ParsableCommand {
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "发出日期 / date sent") var on: String?
     @Option(help: "申请人收到通知之日（默认同发出日期）/ date the applicant received it") var served: String?
-    @OptionGroup var quantity: FeeQuantity
+    @OptionGroup var quantity: FeeQuantityOptions
 
     func run() throws {
-        let (basis, n) = try quantity.basis()
+        let q = try quantity.quantity()
         let served = try optionalDate(served, field: "--served")
-        try performStep(o, number: number, on: on) { (r: CaseRecord, _, store: Store) throws(DisclosureError) in
-            let q: FeeQuote
-            if basis == .items {
-                let a = r.application
-                let prior = try store.applicationsInMonth(applicant: a.applicant.name, idNumber: a.applicant.idNumber,
-                                                          year: a.received.year, month: a.received.month, before: r.number)
-                q = FeeSchedule.perItem(items: n, priorItems: prior)
-            } else {
-                q = FeeSchedule.perPage(pages: n)
-            }
-            return .feeNoticed(basis: basis, quantity: n, amount: q.amount, served: served)
-        }
+        try performStep(o, number: number, on: on, .feeNotice(basis: q.basis, quantity: q.quantity, served: served))
     }
 }
 
@@ -295,7 +246,7 @@ struct FeePaidCommand: ParsableCommand {
     @Option(help: "缴费到账之日 / date payment arrived") var on: String?
 
     func run() throws {
-        try performStep(o, number: number, on: on) { _, _, _ in .feePaid }
+        try performStep(o, number: number, on: on, .feePaid)
     }
 }
 
@@ -317,9 +268,7 @@ struct ReplyDraft: ParsableCommand {
 
     func run() throws {
         let code = try Outcome.parse(outcome, field: "--outcome")
-        try performStep(o, number: number, on: on) { _, _, _ in
-            .replyDrafted(outcome: code, basis: nonEmpty(basis), referTo: nonEmpty(referTo))
-        }
+        try performStep(o, number: number, on: on, .draft(outcome: code, basis: nonEmpty(basis), referTo: nonEmpty(referTo)))
     }
 }
 
@@ -336,10 +285,7 @@ struct ReplyReview: ParsableCommand {
         guard approve != returnDraft else {
             throw DisclosureError(.invalidValue, field: "--approve/--return", zh: "须且只能选 --approve 或 --return", en: "give exactly one of --approve or --return")
         }
-        if returnDraft, nonEmpty(comment) == nil {
-            throw DisclosureError(.missingField, field: "--comment", zh: "退回须写明意见", en: "returning a draft needs a comment saying why")
-        }
-        try performStep(o, number: number, on: on) { _, _, _ in .replyReviewed(approved: approve, comment: nonEmpty(comment)) }
+        try performStep(o, number: number, on: on, .review(approve: approve, comment: nonEmpty(comment)))
     }
 }
 
@@ -350,7 +296,7 @@ struct ReplyIssue: ParsableCommand {
     @Option(help: "签发日期 / date issued") var on: String?
 
     func run() throws {
-        try performStep(o, number: number, on: on) { _, _, _ in .replyIssued }
+        try performStep(o, number: number, on: on, .issue)
     }
 }
 
@@ -363,7 +309,7 @@ struct Deliver: ParsableCommand {
 
     func run() throws {
         let m = try DeliveryMethod.parse(method, field: "--method")
-        try performStep(o, number: number, on: on) { _, _, _ in .delivered(method: m) }
+        try performStep(o, number: number, on: on, .deliver(method: m))
     }
 }
 
@@ -374,7 +320,7 @@ struct Archive: ParsableCommand {
     @Option(help: "归档日期 / date archived") var on: String?
 
     func run() throws {
-        try performStep(o, number: number, on: on) { _, _, _ in .archived }
+        try performStep(o, number: number, on: on, .archive)
     }
 }
 
@@ -386,7 +332,7 @@ struct Reopen: ParsableCommand {
     @Option(help: "重新办理之日（新一轮答复期限由此起算）/ date reopened") var on: String?
 
     func run() throws {
-        try performStep(o, number: number, on: on) { _, _, _ in .reopened(reason: reason) }
+        try performStep(o, number: number, on: on, .reopen(reason: reason))
     }
 }
 
@@ -400,11 +346,11 @@ struct History: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let record = try store.load(n)
         let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today())
         let rows = record.events.map { e in
-            [String(e.seq), e.on.description, e.recordedAt, e.actor, r.eventSummary(e),
+            [String(e.seq), e.on.description, e.recordedAt, r.actorLabel(e), r.eventSummary(e) + r.lateMark(e),
              "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")"]
         }
         emit(json, .array(record.events.map(r.eventJSON)),
@@ -424,7 +370,7 @@ struct AuditVerify: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openDesk().store
         let report = try store.verifyAudit()
         let lang = global.language
         emit(json, .object([("ok", .bool(report.firstBreak == nil)), ("events", .int(report.eventsChecked)),

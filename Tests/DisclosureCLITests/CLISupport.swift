@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -18,11 +19,44 @@ struct Result {
     var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
 }
 
-/// A scratch office: its own folder and database, and a way to run the CLI against it.
+/// libfaketime, from Debian's faketime package: the tests pin "today" from outside the process, as the
+/// program itself reads it only from the system clock.
+let fakeTimeLibrary = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+
+/// Commands that record something: they take today from the clock, so the tests run them on a day.
+let writeCommands: Set<String> = [
+    "register", "assign", "correction", "consult", "extend", "defer", "reply", "deliver", "archive", "reopen",
+    "withdraw", "close", "remedy", "attach", "import",
+]
+
+/// Who the tests sign in as for a command when they name nobody: the head records extensions,
+/// deferrals, issues, reopenings, remedies, imports and locks; the reviewer reviews; the admin loads
+/// calendars; the handler (a registrar too) does the rest.
+func defaultActor(_ args: [String]) -> String {
+    let first = args.first ?? ""
+    let second = args.count > 1 ? args[1] : ""
+    switch (first, second) {
+    case ("extend", _), ("defer", _), ("reopen", _), ("remedy", _), ("import", _), ("reply", "issue"),
+         ("report", "lock"), ("report", "unlock"), ("export", _):
+        return "李主任"
+    case ("reply", "review"): return "李主任"
+    case ("calendar", "import"), ("staff", _): return "管理员"
+    default: return "王科员"
+    }
+}
+
+/// The test password of every account.
+let testPassword = "test-password-1"
+
+/// A scratch office: its own folder and database, its staff, and a way to run the CLI against it as
+/// one of them on a given day.
 final class Office: Sendable {
     let dir: URL
     let db: String
     let environment: [String: String]
+    /// Accounts made so far, and the (account, day) pairs signed in.
+    private let made = Mutex<Set<String>>([])
+    private let signedIn = Mutex<Set<String>>([])
 
     init(language: String = "zh") {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("disclosure-cli-\(UUID().uuidString)")
@@ -31,22 +65,90 @@ final class Office: Sendable {
         var env = ProcessInfo.processInfo.environment
         env["DISCLOSURE_DB"] = db
         env["DISCLOSURE_LANG"] = language
-        env["DISCLOSURE_ACTOR"] = "王科员"
+        env["XDG_CONFIG_HOME"] = dir.appendingPathComponent("cfg/nobody").path
+        env.removeValue(forKey: "DISCLOSURE_ACTOR")
         environment = env
     }
 
-    /// Runs `disclosure ARGS…` and waits for it.
+    /// The environment of `actor` (their own XDG_CONFIG_HOME) with the clock at 09:00 China time on
+    /// `day` (nil: the real clock).
+    func environment(as actor: String, on day: String?) -> [String: String] {
+        var env = environment
+        env["XDG_CONFIG_HOME"] = dir.appendingPathComponent("cfg/\(actor)-\(day ?? "now")").path
+        if let day {
+            env["LD_PRELOAD"] = fakeTimeLibrary
+            env["FAKETIME"] = "@\(day) 09:00:00"
+            env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+            env["TZ"] = "Asia/Shanghai"
+        }
+        return env
+    }
+
+    /// Makes `actor`'s account (with every business role) and signs them in on `day`, once each.
+    func signIn(_ actor: String, on day: String?) throws {
+        let key = "\(actor)-\(day ?? "now")"
+        if signedIn.withLock({ $0.contains(key) }) { return }
+        if actor != "管理员" && made.withLock({ $0.insert(actor).inserted }) {
+            let r = try launch(["staff", "add", actor, "--role", "registrar,handler,reviewer,head", "--password-stdin"],
+                               env: environment(as: "管理员", on: nil), input: testPassword + "\n")
+            #expect(r.status == 0, "staff add \(actor) failed: \(r.stderr)")
+        }
+        let r = try launch(["login", actor, "--password-stdin"], env: environment(as: actor, on: day), input: testPassword + "\n")
+        #expect(r.status == 0, "login \(actor) failed: \(r.stderr)")
+        signedIn.withLock { _ = $0.insert(key) }
+    }
+
+    /// Runs `disclosure ARGS…` as a member of staff on a day. `--actor NAME` in the arguments names
+    /// who (else `defaultActor`); the day is `today`, else for a command that records something the
+    /// `--on` date, its `--as-of`, or the receipt date, so that a step is entered on the day it
+    /// happens; `--actor` and a recording command's `--as-of` are not passed on.
     @discardableResult
-    func run(_ args: [String], env extra: [String: String] = [:], executable: String = binary) throws -> Result {
+    func run(_ args: [String], env extra: [String: String] = [:], today: String? = nil, input: String? = nil,
+             executable: String = binary) throws -> Result {
+        var args = args
+        func take(_ option: String) -> String? {
+            guard let i = args.firstIndex(of: option), i + 1 < args.count else { return nil }
+            let value = args[i + 1]
+            args.removeSubrange(i...(i + 1))
+            return value
+        }
+        func value(_ option: String) -> String? {
+            guard let i = args.firstIndex(of: option), i + 1 < args.count else { return nil }
+            return args[i + 1]
+        }
+        let actor = take("--actor") ?? defaultActor(args)
+        let writes = writeCommands.contains(args.first ?? "") || args.starts(with: ["report", "lock"])
+            || args.starts(with: ["report", "unlock"]) || args.starts(with: ["calendar", "import"])
+            || args.starts(with: ["fee", "notice"]) || args.starts(with: ["fee", "paid"])
+        var day = today
+        if writes {
+            let asOf = take("--as-of")
+            day = day ?? value("--on") ?? asOf ?? value("--received")
+        } else {
+            day = day ?? value("--as-of")
+        }
+        let needsSession = writes || ["staff", "whoami", "export", "logout"].contains(args.first ?? "")
+        if needsSession, FileManager.default.fileExists(atPath: db) { try signIn(actor, on: day) }
+        return try launch(args, env: environment(as: actor, on: day).merging(extra) { $1 }, input: input, executable: executable)
+    }
+
+    /// Runs the binary with exactly this environment.
+    func launch(_ args: [String], env: [String: String], input: String? = nil, executable: String = binary) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
-        p.environment = environment.merging(extra) { $1 }
+        p.environment = env
         p.currentDirectoryURL = dir
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let inPipe = Pipe()
+        p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
         try p.run()
+        if let input {
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try? inPipe.fileHandleForWriting.close()
+        }
         // Read before waiting so that a large output cannot block the child.
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
@@ -64,37 +166,40 @@ final class Office: Sendable {
     }
 
     @discardableResult
-    func ok(_ args: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
-        let r = try run(args)
+    func ok(_ args: [String], today: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+        let r = try run(args, today: today)
         #expect(r.status == 0, "\(args.joined(separator: " ")) failed: \(r.stderr)", sourceLocation: sourceLocation)
         return r
     }
 
+    /// A new office whose admin is 管理员 (signed in on the real clock); staff accounts follow as used.
     static func initialised(language: String = "zh") throws -> Office {
         let o = Office(language: language)
-        let r = try o.run("init", "--agency", "测试市人民政府办公室", "--code", "TEST")
+        let r = try o.launch(["init", "--agency", "测试市人民政府办公室", "--code", "TEST", "--admin", "管理员",
+                              "--password-stdin", "--password-cost", "10"],
+                             env: o.environment(as: "管理员", on: nil), input: testPassword + "\n")
         #expect(r.status == 0, "init failed: \(r.stderr)")
+        o.signedIn.withLock { _ = $0.insert("管理员-now") }
         return o
     }
 
-    /// Registers an application and returns its case number.
-    func register(_ received: String, applicant: String = "张三", request: String = "某项目环评批复",
-                  asOf: String = "2026-12-31") throws -> String {
+    /// Registers an application on the day it was received and returns its case number.
+    func register(_ received: String, applicant: String = "张三", request: String = "某项目环评批复") throws -> String {
         let r = try run("register", "--received", received, "--channel", "online", "--applicant", applicant,
-                        "--applicant-type", "person", "--request", request, "--as-of", asOf, "--json")
+                        "--applicant-type", "person", "--request", request, "--json")
         #expect(r.status == 0, "register failed: \(r.stderr)")
         return r.object["number"] as? String ?? "?"
     }
 
     func caseCount() throws -> Int { try run("list", "--json").array.count }
 
-    /// Drafts, approves (by someone else) and issues a reply of `outcome` on `day`.
-    func reply(_ n: String, _ outcome: String, on day: String, basis: String = "依据条例", asOf: String = "2027-06-30",
+    /// Drafts (王科员), approves (李主任, another account) and issues (李主任, a head) a reply of
+    /// `outcome` on `day`.
+    func reply(_ n: String, _ outcome: String, on day: String, basis: String = "依据条例",
                sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let a = ["--as-of", asOf]
-        try ok(["reply", "draft", n, "--outcome", outcome, "--basis", basis, "--on", day] + a, sourceLocation: sourceLocation)
-        try ok(["reply", "review", n, "--approve", "--actor", "李主任", "--on", day] + a, sourceLocation: sourceLocation)
-        try ok(["reply", "issue", n, "--on", day] + a, sourceLocation: sourceLocation)
+        try ok(["reply", "draft", n, "--outcome", outcome, "--basis", basis, "--on", day], sourceLocation: sourceLocation)
+        try ok(["reply", "review", n, "--approve", "--on", day], sourceLocation: sourceLocation)
+        try ok(["reply", "issue", n, "--on", day], sourceLocation: sourceLocation)
     }
 }
 

@@ -207,7 +207,7 @@ struct LifecycleTests {
     @Test("every one of the 21 outcomes, from intake to archive", arguments: outcomes)
     func outcome(_ code: String) throws {
         let o = try Office.initialised()
-        let n = try o.register("2026-03-02", asOf: "2026-03-02")
+        let n = try o.register("2026-03-02")
         for step in LifecycleTests.steps(for: code, n) {
             let r = try o.run(step + ["--as-of", "2026-04-30"])
             #expect(r.status == 0, "\(step.joined(separator: " ")): \(r.stderr)")
@@ -225,7 +225,7 @@ struct LifecycleTests {
     @Test("a complete case: correction, consultations, extension, fee, review, reply, archive, reopen")
     func complete() throws {
         let o = try Office.initialised()
-        let n = try o.register("2026-09-18", asOf: "2026-09-18")
+        let n = try o.register("2026-09-18")
         let a = ["--as-of", "2026-12-31"]
         try o.ok(["correction", "request", n, "--on", "2026-09-22", "--items", "请明确地块名称", "--period", "10"] + a)
         var s = try o.ok(["show", n, "--json"] + a).object

@@ -23,7 +23,7 @@ struct RegressionTests {
     @Test("fees: another agency's cases are not counted; one case, one scale")
     func fees() throws {
         let other = try Office.initialised()
-        for day in 2...11 { _ = try other.register(String(format: "2026-03-%02d", day), applicant: "张三", asOf: "2026-03-31") }
+        for day in 2...11 { _ = try other.register(String(format: "2026-03-%02d", day), applicant: "张三") }
         let file = other.dir.appendingPathComponent("other.xml").path
         try other.ok("export", "--all", "--out", file)
         let o = Office()
@@ -31,7 +31,7 @@ struct RegressionTests {
         try o.ok("import", file, "--as-of", "2026-12-31")
         let quote = try o.ok("fee", "quote", "--applicant", "张三", "--month", "2026-03", "--items", "1", "--json").object
         #expect(quote["prior_items"] as? Int == 0)
-        let n = try o.register("2026-03-12", applicant: "李四", asOf: "2026-03-12")
+        let n = try o.register("2026-03-12", applicant: "李四")
         let a = ["--as-of", "2026-12-31"]
         try o.ok(["fee", "notice", n, "--pages", "50", "--on", "2026-03-13"] + a)
         try o.ok(["fee", "paid", n, "--on", "2026-03-16"] + a)
@@ -42,7 +42,7 @@ struct RegressionTests {
     @Test("dates far ahead are refused: service in the future, deferral beyond two years, huge extensions")
     func farDates() throws {
         let o = try Office.initialised()
-        let n = try o.register("2026-03-02", asOf: "2026-03-02")
+        let n = try o.register("2026-03-02")
         let a = ["--as-of", "2026-03-10"]
         let served = try o.run(["consult", "send", n, "--party", "agency", "--to", "财政局", "--on", "2026-03-05", "--served", "2062-03-05"] + a)
         #expect(served.status == 1 && served.stderr.contains("--served"))
@@ -57,7 +57,7 @@ struct RegressionTests {
     @Test("the 20 extension days are for the case, not for each reply round")
     func extensionAcrossRounds() throws {
         let o = try Office.initialised()
-        let n = try o.register("2026-03-02", asOf: "2026-03-02")
+        let n = try o.register("2026-03-02")
         let a = ["--as-of", "2026-12-31"]
         try o.ok(["extend", n, "--days", "20", "--approved-by", "李主任", "--reason", "复杂", "--on", "2026-03-10"] + a)
         try o.ok(["reply", "draft", n, "--outcome", "1", "--basis", "见网站", "--on", "2026-04-01"] + a)
@@ -73,7 +73,7 @@ struct RegressionTests {
     @Test("a case file dated in the future is refused whole")
     func futureImport() throws {
         let o = try Office.initialised()
-        _ = try o.register("2026-03-02", asOf: "2026-03-02")
+        _ = try o.register("2026-03-02")
         let file = o.dir.appendingPathComponent("cases.xml").path
         try o.ok("export", "--all", "--out", file)
         let text = try String(contentsOfFile: file, encoding: .utf8)

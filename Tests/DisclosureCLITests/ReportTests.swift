@@ -7,11 +7,11 @@ struct ReportTests {
     func crossingYears() throws {
         let o = try Office.initialised()
         let a = ["--as-of", "2027-06-30"]
-        let carriedIn = try o.register("2025-12-22", applicant: "张三", asOf: "2025-12-22")      // closed in 2026: 二 and 三
-        let stillOpen = try o.register("2025-12-23", applicant: "某公司", asOf: "2025-12-23")    // open all 2026: 二 and 四
-        let closedBefore = try o.register("2025-06-02", applicant: "李四", asOf: "2025-06-02")   // closed in 2025: not in 2026
-        let newClosed = try o.register("2026-03-02", applicant: "王五", asOf: "2026-03-02")      // 一 and 三
-        let newOpen = try o.register("2026-12-28", applicant: "赵六", asOf: "2026-12-28")        // 一 and 四
+        let carriedIn = try o.register("2025-12-22", applicant: "张三")      // closed in 2026: 二 and 三
+        let stillOpen = try o.register("2025-12-23", applicant: "某公司")    // open all 2026: 二 and 四
+        let closedBefore = try o.register("2025-06-02", applicant: "李四")   // closed in 2025: not in 2026
+        let newClosed = try o.register("2026-03-02", applicant: "王五")      // 一 and 三
+        let newOpen = try o.register("2026-12-28", applicant: "赵六")        // 一 and 四
         try o.ok(["correction", "request", stillOpen, "--on", "2025-12-24", "--items", "写明名称", "--period", "60"] + a)
         try o.reply(carriedIn, "1", on: "2026-01-15")
         try o.reply(newClosed, "3.2", on: "2026-03-20")
@@ -46,8 +46,8 @@ struct ReportTests {
     func remedies() throws {
         let o = try Office.initialised()
         let a = ["--as-of", "2026-12-31"]
-        let n1 = try o.register("2026-03-02", asOf: "2026-03-02")
-        let n2 = try o.register("2026-03-03", applicant: "李四", asOf: "2026-03-03")
+        let n1 = try o.register("2026-03-02")
+        let n2 = try o.register("2026-03-03", applicant: "李四")
         try o.reply(n1, "3.4", on: "2026-03-20")
         try o.ok(["deliver", n1, "--on", "2026-03-23", "--method", "post"] + a)
         try o.ok(["archive", n1, "--on", "2026-03-24"] + a)
@@ -77,8 +77,8 @@ struct ReportTests {
     func lock() throws {
         let o = try Office.initialised()
         let a = ["--as-of", "2026-12-31"]
-        let old = try o.register("2025-06-02", asOf: "2025-06-02")
-        let late = try o.register("2025-12-22", applicant: "李四", asOf: "2025-12-22")
+        let old = try o.register("2025-06-02")
+        let late = try o.register("2025-12-22", applicant: "李四")
         try o.reply(old, "1", on: "2025-06-20")
         try o.ok("report", "lock", "--year", "2025")
         // Registering a 2025 application now, or closing a 2025 case in 2025, would change 2025.
@@ -105,7 +105,7 @@ struct NoticeCLITests {
     @Test("a reply and a receipt are written as print-ready HTML; a missing fact is named")
     func notices() throws {
         let o = try Office.initialised()
-        let n = try o.register("2026-03-02", asOf: "2026-03-02")
+        let n = try o.register("2026-03-02")
         let a = ["--as-of", "2026-12-31"]
         let receipt = o.dir.appendingPathComponent("receipt.html").path
         try o.ok("notice", n, "--kind", "receipt", "--out", receipt, "--date", "2026-03-02")
@@ -130,7 +130,7 @@ struct PrintTests {
     @Test("a reply prints from headless Chromium as one A4 page")
     func printsOnA4() throws {
         let o = try Office.initialised()
-        let n = try o.register("2026-03-02", asOf: "2026-03-02")
+        let n = try o.register("2026-03-02")
         let a = ["--as-of", "2026-12-31"]
         try o.ok(["reply", "draft", n, "--outcome", "1", "--basis", "已在本机关门户网站政府信息公开专栏公开", "--on", "2026-03-20"] + a)
         try o.ok(["reply", "review", n, "--approve", "--actor", "李主任", "--on", "2026-03-20"] + a)
@@ -154,10 +154,10 @@ struct StatsCLITests {
         let o = try Office.initialised()
         let a = ["--as-of", "2026-12-31"]
         // Three replies in March 2026: 5, 10 and 24 working days (the last one late), one with a consultation stop.
-        let n1 = try o.register("2026-03-02", asOf: "2026-03-02")
-        let n2 = try o.register("2026-03-02", applicant: "李四", asOf: "2026-03-02")
-        let n3 = try o.register("2026-03-02", applicant: "王五", asOf: "2026-03-02")
-        _ = try o.register("2026-03-03", applicant: "赵六", asOf: "2026-03-03")   // never answered: overdue now
+        let n1 = try o.register("2026-03-02")
+        let n2 = try o.register("2026-03-02", applicant: "李四")
+        let n3 = try o.register("2026-03-02", applicant: "王五")
+        _ = try o.register("2026-03-03", applicant: "赵六")   // never answered: overdue now
         try o.reply(n1, "1", on: "2026-03-09", basis: "见门户网站")  // Mar 3–9: 5 working days
         try o.ok(["consult", "send", n2, "--party", "agency", "--to", "财政局", "--on", "2026-03-03"] + a)
         try o.ok(["consult", "answer", n2, "--on", "2026-03-06", "--opinion", "agree"] + a)

@@ -258,3 +258,16 @@ struct StoreTests {
         #expect(try store.applicationsInMonth(applicant: "王五", idNumber: nil, year: 2026, month: 4) == 1)
     }
 }
+
+/// The store's contract takes the recorder as an account reference; these tests record by name
+/// alone, as a case file from another office does.
+extension Store {
+    func register(_ application: Application, actor: String, now: String) throws(DisclosureError) -> CaseRecord {
+        try register(application, actor: ActorRef(name: actor, accountID: nil), now: now)
+    }
+
+    func attach(_ content: [UInt8], name: String, kind: AttachmentKind, to number: CaseNumber,
+                actor: String, now: String) throws(DisclosureError) -> AttachmentInfo {
+        try attach(content, name: name, kind: kind, to: number, actor: ActorRef(name: actor, accountID: nil), now: now)
+    }
+}

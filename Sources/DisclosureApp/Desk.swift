@@ -1,0 +1,233 @@
+import DisclosureCore
+import DisclosureStore
+
+/// The application layer: every use case, for whoever is signed in, on the office's clock. Front
+/// ends translate input, call one method, and render its result; every rule is here or in Core.
+public final class Desk {
+    /// The office's database; front ends read through it (reading needs no role).
+    public let store: Store
+    public let clock: any OfficeClock
+    /// The signed-in account, if the session is valid.
+    public let account: Account?
+    /// Why there is no signed-in account, for the refusal of a write.
+    let sessionProblem: Text
+
+    public var calendar: WorkCalendar { store.calendar }
+    public var office: Office { store.office }
+
+    init(store: Store, clock: any OfficeClock, account: Account?, sessionProblem: Text) {
+        self.store = store
+        self.clock = clock
+        self.account = account
+        self.sessionProblem = sessionProblem
+    }
+
+    /// Opens the office's database, signed in by the session `ticket` gives for the database's
+    /// identity, when that session is valid now.
+    public static func open(path: String, clock: any OfficeClock = SystemClock(), readOnly: Bool = false,
+                            ticket: (_ instanceID: String) -> SessionTicket? = { _ in nil }) throws(DisclosureError) -> Desk {
+        let store = try Store.open(path: path, readOnly: readOnly)
+        guard let session = ticket(try store.instanceID()) else {
+            return Desk(store: store, clock: clock, account: nil,
+                        sessionProblem: Text(zh: "尚未登录", en: "nobody is signed in"))
+        }
+        let (account, problem) = try Sessions.resolve(session, store: store, now: clock.now())
+        return Desk(store: store, clock: clock, account: account, sessionProblem: problem ?? Text(zh: "", en: ""))
+    }
+
+    /// Today in the office (China time), from the clock: no option can move it.
+    public var today: CivilDate { clock.now().day }
+
+    /// The signed-in account, if it may run `useCase`.
+    func signedIn(_ useCase: UseCase) throws(DisclosureError) -> Account {
+        guard let account else {
+            throw DisclosureError(.unauthenticated, field: "session",
+                                  zh: "\(sessionProblem.zh)，不能\(useCase.label.zh)；请先以本人账号登录",
+                                  en: "\(sessionProblem.en); signing in with your own account is needed to \(useCase.label.en)")
+        }
+        try useCase.authorise(account)
+        return account
+    }
+
+    func ref(_ a: Account) -> ActorRef { ActorRef(name: a.name, accountID: a.id) }
+
+    // MARK: - Registration and steps
+
+    /// Registers an application received on its art. 31 date; warns of a likely repeat application.
+    public func register(_ application: Application, lateEntry: String? = nil) throws(DisclosureError)
+        -> (record: CaseRecord, warnings: [Text]) {
+        let account = try signedIn(.register)
+        let now = clock.now()
+        let today = now.day
+        if application.received > today {
+            throw DisclosureError(.ruleViolation, field: "received",
+                                  zh: "收到日期\(application.received)晚于今天（\(today)），不能登记尚未收到的申请",
+                                  en: "the receipt date \(application.received) is after today (\(today)); "
+                                      + "an application cannot be registered before it arrives")
+        }
+        try Rules.checkLateEntry(on: application.received, reason: lateEntry, today: today, calendar: calendar)
+        let record = try store.register(application, actor: ref(account), lateEntry: lateEntry, now: now.stamp)
+        return (record, try repeatWarnings(record))
+    }
+
+    /// Art. 36(6): the same applicant asking again for what was already answered.
+    func repeatWarnings(_ record: CaseRecord) throws(DisclosureError) -> [Text] {
+        let a = record.application
+        return try store.repliedRequests(applicant: a.applicant.name, idNumber: a.applicant.idNumber, except: record.number)
+            .filter { Similarity.similar($0.request, a.request) }
+            .map { p in
+                Text(zh: "该申请人曾于\(p.received)提出相似申请（\(p.number)，已答复，结果\(p.outcome?.rawValue ?? "—")）；"
+                         + "如属重复申请，可按5.2“重复申请”答复（条例第三十六条第六项）",
+                     en: "this applicant made a similar request on \(p.received) (\(p.number), replied, outcome "
+                         + "\(p.outcome?.rawValue ?? "—")); if it is a repeat, reply with 5.2 (art. 36(6))")
+            }
+    }
+
+    /// Records one step on a case, dated `on` (default today); returns the case and any warnings.
+    public func record(_ step: Step, on number: CaseNumber, date: CivilDate? = nil,
+                       lateEntry: String? = nil) throws(DisclosureError) -> (record: CaseRecord, warnings: [Text]) {
+        let account = try signedIn(UseCase.of(step))
+        let now = clock.now()
+        let on = date ?? now.day
+        var assignee: Int?
+        if case let .assign(name) = step {
+            assignee = try handlerAccount(name).id
+        }
+        if case let .review(approve, comment) = step, !approve, comment.map({ $0.allSatisfy(\.isWhitespace) }) ?? true {
+            throw DisclosureError(.missingField, field: "comment", zh: "退回须写明意见", en: "returning a draft needs a comment saying why")
+        }
+        let store = self.store
+        return try store.record(on: number, asOf: now.day, now: now.stamp, assignee: assignee) {
+            (r: CaseRecord) throws(DisclosureError) in
+            CaseEvent(on: on, action: try action(for: step, case: r, by: account, store: store),
+                      actor: account.name, accountID: account.id, lateEntry: lateEntry)
+        }
+    }
+
+    /// The action a step records, worked out from the case as it stands inside the write transaction.
+    func action(for step: Step, case r: CaseRecord, by account: Account, store: Store) throws(DisclosureError) -> Action {
+        switch step {
+        case let .correctionRequest(items, period, served):
+            return .correctionRequested(items: items, periodDays: period, served: served)
+        case .correctionReceive: return .correctionReceived
+        case let .consultSend(party, to, served):
+            return .consultationSent(id: r.state.consultations.count + 1, party: party, to: to, served: served)
+        case let .consultAnswer(id, opinion):
+            if let id { return .consultationAnswered(id: id, opinion: opinion) }
+            let waiting = r.state.consultations.filter { $0.answered == nil }
+            guard waiting.count == 1 else {
+                let ids = waiting.map { "#\($0.id)" }
+                throw DisclosureError(.missingField, field: "consultation",
+                                      zh: waiting.isEmpty ? "本案没有未答复的征求意见"
+                                          : "有\(waiting.count)项征求意见未答复，请指明编号（\(ids.joined(separator: "、"))）",
+                                      en: waiting.isEmpty ? "the case has no unanswered consultation"
+                                          : "\(waiting.count) consultations are unanswered; name one (\(ids.joined(separator: ", ")))")
+            }
+            return .consultationAnswered(id: waiting[0].id, opinion: opinion)
+        case let .extend(days, reason):
+            guard days >= 1 else {
+                throw DisclosureError(.invalidValue, field: "days", zh: "须为正整数", en: "must be a positive whole number")
+            }
+            return .extended(days: days, approvedBy: account.name, reason: reason)
+        case let .deferral(until, reason): return .deferred(until: until, reason: reason)
+        case let .feeNotice(basis, quantity, served):
+            let q: FeeQuote
+            if basis == .items {
+                let a = r.application
+                let prior = try store.applicationsInMonth(applicant: a.applicant.name, idNumber: a.applicant.idNumber,
+                                                          year: a.received.year, month: a.received.month, before: r.number)
+                q = FeeSchedule.perItem(items: quantity, priorItems: prior)
+            } else {
+                q = FeeSchedule.perPage(pages: quantity)
+            }
+            return .feeNoticed(basis: basis, quantity: quantity, amount: q.amount, served: served)
+        case .feePaid: return .feePaid
+        case let .draft(outcome, basis, referTo): return .replyDrafted(outcome: outcome, basis: basis, referTo: referTo)
+        case let .review(approve, comment): return .replyReviewed(approved: approve, comment: comment)
+        case .issue: return .replyIssued
+        case let .deliver(method): return .delivered(method: method)
+        case .archive: return .archived
+        case let .reopen(reason): return .reopened(reason: reason)
+        case .withdraw: return .withdrawn
+        case let .close(reason): return .abandoned(reason: reason)
+        case let .remedyFile(kind, body): return .remedyFiled(id: r.state.remedies.count + 1, kind: kind, body: body)
+        case let .remedyDecide(id, result):
+            if let id { return .remedyDecided(id: id, result: result) }
+            let pending = r.state.remedies.filter { $0.result == nil }
+            guard pending.count == 1 else {
+                throw DisclosureError(.missingField, field: "remedy",
+                                      zh: pending.isEmpty ? "本案没有未决的复议或诉讼" : "有\(pending.count)项未决，请指明编号",
+                                      en: pending.isEmpty ? "the case has no undecided remedy"
+                                          : "\(pending.count) remedies are undecided; name one")
+            }
+            return .remedyDecided(id: pending[0].id, result: result)
+        case let .assign(name):
+            return .assigned(handler: try handlerAccount(name).name)
+        }
+    }
+
+    /// A live, enabled account with the handler role.
+    func handlerAccount(_ name: String) throws(DisclosureError) -> Account {
+        guard let a = try store.account(named: name), !a.disabled else {
+            throw DisclosureError(.invalidValue, field: "account", zh: "没有可用的账号“\(name)”", en: "there is no active account “\(name)”")
+        }
+        guard a.has(.handler) else {
+            throw DisclosureError(.ruleViolation, field: "account", zh: "账号“\(a.name)”不是承办人（handler）",
+                                  en: "the account “\(a.name)” is not a handler")
+        }
+        return a
+    }
+
+    // MARK: - Fees, documents, reports
+
+    /// What a fee would come to; per item, counted with the applicant's other applications that month.
+    public func feeQuote(applicant: String, idNumber: String?, year: Int, month: Int,
+                         quantity: FeeQuantity) throws(DisclosureError) -> FeeQuote {
+        if quantity.basis == .pages { return FeeSchedule.perPage(pages: quantity.quantity) }
+        let prior = try store.applicationsInMonth(applicant: applicant, idNumber: idNumber, year: year, month: month)
+        return FeeSchedule.perItem(items: quantity.quantity, priorItems: prior)
+    }
+
+    /// The largest document `attach` accepts: its base64 must fit libxml2's limit on one text node
+    /// (10 MB), which untrusted input must never lift.
+    public static let attachmentLimit = 7_000_000
+
+    /// Refuses a document too large to file, before a front end reads it all.
+    public static func checkAttachmentSize(_ size: Int) throws(DisclosureError) {
+        guard size <= attachmentLimit else {
+            throw DisclosureError(.invalidValue, field: "FILE", zh: "附件最大 7 MB（本文件 \(size) 字节）",
+                                  en: "an attachment may be at most 7 MB (this file: \(size) bytes)")
+        }
+    }
+
+    /// Files a document with a case.
+    public func attach(_ content: [UInt8], name: String, kind: AttachmentKind,
+                       to number: CaseNumber) throws(DisclosureError) -> AttachmentInfo {
+        let account = try signedIn(.attach)
+        try Desk.checkAttachmentSize(content.count)
+        return try store.attach(content, name: name, kind: kind, to: number, actor: ref(account), now: clock.now().stamp)
+    }
+
+    /// Locks a published year: only when its table balances.
+    public func lockReport(year: Int) throws(DisclosureError) {
+        let account = try signedIn(.reportLock)
+        let report = try store.annualReport(year: year)
+        guard report.imbalances.isEmpty else {
+            throw DisclosureError(.ruleViolation, field: "year", zh: "\(year)年度报表不平衡，不能锁定",
+                                  en: "the \(year) report does not balance; it cannot be locked")
+        }
+        try store.lockReport(year: year, actor: account.name, now: clock.now().stamp)
+    }
+
+    /// Unlocks a year, with the reason on record.
+    public func unlockReport(year: Int, reason: String) throws(DisclosureError) {
+        let account = try signedIn(.reportLock)
+        try store.unlockReport(year: year, reason: reason, actor: account.name, now: clock.now().stamp)
+    }
+
+    /// Loads an official schedule and recomputes every open case.
+    public func importCalendar(_ schedule: HolidaySchedule, origin: String) throws(DisclosureError) -> CalendarImportResult {
+        _ = try signedIn(.calendar)
+        return try store.importCalendar(schedule, origin: origin, now: clock.now().stamp)
+    }
+}

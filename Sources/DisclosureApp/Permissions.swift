@@ -1,0 +1,92 @@
+import DisclosureCore
+
+/// Every use case that changes something, with the roles that may run it: STATUTE.md §11 as one
+/// table. Reading cases and reports is open to every role of the office and needs no entry.
+public enum UseCase: String, Sendable, CaseIterable {
+    case register
+    case correctionReceive = "correction-receive"
+    case assign
+    case correctionRequest = "correction-request"
+    case consult
+    case fee
+    case attach
+    case draft
+    case deliver
+    case review
+    case extend
+    case issue
+    case close
+    case reopen
+    case remedy
+    case importCases = "import"
+    case reportLock = "report-lock"
+    case staff
+    case calendar
+
+    /// Who may run it (§11). The four-eyes parts (never the drafter) are rules on the case, in Core.
+    public var roles: Set<Role> {
+        switch self {
+        case .register, .correctionReceive: [.registrar, .handler]
+        case .assign: [.head, .registrar]
+        case .correctionRequest, .consult, .fee, .attach, .draft, .deliver: [.handler]
+        case .review: [.reviewer]
+        case .extend, .issue, .reopen, .remedy, .importCases, .reportLock: [.head]
+        case .close: [.handler, .head]
+        case .staff, .calendar: [.admin]
+        }
+    }
+
+    /// What the use case does, for refusals.
+    public var label: Text {
+        switch self {
+        case .register: Text(zh: "登记申请", en: "register an application")
+        case .correctionReceive: Text(zh: "登记收到补正", en: "record a corrected application")
+        case .assign: Text(zh: "分配承办人", en: "assign a handler")
+        case .correctionRequest: Text(zh: "发出补正告知", en: "request a correction")
+        case .consult: Text(zh: "征求意见", en: "consult")
+        case .fee: Text(zh: "办理收费", en: "handle fees")
+        case .attach: Text(zh: "存入附件", en: "attach documents")
+        case .draft: Text(zh: "拟定答复", en: "draft a reply")
+        case .deliver: Text(zh: "登记送达", en: "record delivery")
+        case .review: Text(zh: "审核答复稿", en: "review a draft")
+        case .extend: Text(zh: "延期或延迟答复", en: "extend or defer the reply")
+        case .issue: Text(zh: "签发答复", en: "issue a reply")
+        case .close: Text(zh: "撤回、视为放弃或归档", en: "record a withdrawal, close as abandoned or archive")
+        case .reopen: Text(zh: "重新办理", en: "reopen a case")
+        case .remedy: Text(zh: "登记复议、诉讼", en: "record 行政复议 or litigation")
+        case .importCases: Text(zh: "导入案卷", en: "import case files")
+        case .reportLock: Text(zh: "锁定或解除锁定年度报告", en: "lock or unlock an annual report")
+        case .staff: Text(zh: "管理工作人员账号", en: "manage staff accounts")
+        case .calendar: Text(zh: "载入放假安排", en: "load holiday schedules")
+        }
+    }
+
+    /// The use case of recording `step` on a case.
+    public static func of(_ step: Step) -> UseCase {
+        switch step {
+        case .correctionRequest: .correctionRequest
+        case .correctionReceive: .correctionReceive
+        case .consultSend, .consultAnswer: .consult
+        case .extend, .deferral: .extend
+        case .feeNotice, .feePaid: .fee
+        case .draft: .draft
+        case .review: .review
+        case .issue: .issue
+        case .deliver: .deliver
+        case .archive, .withdraw, .close: .close
+        case .reopen: .reopen
+        case .remedyFile, .remedyDecide: .remedy
+        case .assign: .assign
+        }
+    }
+
+    /// Refuses `account` unless it holds one of the roles.
+    func authorise(_ account: Account) throws(DisclosureError) {
+        guard account.roles.isDisjoint(with: roles) else { return }
+        let need = roles.sorted().map { "\($0.label.zh)（\($0.rawValue)）" }.joined(separator: "或")
+        let needEn = roles.sorted().map(\.rawValue).joined(separator: " or ")
+        throw DisclosureError(.forbidden, field: "actor",
+                              zh: "账号“\(account.name)”无权\(label.zh)：须由\(need)办理",
+                              en: "the account “\(account.name)” may not \(label.en): that needs the role \(needEn)")
+    }
+}

@@ -1,0 +1,127 @@
+import DisclosureCore
+import DisclosureStore
+import HummingbirdBcrypt
+
+/// What a front end keeps of a sign-in: the token (the only secret) and the database it is for.
+public struct SessionTicket: Sendable, Hashable, Codable {
+    public let token: String
+    /// The database's own identity: a ticket for another database is never accepted.
+    public let instanceID: String
+    public let account: String
+    /// Seconds since 1970.
+    public let expires: Int
+    public init(token: String, instanceID: String, account: String, expires: Int) {
+        self.token = token
+        self.instanceID = instanceID
+        self.account = account
+        self.expires = expires
+    }
+}
+
+/// Sign-in rules: how long a session lasts, and how failures are throttled.
+public enum SessionPolicy {
+    /// A working day: a session started in the morning ends in the evening.
+    public static let lifetimeSeconds = 10 * 3600
+    /// Failures allowed before sign-in is refused for a while.
+    public static let freeFailures = 5
+    /// The wait after the `freeFailures`-th failure; it doubles with each further one, up to `maxWait`.
+    public static let firstWaitSeconds = 60
+    public static let maxWaitSeconds = 3600
+
+    /// Seconds to refuse sign-in after `failures` consecutive failures (0: none).
+    public static func wait(afterFailures failures: Int) -> Int {
+        guard failures >= freeFailures else { return 0 }
+        let doublings = min(failures - freeFailures, 6)
+        return min(firstWaitSeconds << doublings, maxWaitSeconds)
+    }
+}
+
+/// Password hashing: bcrypt with its cost and salt in the stored string (shared with the web system).
+public enum Passwords {
+    /// The accepted range of bcrypt costs for new passwords.
+    public static let costs = 10...16
+
+    public static func hash(_ password: String, cost: Int) -> String {
+        Bcrypt.hash(password, cost: UInt8(clamping: min(max(cost, costs.lowerBound), costs.upperBound)))
+    }
+
+    public static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+
+    /// A hash of nothing anyone knows, checked when the account does not exist, so that a wrong name
+    /// takes as long as a wrong password.
+    static let decoy = Bcrypt.hash("decoy", cost: 12)
+}
+
+enum Sessions {
+    /// A new random token: 256 bits, hex.
+    static func newToken() -> String {
+        var rng = SystemRandomNumberGenerator()
+        var out = ""
+        for _ in 0..<4 {
+            let word = rng.next() as UInt64
+            let hex = String(word, radix: 16)
+            out += String(repeating: "0", count: 16 - hex.count) + hex
+        }
+        return out
+    }
+
+    static func tokenHash(_ token: String) -> String { SHA256.hex(Array(token.utf8)) }
+
+    /// The account a ticket signs in, or why it does not.
+    static func resolve(_ ticket: SessionTicket, store: Store, now: Moment) throws(DisclosureError) -> (Account?, Text?) {
+        guard ticket.instanceID == (try store.instanceID()) else {
+            return (nil, Text(zh: "登录凭据属于另一个数据库", en: "the sign-in belongs to another database"))
+        }
+        guard let s = try store.session(tokenHash: tokenHash(ticket.token)) else {
+            return (nil, Text(zh: "登录凭据无效", en: "the sign-in is not valid"))
+        }
+        if s.ended != nil { return (nil, Text(zh: "已退出登录", en: "the session was signed out")) }
+        // A session that starts in the future means the clock was set back: not to be trusted.
+        if now.epoch >= s.expires || now.epoch < s.created - 300 {
+            return (nil, Text(zh: "登录已过期", en: "the session has expired"))
+        }
+        if s.account.disabled || s.account.legacy {
+            return (nil, Text(zh: "账号“\(s.account.name)”已停用", en: "the account “\(s.account.name)” is disabled"))
+        }
+        return (s.account, nil)
+    }
+}
+
+extension Desk {
+    /// Signs `name` in with `password`; refuses after repeated failures for a growing while.
+    public func signIn(name: String, password: String) throws(DisclosureError) -> SessionTicket {
+        let now = clock.now()
+        let refused = DisclosureError(.unauthenticated, field: "password", zh: "账号或密码不正确", en: "wrong account name or password")
+        guard let account = try store.account(named: name), let state = try store.signinState(of: account.id) else {
+            _ = Passwords.verify(password, hash: Passwords.decoy)
+            throw refused
+        }
+        if let until = state.lockedUntil, until > now.epoch {
+            throw DisclosureError(.throttled, field: "password",
+                                  zh: "失败次数过多，请\(until - now.epoch)秒后再试",
+                                  en: "too many failed sign-ins; try again in \(until - now.epoch) seconds")
+        }
+        guard let hash = state.passwordHash, Passwords.verify(password, hash: hash) else {
+            let wait = SessionPolicy.wait(afterFailures: state.failedSignins + 1)
+            try store.recordFailedSignin(account.id, lockedUntil: wait > 0 ? now.epoch + wait : nil)
+            throw refused
+        }
+        if account.disabled || account.legacy {
+            throw DisclosureError(.unauthenticated, field: "name", zh: "账号“\(account.name)”已停用",
+                                  en: "the account “\(account.name)” is disabled")
+        }
+        return try openSession(for: account, at: now)
+    }
+
+    func openSession(for account: Account, at now: Moment) throws(DisclosureError) -> SessionTicket {
+        let token = Sessions.newToken()
+        let expires = now.epoch + SessionPolicy.lifetimeSeconds
+        try store.createSession(tokenHash: Sessions.tokenHash(token), account: account.id, created: now.epoch, expires: expires)
+        return SessionTicket(token: token, instanceID: try store.instanceID(), account: account.name, expires: expires)
+    }
+
+    /// Ends the session of `ticket` in the database.
+    public func signOut(_ ticket: SessionTicket) throws(DisclosureError) {
+        try store.endSession(tokenHash: Sessions.tokenHash(ticket.token), at: clock.now().epoch)
+    }
+}

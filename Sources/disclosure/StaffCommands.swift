@@ -1,0 +1,254 @@
+import ArgumentParser
+import DisclosureApp
+import DisclosureCore
+import DisclosureStore
+import Foundation
+
+// MARK: - Signing in
+
+struct Login: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "以本人账号登录（一个工作日内有效）/ sign in with your own account (valid for a working day)")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名 / account name") var name: String
+    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input") var passwordStdin = false
+
+    func run() throws {
+        let desk = try global.openDesk()
+        let zh = global.language == .zh
+        let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "“\(name)”的密码：" : "password for “\(name)”: ")
+        let ticket = try desk.signIn(name: name, password: password)
+        try SessionFiles.save(ticket)
+        let until = Moment(epoch: ticket.expires).stamp
+        print(zh ? "已登录：\(ticket.account)（至 \(until)）" : "signed in as \(ticket.account) (until \(until))")
+    }
+}
+
+struct Logout: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "退出登录 / sign out")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let desk = try global.openDesk()
+        let instance = try desk.store.instanceID()
+        if let ticket = SessionFiles.load(instance) { try desk.signOut(ticket) }
+        SessionFiles.remove(instance)
+        print(global.language == .zh ? "已退出登录" : "signed out")
+    }
+}
+
+struct Whoami: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "当前登录的账号 / who is signed in")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let a = try global.openDesk().whoami()
+        let lang = global.language
+        emit(json, accountJSON(a), lang == .zh ? "\(a.name)（\(roleLabels(a, lang))）" : "\(a.name) (\(roleLabels(a, lang)))")
+    }
+}
+
+func roleLabels(_ a: Account, _ lang: Language) -> String {
+    a.roles.isEmpty ? "—" : a.roles.sorted().map { $0.label(lang) }.joined(separator: lang == .zh ? "、" : ", ")
+}
+
+func accountJSON(_ a: Account) -> JSON {
+    .object([("id", .int(a.id)), ("name", .string(a.name)), ("roles", .array(a.roles.sorted().map { .string($0.rawValue) })),
+             ("email", .str(a.email)), ("disabled", .bool(a.disabled)), ("legacy", .bool(a.legacy)),
+             ("created_at", .string(a.createdAt))])
+}
+
+// MARK: - Staff administration
+
+struct StaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff", abstract: "工作人员账号（管理员）/ staff accounts (admin only)",
+        subcommands: [StaffAdd.self, StaffList.self, StaffShow.self, StaffDisable.self, StaffEnable.self, StaffGrant.self,
+                      StaffRevoke.self, StaffPassword.self, StaffHistory.self, StaffBootstrap.self])
+}
+
+struct StaffAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "新增账号 / add an account")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名（姓名）/ account name") var name: String
+    @Option(help: "registrar|handler|reviewer|head|admin，可用逗号分隔多个 / roles, comma-separated") var role: String
+    @Option(help: "工作邮箱（用于提醒）/ staff e-mail for reminders") var email: String?
+    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取初始密码 / read the first password from standard input")
+    var passwordStdin = false
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let roles = try Role.parseList(role, field: "--role")
+        let desk = try global.openDesk()
+        let zh = global.language == .zh
+        let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "“\(name)”的初始密码：" : "first password for “\(name)”: ")
+        let a = try desk.addStaff(NewAccount(name: name, roles: roles, email: nonEmpty(email), password: password))
+        emit(json, accountJSON(a), zh ? "已新增账号“\(a.name)”（\(roleLabels(a, .zh))）" : "added “\(a.name)” (\(roleLabels(a, .en)))")
+    }
+}
+
+struct StaffList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "列出账号 / list accounts")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let list = try global.openDesk().staffList()
+        let lang = global.language
+        let zh = lang == .zh
+        func state(_ a: Account) -> String {
+            a.legacy ? (zh ? "旧记录姓名（不能登录）" : "legacy name (cannot sign in)") : a.disabled ? (zh ? "已停用" : "disabled") : (zh ? "可用" : "active")
+        }
+        emit(json, .array(list.map(accountJSON)),
+             table(zh ? ["编号", "账号", "角色", "邮箱", "状态"] : ["ID", "Account", "Roles", "E-mail", "State"],
+                   list.map { [String($0.id), $0.name, roleLabels($0, lang), $0.email ?? "—", state($0)] }))
+    }
+}
+
+struct StaffShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "查看账号 / show an account")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名 / account name") var name: String
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let a = try global.openDesk().staffMember(name)
+        let lang = global.language
+        emit(json, accountJSON(a),
+             lang == .zh ? "账号：\(a.name)\n角色：\(roleLabels(a, lang))\n邮箱：\(a.email ?? "—")\n状态：\(a.disabled ? "已停用" : "可用")\n设立：\(a.createdAt)"
+                         : "Account: \(a.name)\nRoles: \(roleLabels(a, lang))\nE-mail: \(a.email ?? "—")\nState: \(a.disabled ? "disabled" : "active")\nCreated: \(a.createdAt)")
+    }
+}
+
+struct StaffDisable: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "disable", abstract: "停用账号（立即退出其登录）/ disable an account")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名 / account name") var name: String
+
+    func run() throws {
+        let a = try global.openDesk().setDisabled(name, true)
+        print(global.language == .zh ? "已停用账号“\(a.name)”" : "disabled “\(a.name)”")
+    }
+}
+
+struct StaffEnable: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enable", abstract: "恢复账号 / enable an account again")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名 / account name") var name: String
+
+    func run() throws {
+        let a = try global.openDesk().setDisabled(name, false)
+        print(global.language == .zh ? "已恢复账号“\(a.name)”" : "enabled “\(a.name)”")
+    }
+}
+
+struct StaffGrant: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "grant", abstract: "授予角色 / grant roles")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名 / account name") var name: String
+    @Option(help: "角色，可用逗号分隔多个 / roles, comma-separated") var role: String
+
+    func run() throws {
+        let a = try global.openDesk().grant(try Role.parseList(role, field: "--role"), to: name)
+        print(global.language == .zh ? "“\(a.name)”现有角色：\(roleLabels(a, .zh))" : "“\(a.name)” now has: \(roleLabels(a, .en))")
+    }
+}
+
+struct StaffRevoke: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "取消角色 / revoke roles")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名 / account name") var name: String
+    @Option(help: "角色，可用逗号分隔多个 / roles, comma-separated") var role: String
+
+    func run() throws {
+        let a = try global.openDesk().revoke(try Role.parseList(role, field: "--role"), from: name)
+        print(global.language == .zh ? "“\(a.name)”现有角色：\(roleLabels(a, .zh))" : "“\(a.name)” now has: \(roleLabels(a, .en))")
+    }
+}
+
+struct StaffPassword: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "password", abstract: "修改本人密码，或由管理员重设他人密码 / change your password, or reset another's (admin)")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名（省略为本人）/ account name (default: yourself)") var name: String?
+    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取新密码 / read the new password from standard input")
+    var passwordStdin = false
+
+    func run() throws {
+        let desk = try global.openDesk()
+        let zh = global.language == .zh
+        let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "新密码：" : "new password: ")
+        try desk.setPassword(of: name, to: password)
+        print(zh ? "已设置新密码；该账号的登录已全部退出" : "password set; every session of the account was signed out")
+    }
+}
+
+struct StaffHistory: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "账号变更记录 / every change to staff accounts")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名（省略为全部）/ account name (default: all)") var name: String?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let events = try global.openDesk().staffHistory(of: name)
+        let zh = global.language == .zh
+        emit(json, .array(events.map { .object([("id", .int($0.id)), ("account", .string($0.account)), ("kind", .string($0.kind)),
+                                                ("detail", .string($0.detail)), ("by", .str($0.by)),
+                                                ("recorded_at", .string($0.recordedAt))]) }),
+             table(zh ? ["序号", "时间", "账号", "变更", "内容", "操作人"] : ["#", "Recorded", "Account", "Change", "Detail", "By"],
+                   events.map { [String($0.id), $0.recordedAt, $0.account, $0.kind, $0.detail, $0.by ?? (zh ? "（程序）" : "(program)")] }))
+    }
+}
+
+struct StaffBootstrap: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bootstrap",
+        abstract: "为尚无账号的旧数据库设立首个管理员（须为文件所有者）/ first admin for an older database (file owner only)")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "管理员账号名（默认本机登录名）/ the admin's account name (default: the OS login)") var name: String?
+    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input") var passwordStdin = false
+
+    func run() throws {
+        let admin = name ?? osLogin()
+        let zh = global.language == .zh
+        let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "为管理员“\(admin)”设置密码：" : "password for the admin “\(admin)”: ")
+        let (_, ticket) = try Desk.bootstrap(path: global.databasePath, admin: admin, password: password)
+        try SessionFiles.save(ticket)
+        print(zh ? "已设立管理员“\(ticket.account)”并登录；请用 staff add 为每位工作人员设立账号"
+                 : "set up the admin “\(ticket.account)” and signed in; add an account for each member of staff with staff add")
+    }
+}
+
+// MARK: - Assignment and late entries
+
+struct Assign: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "分配承办人 / assign a case to a handler")
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Argument(help: "承办人账号名 / the handler's account name") var account: String
+
+    func run() throws {
+        try performStep(o, number: number, on: nil, .assign(account: account))
+    }
+}
+
+struct ReportLateEntries: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "late-entries",
+                                                    abstract: "补录清单：事后登记的事项及理由 / steps entered late, with their reasons")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "登记年份（默认全部）/ year recorded (default: all)") var year: Int?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let rows = try global.openDesk().store.lateEntries(recordedIn: year)
+        let zh = global.language == .zh
+        emit(json, .array(rows.map { .object([("case", .string($0.number.description)), ("seq", .int($0.seq)), ("kind", .string($0.kind)),
+                                              ("on", .date($0.on)), ("recorded_at", .string($0.recordedAt)),
+                                              ("actor", .string($0.actor)), ("reason", .string($0.reason))]) }),
+             rows.isEmpty ? (zh ? "没有补录的事项" : "no late entries")
+             : table(zh ? ["案件", "序号", "事项", "日期", "登记时间", "经办人", "补录理由"]
+                        : ["Case", "#", "Step", "Date", "Recorded", "By", "Reason"],
+                     rows.map { [$0.number.description, String($0.seq), $0.kind, $0.on.description, $0.recordedAt, $0.actor, $0.reason] }))
+    }
+}
