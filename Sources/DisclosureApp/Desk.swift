@@ -99,8 +99,10 @@ public final class Desk {
         let store = self.store
         return try store.record(on: number, asOf: now.day, now: now.stamp, assignee: assignee) {
             (r: CaseRecord) throws(DisclosureError) in
-            CaseEvent(on: on, action: try action(for: step, case: r, by: account, store: store),
-                      actor: account.name, accountID: account.id, lateEntry: lateEntry)
+            let event = CaseEvent(on: on, action: try action(for: step, case: r, by: account, store: store),
+                                  actor: account.name, accountID: account.id, lateEntry: lateEntry)
+            try Rules.checkRecording(event, on: r.state, today: now.day, calendar: store.calendar)
+            return event
         }
     }
 

@@ -19,7 +19,6 @@ public enum Rules {
         if event.actor.allSatisfy(\.isWhitespace) {
             throw DisclosureError(.missingField, field: "actor", zh: "须写明经办人", en: "the person recording the step is required")
         }
-        try checkLateEntry(on: on, reason: event.lateEntry, today: today, calendar: calendar)
         let status = state.status(asOf: on)
         if status == .archived {
             switch event.action {
@@ -51,15 +50,6 @@ public enum Rules {
         }
         func requireText(_ s: String, _ field: String, max: Int = 2_000) throws(DisclosureError) {
             try Application.requireText(s, field: field, max: max)
-        }
-        /// Art. 33: an extension is told before the due date. Recorded after it, a back-dated step would
-        /// silently turn an overdue case into one with days left, so the recording day counts too.
-        func requireRecordedByDue(_ what: String, _ whatEn: String) throws(DisclosureError) {
-            if let due = state.clock.due, today > due {
-                throw refuse("答复期限已于\(due)届满，\(what)须在期限届满之日或之前登记（今天是\(today)）",
-                             "the reply was due on \(due); \(whatEn) must be recorded on or before that day (today is \(today))",
-                             field: "CASE")
-            }
         }
         /// A service date: not before the sending, not after today (a typo of years would stop the clock for decades).
         func requireServed(_ served: CivilDate?) throws(DisclosureError) {
@@ -120,7 +110,6 @@ public enum Rules {
             try requireNotAfterRoundStart()
             try requireText(approvedBy, "actor", max: 100)
             try requireText(reason, "reason")
-            try requireRecordedByDue("延期", "an extension")
             if state.clock.deferredTo != nil {
                 throw refuse("已确定延迟答复期限（条例第三十五条），不能再延期", "a deferral (art. 35) already fixed the reply date; cannot extend", field: "CASE")
             }
@@ -139,7 +128,6 @@ public enum Rules {
             try requireClockRunning("延迟答复", "defer")
             try requireNotAfterRoundStart()
             try requireText(reason, "reason")
-            try requireRecordedByDue("延迟答复", "a deferral")
             if let due = state.clock.due {
                 if on > due {
                     throw refuse("答复期限已于\(due)届满，延迟答复须在期限届满前告知申请人",
@@ -279,6 +267,26 @@ public enum Rules {
             }
         }
         return warnings
+    }
+
+    /// The rules of recording a step now (not of replaying a history from a file): a step entered
+    /// late states why, and an extension or deferral is recorded by the due date it changes.
+    public static func checkRecording(_ event: CaseEvent, on state: CaseState, today: CivilDate,
+                                      calendar: WorkCalendar) throws(DisclosureError) {
+        try checkLateEntry(on: event.on, reason: event.lateEntry, today: today, calendar: calendar)
+        let what: Text
+        switch event.action {
+        case .extended: what = Text(zh: "延期", en: "an extension")
+        case .deferred: what = Text(zh: "延迟答复", en: "a deferral")
+        default: return
+        }
+        // Art. 33: an extension is told before the due date. Recorded after it, a back-dated step would
+        // silently turn an overdue case into one with days left, so the recording day counts too.
+        if let due = state.clock.due, today > due {
+            throw DisclosureError(.ruleViolation, field: "CASE",
+                                  zh: "答复期限已于\(due)届满，\(what.zh)须在期限届满之日或之前登记（今天是\(today)）",
+                                  en: "the reply was due on \(due); \(what.en) must be recorded on or before that day (today is \(today))")
+        }
     }
 
     /// A step dated more than the grace period before today needs its reason (补录).

@@ -18,15 +18,15 @@ struct Scratch {
         let (admin, _) = try Desk.initialise(path: path, agency: "测试机关", code: "TEST", admin: "管理员",
                                              password: "admin-password", passwordCost: 10, clock: clock)
         for role in Role.allCases where role != .admin {
-            _ = try admin.addStaff(NewAccount(name: role.rawValue, roles: [role], email: nil, password: "pw-\(role.rawValue)"))
+            _ = try admin.addStaff(NewAccount(name: role.rawValue, roles: [role], email: nil, password: "password-\(role.rawValue)"))
         }
-        _ = try admin.addStaff(NewAccount(name: "drafter", roles: [.handler, .reviewer, .head], email: nil, password: "pw-drafter"))
+        _ = try admin.addStaff(NewAccount(name: "drafter", roles: [.handler, .reviewer, .head], email: nil, password: "password-drafter"))
     }
 
     /// The office as `name` sees it, signed in with their password.
     func desk(_ name: String) throws -> Desk {
         let anonymous = try Desk.open(path: path, clock: clock)
-        let password = name == "管理员" ? "admin-password" : "pw-\(name)"
+        let password = name == "管理员" ? "admin-password" : "password-\(name)"
         let ticket = try anonymous.signIn(name: name, password: password)
         return try Desk.open(path: path, clock: clock) { _ in ticket }
     }
@@ -113,7 +113,7 @@ struct RoleMatrixTests {
         let s = try Scratch()
         let anonymous = try Desk.open(path: s.path, clock: s.clock)
         #expect(throws: DisclosureError.self) { try anonymous.register(try s.application()) }
-        let ticket = try anonymous.signIn(name: "registrar", password: "pw-registrar")
+        let ticket = try anonymous.signIn(name: "registrar", password: "password-registrar")
         let later = FixedClock(Moment(epoch: s.clock.moment.epoch + SessionPolicy.lifetimeSeconds + 1))
         let expired = try Desk.open(path: s.path, clock: later) { _ in ticket }
         #expect(expired.account == nil)
@@ -134,13 +134,13 @@ struct RoleMatrixTests {
             #expect(throws: DisclosureError.self) { try desk.signIn(name: "handler", password: "wrong-password") }
         }
         do {
-            _ = try desk.signIn(name: "handler", password: "pw-handler")
+            _ = try desk.signIn(name: "handler", password: "password-handler")
             Issue.record("signed in while throttled")
-        } catch let e as DisclosureError {
-            #expect(e.code == .throttled)
+        } catch {
+            #expect(error.code == .throttled)
         }
         let later = FixedClock(Moment(epoch: s.clock.moment.epoch + SessionPolicy.firstWaitSeconds + 1))
-        _ = try Desk.open(path: s.path, clock: later).signIn(name: "handler", password: "pw-handler")
+        _ = try Desk.open(path: s.path, clock: later).signIn(name: "handler", password: "password-handler")
     }
 
     @Test("names equal under NFKC and case are one account; disguised names are refused", arguments: [

@@ -19,9 +19,14 @@ struct Result {
     var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
 }
 
-/// libfaketime, from Debian's faketime package: the tests pin "today" from outside the process, as the
-/// program itself reads it only from the system clock.
-let fakeTimeLibrary = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+/// Debian's faketime: the tests pin "today" from outside the process, as the program itself reads it
+/// only from the system clock.
+let faketime = "/usr/bin/faketime"
+
+/// The arguments that run `executable ARGS…` with the clock starting at 09:00 China time on `day`.
+func onDay(_ day: String, _ executable: String, _ args: [String]) -> (String, [String]) {
+    (faketime, ["-f", "@\(day) 09:00:00", executable] + args)
+}
 
 /// Commands that record something: they take today from the clock, so the tests run them on a day.
 let writeCommands: Set<String> = [
@@ -70,17 +75,12 @@ final class Office: Sendable {
         environment = env
     }
 
-    /// The environment of `actor` (their own XDG_CONFIG_HOME) with the clock at 09:00 China time on
-    /// `day` (nil: the real clock).
+    /// The environment of `actor`, with their own XDG_CONFIG_HOME for sessions started on `day`.
     func environment(as actor: String, on day: String?) -> [String: String] {
         var env = environment
         env["XDG_CONFIG_HOME"] = dir.appendingPathComponent("cfg/\(actor)-\(day ?? "now")").path
-        if let day {
-            env["LD_PRELOAD"] = fakeTimeLibrary
-            env["FAKETIME"] = "@\(day) 09:00:00"
-            env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
-            env["TZ"] = "Asia/Shanghai"
-        }
+        env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+        env["TZ"] = "Asia/Shanghai"
         return env
     }
 
@@ -93,7 +93,8 @@ final class Office: Sendable {
                                env: environment(as: "管理员", on: nil), input: testPassword + "\n")
             #expect(r.status == 0, "staff add \(actor) failed: \(r.stderr)")
         }
-        let r = try launch(["login", actor, "--password-stdin"], env: environment(as: actor, on: day), input: testPassword + "\n")
+        let r = try launch(["login", actor, "--password-stdin"], env: environment(as: actor, on: day), input: testPassword + "\n",
+                           day: day)
         #expect(r.status == 0, "login \(actor) failed: \(r.stderr)")
         signedIn.withLock { _ = $0.insert(key) }
     }
@@ -116,27 +117,37 @@ final class Office: Sendable {
             guard let i = args.firstIndex(of: option), i + 1 < args.count else { return nil }
             return args[i + 1]
         }
+        if args.first == "init", !args.contains("--password-stdin") {
+            // The tests' offices all have the admin 管理员, whose session `initialised` keeps.
+            args += ["--admin", "管理员", "--password-stdin", "--password-cost", "10"]
+            let r = try launch(args, env: environment(as: "管理员", on: nil).merging(extra) { $1 }, input: testPassword + "\n",
+                               executable: executable)
+            if r.status == 0 { signedIn.withLock { _ = $0.insert("管理员-now") } }
+            return r
+        }
         let actor = take("--actor") ?? defaultActor(args)
         let writes = writeCommands.contains(args.first ?? "") || args.starts(with: ["report", "lock"])
             || args.starts(with: ["report", "unlock"]) || args.starts(with: ["calendar", "import"])
             || args.starts(with: ["fee", "notice"]) || args.starts(with: ["fee", "paid"])
+        // Reads say their day with --as-of; only what records something needs the clock pinned.
         var day = today
         if writes {
             let asOf = take("--as-of")
             day = day ?? value("--on") ?? asOf ?? value("--received")
-        } else {
-            day = day ?? value("--as-of")
         }
         let needsSession = writes || ["staff", "whoami", "export", "logout"].contains(args.first ?? "")
         if needsSession, FileManager.default.fileExists(atPath: db) { try signIn(actor, on: day) }
-        return try launch(args, env: environment(as: actor, on: day).merging(extra) { $1 }, input: input, executable: executable)
+        return try launch(args, env: environment(as: actor, on: day).merging(extra) { $1 }, input: input, executable: executable,
+                          day: day)
     }
 
-    /// Runs the binary with exactly this environment.
-    func launch(_ args: [String], env: [String: String], input: String? = nil, executable: String = binary) throws -> Result {
+    /// Runs the binary with exactly this environment, on `day` when given (else on the real clock).
+    func launch(_ args: [String], env: [String: String], input: String? = nil, executable: String = binary,
+                day: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
+        let (program, arguments) = day.map { onDay($0, executable, args) } ?? (executable, args)
+        p.executableURL = URL(fileURLWithPath: program)
+        p.arguments = arguments
         p.environment = env
         p.currentDirectoryURL = dir
         let out = Pipe(), err = Pipe()
@@ -175,11 +186,8 @@ final class Office: Sendable {
     /// A new office whose admin is 管理员 (signed in on the real clock); staff accounts follow as used.
     static func initialised(language: String = "zh") throws -> Office {
         let o = Office(language: language)
-        let r = try o.launch(["init", "--agency", "测试市人民政府办公室", "--code", "TEST", "--admin", "管理员",
-                              "--password-stdin", "--password-cost", "10"],
-                             env: o.environment(as: "管理员", on: nil), input: testPassword + "\n")
+        let r = try o.run("init", "--agency", "测试市人民政府办公室", "--code", "TEST")
         #expect(r.status == 0, "init failed: \(r.stderr)")
-        o.signedIn.withLock { _ = $0.insert("管理员-now") }
         return o
     }
 

@@ -216,7 +216,7 @@ struct LifecycleTests {
         #expect(json["outcome"] as? String == code)
         #expect(json["status"] as? String == "archived")
         // An archived case refuses every change but reopening.
-        let refused = try o.run("extend", n, "--days", "1", "--approved-by", "李主任", "--reason", "x", "--on", "2026-04-20", "--as-of", "2026-04-30")
+        let refused = try o.run("extend", n, "--days", "1", "--reason", "x", "--on", "2026-04-20", "--as-of", "2026-04-30")
         #expect(refused.status == 1)
         #expect(try o.ok("audit", "verify").status == 0)
         #expect(try o.ok("list", "--status", "archived", "--json").array.count == 1)
@@ -247,7 +247,7 @@ struct LifecycleTests {
         let ambiguous = try o.run(["consult", "answer", n, "--on", "2026-10-20", "--opinion", "agree"] + a)
         #expect(ambiguous.status == 1 && ambiguous.stderr.contains("--consultation"))
         try o.ok(["consult", "answer", n, "--consultation", "1", "--on", "2026-10-20", "--opinion", "object"] + a)
-        try o.ok(["extend", n, "--days", "10", "--approved-by", "李主任", "--reason", "涉及多个部门", "--on", "2026-10-21"] + a)
+        try o.ok(["extend", n, "--days", "10", "--reason", "涉及多个部门", "--on", "2026-10-21"] + a)
         s = try o.ok(["show", n, "--json"] + a).object
         #expect(s["due"] as? String == "2026-12-15")
         // Per page: 120 pages = 70 × 10 + 20 × 20 = 1,100 yuan.

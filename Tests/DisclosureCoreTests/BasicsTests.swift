@@ -16,18 +16,18 @@ struct CivilDateTests {
     ])
     func invalid(text: String) {
         #expect(CivilDate(iso: text) == nil)
-        #expect(throws: DisclosureError.self) { try CivilDate.parse(text, field: "--received") }
+        #expect(throws: DisclosureError.self) { try CivilDate.parse(text, field: "received") }
     }
 
     @Test("the error names the field and the rule")
     func errorNamesField() {
         do {
-            _ = try CivilDate.parse("2026-02-30", field: "--received")
+            _ = try CivilDate.parse("2026-02-30", field: "received")
             Issue.record("accepted")
         } catch {
-            #expect(error.field == "--received")
+            #expect(error.field == "received")
             #expect(error.render(.zh).contains("YYYY-MM-DD"))
-            #expect(error.render(.en).hasPrefix("--received: "))
+            #expect(error.render(.en).hasPrefix("received: "))
         }
     }
 
@@ -151,10 +151,10 @@ struct OutcomeTests {
     @Test("unknown codes are refused with the list", arguments: ["7", "3.9", "3", "4.0", "", "6"])
     func refused(code: String) {
         do {
-            _ = try Outcome.parse(code, field: "--outcome")
+            _ = try Outcome.parse(code, field: "outcome")
             Issue.record("accepted \(code)")
         } catch {
-            #expect(error.field == "--outcome")
+            #expect(error.field == "outcome")
             #expect(error.render(.en).contains("3.8"))
         }
     }

@@ -72,7 +72,7 @@ enum ClockStep: Sendable {
         case let .paid(on): return [ev(on, .feePaid)]
         case let .draft(on): return [ev(on, .replyDrafted(outcome: .disclosed, basis: "附件提供", referTo: nil))]
         case let .review(on): return [ev(on, .replyReviewed(approved: true, comment: nil), "审核人乙")]
-        case let .issue(on): return [ev(on, .replyIssued)]
+        case let .issue(on): return [ev(on, .replyIssued, "负责人丙")]
         case let .reply(on):
             return ClockStep.draft(on).events + ClockStep.review(on).events + ClockStep.issue(on).events
                 + [ev(on, .delivered(method: .post))]
