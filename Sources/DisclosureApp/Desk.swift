@@ -56,6 +56,7 @@ public final class Desk {
     /// Registers an application received on its art. 31 date; warns of a likely repeat application.
     public func register(_ application: Application, lateEntry: String? = nil) throws(DisclosureError)
         -> (record: CaseRecord, warnings: [Text]) {
+        try application.validate()
         let account = try signedIn(.register)
         let now = clock.now()
         let today = now.day

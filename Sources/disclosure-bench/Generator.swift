@@ -144,7 +144,7 @@ struct OfficeGenerator {
             let reviewer = Self.reviewers[rng.int(0...1)]
             let issued = rng.chance(0.5) && after(draft, 1) <= last ? after(draft, 1) : draft
             add(issued, .replyReviewed(approved: true, comment: nil), reviewer)
-            add(issued, .replyIssued)
+            add(issued, .replyIssued, "李主任")
             let delivered = after(issued, rng.int(1...3))
             if delivered <= last {
                 add(delivered, .delivered(method: rng.pick([(DeliveryMethod.post, 40), (.online, 35), (.email, 15), (.inPerson, 10)])))

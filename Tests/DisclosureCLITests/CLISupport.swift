@@ -85,18 +85,19 @@ final class Office: Sendable {
     }
 
     /// Makes `actor`'s account (with every business role) and signs them in on `day`, once each.
-    func signIn(_ actor: String, on day: String?) throws {
-        let key = "\(actor)-\(day ?? "now")"
+    /// Best effort: where the database refuses (damaged, newer, read-only), the command that follows
+    /// shows why.
+    func signIn(_ actor: String, on day: String?, env extra: [String: String] = [:]) throws {
+        let database = extra["DISCLOSURE_DB"] ?? db
+        let key = "\(database)|\(actor)-\(day ?? "now")"
         if signedIn.withLock({ $0.contains(key) }) { return }
-        if actor != "管理员" && made.withLock({ $0.insert(actor).inserted }) {
-            let r = try launch(["staff", "add", actor, "--role", "registrar,handler,reviewer,head", "--password-stdin"],
-                               env: environment(as: "管理员", on: nil), input: testPassword + "\n")
-            #expect(r.status == 0, "staff add \(actor) failed: \(r.stderr)")
+        if actor != "管理员" && made.withLock({ $0.insert("\(database)|\(actor)").inserted }) {
+            _ = try launch(["staff", "add", actor, "--role", "registrar,handler,reviewer,head", "--password-stdin"],
+                           env: environment(as: "管理员", on: nil).merging(extra) { $1 }, input: testPassword + "\n")
         }
-        let r = try launch(["login", actor, "--password-stdin"], env: environment(as: actor, on: day), input: testPassword + "\n",
-                           day: day)
-        #expect(r.status == 0, "login \(actor) failed: \(r.stderr)")
-        signedIn.withLock { _ = $0.insert(key) }
+        let r = try launch(["login", actor, "--password-stdin"], env: environment(as: actor, on: day).merging(extra) { $1 },
+                           input: testPassword + "\n", day: day)
+        if r.status == 0 { signedIn.withLock { _ = $0.insert(key) } }
     }
 
     /// Runs `disclosure ARGS…` as a member of staff on a day. `--actor NAME` in the arguments names
@@ -122,7 +123,7 @@ final class Office: Sendable {
             args += ["--admin", "管理员", "--password-stdin", "--password-cost", "10"]
             let r = try launch(args, env: environment(as: "管理员", on: nil).merging(extra) { $1 }, input: testPassword + "\n",
                                executable: executable)
-            if r.status == 0 { signedIn.withLock { _ = $0.insert("管理员-now") } }
+            if r.status == 0 { signedIn.withLock { _ = $0.insert("\(extra["DISCLOSURE_DB"] ?? db)|管理员-now") } }
             return r
         }
         let actor = take("--actor") ?? defaultActor(args)
@@ -133,10 +134,12 @@ final class Office: Sendable {
         var day = today
         if writes {
             let asOf = take("--as-of")
-            day = day ?? value("--on") ?? asOf ?? value("--received")
+            day = day ?? value("--on") ?? value("--received") ?? asOf
         }
         let needsSession = writes || ["staff", "whoami", "export", "logout"].contains(args.first ?? "")
-        if needsSession, FileManager.default.fileExists(atPath: db) { try signIn(actor, on: day) }
+        if needsSession, FileManager.default.fileExists(atPath: extra["DISCLOSURE_DB"] ?? db) {
+            try signIn(actor, on: day, env: extra)
+        }
         return try launch(args, env: environment(as: actor, on: day).merging(extra) { $1 }, input: input, executable: executable,
                           day: day)
     }
@@ -189,6 +192,15 @@ final class Office: Sendable {
         let r = try o.run("init", "--agency", "测试市人民政府办公室", "--code", "TEST")
         #expect(r.status == 0, "init failed: \(r.stderr)")
         return o
+    }
+
+    /// Sets up the admin 管理员 of a database made without accounts (by the bench's generator, or an
+    /// older release).
+    func bootstrap() throws {
+        let r = try launch(["staff", "bootstrap", "管理员", "--password-stdin"], env: environment(as: "管理员", on: nil),
+                           input: testPassword + "\n")
+        #expect(r.status == 0, "bootstrap failed: \(r.stderr)")
+        signedIn.withLock { _ = $0.insert("\(db)|管理员-now") }
     }
 
     /// Registers an application on the day it was received and returns its case number.

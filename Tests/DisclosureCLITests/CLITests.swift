@@ -39,8 +39,8 @@ struct MainJobTests {
         var args: [String: String] = ["--received": "2026-11-02", "--channel": "online", "--applicant": "张三",
                                       "--applicant-type": "person", "--request": "某文件"]
         args[change[0]] = change[1]
-        let flat = ["register", "--as-of", "2026-11-20"] + args.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
-        let r = try o.run(flat)
+        let flat = ["register"] + args.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+        let r = try o.run(flat, today: "2026-11-20")
         #expect(r.status == 1)
         #expect(r.stderr.contains(field), "stderr: \(r.stderr)")
         #expect(r.stdout.isEmpty)
@@ -77,13 +77,14 @@ struct MainJobTests {
     @Test("processes registering at the same moment all succeed with distinct numbers")
     func parallelProcesses() throws {
         let o = try Office.initialised()
+        try o.signIn("王科员", on: "2026-11-02")
         // Four shells, each registering ten cases as fast as it can.
         var procs: [Process] = []
         for w in 0..<4 {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "for i in 0 1 2 3 4 5 6 7 8 9; do \"$BIN\" register --received 2026-11-02 --channel online --applicant \"申请人\(w)-$i\" --applicant-type person --request 文件 --as-of 2026-11-20 || exit 1; done"]
-            p.environment = o.environment.merging(["BIN": binary]) { $1 }
+            p.arguments = ["-c", "for i in 0 1 2 3 4 5 6 7 8 9; do faketime -f '@2026-11-02 09:00:00' \"$BIN\" register --received 2026-11-02 --channel online --applicant \"申请人\(w)-$i\" --applicant-type person --request 文件 || exit 1; done"]
+            p.environment = o.environment(as: "王科员", on: "2026-11-02").merging(["BIN": binary]) { $1 }
             p.standardOutput = FileHandle.nullDevice
             try p.run()
             procs.append(p)
@@ -235,7 +236,8 @@ struct LifecycleTests {
         #expect(try o.ok("due", "--json", "--as-of", "2026-09-30").array.first?["waiting"] as? [String: String] == ["for": "correction", "until": "2026-10-13"])
         try o.ok(["correction", "receive", n, "--on", "2026-10-09"] + a)
         try o.ok(["consult", "send", n, "--party", "third-party", "--to", "某公司", "--on", "2026-10-12"] + a)
-        try o.ok(["consult", "send", n, "--party", "agency", "--to", "自然资源局", "--on", "2026-10-14", "--served", "2026-10-15"] + a)
+        try o.ok(["consult", "send", n, "--party", "agency", "--to", "自然资源局", "--on", "2026-10-14", "--served", "2026-10-15"],
+                 today: "2026-10-15")
         let board = try o.ok("due", "--json", "--as-of", "2026-10-20").array
         #expect(board.first?["status"] as? String == "consulting")
         #expect(board.first?["consultations_until"] as? String == "2026-11-05")
@@ -259,8 +261,8 @@ struct LifecycleTests {
         // The fee stop (Nov 3–6) overlaps the consultations' stop (Oct 13–Nov 5): only Nov 6 is new.
         #expect(s["due"] as? String == "2026-12-16")
         try o.ok(["reply", "draft", n, "--outcome", "2", "--basis", "部分涉及商业秘密，区分处理", "--on", "2026-11-16"] + a)
-        let own = try o.run(["reply", "review", n, "--approve", "--on", "2026-11-17"] + a)
-        #expect(own.status == 1 && own.stderr.contains("--actor"))
+        let own = try o.run(["reply", "review", n, "--approve", "--on", "2026-11-17", "--actor", "王科员"] + a)
+        #expect(own.status == 1 && own.stderr.contains("拟稿人以外"))
         try o.ok(["reply", "review", n, "--return", "--comment", "补充理由", "--on", "2026-11-17", "--actor", "李主任"] + a)
         try o.ok(["reply", "draft", n, "--outcome", "2", "--basis", "部分涉及商业秘密，已区分处理并说明理由", "--on", "2026-11-17"] + a)
         try o.ok(["reply", "review", n, "--approve", "--on", "2026-11-18", "--actor", "李主任"] + a)
@@ -302,7 +304,7 @@ struct LifecycleTests {
         let before = try o.ok("history", n, "--json").array.count
         let early = try o.run("reply", "issue", n, "--on", "2026-03-05", "--as-of", "2026-03-31")
         #expect(early.status == 1)
-        let future = try o.run("withdraw", n, "--on", "2026-04-02", "--as-of", "2026-03-31")
+        let future = try o.run(["withdraw", n, "--on", "2026-04-02"], today: "2026-03-31")
         #expect(future.status == 1 && future.stderr.contains("--on"))
         #expect(try o.ok("history", n, "--json").array.count == before)
         let w = try o.ok("withdraw", n, "--on", "2026-03-05", "--as-of", "2026-03-31", "--json").object

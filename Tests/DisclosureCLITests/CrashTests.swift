@@ -12,12 +12,12 @@ struct CrashTests {
         let cases = fullReliability ? 30_000 : 3_000
         #expect(try sh("'\(bench)' generate --db '\(source)' --cases \(cases)", in: o.dir).contains("generated \(cases)"))
         let file = o.dir.appendingPathComponent("cases.xml").path
-        _ = try sh("'\(binary)' --db '\(source)' export --all --out '\(file)'", in: o.dir)
+        _ = try sh("'\(binary)' --db '\(source)' export --all --redact --out '\(file)'", in: o.dir)
         // How long one whole import takes here, to spread the kills over it.
         let timing = Office()
         try timing.ok("init", "--agency", "计时", "--code", "T")
         let started = Date()
-        try timing.ok("import", file, "--as-of", "2026-12-31")
+        try timing.ok(["import", file], today: "2026-12-31")
         let duration = Date().timeIntervalSince(started)
         try o.ok("init", "--agency", "审查机关", "--code", "REVIEW")
         _ = try o.register("2026-03-02")
@@ -31,7 +31,7 @@ struct CrashTests {
             // Moments spread over the run, each moved by a random part of its step.
             let delay = 0.02 + (Double(attempt) + jitter.unit()) * duration * 1.2 / 20
             kills += 1
-            try killed(o, ["import", file, "--as-of", "2026-12-31"], after: delay)
+            try killed(o, ["import", file], as: "李主任", after: delay)
             let integrity = try sh("sqlite3 '\(o.db)' 'PRAGMA integrity_check;'", in: o.dir)
             #expect(integrity == "ok", "attempt \(attempt): \(integrity)")
             let count = Int(try sh("sqlite3 '\(o.db)' 'SELECT COUNT(*) FROM cases;'", in: o.dir)) ?? -1

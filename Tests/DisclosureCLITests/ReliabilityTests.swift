@@ -27,12 +27,14 @@ struct Jitter {
     }
 }
 
-/// Starts `disclosure ARGS…` for `office`, kills it with SIGKILL after `delay` seconds unless it has ended.
-func killed(_ office: Office, _ args: [String], after delay: TimeInterval) throws {
+/// Starts `disclosure ARGS…` for `office` as `actor` (on the real clock: a faketime wrapper would take
+/// the kill itself), kills it with SIGKILL after `delay` seconds unless it has ended.
+func killed(_ office: Office, _ args: [String], as actor: String, after delay: TimeInterval) throws {
+    try office.signIn(actor, on: nil)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: binary)
     p.arguments = args
-    p.environment = office.environment
+    p.environment = office.environment(as: actor, on: nil)
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     try p.run()
@@ -63,6 +65,7 @@ struct ReliabilityTests {
                    + "(SELECT group_concat(id || '=' || ifnull(due, '-') || '/' || ifnull(next_deadline, '-'), ',') FROM "
                    + "(SELECT id, due, next_deadline FROM cases WHERE is_open = 1 ORDER BY id))\"", in: o.dir)
         }
+        try o.bootstrap()
         let before = try fingerprint(o.db)
         // The target state, from a copy imported without interruption.
         let copy = Office()
@@ -77,7 +80,7 @@ struct ReliabilityTests {
         var sawBefore = false, sawAfter = false, kills = 0
         for attempt in 0..<40 {
             let delay = 0.01 + (Double(attempt) + jitter.unit()) * duration * 1.2 / 20
-            try killed(o, ["calendar", "import", file.path], after: delay)
+            try killed(o, ["calendar", "import", file.path], as: "管理员", after: delay)
             kills += 1
             #expect(try sh("sqlite3 '\(o.db)' 'PRAGMA integrity_check;'", in: o.dir) == "ok", "attempt \(attempt)")
             let now = try fingerprint(o.db)
@@ -93,6 +96,7 @@ struct ReliabilityTests {
     @Test("4 processes registering and recording steps at once: every case, distinct numbers, no 'database is locked'")
     func concurrentWriters() throws {
         let o = try Office.initialised()
+        try o.signIn("王科员", on: "2026-11-03")
         let perWorker = fullReliability ? 250 : 25
         var procs: [(Process, Pipe)] = []
         for w in 0..<4 {
@@ -102,14 +106,16 @@ struct ReliabilityTests {
             p.arguments = ["-c", """
                 i=0
                 while [ $i -lt \(perWorker) ]; do
-                  n=$("$BIN" register --received 2026-11-02 --channel online --applicant "申请人\(w)-$i" --applicant-type person \
-                      --request "第\(w)组第${i}件" --as-of 2026-11-20 --json | sed -n 's/.*"number": "\\([^"]*\\)".*/\\1/p' | head -1) || exit 1
+                  n=$(faketime -f '@2026-11-03 09:00:00' "$BIN" register --received 2026-11-02 --channel online \
+                      --applicant "申请人\(w)-$i" --applicant-type person \
+                      --request "第\(w)组第${i}件" --json | sed -n 's/.*"number": "\\([^"]*\\)".*/\\1/p' | head -1) || exit 1
                   [ -n "$n" ] || exit 1
-                  "$BIN" correction request "$n" --items 请写明文号 --period 10 --on 2026-11-03 --as-of 2026-11-20 >/dev/null || exit 1
+                  faketime -f '@2026-11-03 09:00:00' "$BIN" correction request "$n" --items 请写明文号 --period 10 \
+                      --on 2026-11-03 >/dev/null || exit 1
                   i=$((i + 1))
                 done
                 """]
-            p.environment = o.environment.merging(["BIN": binary]) { $1 }
+            p.environment = o.environment(as: "王科员", on: "2026-11-03").merging(["BIN": binary]) { $1 }
             p.standardOutput = FileHandle.nullDevice
             let err = Pipe()
             p.standardError = err
@@ -139,17 +145,21 @@ struct ReliabilityTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: o.dir.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: o.db)
         let digest = try fileDigest(o.db)
-        func asUser(_ args: [String]) throws -> Result {
-            getuid() == 0 ? try o.run(["--reuid=65534", "--regid=65534", "--clear-groups", binary] + args, executable: "/usr/bin/setpriv")
-                          : try o.run(args)
+        func asUser(_ args: [String], input: String? = nil) throws -> Result {
+            getuid() == 0 ? try o.launch(["--reuid=65534", "--regid=65534", "--clear-groups", binary] + args,
+                                         env: o.environment, input: input, executable: "/usr/bin/setpriv")
+                          : try o.launch(args, env: o.environment, input: input)
         }
         let board = try asUser(["due", "--as-of", "2026-11-20", "--json"])
         #expect(board.status == 0, "\(board.stderr)")
         #expect(board.array.count == 1)
+        // Signing in is a write too (the session is recorded): refused, and so is what would follow it.
+        let login = try asUser(["login", "王科员", "--password-stdin"], input: testPassword + "\n")
+        #expect(login.status == 1)
+        #expect(login.stderr.contains("只读"), "\(login.stderr)")
         let refused = try asUser(["register", "--received", "2026-11-03", "--channel", "online", "--applicant", "李四",
-                                  "--applicant-type", "person", "--request", "某文件", "--as-of", "2026-11-20"])
+                                  "--applicant-type", "person", "--request", "某文件"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("只读"), "\(refused.stderr)")
         #expect(try fileDigest(o.db) == digest)
         #expect(try o.caseCount() == 1)
     }
@@ -219,6 +229,8 @@ struct ReliabilityTests {
     func corruptFile(kind: String) throws {
         let o = try Office.initialised()
         for day in ["2026-11-02", "2026-11-03", "2026-11-04"] { _ = try o.register(day, request: String(repeating: "申请内容", count: 300)) }
+        // Signed in before the damage, so that the commands below write nothing but what they are asked to.
+        try o.signIn("王科员", on: "2026-11-05")
         let size = (try FileManager.default.attributesOfItem(atPath: o.db)[.size] as? Int) ?? 0
         let handle = try #require(FileHandle(forUpdatingAtPath: o.db))
         switch kind {
@@ -235,7 +247,7 @@ struct ReliabilityTests {
         try handle.close()
         let commands: [[String]] = [["list"], ["due", "--as-of", "2026-11-20"], ["show", "2026-000002"], ["audit", "verify"],
                                     ["register", "--received", "2026-11-05", "--channel", "online", "--applicant", "李四",
-                                     "--applicant-type", "person", "--request", "某文件", "--as-of", "2026-11-20"]]
+                                     "--applicant-type", "person", "--request", "某文件"]]
         var refusals = 0
         for args in commands {
             let digest = try fileDigest(o.db)
