@@ -22,8 +22,9 @@ func performStep(_ o: StepOptions, number: String, on: String?, _ step: Step) th
     let r = Renderer(lang: o.global.language, calendar: desk.calendar, asOf: desk.today)
     let date = record.events[record.events.count - 1].on
     let s = record.state
-    var text = r.t("\(record.number)：已记录 \(date) \(r.eventSummary(record.events[record.events.count - 1]))",
-                   "\(record.number): recorded \(date) \(r.eventSummary(record.events[record.events.count - 1]))")
+    let last = record.events[record.events.count - 1]
+    var text = r.t("\(record.number)：已记录 \(date) \(r.eventSummary(last))\(r.lateMark(last))",
+                   "\(record.number): recorded \(date) \(r.eventSummary(last))\(r.lateMark(last))")
     text += r.t("\n状态：\(s.status.label.zh)", "\nStatus: \(s.status.label.en)")
     if s.status.isOpen {
         if let due = s.clock.due {

@@ -80,8 +80,24 @@ struct ReadmeTests {
                 }
                 continue
             }
-            guard words.first == "disclosure" else { continue }
-            let r = try office.run(Array(words.dropFirst()), env: env.merging(["DISCLOSURE_LANG": "zh"]) { a, _ in a })
+            // `echo TEXT | …` feeds standard input; `faketime 'DATE TIME' disclosure …` runs on that day.
+            var rest = words[...]
+            var input: String?
+            if rest.first == "echo", let bar = rest.firstIndex(of: "|") {
+                input = rest[rest.index(after: rest.startIndex)..<bar].joined(separator: " ") + "\n"
+                rest = rest[rest.index(after: bar)...]
+            }
+            var prefix: [String] = []
+            if rest.first == "faketime", rest.count > 2 {
+                prefix = [faketime, rest[rest.index(after: rest.startIndex)]]
+                rest = rest.dropFirst(2)
+            }
+            guard rest.first == "disclosure" else { continue }
+            let merged = office.environment.merging(env) { $1 }.merging(["DISCLOSURE_LANG": "zh"]) { a, _ in a }
+            let r = prefix.isEmpty
+                ? try office.launch(Array(rest.dropFirst()), env: merged, input: input)
+                : try office.launch(Array(prefix.dropFirst()) + [binary] + Array(rest.dropFirst()), env: merged, input: input,
+                                    executable: faketime)
             var actual = (r.stdout + r.stderr).components(separatedBy: "\n")
             if actual.last == "" { actual.removeLast() }
             outputs[ex.line] = actual
