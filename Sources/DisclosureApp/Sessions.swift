@@ -47,9 +47,22 @@ public enum Passwords {
 
     public static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
 
-    /// A hash of nothing anyone knows, checked when the account does not exist, so that a wrong name
-    /// takes as long as a wrong password.
-    static let decoy = Bcrypt.hash("decoy", cost: 12)
+    /// Hashes of nothing anyone knows, one per cost, checked when the account does not exist or has
+    /// no password, so that a wrong name takes as long as a wrong password (made once, not per run).
+    static let decoys: [Int: String] = [
+        10: "$2b$10$WqjKDhPLVwrFGUYZLvFyZuq/b2zJt7y3OqKGLkWHcZJY7NAHExspe",
+        11: "$2b$11$b4XJ5aRCCoLk.uUxfOHgsu04ze0ZoyFKhR.cX5svkhbrLAAjOo1AW",
+        12: "$2b$12$AWCCn8DbJUPykoNTSxs13ed7FtSwuoFiCWSP32nITsMsA8JtXSALO",
+        13: "$2b$13$clWQuY6PFjWMWwqks1N.VO5Jmi2u/R11QksohiWO8tjJPz038TskK",
+        14: "$2b$14$imMaEZ84ADWCcl0hZ.X/seKMMqakbsUfgt9XxK.k0DpVR3P1IhaUq",
+        15: "$2b$15$orhsVDA2iZJUS/ituwJSU.N0KyN0vQfJvhLqiAIfAXi79sJ4E26L2",
+        16: "$2b$16$qJd8NV/2ZuJvf0CyhbOB9.NV3CrgxF66t2tfFh7xMGk.oq6Rn10Km",
+    ]
+
+    /// Spends the time of checking a password of `cost`, for a name that has none.
+    static func decoyCheck(_ password: String, cost: Int) {
+        _ = verify(password, hash: decoys[cost] ?? decoys[12] ?? "")
+    }
 }
 
 enum Sessions {
@@ -91,26 +104,35 @@ extension Desk {
     /// Signs `name` in with `password`; refuses after repeated failures for a growing while.
     public func signIn(name: String, password: String) throws(DisclosureError) -> SessionTicket {
         let now = clock.now()
-        let refused = DisclosureError(.unauthenticated, field: "password", zh: "账号或密码不正确", en: "wrong account name or password")
-        guard let account = try store.account(named: name), let state = try store.signinState(of: account.id) else {
-            _ = Passwords.verify(password, hash: Passwords.decoy)
-            throw refused
-        }
-        if let until = state.lockedUntil, until > now.epoch {
-            throw DisclosureError(.throttled, field: "password",
-                                  zh: "失败次数过多，请\(until - now.epoch)秒后再试",
-                                  en: "too many failed sign-ins; try again in \(until - now.epoch) seconds")
-        }
-        guard let hash = state.passwordHash, Passwords.verify(password, hash: hash) else {
-            let wait = SessionPolicy.wait(afterFailures: state.failedSignins + 1)
-            try store.recordFailedSignin(account.id, lockedUntil: wait > 0 ? now.epoch + wait : nil)
-            throw refused
-        }
+        let account = try checkPassword(password, of: store.account(named: name), at: now)
         if account.disabled || account.legacy {
             throw DisclosureError(.unauthenticated, field: "name", zh: "账号“\(account.name)”已停用",
                                   en: "the account “\(account.name)” is disabled")
         }
         return try openSession(for: account, at: now)
+    }
+
+    /// The account if `password` is its password. The attempt is counted, and the throttle checked,
+    /// in one write before the slow check, so that parallel guesses cannot share one allowance.
+    func checkPassword(_ password: String, of account: Account?, at now: Moment) throws(DisclosureError) -> Account {
+        let refused = DisclosureError(.unauthenticated, field: "password", zh: "账号或密码不正确", en: "wrong account name or password")
+        let cost = try store.passwordCost()
+        guard let account else {
+            Passwords.decoyCheck(password, cost: cost)
+            throw refused
+        }
+        let state = try store.claimSigninAttempt(account.id, now: now.epoch) { SessionPolicy.wait(afterFailures: $0) }
+        if let until = state.lockedUntil, until > now.epoch {
+            throw DisclosureError(.throttled, field: "password",
+                                  zh: "失败次数过多，请\(until - now.epoch)秒后再试",
+                                  en: "too many failed sign-ins; try again in \(until - now.epoch) seconds")
+        }
+        guard let hash = state.passwordHash else {
+            Passwords.decoyCheck(password, cost: cost)
+            throw refused
+        }
+        guard Passwords.verify(password, hash: hash) else { throw refused }
+        return account
     }
 
     func openSession(for account: Account, at now: Moment) throws(DisclosureError) -> SessionTicket {

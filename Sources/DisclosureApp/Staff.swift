@@ -78,6 +78,12 @@ extension Desk {
 
     // MARK: - Staff administration (admin only; 三员分立)
 
+    /// Refuses at once when the signed-in account may not run `useCase`, before a front end asks for
+    /// anything more (a password, a file).
+    public func require(_ useCase: UseCase) throws(DisclosureError) {
+        _ = try signedIn(useCase)
+    }
+
     /// Adds a staff account; every staff change is an event in `staffHistory`.
     public func addStaff(_ new: NewAccount) throws(DisclosureError) -> Account {
         let admin = try signedIn(.staff)
@@ -177,11 +183,24 @@ extension Desk {
         return try liveAccount(target.name)
     }
 
-    /// Sets a password: the account's own, or any account's by an admin. Ends the account's sessions.
-    public func setPassword(of name: String?, to password: String) throws(DisclosureError) {
+    /// Whether changing the password of `name` (nil: one's own) needs the current password: one's
+    /// own always does, so that an unattended session cannot take the account over.
+    public func needsCurrentPassword(for name: String?) throws(DisclosureError) -> Bool {
+        let me = try whoami()
+        guard let name else { return true }
+        return try liveAccount(name).id == me.id
+    }
+
+    /// Sets a password: one's own (with the current one), or any account's by an admin. Ends the
+    /// account's sessions.
+    public func setPassword(of name: String?, to password: String, current: String? = nil) throws(DisclosureError) {
         let me = try whoami()
         let target = try name.map { (n: String) throws(DisclosureError) in try liveAccount(n) } ?? me
-        if target.id != me.id { try UseCase.staff.authorise(me) }
+        if target.id != me.id {
+            try UseCase.staff.authorise(me)
+        } else {
+            _ = try checkPassword(current ?? "", of: me, at: clock.now())
+        }
         try PasswordRule.check(password)
         let now = clock.now()
         try store.setPassword(target.id, hash: Passwords.hash(password, cost: try store.passwordCost()), by: me.id,

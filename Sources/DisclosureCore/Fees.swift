@@ -53,6 +53,9 @@ public enum FeeSchedule {
         FeeQuote(basis: .pages, quantity: pages, priorItems: 0, bands: bands(from: 1, count: pages, price: pagePrice, bandEnd: pageBandEnd))
     }
 
+    /// The day the fee rules took effect (国办函〔2020〕109号).
+    public static let effective = CivilDate(year: 2021, month: 1, day: 1)!
+
     /// The largest quantity a fee is worked out for (the exchange format's limit too).
     public static let maxQuantity = 1_000_000
 

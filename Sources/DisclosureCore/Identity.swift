@@ -108,6 +108,14 @@ public enum AccountName {
         try TextField.requireLine(name, field: field, max: 64)
         var previousSpace = false
         for scalar in name.unicodeScalars {
+            // Soft hyphens, variation selectors, fillers, tags: drawn as nothing, so two accounts would
+            // look alike. (Applicants' names may need variation selectors; staff names never do.)
+            if scalar.properties.isDefaultIgnorableCodePoint {
+                throw DisclosureError(.invalidValue, field: field,
+                                      zh: "姓名中含有不显示的字符（U+\(String(scalar.value, radix: 16, uppercase: true))）",
+                                      en: "a name may not contain characters drawn as nothing "
+                                          + "(U+\(String(scalar.value, radix: 16, uppercase: true)))")
+            }
             let isSpace = scalar.properties.isWhitespace
             // One ASCII space between words is a name ("Li Ming"); runs and other spaces only disguise one.
             if isSpace && (scalar != " " || previousSpace) {

@@ -49,6 +49,33 @@ public enum StatutoryPeriod {
     public static let feePayment = 20
 }
 
+/// Which Regulation governs a case (STATUTE.md §9): the revised one took effect on 2019-05-15; an
+/// application received before that day is handled under the 2008 Regulation (国务院令第492号).
+public enum Regulation: String, Sendable, Codable, Hashable {
+    case of2008 = "2008"
+    case of2019 = "2019"
+
+    public static let revisionEffective = CivilDate(year: 2019, month: 5, day: 15)!
+
+    public static func governing(received: CivilDate) -> Regulation {
+        received < revisionEffective ? .of2008 : .of2019
+    }
+
+    /// The reply period in working days (2008 art. 24: 15; 2019 art. 33: 20).
+    public var replyDays: Int { self == .of2008 ? 15 : StatutoryPeriod.reply }
+    /// The most working days of extension for the case (2008: 15; 2019: 20).
+    public var maxExtension: Int { self == .of2008 ? 15 : StatutoryPeriod.maxExtension }
+    /// The article that sets the period and the extension.
+    public var periodArticle: Text {
+        self == .of2008 ? Text(zh: "2008年条例第二十四条", en: "art. 24 of the 2008 Regulation")
+                        : Text(zh: "条例第三十三条", en: "art. 33")
+    }
+    public var label: Text {
+        self == .of2008 ? Text(zh: "2008年《政府信息公开条例》（国务院令第492号）", en: "the 2008 Regulation (State Council Decree 492)")
+                        : Text(zh: "2019年修订的《政府信息公开条例》", en: "the 2019 revised Regulation")
+    }
+}
+
 /// One consultation and its statutory limit.
 public struct Consultation: Sendable, Hashable, Codable {
     public let id: Int
@@ -56,19 +83,22 @@ public struct Consultation: Sendable, Hashable, Codable {
     public let to: String
     public let sent: CivilDate
     public let served: CivilDate
-    /// The 15th working day after service.
+    /// The 15th working day after service (under the 2008 Regulation only a reminder: no limit was set).
     public let limit: CivilDate
+    /// A third party consulted under the 2008 Regulation: the clock stands still until the office
+    /// records the answer or that it proceeds without one, however long that takes.
+    public var openEnded = false
     public var answered: CivilDate?
     public var opinion: Opinion?
     /// Open on `date`: sent, not answered by then, and within its limit.
     public func isOpen(on date: CivilDate) -> Bool {
         if let a = answered, a <= date { return false }
-        return date <= limit
+        return openEnded || date <= limit
     }
     /// The last day the clock stands still for this consultation (art. 33, see STATUTE.md §3).
     public var stopsThrough: CivilDate {
         guard let a = answered else { return limit }
-        return min(a, limit)
+        return openEnded ? a : min(a, limit)
     }
 }
 
@@ -106,9 +136,12 @@ public enum Suspension: Sendable, Hashable, Codable {
     case correction(until: CivilDate)
     /// Waiting for the fee until the end of the payment period.
     case fee(until: CivilDate)
+    /// Waiting for a third party consulted under the 2008 Regulation, which set it no limit; `until`
+    /// is the day to chase it (15 working days after service).
+    case thirdParty(id: Int, until: CivilDate)
     public var until: CivilDate {
         switch self {
-        case let .correction(d), let .fee(d): d
+        case let .correction(d), let .fee(d), let .thirdParty(_, d): d
         }
     }
 }
@@ -171,6 +204,8 @@ public struct Reply: Sendable, Hashable, Codable {
 /// Everything Core derives from a case's registration and events.
 public struct CaseState: Sendable, Hashable {
     public let application: Application
+    /// The Regulation the case is handled under, by its receipt date.
+    public let regulation: Regulation
     public private(set) var status: CaseStatus = .handling
     /// 1 for the first reply round, +1 for each reopening.
     public private(set) var round = 1
@@ -208,10 +243,11 @@ public struct CaseState: Sendable, Hashable {
     /// Derives the state by replaying `events` in order on `calendar`; events are assumed valid.
     public init(application: Application, events: [CaseEvent], calendar: WorkCalendar) {
         self.application = application
+        self.regulation = Regulation.governing(received: application.received)
         self.roundStart = application.received
         self.lastEventDate = application.received
         self.correctionNoticeDue = calendar.addingWorkdays(StatutoryPeriod.correctionNotice, after: application.received).date
-        self.clock = Clock(roundStart: application.received, startReason: .received, baseDays: StatutoryPeriod.reply,
+        self.clock = Clock(roundStart: application.received, startReason: .received, baseDays: regulation.replyDays,
                            extensionDays: 0, stops: [], deferredTo: nil, due: nil, suspension: nil, provisional: false)
         for e in events { apply(e, calendar: calendar) }
         self.clock = computeClock(calendar: calendar)
@@ -286,8 +322,10 @@ public struct CaseState: Sendable, Hashable {
             startReason = .correctionReceived
         case let .consultationSent(id, party, to, served):
             let s = served ?? e.on
-            consultations.append(Consultation(id: id, party: party, to: to, sent: e.on, served: s,
-                                              limit: calendar.addingWorkdays(StatutoryPeriod.consultation, after: s).date))
+            var c = Consultation(id: id, party: party, to: to, sent: e.on, served: s,
+                                 limit: calendar.addingWorkdays(StatutoryPeriod.consultation, after: s).date)
+            c.openEnded = regulation == .of2008 && party == .thirdParty
+            consultations.append(c)
         case let .consultationAnswered(id, opinion):
             if let i = consultations.firstIndex(where: { $0.id == id }) {
                 consultations[i].answered = e.on
@@ -403,6 +441,12 @@ public struct CaseState: Sendable, Hashable {
         }
 
         for c in consultations[roundFirstConsultation...] {
+            // 2008 art. 24 para 3: only the time for consulting a third party is not counted.
+            if regulation == .of2008 && c.party != .thirdParty { continue }
+            if c.openEnded && c.answered == nil {
+                suspension = .thirdParty(id: c.id, until: c.limit)
+                continue
+            }
             addStop(.consultation, c.id, DateSpan(c.sent.next, c.stopsThrough))
         }
         for f in fees[roundFirstFee...] {
@@ -422,12 +466,12 @@ public struct CaseState: Sendable, Hashable {
                 due = deferral
                 provisional = provisional || calendar.isProvisional(deferral)
             } else {
-                let r = calendar.addingWorkdays(StatutoryPeriod.reply + roundExtensions, afterDay: startDay, stopped: isStopped)
+                let r = calendar.addingWorkdays(regulation.replyDays + roundExtensions, afterDay: startDay, stopped: isStopped)
                 due = r.date
                 provisional = provisional || r.provisional
             }
         }
-        return Clock(roundStart: roundStart, startReason: startReason, baseDays: StatutoryPeriod.reply,
+        return Clock(roundStart: roundStart, startReason: startReason, baseDays: regulation.replyDays,
                      extensionDays: roundExtensions, stops: stops, deferredTo: roundDeferral,
                      due: due, suspension: suspension, provisional: provisional)
     }

@@ -45,6 +45,8 @@ public enum Rules {
                 switch s {
                 case .correction: throw refuse("正在等待补正，答复期限未起算，不能\(what)", "awaiting the correction; the reply period has not started, so cannot \(whatEn)", field: "CASE")
                 case .fee: throw refuse("正在等待缴纳信息处理费，答复期限中止，不能\(what)", "awaiting the fee; the reply clock is stopped, so cannot \(whatEn)", field: "CASE")
+                // The office works on while a third party considers its answer (2008 Regulation).
+                case .thirdParty: break
                 }
             }
         }
@@ -73,7 +75,8 @@ public enum Rules {
                 throw refuse("补正期限须为1至60个工作日", "the correction period must be 1 to 60 working days", field: "period")
             }
             try requireServed(served)
-            if on > state.correctionNoticeDue {
+            // The 7-working-day single notice is the 2019 Regulation's (art. 30); 2008 set no such limit.
+            if state.regulation == .of2019, on > state.correctionNoticeDue {
                 warnings.append(Text(zh: "补正告知晚于法定期限：应在收到申请后7个工作日内（\(state.correctionNoticeDue)前）发出（条例第三十条）",
                                      en: "correction requested late: it was due within 7 working days of receipt (by \(state.correctionNoticeDue), art. 30)"))
             }
@@ -100,7 +103,7 @@ public enum Rules {
             }
             if c.answered != nil { throw refuse("第\(id)号征求意见已登记过答复", "consultation #\(id) was already answered", field: "consultation") }
             if on < c.sent { throw refuse("答复日期不能早于征求意见书发出之日（\(c.sent)）", "the answer cannot be dated before the letter was sent (\(c.sent))") }
-            if on > c.limit {
+            if !c.openEnded, on > c.limit {
                 warnings.append(Text(zh: "答复晚于15个工作日期限（\(c.limit)）；停止计算的时间只到期限届满之日",
                                      en: "answer after the 15-working-day limit (\(c.limit)); the clock stopped only until the limit"))
             }
@@ -115,9 +118,12 @@ public enum Rules {
             }
             guard days >= 1 else { throw refuse("延期天数须至少为1个工作日", "the extension must be at least 1 working day", field: "days") }
             // Compared before adding: a huge --days must be refused, not overflow.
-            if days > StatutoryPeriod.maxExtension - state.extensionDaysUsed {
-                throw refuse("延期合计不得超过20个工作日（条例第三十三条）：已延期\(state.extensionDaysUsed)个，本次\(days)个",
-                             "extensions may total at most 20 working days (art. 33): \(state.extensionDaysUsed) already granted, \(days) asked", field: "days")
+            let cap = state.regulation.maxExtension
+            if days > cap - state.extensionDaysUsed {
+                let article = state.regulation.periodArticle
+                throw refuse("延期合计不得超过\(cap)个工作日（\(article.zh)）：已延期\(state.extensionDaysUsed)个，本次\(days)个",
+                             "extensions may total at most \(cap) working days (\(article.en)): \(state.extensionDaysUsed) already granted, "
+                                 + "\(days) asked", field: "days")
             }
             if let due = state.clock.due, on > due {
                 throw refuse("答复期限已于\(due)届满，延期须在期限届满前告知申请人",
@@ -142,6 +148,14 @@ public enum Rules {
             }
         case let .feeNoticed(basis, quantity, amount, served):
             try requireOpen("收费", "charge a fee")
+            if state.regulation == .of2008 {
+                throw refuse("按2008年条例办理的申请不适用信息处理费", "no processing fee applies to a case under the 2008 Regulation",
+                             field: "CASE")
+            }
+            if on < FeeSchedule.effective {
+                throw refuse("信息处理费自2021年1月1日起收取（国办函〔2020〕109号），收费通知不得早于该日",
+                             "processing fees exist from 2021-01-01 (国办函〔2020〕109号); no fee notice may be dated earlier")
+            }
             if let earlier = state.fees.first, earlier.basis != basis {
                 throw refuse("一件申请只能按一种方式计收（本案已\(earlier.basis.label.zh)）", "one case is charged on one scale only (this one \(earlier.basis.label.en))",
                              field: "items/pages")

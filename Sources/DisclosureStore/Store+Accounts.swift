@@ -142,10 +142,19 @@ extension Store {
         }
     }
 
-    /// Counts a failed sign-in and sets how long further tries are refused.
-    public func recordFailedSignin(_ id: Int, lockedUntil: Int?) throws(DisclosureError) {
+    /// Counts a sign-in attempt as failed until it succeeds (a success clears the count), unless the
+    /// account is locked; returns the state as it was, in one write so that parallel tries queue.
+    /// `wait` gives the seconds to lock for after N failures.
+    public func claimSigninAttempt(_ id: Int, now: Int, wait: (Int) -> Int) throws(DisclosureError) -> SigninState {
         try db.writeTransaction { () throws(DisclosureError) in
-            _ = try db.run("UPDATE accounts SET failed_signins = failed_signins + 1, locked_until = ? WHERE id = ?", lockedUntil, id)
+            guard let state = try signinState(of: id) else {
+                throw DisclosureError(.storage, zh: "账号不存在", en: "no such account")
+            }
+            if let until = state.lockedUntil, until > now { return state }
+            let seconds = wait(state.failedSignins + 1)
+            try db.run("UPDATE accounts SET failed_signins = failed_signins + 1, locked_until = ? WHERE id = ?",
+                       seconds > 0 ? now + seconds : nil as Int?, id)
+            return state
         }
     }
 

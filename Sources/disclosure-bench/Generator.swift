@@ -81,6 +81,9 @@ struct OfficeGenerator {
         func after(_ d: CivilDate, _ n: Int) -> CivilDate { calendar.addingWorkdays(n, after: d).date }
 
         let open = received.days(to: last) < 45
+        // Cases received before 2019-05-15 follow the 2008 Regulation: no fees, 15 days of extension at
+        // most, and a third party's silence is recorded before the office goes on.
+        let under2008 = Regulation.governing(received: received) == .of2008
         var day = received
         var correctionReceived = false
         var closed = false
@@ -102,12 +105,12 @@ struct OfficeGenerator {
             let sent = after(day, rng.int(1...4))
             add(sent, .consultationSent(id: 1, party: rng.chance(0.7) ? .thirdParty : .agency, to: "某相关单位", served: nil))
             day = after(sent, rng.int(3...16))
-            if day <= last, rng.chance(0.75) {
+            if day <= last, rng.chance(0.75) || under2008 {
                 add(day, .consultationAnswered(id: 1, opinion: rng.pick([(Opinion.agree, 5), (.object, 4), (.none, 1)])))
             }
             day = max(day, after(sent, 16))
         }
-        if !closed, rng.chance(0.02) {
+        if !closed, !under2008, rng.chance(0.02), after(day, 1) >= FeeSchedule.effective {
             let sent = after(day, 1)
             add(sent, .feeNoticed(basis: .pages, quantity: 120, amount: 1100, served: nil))
             if rng.chance(0.85) {
@@ -119,7 +122,7 @@ struct OfficeGenerator {
             }
         }
         if !closed, rng.chance(0.08), let due = state().clock.due, day <= due, day <= last {
-            add(day, .extended(days: rng.int(5...20), approvedBy: "李主任", reason: "需调取档案、会商相关部门"))
+            add(day, .extended(days: rng.int(5...(under2008 ? 15 : 20)), approvedBy: "李主任", reason: "需调取档案、会商相关部门"))
         }
         if !closed, rng.chance(0.02) {
             day = after(day, 2)

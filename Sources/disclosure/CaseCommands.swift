@@ -72,8 +72,8 @@ struct Register: ParsableCommand {
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: desk.today)
         let s = record.state
         emit(json, r.caseJSON(record, warnings: warnings),
-             r.t("已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(r.dueText(s.clock.due, provisional: s.clock.provisional))（\(StatutoryPeriod.reply)个工作日），补正告知须于 \(r.marked(s.correctionNoticeDue)) 前发出",
-                 "registered \(record.number): received \(app.received), reply due \(r.dueText(s.clock.due, provisional: s.clock.provisional)) (\(StatutoryPeriod.reply) working days); any correction must be requested by \(r.marked(s.correctionNoticeDue))")
+             r.t("已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(r.dueText(s.clock.due, provisional: s.clock.provisional))（\(s.clock.baseDays)个工作日）" + (s.regulation == .of2008 ? "，适用2008年条例" : "，补正告知须于 \(r.marked(s.correctionNoticeDue)) 前发出"),
+                 "registered \(record.number): received \(app.received), reply due \(r.dueText(s.clock.due, provisional: s.clock.provisional)) (\(s.clock.baseDays) working days)" + (s.regulation == .of2008 ? ", under the 2008 Regulation" : "; any correction must be requested by \(r.marked(s.correctionNoticeDue))"))
              + warnings.map { r.t("\n注意：", "\nWarning: ") + $0(r.lang) }.joined())
     }
 }

@@ -61,15 +61,27 @@ enum SessionFiles {
 
     static func path(_ instanceID: String) -> String { (folder as NSString).appendingPathComponent(instanceID + ".json") }
 
-    /// The ticket saved for the database `instanceID`, if this user has one. A file that others can
-    /// read is ignored: a token anyone could copy proves nothing about who is at the keyboard.
-    static func load(_ instanceID: String) -> SessionTicket? {
-        guard !instanceID.isEmpty, instanceID.allSatisfy({ $0.isHexDigit }) else { return nil }
-        let p = path(instanceID)
+    /// Whether the sessions folder is this user's alone (no symlink, not writable by others): a
+    /// folder others can write lets them plant or swap a token.
+    static func folderIsPrivate() -> Bool {
         var st = stat()
-        guard stat(p, &st) == 0, st.st_mode & 0o077 == 0, st.st_uid == geteuid(),
-              let data = FileManager.default.contents(atPath: p) else { return nil }
-        return try? JSONDecoder().decode(SessionTicket.self, from: data)
+        return lstat(folder, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR && st.st_uid == geteuid() && st.st_mode & 0o077 == 0
+    }
+
+    /// The ticket saved for the database `instanceID`, if this user has one. A file that others can
+    /// read, or one behind a symlink, is ignored: a token anyone could copy proves nothing about who
+    /// is at the keyboard.
+    static func load(_ instanceID: String) -> SessionTicket? {
+        guard !instanceID.isEmpty, instanceID.allSatisfy({ $0.isHexDigit }), folderIsPrivate() else { return nil }
+        let fd = open(path(instanceID), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_mode & 0o077 == 0, st.st_uid == geteuid(),
+              st.st_size < 4096 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        guard read(fd, &bytes, bytes.count) == bytes.count else { return nil }
+        return try? JSONDecoder().decode(SessionTicket.self, from: Data(bytes))
     }
 
     /// Saves a ticket, mode 0600 from its first byte, replacing any earlier one atomically.
@@ -85,18 +97,25 @@ enum SessionFiles {
             throw DisclosureError(.io, field: "session", zh: "无法创建目录 \(dir)：\(error.localizedDescription)",
                                   en: "cannot create the folder \(dir): \(error.localizedDescription)")
         }
+        guard folderIsPrivate() else {
+            throw DisclosureError(.io, field: "session",
+                                  zh: "登录凭据目录 \(dir) 须为本用户所有且他人不可访问（chmod 700）",
+                                  en: "the sign-in folder \(dir) must be yours alone (chmod 700)")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(ticket)) ?? Data()
         let final = path(ticket.instanceID)
         let temp = final + ".tmp\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        unlink(temp)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw DisclosureError(.io, field: "session", zh: "无法写入登录凭据 \(final)", en: "cannot write the sign-in file \(final)")
         }
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
         close(fd)
-        guard written == data.count, rename(temp, final) == 0 else {
+        guard written == data.count, synced, rename(temp, final) == 0 else {
             unlink(temp)
             throw DisclosureError(.io, field: "session", zh: "无法写入登录凭据 \(final)", en: "cannot write the sign-in file \(final)")
         }

@@ -150,7 +150,11 @@ struct Renderer {
         ]
         if let s = c.suspension {
             let kind: String
-            switch s { case .correction: kind = "correction"; case .fee: kind = "fee" }
+            switch s {
+            case .correction: kind = "correction"
+            case .fee: kind = "fee"
+            case .thirdParty: kind = "third-party"
+            }
             fields.append(("waiting", .object([("for", .string(kind)), ("until", .date(s.until))])))
         }
         return .object(fields)
@@ -166,6 +170,7 @@ struct Renderer {
             ("due", .date(s.clock.due)),
             ("status", .string(s.status(asOf: max(asOf, s.lastEventDate)).rawValue)),
             ("provisional", .bool(s.clock.provisional)),
+            ("regulation", .string(s.regulation.rawValue)),
             ("workdays_left", left.map(JSON.int) ?? .null),
             ("overdue", .bool(s.isOverdue(asOf: asOf))),
             ("channel", .string(a.channel.rawValue)),
@@ -239,6 +244,12 @@ struct Renderer {
         }
         lines.append(t("  起算日：\(c.roundStart)（\(reason)，当日不计）", "  Start: \(c.roundStart) (\(reason); not itself counted)"))
         lines.append(t("  法定期限：\(c.baseDays)个工作日", "  Statutory period: \(c.baseDays) working days"))
+        if s.regulation == .of2008 {
+            lines.append(t("  适用\(s.regulation.label.zh)（2019年5月15日前收到的申请）：答复期限15个工作日，延期最多15个工作日，"
+                           + "仅征求第三方意见的时间不计入",
+                           "  Under \(s.regulation.label.en) (received before 2019-05-15): 15 working days to reply, at most 15 "
+                           + "of extension, and only time spent consulting a third party is not counted"))
+        }
         if c.extensionDays > 0 { lines.append(t("  延期：\(c.extensionDays)个工作日", "  Extension: \(c.extensionDays) working days")) }
         for st in c.stops {
             let what = st.reason == .fee ? t("缴费", "fee") : t("第\(st.consultation ?? 0)号征求意见", "consultation #\(st.consultation ?? 0)")
@@ -254,6 +265,11 @@ struct Renderer {
                     lines.append(t("  补正期限已届满：可用 close --abandoned correction 按“逾期不补正”(6.1)结案",
                                    "  The correction period is over: close it as abandoned (6.1) with close --abandoned correction"))
                 }
+            case let .thirdParty(id, until):
+                lines.append(t("  期限中止：等待第\(id)号征求意见的第三方答复（2008年条例未设答复期限，\(marked(until))前催问；"
+                               + "不再等待的，以 consult answer --opinion none 登记）",
+                               "  Stopped: awaiting the third party of consultation #\(id) (the 2008 Regulation sets no limit; "
+                               + "chase by \(marked(until)); to go on without it, record consult answer --opinion none)"))
             case let .fee(until):
                 lines.append(t("  期限中止：等待缴费，缴费期限至 \(marked(until))", "  Stopped: awaiting the fee until \(marked(until))"))
                 if until < asOf {

@@ -81,6 +81,7 @@ struct StaffAdd: ParsableCommand {
     func run() throws {
         let roles = try Role.parseList(role, field: "--role")
         let desk = try global.openDesk()
+        try desk.require(.staff)
         let zh = global.language == .zh
         let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "“\(name)”的初始密码：" : "first password for “\(name)”: ")
         let a = try desk.addStaff(NewAccount(name: name, roles: roles, email: nonEmpty(email), password: password))
@@ -178,8 +179,11 @@ struct StaffPassword: ParsableCommand {
     func run() throws {
         let desk = try global.openDesk()
         let zh = global.language == .zh
+        // With --password-stdin: the current password on the first line when it is needed, the new one after it.
+        let current = try desk.needsCurrentPassword(for: name)
+            ? try readPassword(fromStdin: passwordStdin, prompt: zh ? "当前密码：" : "current password: ") : nil
         let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "新密码：" : "new password: ")
-        try desk.setPassword(of: name, to: password)
+        try desk.setPassword(of: name, to: password, current: current)
         print(zh ? "已设置新密码；该账号的登录已全部退出" : "password set; every session of the account was signed out")
     }
 }

@@ -33,6 +33,8 @@ func performStep(_ o: StepOptions, number: String, on: String?, _ step: Step) th
             switch su {
             case let .correction(until): text += r.t("；等待补正至 \(until)", "; awaiting the correction until \(until)")
             case let .fee(until): text += r.t("；等待缴费至 \(until)", "; awaiting payment until \(until)")
+            case let .thirdParty(id, until):
+                text += r.t("；等待第\(id)号征求意见的第三方答复（\(until)前催问）", "; awaiting the third party of consultation #\(id) (chase by \(until))")
             }
         }
     } else if let o = s.outcome {

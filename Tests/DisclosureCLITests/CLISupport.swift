@@ -50,6 +50,9 @@ func defaultActor(_ args: [String]) -> String {
     }
 }
 
+/// Writing to a child that has already exited raises SIGPIPE, which would end the test run.
+let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
 /// The test password of every account.
 let testPassword = "test-password-1"
 
@@ -91,9 +94,11 @@ final class Office: Sendable {
         let database = extra["DISCLOSURE_DB"] ?? db
         let key = "\(database)|\(actor)-\(day ?? "now")"
         if signedIn.withLock({ $0.contains(key) }) { return }
-        if actor != "管理员" && made.withLock({ $0.insert("\(database)|\(actor)").inserted }) {
-            _ = try launch(["staff", "add", actor, "--role", "registrar,handler,reviewer,head", "--password-stdin"],
-                           env: environment(as: "管理员", on: nil).merging(extra) { $1 }, input: testPassword + "\n")
+        let account = "\(database)|\(actor)"
+        if actor != "管理员" && !made.withLock({ $0.contains(account) }) {
+            let r = try launch(["staff", "add", actor, "--role", "registrar,handler,reviewer,head", "--password-stdin"],
+                               env: environment(as: "管理员", on: nil).merging(extra) { $1 }, input: testPassword + "\n")
+            if r.status == 0 { made.withLock { _ = $0.insert(account) } }
         }
         let r = try launch(["login", actor, "--password-stdin"], env: environment(as: actor, on: day).merging(extra) { $1 },
                            input: testPassword + "\n", day: day)
@@ -160,7 +165,9 @@ final class Office: Sendable {
         p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
         try p.run()
         if let input {
-            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            // A command refused before it reads its input closes the pipe: that is no error here.
+            ignoreBrokenPipes
+            try? inPipe.fileHandleForWriting.write(contentsOf: Data(input.utf8))
             try? inPipe.fileHandleForWriting.close()
         }
         // Read before waiting so that a large output cannot block the child.
@@ -180,8 +187,9 @@ final class Office: Sendable {
     }
 
     @discardableResult
-    func ok(_ args: [String], today: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
-        let r = try run(args, today: today)
+    func ok(_ args: [String], today: String? = nil, input: String? = nil,
+            sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+        let r = try run(args, today: today, input: input)
         #expect(r.status == 0, "\(args.joined(separator: " ")) failed: \(r.stderr)", sourceLocation: sourceLocation)
         return r
     }

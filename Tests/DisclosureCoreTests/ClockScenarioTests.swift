@@ -93,6 +93,7 @@ private func clockState(_ received: String, _ steps: [ClockStep]) -> CaseState {
 enum ExpectedSuspension: Sendable, Equatable {
     case correction(until: String)
     case fee(until: String)
+    case thirdParty(id: Int, until: String)
 }
 
 struct ClockScenario: Sendable, CustomTestStringConvertible {
@@ -120,6 +121,8 @@ struct ClockScenario: Sendable, CustomTestStringConvertible {
 
 // MARK: - The scenarios
 
+/// Receipts before 2019-05-15 are under the 2008 Regulation (STATUTE.md §9): their due dates are the
+/// 15th working day, the hand counts below stopping at 15 (checked against the shipped schedules).
 let clockScenarios: [ClockScenario] = [
     // hand: 2025-03-03 Mon: 4..7=4, 10..14=9, 17..21=14, 24..28=19, 31 Mon=20.
     ClockScenario(name: "plain: Monday in an ordinary March", received: "2025-03-03", due: "2025-03-31"),
@@ -145,12 +148,12 @@ let clockScenarios: [ClockScenario] = [
     // 17..21=15, 24..28=20 → Fri 02-28.
     ClockScenario(name: "SF 2020: extended COVID break 01-24..02-02", received: "2020-01-23", due: "2020-02-28"),
     ClockScenario(name: "SF 2019: Fri 02-01, make-ups Sat 02-02 Sun 02-03", received: "2019-02-01",
-                  due: "2019-03-06"),
-    ClockScenario(name: "SF 2018: received inside the break 02-19", received: "2018-02-19", due: "2018-03-20"),
+                  due: "2019-02-27"),
+    ClockScenario(name: "SF 2018: received inside the break 02-19", received: "2018-02-19", due: "2018-03-13"),
     ClockScenario(name: "SF 2017: Thu 01-26, make-ups Sun 01-22 and Sat 02-04", received: "2017-01-26",
-                  due: "2017-03-01"),
+                  due: "2017-02-22"),
     ClockScenario(name: "SF 2016: Fri 02-05, make-ups Sat 02-06 Sun 02-14", received: "2016-02-05",
-                  due: "2016-03-09"),
+                  due: "2016-03-02"),
     // hand: 2020-09-25 Fri: 27 Sun(make-up)=1, 28=2, 29=3, 30=4, [10-01..08], 9 Fri=5, 10 Sat(make-up)=6,
     // 12..16=11, 19..23=16, 26=17, 27=18, 28=19, 29 Thu=20.
     ClockScenario(name: "ND 2020: merged 中秋国庆 10-01..10-08, make-ups 09-27 10-10", received: "2020-09-25",
@@ -174,7 +177,7 @@ let clockScenarios: [ClockScenario] = [
     ClockScenario(name: "May Day 2025: five days, make-up Sun 04-27", received: "2025-04-28", due: "2025-05-29"),
     ClockScenario(name: "May Day 2024: five days, make-ups Sun 04-28 Sat 05-11", received: "2024-04-26",
                   due: "2024-05-27"),
-    ClockScenario(name: "May Day 2019: 05-01..05-04, make-up Sun 05-05", received: "2019-04-30", due: "2019-05-30"),
+    ClockScenario(name: "May Day 2019: 05-01..05-04, make-up Sun 05-05", received: "2019-04-30", due: "2019-05-23"),
     ClockScenario(name: "May Day 2026: five days, make-up Sat 05-09", received: "2026-04-30", due: "2026-06-01"),
     // hand: 2025-03-01 Sat (start not counted): 3..7=5, 10..14=10, 17..21=15, 24..28=20 → Fri 03-28.
     ClockScenario(name: "weekend: received Saturday", received: "2025-03-01", due: "2025-03-28"),
@@ -189,18 +192,35 @@ let clockScenarios: [ClockScenario] = [
     // 22=18, 23=19, 24 Wed=20.
     ClockScenario(name: "provisional 2027: statutory 春节 02-05..02-08, no make-ups", received: "2027-01-25",
                   due: "2027-02-24", provisional: true),
+    // 2008 Regulation, art. 24: 15 working days for receipts up to 2019-05-14; from 2019-05-15, 20.
+    // hand: 2019-05-14 Tue: 15..17=3, 20..24=8, 27..31=13, Jun 3=14, 4 Tue=15.
+    ClockScenario(name: "2008: received 2019-05-14, the last day of the old Regulation", received: "2019-05-14",
+                  due: "2019-06-04"),
+    ClockScenario(name: "2019: received 2019-05-15, the revised Regulation's first day", received: "2019-05-15",
+                  due: "2019-06-13"),
+    // hand: 2019-03-04 Mon: 5..8=4, 11..15=9, 18..22=14, 25 Mon=15.
+    ClockScenario(name: "2008: a co-producing agency's consultation does not stop the clock", received: "2019-03-04",
+                  steps: [.consult("2019-03-06", id: 1, party: .agency)], due: "2019-03-25", limits: ["2019-03-27"]),
+    ClockScenario(name: "2008: an unanswered third party holds the clock, with no limit", received: "2019-03-04",
+                  steps: [.consult("2019-03-06", id: 1)], suspended: .thirdParty(id: 1, until: "2019-03-27"),
+                  limits: ["2019-03-27"]),
+    // hand: 03-05, 03-06 run (2); 03-07..04-30 stopped (39 working days); [05-01..05-04 劳动节],
+    // Sun 05-05 (make-up)=3, 6..10=8, 13..17=13, 20=14, 21 Tue=15.
+    ClockScenario(name: "2008: a third party answering after 39 working days stops the clock that long", received: "2019-03-04",
+                  steps: [.consult("2019-03-06", id: 1), .answer("2019-04-30", id: 1)], due: "2019-05-21", stopped: 39,
+                  limits: ["2019-03-27"]),
     ClockScenario(name: "before 2016: received 2015-12-15, provisional", received: "2015-12-15",
-                  due: "2016-01-13", provisional: true),
+                  due: "2016-01-06", provisional: true),
     // hand: 2018-12-10 Mon: 11..14=4, 17..21=9, 24..28=14, 29 Sat(make-up)=15, [30, 31, Jan 1], Jan 2..4=18,
     // 7=19, 8 Tue=20. (2018-12-29/30/31 are named by the 2019 notice, 国办发明电〔2018〕15号.)
     ClockScenario(name: "2018/2019 元旦: make-up Sat 2018-12-29, holiday Mon 12-31", received: "2018-12-10",
-                  due: "2019-01-08"),
-    ClockScenario(name: "2018/2019 元旦: received Fri 2018-12-28", received: "2018-12-28", due: "2019-01-28"),
+                  due: "2018-12-29"),
+    ClockScenario(name: "2018/2019 元旦: received Fri 2018-12-28", received: "2018-12-28", due: "2019-01-21"),
     // hand: 2018-12-29 Sat(make-up): [30 Sun, 31 Mon 元旦 holiday, Jan 1], Jan 2..4=3, 7..11=8, 14..18=13,
     // 21..25=18, 28=19, 29 Tue=20.
     ClockScenario(name: "2018/2019 元旦: received on make-up Sat 2018-12-29, Mon 12-31 is a holiday", received: "2018-12-29",
-                  due: "2019-01-29"),
-    ClockScenario(name: "2018/2019 元旦: received Sun 2018-12-30", received: "2018-12-30", due: "2019-01-29"),
+                  due: "2019-01-22"),
+    ClockScenario(name: "2018/2019 元旦: received Sun 2018-12-30", received: "2018-12-30", due: "2019-01-22"),
     // hand: served 2026-03-06 Fri, 15 days: 9..13=5, 16..20=10, 23..27=15 → periodEnds Fri 03-27; no due date.
     ClockScenario(name: "correction pending: suspended until the period ends", received: "2026-03-02",
                   steps: [.correction("2026-03-04", days: 15, served: "2026-03-06")],
@@ -353,7 +373,7 @@ let leftCases: [LeftCase] = [
     LeftCase(name: "left: overdue across ND 2025", received: "2025-09-01", steps: [],
              asOf: "2025-10-10", due: "2025-09-28", left: -4),
     LeftCase(name: "left: on make-up Sat 2018-12-29 (12-31 is a holiday)", received: "2018-12-10", steps: [],
-             asOf: "2018-12-29", due: "2019-01-08", left: 5),
+             asOf: "2018-12-29", due: "2018-12-29", left: 0),
     LeftCase(name: "left: consultation still open today", received: "2025-06-03", steps: [.consult("2025-06-05", id: 1, served: "2025-06-09", party: .agency)],
              asOf: "2025-06-16", due: "2025-07-24", left: 18),
 ]
@@ -453,6 +473,7 @@ struct ClockScenarioTests {
             switch $0 {
             case let .correction(until): .correction(until: until.description)
             case let .fee(until): .fee(until: until.description)
+            case let .thirdParty(id, until): .thirdParty(id: id, until: until.description)
             }
         }
         #expect(suspension == s.suspended, "suspension")
