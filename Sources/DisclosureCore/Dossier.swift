@@ -181,11 +181,13 @@ public struct StoredEventText: Sendable {
     public let actor: String
     public let recordedAt: String
     public let payload: String
-    public init(on: CivilDate, actor: String, recordedAt: String, payload: String) {
+    public let lateEntry: String?
+    public init(on: CivilDate, actor: String, recordedAt: String, payload: String, lateEntry: String? = nil) {
         self.on = on
         self.actor = actor
         self.recordedAt = recordedAt
         self.payload = payload
+        self.lateEntry = lateEntry
     }
 }
 
@@ -205,7 +207,8 @@ public struct PendingDossier: Sendable {
         var recorded: [RecordedEvent] = []
         recorded.reserveCapacity(events.count)
         for e in events {
-            recorded.append(RecordedEvent(event: CaseEvent(on: e.on, action: try PayloadCodec.decodeAction(e.payload), actor: e.actor),
+            recorded.append(RecordedEvent(event: CaseEvent(on: e.on, action: try PayloadCodec.decodeAction(e.payload), actor: e.actor,
+                                                           lateEntry: e.lateEntry),
                                           recordedAt: e.recordedAt))
         }
         let h = head

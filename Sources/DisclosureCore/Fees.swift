@@ -53,6 +53,20 @@ public enum FeeSchedule {
         FeeQuote(basis: .pages, quantity: pages, priorItems: 0, bands: bands(from: 1, count: pages, price: pagePrice, bandEnd: pageBandEnd))
     }
 
+    /// Whether `amount` is what the scale charges for `quantity`: exactly, per page; per item, for
+    /// some number of the applicant's earlier items that month (the amount grows with it).
+    public static func isPossible(amount: Int, basis: FeeBasis, quantity: Int) -> Bool {
+        guard (1...maxQuantity).contains(quantity) else { return false }
+        if basis == .pages { return perPage(pages: quantity).amount == amount }
+        // The amount never falls as the earlier items grow: find the fewest with at least `amount`.
+        var low = 0, high = maxQuantity
+        while low < high {
+            let mid = (low + high) / 2
+            if perItem(items: quantity, priorItems: mid).amount < amount { low = mid + 1 } else { high = mid }
+        }
+        return perItem(items: quantity, priorItems: low).amount == amount
+    }
+
     /// The day the fee rules took effect (国办函〔2020〕109号).
     public static let effective = CivilDate(year: 2021, month: 1, day: 1)!
 

@@ -89,8 +89,14 @@ public enum Rules {
                 warnings.append(Text(zh: "补正晚于告知的期限（\(c.periodEnds)）；如无正当理由，可视为放弃申请",
                                      en: "the correction arrived after its period (\(c.periodEnds)); without good reason it may be treated as abandoned"))
             }
-        case let .consultationSent(_, _, to, served):
+        case let .consultationSent(id, _, to, served):
             try requireOpen("征求意见", "consult")
+            // Numbered 1, 2, … in the order sent: a file with gaps or repeats is not a real history.
+            if id != state.consultations.count + 1 {
+                throw refuse("征求意见应依次编号，此处应为第\(state.consultations.count + 1)号，不是第\(id)号",
+                             "consultations are numbered in order: this one is #\(state.consultations.count + 1), not #\(id)",
+                             field: "consultation")
+            }
             try requireNotAfterRoundStart()
             try TextField.requireLine(to, field: "to", max: 200)
             if state.awaitingCorrection {
@@ -163,6 +169,12 @@ public enum Rules {
             try requireClockRunning("再次发出收费通知", "send another fee notice")
             try requireNotAfterRoundStart()
             guard quantity >= 1 else { throw refuse("件数或页数须至少为1", "the number of items or pages must be at least 1", field: "items/pages") }
+            // The amount follows from the scale; a file cannot set its own (per item it depends on the
+            // applicant's earlier items that month, so any count of those may have applied).
+            if !FeeSchedule.isPossible(amount: amount, basis: basis, quantity: quantity) {
+                throw refuse("收费金额\(amount)元与\(basis.label.zh)\(quantity)的收费标准不符", "the amount \(amount) yuan does not "
+                             + "follow from \(basis.label.en) for \(quantity)", field: "items/pages")
+            }
             guard amount > 0 else {
                 throw refuse("按该数量不应收费（在免费范围内），不能发出收费通知", "that quantity is within the free allowance; no fee notice may be sent", field: "items/pages")
             }
@@ -243,6 +255,10 @@ public enum Rules {
             }
             if on < closed { throw refuse("重新办理日期不能早于结案日期（\(closed)）", "reopening cannot be before the case was closed (\(closed))") }
         case let .remedyFiled(id, _, body):
+            if id != state.remedies.count + 1 {
+                throw refuse("复议、诉讼应依次编号，此处应为第\(state.remedies.count + 1)号，不是第\(id)号",
+                             "remedies are numbered in order: this one is #\(state.remedies.count + 1), not #\(id)", field: "remedy")
+            }
             try TextField.requireLine(body, field: "body", max: 200)
             if let challenged = state.closedOn, on < challenged {
                 throw refuse("复议或诉讼的提起日期不能早于所针对的答复或结案之日（\(challenged)）",

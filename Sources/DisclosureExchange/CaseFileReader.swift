@@ -245,7 +245,8 @@ public enum CaseFileReader {
                 action = .remedyDecided(id: try int(try attr(e, "id"), e), result: try vocab(try attr(e, "result"), e))
             default: throw fail(e, "unknown step <\(e.name)>")
             }
-            events.append(RecordedEvent(event: CaseEvent(on: on, action: action, actor: try attr(e, "actor")),
+            events.append(RecordedEvent(event: CaseEvent(on: on, action: action, actor: try attr(e, "actor"),
+                                                         lateEntry: e.attributes["lateEntry"]),
                                         recordedAt: try stamp(e, "recorded")))
         }
 

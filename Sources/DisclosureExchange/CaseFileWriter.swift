@@ -34,7 +34,7 @@ public final class CaseFileWriter {
         try check(xmlTextWriterStartDocument(w, "1.0", "UTF-8", nil))
         try start("caseFile")
         try attribute("xmlns", caseFileNamespace)
-        try attribute("version", "1")
+        try attribute("version", "2")
     }
 
     deinit {
@@ -108,6 +108,7 @@ public final class CaseFileWriter {
     private func writeEvent(_ r: RecordedEvent, into x: inout XMLFragment) {
         let e = r.event
         var attributes: [(String, String)] = [("on", e.on.description), ("actor", e.actor), ("recorded", r.recordedAt)]
+        if let reason = e.lateEntry { attributes.append(("lateEntry", reason)) }
         var children: [(String, String)] = []
         let name: String
         switch e.action {

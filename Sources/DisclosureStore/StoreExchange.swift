@@ -144,7 +144,7 @@ extension Store {
     func pendingDossier(caseID id: Int) throws(DisclosureError) -> PendingDossier {
         guard let head = try db.first("""
             SELECT agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type, id_number, contact,
-                   request, form, note, registered_at, registered_by, due, provisional, outcome, closed_on
+                   request, form, note, registered_at, registered_by, due, provisional, outcome, closed_on, registered_by_id
             FROM cases WHERE id = ?
             """, id, map: { (r: Row) throws(DisclosureError) -> CaseDossier in
                 let application = Application(
@@ -155,7 +155,8 @@ extension Store {
                     note: r.optionalText(12))
                 return CaseDossier(
                     agencyCode: r.text(0), agencyName: r.text(1), number: CaseNumber(year: r.int(2), serial: r.int(3)),
-                    application: application, registeredAt: r.text(13), registeredBy: r.text(14),
+                    application: application, registeredAt: r.text(13),
+                    registeredBy: qualified(r.text(14), account: r.isNull(19) ? nil : r.int(19)),
                     events: [], attachments: try loadAttachments(caseID: id),
                     due: try r.optionalDate(15), provisional: r.int(16) != 0,
                     outcome: try r.optionalText(17).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
@@ -163,9 +164,11 @@ extension Store {
             }) else {
             throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
         }
-        let events = try db.all("SELECT on_date, actor, recorded_at, payload FROM events WHERE case_id = ? AND seq > 0 ORDER BY seq", id) {
-            (r: Row) throws(DisclosureError) in
-            StoredEventText(on: try r.date(0), actor: r.text(1), recordedAt: r.text(2), payload: r.text(3))
+        let events = try db.all("""
+            SELECT on_date, actor, recorded_at, payload, account_id, late_entry FROM events WHERE case_id = ? AND seq > 0 ORDER BY seq
+            """, id) { (r: Row) throws(DisclosureError) in
+            StoredEventText(on: try r.date(0), actor: qualified(r.text(1), account: r.isNull(4) ? nil : r.int(4)),
+                            recordedAt: r.text(2), payload: r.text(3), lateEntry: r.optionalText(5))
         }
         return PendingDossier(head: head, events: events)
     }
@@ -220,6 +223,12 @@ extension Store {
         }
     }
 
+    /// How a case file names who did a step (version 2): this office's staff as `CODE/account`, so that
+    /// in another office they can never be taken for one of its own; names with no account as recorded.
+    func qualified(_ name: String, account: Int?) -> String {
+        account == nil ? name : "\(office.code)/\(name)"
+    }
+
     /// Inserts a case with its events as recorded where it came from (actors and recorded times kept).
     private func insertDossier(_ d: CaseDossier, replay: ValidatedDossier) throws(DisclosureError) -> Int {
         let a = d.application
@@ -241,7 +250,11 @@ extension Store {
         for (i, e) in d.events.enumerated() {
             try appendEvent(caseID: id, number: label, seq: i + 1, kind: e.event.action.kind, on: e.event.on, actor: e.event.actor,
                             now: e.recordedAt, payload: replay.payloads[i + 1],
-                            dueBefore: replay.dues[i], dueAfter: replay.dues[i + 1])
+                            dueBefore: replay.dues[i], dueAfter: replay.dues[i + 1], lateEntry: e.event.lateEntry)
+        }
+        if d.events.contains(where: { $0.event.lateEntry != nil }) {
+            try db.run("UPDATE cases SET late_entries = (SELECT COUNT(*) FROM events WHERE case_id = ?1 AND late_entry IS NOT NULL) WHERE id = ?1",
+                       id)
         }
         for att in d.attachments {
             try insertAttachment(caseID: id, att.info, content: att.content)

@@ -59,7 +59,7 @@ enum SessionFiles {
         return (base as NSString).appendingPathComponent("disclosure/sessions")
     }
 
-    static func path(_ instanceID: String) -> String { (folder as NSString).appendingPathComponent(instanceID + ".json") }
+    static func path(_ instanceID: String) -> String { (folder as NSString).appendingPathComponent(instanceID) }
 
     /// Whether the sessions folder is this user's alone (no symlink, not writable by others): a
     /// folder others can write lets them plant or swap a token.
@@ -81,7 +81,24 @@ enum SessionFiles {
               st.st_size < 4096 else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
         guard read(fd, &bytes, bytes.count) == bytes.count else { return nil }
-        return try? JSONDecoder().decode(SessionTicket.self, from: Data(bytes))
+        return parse(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The file's text: one `key value` per line. Read by hand: Foundation's JSON coder costs every
+    /// command a few milliseconds and megabytes at start-up.
+    static func format(_ t: SessionTicket) -> String {
+        "token \(t.token)\ninstance \(t.instanceID)\naccount \(t.account)\nexpires \(t.expires)\n"
+    }
+
+    static func parse(_ text: String) -> SessionTicket? {
+        var fields: [Substring: Substring] = [:]
+        for line in text.split(separator: "\n") {
+            guard let space = line.firstIndex(of: " ") else { return nil }
+            fields[line[..<space]] = line[line.index(after: space)...]
+        }
+        guard let token = fields["token"], let instance = fields["instance"], let account = fields["account"],
+              let expires = fields["expires"].flatMap({ Int($0) }) else { return nil }
+        return SessionTicket(token: String(token), instanceID: String(instance), account: String(account), expires: expires)
     }
 
     /// Saves a ticket, mode 0600 from its first byte, replacing any earlier one atomically.
@@ -102,9 +119,7 @@ enum SessionFiles {
                                   zh: "登录凭据目录 \(dir) 须为本用户所有且他人不可访问（chmod 700）",
                                   en: "the sign-in folder \(dir) must be yours alone (chmod 700)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(ticket)) ?? Data()
+        let data = Array(format(ticket).utf8)
         let final = path(ticket.instanceID)
         let temp = final + ".tmp\(getpid())"
         unlink(temp)

@@ -87,8 +87,10 @@ struct ExchangeCLITests {
         let file = source.dir.appendingPathComponent("cases.xml").path
         try source.ok("export", "--all", "--out", file)
         var text = try String(contentsOfFile: file, encoding: .utf8)
+        // Version 2 names this office's staff by agency code and account.
+        #expect(text.contains("version=\"2\"") && text.contains("actor=\"TEST/李主任\""))
         // The reviewer becomes the drafter: a second person must review.
-        text = text.replacingOccurrences(of: "actor=\"李主任\"", with: "actor=\"王科员\"")
+        text = text.replacingOccurrences(of: "actor=\"TEST/李主任\"", with: "actor=\"TEST/王科员\"")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let target = try Office.initialised()
         let r = try target.run("import", file, "--as-of", "2026-12-31")
@@ -175,5 +177,45 @@ struct ExchangeCLITests {
         #expect(r.status == 1 && r.stderr.contains("7 MB"))
         let missing = try o.run("extract", "2026-2", "--seq", "9", "--out", o.dir.appendingPathComponent("x").path)
         #expect(missing.status == 1 && missing.stderr.contains("--seq"))
+    }
+}
+
+@Suite("Command line: exchange, version 2")
+struct ExchangeVersion2Tests {
+    @Test("a late entry travels with the case; numbering and fee amounts in a file are checked")
+    func lateEntriesAndChecks() throws {
+        let o = try Office.initialised()
+        let n = try o.register("2026-03-02")
+        try o.ok(["consult", "send", n, "--party", "agency", "--to", "财政局", "--on", "2026-03-03",
+                  "--late-entry", "纸质函件已发出，次周补录"], today: "2026-03-10")
+        try o.ok(["fee", "notice", n, "--pages", "120", "--on", "2026-03-10"], today: "2026-03-10")
+        let file = o.dir.appendingPathComponent("cases.xml").path
+        try o.ok("export", "--all", "--out", file)
+        #expect(try xmllint(file) == 0)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("lateEntry=\"纸质函件已发出，次周补录\""))
+
+        let target = try Office.initialised()
+        try target.ok(["import", file], today: "2026-12-31")
+        #expect(try target.ok("history", "TEST/2026-1").stdout.contains("〔补录：纸质函件已发出，次周补录〕"))
+        #expect(try target.ok("audit", "verify").status == 0)
+
+        // A file that sets its own fee amount, or numbers a consultation out of order, is refused whole.
+        for (from, to) in [("amount=\"1100\"", "amount=\"99999999\""), (" id=\"1\" party=\"agency\"", " id=\"7\" party=\"agency\"")] {
+            let forged = o.dir.appendingPathComponent("forged.xml").path
+            try text.replacingOccurrences(of: from, with: to).write(toFile: forged, atomically: true, encoding: .utf8)
+            let fresh = try Office.initialised()
+            let r = try fresh.run(["import", forged], today: "2026-12-31")
+            #expect(r.status == 1, "\(to) was accepted")
+            #expect(try fresh.caseCount() == 0)
+        }
+        // A file of the first version still imports.
+        let v1 = o.dir.appendingPathComponent("v1.xml").path
+        try text.replacingOccurrences(of: "version=\"2\"", with: "version=\"1\"")
+            .replacingOccurrences(of: " lateEntry=\"纸质函件已发出，次周补录\"", with: "")
+            .write(toFile: v1, atomically: true, encoding: .utf8)
+        let old = try Office.initialised()
+        try old.ok(["import", v1], today: "2026-12-31")
+        #expect(try old.caseCount() == 1)
     }
 }
