@@ -90,17 +90,17 @@ public final class Desk {
         let account = try signedIn(UseCase.of(step))
         let now = clock.now()
         let on = date ?? now.day
-        var assignee: Int?
+        var assignee: Account?
         if case let .assign(name) = step {
-            assignee = try handlerAccount(name).id
+            assignee = try handlerAccount(name)
         }
         if case let .review(approve, comment) = step, !approve, comment.map({ $0.allSatisfy(\.isWhitespace) }) ?? true {
             throw DisclosureError(.missingField, field: "comment", zh: "退回须写明意见", en: "returning a draft needs a comment saying why")
         }
         let store = self.store
-        return try store.record(on: number, asOf: now.day, now: now.stamp, assignee: assignee) {
+        return try store.record(on: number, asOf: now.day, now: now.stamp, assignee: assignee?.id) {
             (r: CaseRecord) throws(DisclosureError) in
-            let event = CaseEvent(on: on, action: try action(for: step, case: r, by: account, store: store),
+            let event = CaseEvent(on: on, action: try action(for: step, case: r, by: account, store: store, assignee: assignee),
                                   actor: account.name, accountID: account.id, lateEntry: lateEntry)
             try Rules.checkRecording(event, on: r.state, today: now.day, calendar: store.calendar)
             return event
@@ -108,7 +108,8 @@ public final class Desk {
     }
 
     /// The action a step records, worked out from the case as it stands inside the write transaction.
-    func action(for step: Step, case r: CaseRecord, by account: Account, store: Store) throws(DisclosureError) -> Action {
+    func action(for step: Step, case r: CaseRecord, by account: Account, store: Store,
+                assignee: Account?) throws(DisclosureError) -> Action {
         switch step {
         case let .correctionRequest(items, period, served):
             return .correctionRequested(items: items, periodDays: period, served: served)
@@ -165,7 +166,7 @@ public final class Desk {
             }
             return .remedyDecided(id: pending[0].id, result: result)
         case let .assign(name):
-            return .assigned(handler: try handlerAccount(name).name)
+            return .assigned(handler: (try assignee ?? handlerAccount(name)).name)
         }
     }
 
