@@ -166,7 +166,8 @@ public final class Desk {
             }
             return .remedyDecided(id: pending[0].id, result: result)
         case let .assign(name):
-            return .assigned(handler: (try assignee ?? handlerAccount(name)).name)
+            if let assignee { return .assigned(handler: assignee.name) }
+            return .assigned(handler: try handlerAccount(name).name)
         }
     }
 
