@@ -25,8 +25,22 @@ let faketime = "/usr/bin/faketime"
 
 /// The arguments that run `executable ARGS…` with the clock starting at 09:00 China time on `day`.
 func onDay(_ day: String, _ executable: String, _ args: [String]) -> (String, [String]) {
-    (faketime, ["-f", "@\(day) 09:00:00", executable] + args)
+    clearStaleFaketimeState
+    return (faketime, ["-f", "@\(day) 09:00:00", executable] + args)
 }
+
+/// The faketime wrapper names its semaphore and shared memory by its own process id and refuses to
+/// start when they exist; a wrapper killed earlier (a crashed test run) leaves them behind for a later
+/// process with the same id. Those of processes no longer running are removed, once.
+let clearStaleFaketimeState: Void = {
+    let shm = "/dev/shm"
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: shm)) ?? [] {
+        guard let pid = ["sem.faketime_sem_", "faketime_shm_"].lazy.compactMap({ prefix in
+            name.hasPrefix(prefix) ? Int32(name.dropFirst(prefix.count)) : nil
+        }).first else { continue }
+        if kill(pid, 0) != 0 && errno == ESRCH { unlink("\(shm)/\(name)") }
+    }
+}()
 
 /// Commands that record something: they take today from the clock, so the tests run them on a day.
 let writeCommands: Set<String> = [
