@@ -1,6 +1,7 @@
 import DisclosureCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One instant as the office records it.

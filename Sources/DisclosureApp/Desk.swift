@@ -24,12 +24,15 @@ public final class Desk {
 
     /// Opens the office's database, signed in by the session `ticket` gives for the database's
     /// identity, when that session is valid now.
-    public static func open(path: String, clock: any OfficeClock = SystemClock(), readOnly: Bool = false,
-                            ticket: (_ instanceID: String) -> SessionTicket? = { _ in nil }) throws(DisclosureError) -> Desk {
+    public static func open(
+        path: String, clock: any OfficeClock = SystemClock(), readOnly: Bool = false,
+        ticket: (_ instanceID: String) -> SessionTicket? = { _ in nil }
+    ) throws(DisclosureError) -> Desk {
         let store = try Store.open(path: path, readOnly: readOnly)
         guard let session = ticket(try store.instanceID()) else {
-            return Desk(store: store, clock: clock, account: nil,
-                        sessionProblem: Text(zh: "尚未登录", en: "nobody is signed in"))
+            return Desk(
+                store: store, clock: clock, account: nil,
+                sessionProblem: Text(zh: "尚未登录", en: "nobody is signed in"))
         }
         let (account, problem) = try Sessions.resolve(session, store: store, now: clock.now())
         return Desk(store: store, clock: clock, account: account, sessionProblem: problem ?? Text(zh: "", en: ""))
@@ -41,9 +44,10 @@ public final class Desk {
     /// The signed-in account, if it may run `useCase`.
     func signedIn(_ useCase: UseCase) throws(DisclosureError) -> Account {
         guard let account else {
-            throw DisclosureError(.unauthenticated, field: "session",
-                                  zh: "\(sessionProblem.zh)，不能\(useCase.label.zh)；请先以本人账号登录",
-                                  en: "\(sessionProblem.en); signing in with your own account is needed to \(useCase.label.en)")
+            throw DisclosureError(
+                .unauthenticated, field: "session",
+                zh: "\(sessionProblem.zh)，不能\(useCase.label.zh)；请先以本人账号登录",
+                en: "\(sessionProblem.en); signing in with your own account is needed to \(useCase.label.en)")
         }
         try useCase.authorise(account)
         return account
@@ -54,17 +58,21 @@ public final class Desk {
     // MARK: - Registration and steps
 
     /// Registers an application received on its art. 31 date; warns of a likely repeat application.
-    public func register(_ application: Application, lateEntry: String? = nil) throws(DisclosureError)
-        -> (record: CaseRecord, warnings: [Text]) {
+    public func register(
+        _ application: Application, lateEntry: String? = nil
+    ) throws(DisclosureError)
+        -> (record: CaseRecord, warnings: [Text])
+    {
         try application.validate()
         let account = try signedIn(.register)
         let now = clock.now()
         let today = now.day
         if application.received > today {
-            throw DisclosureError(.ruleViolation, field: "received",
-                                  zh: "收到日期\(application.received)晚于今天（\(today)），不能登记尚未收到的申请",
-                                  en: "the receipt date \(application.received) is after today (\(today)); "
-                                      + "an application cannot be registered before it arrives")
+            throw DisclosureError(
+                .ruleViolation, field: "received",
+                zh: "收到日期\(application.received)晚于今天（\(today)），不能登记尚未收到的申请",
+                en: "the receipt date \(application.received) is after today (\(today)); "
+                    + "an application cannot be registered before it arrives")
         }
         try Rules.checkLateEntry(on: application.received, reason: lateEntry, today: today, calendar: calendar)
         let record = try store.register(application, actor: ref(account), lateEntry: lateEntry, now: now.stamp)
@@ -74,98 +82,117 @@ public final class Desk {
     /// Art. 36(6): the same applicant asking again for what was already answered.
     func repeatWarnings(_ record: CaseRecord) throws(DisclosureError) -> [Text] {
         let a = record.application
-        return try store.repliedRequests(applicant: a.applicant.name, idNumber: a.applicant.idNumber, except: record.number)
-            .filter { Similarity.similar($0.request, a.request) }
-            .map { p in
-                Text(zh: "该申请人曾于\(p.received)提出相似申请（\(p.number)，已答复，结果\(p.outcome?.rawValue ?? "—")）；"
-                         + "如属重复申请，可按5.2“重复申请”答复（条例第三十六条第六项）",
-                     en: "this applicant made a similar request on \(p.received) (\(p.number), replied, outcome "
-                         + "\(p.outcome?.rawValue ?? "—")); if it is a repeat, reply with 5.2 (art. 36(6))")
-            }
+        return try store.repliedRequests(
+            applicant: a.applicant.name, idNumber: a.applicant.idNumber, except: record.number
+        )
+        .filter { Similarity.similar($0.request, a.request) }
+        .map { p in
+            Text(
+                zh: "该申请人曾于\(p.received)提出相似申请（\(p.number)，已答复，结果\(p.outcome?.rawValue ?? "—")）；"
+                    + "如属重复申请，可按5.2“重复申请”答复（条例第三十六条第六项）",
+                en: "this applicant made a similar request on \(p.received) (\(p.number), replied, outcome "
+                    + "\(p.outcome?.rawValue ?? "—")); if it is a repeat, reply with 5.2 (art. 36(6))")
+        }
     }
 
     /// Records one step on a case, dated `on` (default today); returns the case and any warnings.
-    public func record(_ step: Step, on number: CaseNumber, date: CivilDate? = nil,
-                       lateEntry: String? = nil) throws(DisclosureError) -> (record: CaseRecord, warnings: [Text]) {
+    public func record(
+        _ step: Step, on number: CaseNumber, date: CivilDate? = nil,
+        lateEntry: String? = nil
+    ) throws(DisclosureError) -> (record: CaseRecord, warnings: [Text]) {
         let account = try signedIn(UseCase.of(step))
         let now = clock.now()
         let on = date ?? now.day
         var assignee: Account?
-        if case let .assign(name) = step {
+        if case .assign(let name) = step {
             assignee = try handlerAccount(name)
         }
-        if case let .review(approve, comment) = step, !approve, comment.map({ $0.allSatisfy(\.isWhitespace) }) ?? true {
-            throw DisclosureError(.missingField, field: "comment", zh: "退回须写明意见", en: "returning a draft needs a comment saying why")
+        if case .review(let approve, let comment) = step, !approve,
+            comment.map({ $0.allSatisfy(\.isWhitespace) }) ?? true
+        {
+            throw DisclosureError(
+                .missingField, field: "comment", zh: "退回须写明意见", en: "returning a draft needs a comment saying why")
         }
         let store = self.store
         return try store.record(on: number, asOf: now.day, now: now.stamp, assignee: assignee?.id) {
             (r: CaseRecord) throws(DisclosureError) in
-            let event = CaseEvent(on: on, action: try action(for: step, case: r, by: account, store: store, assignee: assignee),
-                                  actor: account.name, accountID: account.id, lateEntry: lateEntry)
+            let event = CaseEvent(
+                on: on, action: try action(for: step, case: r, by: account, store: store, assignee: assignee),
+                actor: account.name, accountID: account.id, lateEntry: lateEntry)
             try Rules.checkRecording(event, on: r.state, today: now.day, calendar: store.calendar)
             return event
         }
     }
 
     /// The action a step records, worked out from the case as it stands inside the write transaction.
-    func action(for step: Step, case r: CaseRecord, by account: Account, store: Store,
-                assignee: Account?) throws(DisclosureError) -> Action {
+    func action(
+        for step: Step, case r: CaseRecord, by account: Account, store: Store,
+        assignee: Account?
+    ) throws(DisclosureError) -> Action {
         switch step {
-        case let .correctionRequest(items, period, served):
+        case .correctionRequest(let items, let period, let served):
             return .correctionRequested(items: items, periodDays: period, served: served)
         case .correctionReceive: return .correctionReceived
-        case let .consultSend(party, to, served):
+        case .consultSend(let party, let to, let served):
             return .consultationSent(id: r.state.consultations.count + 1, party: party, to: to, served: served)
-        case let .consultAnswer(id, opinion):
+        case .consultAnswer(let id, let opinion):
             if let id { return .consultationAnswered(id: id, opinion: opinion) }
             let waiting = r.state.consultations.filter { $0.answered == nil }
             guard waiting.count == 1 else {
                 let ids = waiting.map { "#\($0.id)" }
-                throw DisclosureError(.missingField, field: "consultation",
-                                      zh: waiting.isEmpty ? "本案没有未答复的征求意见"
-                                          : "有\(waiting.count)项征求意见未答复，请指明编号（\(ids.joined(separator: "、"))）",
-                                      en: waiting.isEmpty ? "the case has no unanswered consultation"
-                                          : "\(waiting.count) consultations are unanswered; name one (\(ids.joined(separator: ", ")))")
+                throw DisclosureError(
+                    .missingField, field: "consultation",
+                    zh: waiting.isEmpty
+                        ? "本案没有未答复的征求意见"
+                        : "有\(waiting.count)项征求意见未答复，请指明编号（\(ids.joined(separator: "、"))）",
+                    en: waiting.isEmpty
+                        ? "the case has no unanswered consultation"
+                        : "\(waiting.count) consultations are unanswered; name one (\(ids.joined(separator: ", ")))")
             }
             return .consultationAnswered(id: waiting[0].id, opinion: opinion)
-        case let .extend(days, reason):
+        case .extend(let days, let reason):
             guard days >= 1 else {
                 throw DisclosureError(.invalidValue, field: "days", zh: "须为正整数", en: "must be a positive whole number")
             }
             return .extended(days: days, approvedBy: account.name, reason: reason)
-        case let .deferral(until, reason): return .deferred(until: until, reason: reason)
-        case let .feeNotice(basis, quantity, served):
+        case .deferral(let until, let reason): return .deferred(until: until, reason: reason)
+        case .feeNotice(let basis, let quantity, let served):
             let q: FeeQuote
             if basis == .items {
                 let a = r.application
-                let prior = try store.applicationsInMonth(applicant: a.applicant.name, idNumber: a.applicant.idNumber,
-                                                          year: a.received.year, month: a.received.month, before: r.number)
+                let prior = try store.applicationsInMonth(
+                    applicant: a.applicant.name, idNumber: a.applicant.idNumber,
+                    year: a.received.year, month: a.received.month, before: r.number)
                 q = FeeSchedule.perItem(items: quantity, priorItems: prior)
             } else {
                 q = FeeSchedule.perPage(pages: quantity)
             }
             return .feeNoticed(basis: basis, quantity: quantity, amount: q.amount, served: served)
         case .feePaid: return .feePaid
-        case let .draft(outcome, basis, referTo): return .replyDrafted(outcome: outcome, basis: basis, referTo: referTo)
-        case let .review(approve, comment): return .replyReviewed(approved: approve, comment: comment)
+        case .draft(let outcome, let basis, let referTo):
+            return .replyDrafted(outcome: outcome, basis: basis, referTo: referTo)
+        case .review(let approve, let comment): return .replyReviewed(approved: approve, comment: comment)
         case .issue: return .replyIssued
-        case let .deliver(method): return .delivered(method: method)
+        case .deliver(let method): return .delivered(method: method)
         case .archive: return .archived
-        case let .reopen(reason): return .reopened(reason: reason)
+        case .reopen(let reason): return .reopened(reason: reason)
         case .withdraw: return .withdrawn
-        case let .close(reason): return .abandoned(reason: reason)
-        case let .remedyFile(kind, body): return .remedyFiled(id: r.state.remedies.count + 1, kind: kind, body: body)
-        case let .remedyDecide(id, result):
+        case .close(let reason): return .abandoned(reason: reason)
+        case .remedyFile(let kind, let body):
+            return .remedyFiled(id: r.state.remedies.count + 1, kind: kind, body: body)
+        case .remedyDecide(let id, let result):
             if let id { return .remedyDecided(id: id, result: result) }
             let pending = r.state.remedies.filter { $0.result == nil }
             guard pending.count == 1 else {
-                throw DisclosureError(.missingField, field: "remedy",
-                                      zh: pending.isEmpty ? "本案没有未决的复议或诉讼" : "有\(pending.count)项未决，请指明编号",
-                                      en: pending.isEmpty ? "the case has no undecided remedy"
-                                          : "\(pending.count) remedies are undecided; name one")
+                throw DisclosureError(
+                    .missingField, field: "remedy",
+                    zh: pending.isEmpty ? "本案没有未决的复议或诉讼" : "有\(pending.count)项未决，请指明编号",
+                    en: pending.isEmpty
+                        ? "the case has no undecided remedy"
+                        : "\(pending.count) remedies are undecided; name one")
             }
             return .remedyDecided(id: pending[0].id, result: result)
-        case let .assign(name):
+        case .assign(let name):
             if let assignee { return .assigned(handler: assignee.name) }
             return .assigned(handler: try handlerAccount(name).name)
         }
@@ -174,11 +201,13 @@ public final class Desk {
     /// A live, enabled account with the handler role.
     func handlerAccount(_ name: String) throws(DisclosureError) -> Account {
         guard let a = try store.account(named: name), !a.disabled else {
-            throw DisclosureError(.invalidValue, field: "account", zh: "没有可用的账号“\(name)”", en: "there is no active account “\(name)”")
+            throw DisclosureError(
+                .invalidValue, field: "account", zh: "没有可用的账号“\(name)”", en: "there is no active account “\(name)”")
         }
         guard a.has(.handler) else {
-            throw DisclosureError(.ruleViolation, field: "account", zh: "账号“\(a.name)”不是承办人（handler）",
-                                  en: "the account “\(a.name)” is not a handler")
+            throw DisclosureError(
+                .ruleViolation, field: "account", zh: "账号“\(a.name)”不是承办人（handler）",
+                en: "the account “\(a.name)” is not a handler")
         }
         return a
     }
@@ -186,8 +215,10 @@ public final class Desk {
     // MARK: - Fees, documents, reports
 
     /// What a fee would come to; per item, counted with the applicant's other applications that month.
-    public func feeQuote(applicant: String, idNumber: String?, year: Int, month: Int,
-                         quantity: FeeQuantity) throws(DisclosureError) -> FeeQuote {
+    public func feeQuote(
+        applicant: String, idNumber: String?, year: Int, month: Int,
+        quantity: FeeQuantity
+    ) throws(DisclosureError) -> FeeQuote {
         if quantity.basis == .pages { return FeeSchedule.perPage(pages: quantity.quantity) }
         let prior = try store.applicationsInMonth(applicant: applicant, idNumber: idNumber, year: year, month: month)
         return FeeSchedule.perItem(items: quantity.quantity, priorItems: prior)
@@ -200,17 +231,21 @@ public final class Desk {
     /// Refuses a document too large to file, before a front end reads it all.
     public static func checkAttachmentSize(_ size: Int) throws(DisclosureError) {
         guard size <= attachmentLimit else {
-            throw DisclosureError(.invalidValue, field: "FILE", zh: "附件最大 7 MB（本文件 \(size) 字节）",
-                                  en: "an attachment may be at most 7 MB (this file: \(size) bytes)")
+            throw DisclosureError(
+                .invalidValue, field: "FILE", zh: "附件最大 7 MB（本文件 \(size) 字节）",
+                en: "an attachment may be at most 7 MB (this file: \(size) bytes)")
         }
     }
 
     /// Files a document with a case.
-    public func attach(_ content: [UInt8], name: String, kind: AttachmentKind,
-                       to number: CaseNumber) throws(DisclosureError) -> AttachmentInfo {
+    public func attach(
+        _ content: [UInt8], name: String, kind: AttachmentKind,
+        to number: CaseNumber
+    ) throws(DisclosureError) -> AttachmentInfo {
         let account = try signedIn(.attach)
         try Desk.checkAttachmentSize(content.count)
-        return try store.attach(content, name: name, kind: kind, to: number, actor: ref(account), now: clock.now().stamp)
+        return try store.attach(
+            content, name: name, kind: kind, to: number, actor: ref(account), now: clock.now().stamp)
     }
 
     /// Locks a published year: only when its table balances.
@@ -218,8 +253,9 @@ public final class Desk {
         let account = try signedIn(.reportLock)
         let report = try store.annualReport(year: year)
         guard report.imbalances.isEmpty else {
-            throw DisclosureError(.ruleViolation, field: "year", zh: "\(year)年度报表不平衡，不能锁定",
-                                  en: "the \(year) report does not balance; it cannot be locked")
+            throw DisclosureError(
+                .ruleViolation, field: "year", zh: "\(year)年度报表不平衡，不能锁定",
+                en: "the \(year) report does not balance; it cannot be locked")
         }
         try store.lockReport(year: year, actor: account.name, now: clock.now().stamp)
     }
@@ -231,7 +267,9 @@ public final class Desk {
     }
 
     /// Loads an official schedule and recomputes every open case.
-    public func importCalendar(_ schedule: HolidaySchedule, origin: String) throws(DisclosureError) -> CalendarImportResult {
+    public func importCalendar(
+        _ schedule: HolidaySchedule, origin: String
+    ) throws(DisclosureError) -> CalendarImportResult {
         _ = try signedIn(.calendar)
         return try store.importCalendar(schedule, origin: origin, now: clock.now().stamp)
     }

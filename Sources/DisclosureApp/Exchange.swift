@@ -4,7 +4,9 @@ import DisclosureStore
 
 extension Desk {
     /// Imports a case file in one transaction, as a head of office; `progress` hears the count read.
-    public func importCases(path: String, replace: Bool, progress: (Int) -> Void = { _ in }) throws(DisclosureError) -> ImportReport {
+    public func importCases(
+        path: String, replace: Bool, progress: (Int) -> Void = { _ in }
+    ) throws(DisclosureError) -> ImportReport {
         _ = try signedIn(.importCases)
         let calendar = store.calendar
         let today = self.today
@@ -12,7 +14,8 @@ extension Desk {
         let store = self.store
         return try store.importDossiers(replace: replace) {
             (sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
-            try readValidatedCaseFile(path: path, calendar: calendar, today: today) { (v: ValidatedDossier) throws(DisclosureError) in
+            try readValidatedCaseFile(path: path, calendar: calendar, today: today) {
+                (v: ValidatedDossier) throws(DisclosureError) in
                 try sink(v)
                 read += 1
                 progress(read)
@@ -24,9 +27,10 @@ extension Desk {
     public func exportCases(_ filter: ExportFilter, to path: String, redact: Bool) throws(DisclosureError) -> Int {
         if !redact {
             guard let account, account.has(.head) else {
-                throw DisclosureError(.forbidden, field: "redact",
-                                      zh: "导出含个人信息的案卷须由负责人登录办理；其他人员请隐去个人信息后导出",
-                                      en: "an export with personal data needs a signed-in head of office; others export it masked")
+                throw DisclosureError(
+                    .forbidden, field: "redact",
+                    zh: "导出含个人信息的案卷须由负责人登录办理；其他人员请隐去个人信息后导出",
+                    en: "an export with personal data needs a signed-in head of office; others export it masked")
             }
         }
         let store = self.store

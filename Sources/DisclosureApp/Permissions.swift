@@ -85,8 +85,9 @@ public enum UseCase: String, Sendable, CaseIterable {
         guard account.roles.isDisjoint(with: roles) else { return }
         let need = roles.sorted().map { "\($0.label.zh)（\($0.rawValue)）" }.joined(separator: "或")
         let needEn = roles.sorted().map(\.rawValue).joined(separator: " or ")
-        throw DisclosureError(.forbidden, field: "actor",
-                              zh: "账号“\(account.name)”无权\(label.zh)：须由\(need)办理",
-                              en: "the account “\(account.name)” may not \(label.en): that needs the role \(needEn)")
+        throw DisclosureError(
+            .forbidden, field: "actor",
+            zh: "账号“\(account.name)”无权\(label.zh)：须由\(need)办理",
+            en: "the account “\(account.name)” may not \(label.en): that needs the role \(needEn)")
     }
 }

@@ -81,7 +81,8 @@ enum Sessions {
     static func tokenHash(_ token: String) -> String { SHA256.hex(Array(token.utf8)) }
 
     /// The account a ticket signs in, or why it does not.
-    static func resolve(_ ticket: SessionTicket, store: Store, now: Moment) throws(DisclosureError) -> (Account?, Text?) {
+    static func resolve(_ ticket: SessionTicket, store: Store, now: Moment) throws(DisclosureError) -> (Account?, Text?)
+    {
         guard ticket.instanceID == (try store.instanceID()) else {
             return (nil, Text(zh: "登录凭据属于另一个数据库", en: "the sign-in belongs to another database"))
         }
@@ -106,8 +107,9 @@ extension Desk {
         let now = clock.now()
         let account = try checkPassword(password, of: store.account(named: name), at: now)
         if account.disabled || account.legacy {
-            throw DisclosureError(.unauthenticated, field: "name", zh: "账号“\(account.name)”已停用",
-                                  en: "the account “\(account.name)” is disabled")
+            throw DisclosureError(
+                .unauthenticated, field: "name", zh: "账号“\(account.name)”已停用",
+                en: "the account “\(account.name)” is disabled")
         }
         return try openSession(for: account, at: now)
     }
@@ -115,7 +117,8 @@ extension Desk {
     /// The account if `password` is its password. The attempt is counted, and the throttle checked,
     /// in one write before the slow check, so that parallel guesses cannot share one allowance.
     func checkPassword(_ password: String, of account: Account?, at now: Moment) throws(DisclosureError) -> Account {
-        let refused = DisclosureError(.unauthenticated, field: "password", zh: "账号或密码不正确", en: "wrong account name or password")
+        let refused = DisclosureError(
+            .unauthenticated, field: "password", zh: "账号或密码不正确", en: "wrong account name or password")
         let cost = try store.passwordCost()
         guard let account else {
             Passwords.decoyCheck(password, cost: cost)
@@ -123,9 +126,10 @@ extension Desk {
         }
         let state = try store.claimSigninAttempt(account.id, now: now.epoch) { SessionPolicy.wait(afterFailures: $0) }
         if let until = state.lockedUntil, until > now.epoch {
-            throw DisclosureError(.throttled, field: "password",
-                                  zh: "失败次数过多，请\(until - now.epoch)秒后再试",
-                                  en: "too many failed sign-ins; try again in \(until - now.epoch) seconds")
+            throw DisclosureError(
+                .throttled, field: "password",
+                zh: "失败次数过多，请\(until - now.epoch)秒后再试",
+                en: "too many failed sign-ins; try again in \(until - now.epoch) seconds")
         }
         guard let hash = state.passwordHash else {
             Passwords.decoyCheck(password, cost: cost)
@@ -138,7 +142,8 @@ extension Desk {
     func openSession(for account: Account, at now: Moment) throws(DisclosureError) -> SessionTicket {
         let token = Sessions.newToken()
         let expires = now.epoch + SessionPolicy.lifetimeSeconds
-        try store.createSession(tokenHash: Sessions.tokenHash(token), account: account.id, created: now.epoch, expires: expires)
+        try store.createSession(
+            tokenHash: Sessions.tokenHash(token), account: account.id, created: now.epoch, expires: expires)
         return SessionTicket(token: token, instanceID: try store.instanceID(), account: account.name, expires: expires)
     }
 

@@ -1,7 +1,8 @@
 import DisclosureCore
 import DisclosureStore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a new account is made with.
@@ -20,16 +21,20 @@ public struct NewAccount: Sendable {
 
 extension Desk {
     /// Creates the office's database with its first admin account, and signs the admin in.
-    public static func initialise(path: String, agency: String, code: String, admin: String, password: String,
-                                  passwordCost: Int? = nil, clock: any OfficeClock = SystemClock())
-        throws(DisclosureError) -> (desk: Desk, ticket: SessionTicket) {
+    public static func initialise(
+        path: String, agency: String, code: String, admin: String, password: String,
+        passwordCost: Int? = nil, clock: any OfficeClock = SystemClock()
+    )
+        throws(DisclosureError) -> (desk: Desk, ticket: SessionTicket)
+    {
         // Everything about the admin is checked before the file exists, so that a refusal leaves nothing.
         let name = try AccountName.normalise(admin)
         try PasswordRule.check(password)
         if let passwordCost, !Passwords.costs.contains(passwordCost) {
-            throw DisclosureError(.invalidValue, field: "password-cost",
-                                  zh: "须为\(Passwords.costs.lowerBound)至\(Passwords.costs.upperBound)",
-                                  en: "must be \(Passwords.costs.lowerBound) to \(Passwords.costs.upperBound)")
+            throw DisclosureError(
+                .invalidValue, field: "password-cost",
+                zh: "须为\(Passwords.costs.lowerBound)至\(Passwords.costs.upperBound)",
+                en: "must be \(Passwords.costs.lowerBound) to \(Passwords.costs.upperBound)")
         }
         let now = clock.now()
         let store = try Store.initialise(path: path, agency: agency, code: code, now: now.stamp)
@@ -39,31 +44,38 @@ extension Desk {
 
     /// Offers the file's owner the first admin of a database that has no accounts yet (one made
     /// before accounts existed), and signs them in.
-    public static func bootstrap(path: String, admin: String, password: String,
-                                 clock: any OfficeClock = SystemClock()) throws(DisclosureError) -> (desk: Desk, ticket: SessionTicket) {
+    public static func bootstrap(
+        path: String, admin: String, password: String,
+        clock: any OfficeClock = SystemClock()
+    ) throws(DisclosureError) -> (desk: Desk, ticket: SessionTicket) {
         let name = try AccountName.normalise(admin)
         try PasswordRule.check(password)
         let store = try Store.open(path: path)
         if try store.hasLiveAccounts() {
-            throw DisclosureError(.ruleViolation, field: "database",
-                                  zh: "本数据库已有工作人员账号，首个管理员只能在没有账号时设立",
-                                  en: "this database already has staff accounts; the first admin is set up only when there are none")
+            throw DisclosureError(
+                .ruleViolation, field: "database",
+                zh: "本数据库已有工作人员账号，首个管理员只能在没有账号时设立",
+                en: "this database already has staff accounts; the first admin is set up only when there are none")
         }
         var st = stat()
         guard stat(path, &st) == 0, st.st_uid == geteuid() || geteuid() == 0 else {
-            throw DisclosureError(.forbidden, field: "database",
-                                  zh: "只有数据库文件的所有者才能设立首个管理员",
-                                  en: "only the owner of the database file can set up the first admin")
+            throw DisclosureError(
+                .forbidden, field: "database",
+                zh: "只有数据库文件的所有者才能设立首个管理员",
+                en: "only the owner of the database file can set up the first admin")
         }
         return try firstAdmin(store: store, name: name, password: password, clock: clock)
     }
 
-    private static func firstAdmin(store: Store, name: String, password: String,
-                                   clock: any OfficeClock) throws(DisclosureError) -> (desk: Desk, ticket: SessionTicket) {
+    private static func firstAdmin(
+        store: Store, name: String, password: String,
+        clock: any OfficeClock
+    ) throws(DisclosureError) -> (desk: Desk, ticket: SessionTicket) {
         let now = clock.now()
-        let admin = try store.addAccount(name: name, roles: [.admin], email: nil,
-                                         passwordHash: Passwords.hash(password, cost: try store.passwordCost()), by: nil,
-                                         now: now.stamp)
+        let admin = try store.addAccount(
+            name: name, roles: [.admin], email: nil,
+            passwordHash: Passwords.hash(password, cost: try store.passwordCost()), by: nil,
+            now: now.stamp)
         let desk = Desk(store: store, clock: clock, account: admin, sessionProblem: Text(zh: "", en: ""))
         return (desk, try desk.openSession(for: admin, at: now))
     }
@@ -94,16 +106,20 @@ extension Desk {
         try Role.requireSeparation(new.roles, field: "role")
         if let email = new.email { try Desk.checkEmail(email) }
         if let p = new.password { try PasswordRule.check(p) }
-        let hash = try new.password.map { (p: String) throws(DisclosureError) in Passwords.hash(p, cost: try store.passwordCost()) }
-        return try store.addAccount(name: name, roles: new.roles, email: new.email, passwordHash: hash, by: admin.id,
-                                    now: clock.now().stamp)
+        let hash = try new.password.map { (p: String) throws(DisclosureError) in
+            Passwords.hash(p, cost: try store.passwordCost())
+        }
+        return try store.addAccount(
+            name: name, roles: new.roles, email: new.email, passwordHash: hash, by: admin.id,
+            now: clock.now().stamp)
     }
 
     static func checkEmail(_ email: String) throws(DisclosureError) {
         try TextField.requireLine(email, field: "email", max: 254)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
-            throw DisclosureError(.invalidValue, field: "email", zh: "电子邮箱“\(email)”格式不对", en: "“\(email)” is not an e-mail address")
+            throw DisclosureError(
+                .invalidValue, field: "email", zh: "电子邮箱“\(email)”格式不对", en: "“\(email)” is not an e-mail address")
         }
     }
 
@@ -121,7 +137,8 @@ extension Desk {
 
     func liveAccount(_ name: String) throws(DisclosureError) -> Account {
         guard let a = try store.account(named: name) else {
-            throw DisclosureError(.invalidValue, field: "name", zh: "没有账号“\(name)”", en: "there is no account “\(name)”")
+            throw DisclosureError(
+                .invalidValue, field: "name", zh: "没有账号“\(name)”", en: "there is no account “\(name)”")
         }
         return a
     }
@@ -131,18 +148,21 @@ extension Desk {
         let admin = try signedIn(.staff)
         let target = try liveAccount(name)
         if target.id == admin.id {
-            throw DisclosureError(.forbidden, field: "name", zh: "管理员不能给自己授予角色（三员分立）",
-                                  en: "an admin cannot grant roles to themselves (separation of duties)")
+            throw DisclosureError(
+                .forbidden, field: "name", zh: "管理员不能给自己授予角色（三员分立）",
+                en: "an admin cannot grant roles to themselves (separation of duties)")
         }
         let added = roles.subtracting(target.roles)
         if added.isEmpty {
-            throw DisclosureError(.ruleViolation, field: "role", zh: "账号“\(target.name)”已有这些角色",
-                                  en: "the account “\(target.name)” already has these roles")
+            throw DisclosureError(
+                .ruleViolation, field: "role", zh: "账号“\(target.name)”已有这些角色",
+                en: "the account “\(target.name)” already has these roles")
         }
         let all = target.roles.union(roles)
         try Role.requireSeparation(all, field: "role")
-        try store.setRoles(of: target.id, to: all, kind: "granted", detail: added.sorted().map(\.rawValue).joined(separator: ","),
-                           by: admin.id, now: clock.now().stamp)
+        try store.setRoles(
+            of: target.id, to: all, kind: "granted", detail: added.sorted().map(\.rawValue).joined(separator: ","),
+            by: admin.id, now: clock.now().stamp)
         return try liveAccount(target.name)
     }
 
@@ -152,20 +172,23 @@ extension Desk {
         let target = try liveAccount(name)
         let removed = roles.intersection(target.roles)
         if removed.isEmpty {
-            throw DisclosureError(.ruleViolation, field: "role", zh: "账号“\(target.name)”没有这些角色",
-                                  en: "the account “\(target.name)” has none of these roles")
+            throw DisclosureError(
+                .ruleViolation, field: "role", zh: "账号“\(target.name)”没有这些角色",
+                en: "the account “\(target.name)” has none of these roles")
         }
         if removed.contains(.admin) { try requireAnotherAdmin(than: target) }
-        try store.setRoles(of: target.id, to: target.roles.subtracting(roles), kind: "revoked",
-                           detail: removed.sorted().map(\.rawValue).joined(separator: ","), by: admin.id, now: clock.now().stamp)
+        try store.setRoles(
+            of: target.id, to: target.roles.subtracting(roles), kind: "revoked",
+            detail: removed.sorted().map(\.rawValue).joined(separator: ","), by: admin.id, now: clock.now().stamp)
         return try liveAccount(target.name)
     }
 
     func requireAnotherAdmin(than target: Account) throws(DisclosureError) {
         let others = try store.accounts().filter { $0.id != target.id && $0.has(.admin) && !$0.disabled && !$0.legacy }
         if others.isEmpty {
-            throw DisclosureError(.ruleViolation, field: "name", zh: "“\(target.name)”是唯一可用的管理员，不能停用或取消其管理员角色",
-                                  en: "“\(target.name)” is the only active admin; that cannot be disabled or revoked")
+            throw DisclosureError(
+                .ruleViolation, field: "name", zh: "“\(target.name)”是唯一可用的管理员，不能停用或取消其管理员角色",
+                en: "“\(target.name)” is the only active admin; that cannot be disabled or revoked")
         }
     }
 
@@ -174,8 +197,9 @@ extension Desk {
         let admin = try signedIn(.staff)
         let target = try liveAccount(name)
         if target.disabled == disabled {
-            throw DisclosureError(.ruleViolation, field: "name", zh: disabled ? "账号已停用" : "账号未停用",
-                                  en: disabled ? "the account is already disabled" : "the account is not disabled")
+            throw DisclosureError(
+                .ruleViolation, field: "name", zh: disabled ? "账号已停用" : "账号未停用",
+                en: disabled ? "the account is already disabled" : "the account is not disabled")
         }
         if disabled, target.has(.admin) { try requireAnotherAdmin(than: target) }
         let now = clock.now()
@@ -203,13 +227,15 @@ extension Desk {
         }
         try PasswordRule.check(password)
         let now = clock.now()
-        try store.setPassword(target.id, hash: Passwords.hash(password, cost: try store.passwordCost()), by: me.id,
-                              now: now.stamp, at: now.epoch)
+        try store.setPassword(
+            target.id, hash: Passwords.hash(password, cost: try store.passwordCost()), by: me.id,
+            now: now.stamp, at: now.epoch)
     }
 
     /// Staff changes, of one account or all.
     public func staffHistory(of name: String?) throws(DisclosureError) -> [StaffEvent] {
         _ = try signedIn(.staff)
-        return try store.staffHistory(account: try name.map { (n: String) throws(DisclosureError) in try liveAccount(n).id })
+        return try store.staffHistory(
+            account: try name.map { (n: String) throws(DisclosureError) in try liveAccount(n).id })
     }
 }

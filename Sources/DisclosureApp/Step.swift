@@ -44,18 +44,20 @@ public struct FeeQuantity: Sendable, Hashable {
                 throw DisclosureError(.invalidValue, field: field, zh: "须为正整数", en: "must be a positive whole number")
             }
             guard n <= FeeSchedule.maxQuantity else {
-                throw DisclosureError(.invalidValue, field: field, zh: "最多\(FeeSchedule.maxQuantity)",
-                                      en: "at most \(FeeSchedule.maxQuantity)")
+                throw DisclosureError(
+                    .invalidValue, field: field, zh: "最多\(FeeSchedule.maxQuantity)",
+                    en: "at most \(FeeSchedule.maxQuantity)")
             }
             return n
         }
         switch (items, pages) {
-        case let (i?, nil): return FeeQuantity(basis: .items, quantity: try bounded(i, "items"))
-        case let (nil, p?): return FeeQuantity(basis: .pages, quantity: try bounded(p, "pages"))
+        case (let i?, nil): return FeeQuantity(basis: .items, quantity: try bounded(i, "items"))
+        case (nil, let p?): return FeeQuantity(basis: .pages, quantity: try bounded(p, "pages"))
         default:
-            throw DisclosureError(.invalidValue, field: "items/pages",
-                                  zh: "须且只能选一种计收方式：按件（件数）或按量（页数）",
-                                  en: "give exactly one scale: per item (a count of items) or per page (a count of pages)")
+            throw DisclosureError(
+                .invalidValue, field: "items/pages",
+                zh: "须且只能选一种计收方式：按件（件数）或按量（页数）",
+                en: "give exactly one scale: per item (a count of items) or per page (a count of pages)")
         }
     }
 }

@@ -43,9 +43,10 @@ public enum Role: String, Vocabulary, Comparable {
     /// 三员分立: an account is either the admin or a business account, never both.
     public static func requireSeparation(_ roles: Set<Role>, field: String) throws(DisclosureError) {
         if roles.contains(.admin) && roles.count > 1 {
-            throw DisclosureError(.ruleViolation, field: field,
-                                  zh: "管理员不得兼任业务角色（三员分立）",
-                                  en: "the admin role cannot be combined with business roles (separation of duties)")
+            throw DisclosureError(
+                .ruleViolation, field: field,
+                zh: "管理员不得兼任业务角色（三员分立）",
+                en: "the admin role cannot be combined with business roles (separation of duties)")
         }
     }
 }
@@ -62,7 +63,9 @@ public struct Account: Sendable, Hashable {
     public let legacy: Bool
     public let createdAt: String
 
-    public init(id: Int, name: String, roles: Set<Role>, email: String?, disabled: Bool, legacy: Bool, createdAt: String) {
+    public init(
+        id: Int, name: String, roles: Set<Role>, email: String?, disabled: Bool, legacy: Bool, createdAt: String
+    ) {
         self.id = id
         self.name = name
         self.roles = roles
@@ -111,17 +114,19 @@ public enum AccountName {
             // Soft hyphens, variation selectors, fillers, tags: drawn as nothing, so two accounts would
             // look alike. (Applicants' names may need variation selectors; staff names never do.)
             if scalar.properties.isDefaultIgnorableCodePoint {
-                throw DisclosureError(.invalidValue, field: field,
-                                      zh: "姓名中含有不显示的字符（U+\(String(scalar.value, radix: 16, uppercase: true))）",
-                                      en: "a name may not contain characters drawn as nothing "
-                                          + "(U+\(String(scalar.value, radix: 16, uppercase: true)))")
+                throw DisclosureError(
+                    .invalidValue, field: field,
+                    zh: "姓名中含有不显示的字符（U+\(String(scalar.value, radix: 16, uppercase: true))）",
+                    en: "a name may not contain characters drawn as nothing "
+                        + "(U+\(String(scalar.value, radix: 16, uppercase: true)))")
             }
             let isSpace = scalar.properties.isWhitespace
             // One ASCII space between words is a name ("Li Ming"); runs and other spaces only disguise one.
             if isSpace && (scalar != " " || previousSpace) {
-                throw DisclosureError(.invalidValue, field: field,
-                                      zh: "姓名中不得有连续空格或全角空格",
-                                      en: "a name may not contain runs of spaces or full-width spaces")
+                throw DisclosureError(
+                    .invalidValue, field: field,
+                    zh: "姓名中不得有连续空格或全角空格",
+                    en: "a name may not contain runs of spaces or full-width spaces")
             }
             previousSpace = isSpace
         }
@@ -170,29 +175,30 @@ public enum TextField {
     /// EF BB BF, and ordinary text (“”…— included) has none, so a request of 20,000 characters is
     /// checked at byte speed. Only text that has one is decoded, for the message.
     private static func scan(_ s: String, field: String, multiline: Bool) throws(DisclosureError) {
-        let clean = s.utf8.withContiguousStorageIfAvailable { b -> Bool in
-            var i = 0
-            while i < b.count {
-                let c = b[i]
-                if c < 0x20 {
-                    if !(multiline && (c == 0x0A || c == 0x09)) { return false }
-                } else if c == 0x7F {
-                    return false
-                } else if c == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) {
-                    return false
-                } else if c == 0xD8, i + 1 < b.count, b[i + 1] == 0x9C {
-                    return false
-                } else if c == 0xE2, i + 2 < b.count {
-                    let (x, y) = (b[i + 1], b[i + 2])
-                    if x == 0x80 && ((0x8B...0x8F).contains(y) || (0xA8...0xAE).contains(y)) { return false }
-                    if x == 0x81 && ((0xA0...0xA4).contains(y) || (0xA6...0xA9).contains(y)) { return false }
-                } else if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBB, b[i + 2] == 0xBF {
-                    return false
+        let clean =
+            s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+                var i = 0
+                while i < b.count {
+                    let c = b[i]
+                    if c < 0x20 {
+                        if !(multiline && (c == 0x0A || c == 0x09)) { return false }
+                    } else if c == 0x7F {
+                        return false
+                    } else if c == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) {
+                        return false
+                    } else if c == 0xD8, i + 1 < b.count, b[i + 1] == 0x9C {
+                        return false
+                    } else if c == 0xE2, i + 2 < b.count {
+                        let (x, y) = (b[i + 1], b[i + 2])
+                        if x == 0x80 && ((0x8B...0x8F).contains(y) || (0xA8...0xAE).contains(y)) { return false }
+                        if x == 0x81 && ((0xA0...0xA4).contains(y) || (0xA6...0xA9).contains(y)) { return false }
+                    } else if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBB, b[i + 2] == 0xBF {
+                        return false
+                    }
+                    i += 1
                 }
-                i += 1
-            }
-            return true
-        } ?? false
+                return true
+            } ?? false
         if clean { return }
         for scalar in s.unicodeScalars {
             if multiline && (scalar == "\n" || scalar == "\t") { continue }
@@ -208,17 +214,19 @@ public enum TextField {
             throw DisclosureError(.invalidValue, field: field, zh: "含有不可见的控制字符", en: "contains control characters")
         }
         if isInvisible(scalar) {
-            throw DisclosureError(.invalidValue, field: field,
-                                  zh: "含有改变文字方向或零宽的不可见字符（U+\(String(scalar.value, radix: 16, uppercase: true))）",
-                                  en: "contains an invisible direction or zero-width character "
-                                      + "(U+\(String(scalar.value, radix: 16, uppercase: true)))")
+            throw DisclosureError(
+                .invalidValue, field: field,
+                zh: "含有改变文字方向或零宽的不可见字符（U+\(String(scalar.value, radix: 16, uppercase: true))）",
+                en: "contains an invisible direction or zero-width character "
+                    + "(U+\(String(scalar.value, radix: 16, uppercase: true)))")
         }
     }
 
     private static func limit(_ s: String, field: String, max: Int) throws(DisclosureError) {
         // UTF-8 bytes never undercount characters, so the costly grapheme count is needed only past it.
         if s.utf8.count > max && s.count > max {
-            throw DisclosureError(.invalidValue, field: field, zh: "过长：最多\(max)个字符", en: "too long: at most \(max) characters")
+            throw DisclosureError(
+                .invalidValue, field: field, zh: "过长：最多\(max)个字符", en: "too long: at most \(max) characters")
         }
     }
 }
@@ -231,15 +239,18 @@ public enum PasswordRule {
 
     public static func check(_ password: String, field: String = "password") throws(DisclosureError) {
         if password.count < minLength {
-            throw DisclosureError(.invalidValue, field: field, zh: "密码至少\(minLength)个字符",
-                                  en: "a password needs at least \(minLength) characters")
+            throw DisclosureError(
+                .invalidValue, field: field, zh: "密码至少\(minLength)个字符",
+                en: "a password needs at least \(minLength) characters")
         }
         if password.utf8.count > maxBytes {
-            throw DisclosureError(.invalidValue, field: field, zh: "密码最多\(maxBytes)字节",
-                                  en: "a password may have at most \(maxBytes) bytes")
+            throw DisclosureError(
+                .invalidValue, field: field, zh: "密码最多\(maxBytes)字节",
+                en: "a password may have at most \(maxBytes) bytes")
         }
         if password.unicodeScalars.contains(where: TextField.isControl) {
-            throw DisclosureError(.invalidValue, field: field, zh: "密码含有控制字符", en: "the password contains control characters")
+            throw DisclosureError(
+                .invalidValue, field: field, zh: "密码含有控制字符", en: "the password contains control characters")
         }
     }
 }

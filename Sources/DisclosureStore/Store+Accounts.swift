@@ -35,25 +35,30 @@ extension Store {
         for part in r.text(2).split(separator: ",") {
             roles.insert(try vocabulary(String(part)))
         }
-        return Account(id: r.int(0), name: r.text(1), roles: roles, email: r.optionalText(3), disabled: r.int(4) != 0,
-                       legacy: r.int(5) != 0, createdAt: r.text(6))
+        return Account(
+            id: r.int(0), name: r.text(1), roles: roles, email: r.optionalText(3), disabled: r.int(4) != 0,
+            legacy: r.int(5) != 0, createdAt: r.text(6))
     }
 
     /// Every account, live ones first, in the order they were made.
     public func accounts() throws(DisclosureError) -> [Account] {
-        try db.all("SELECT \(Store.accountColumns) FROM accounts ORDER BY legacy, id") { (r: Row) throws(DisclosureError) in
+        try db.all("SELECT \(Store.accountColumns) FROM accounts ORDER BY legacy, id") {
+            (r: Row) throws(DisclosureError) in
             try Store.account(r)
         }
     }
 
     /// The live (non-legacy) account whose name compares equal to `name`.
     public func account(named name: String) throws(DisclosureError) -> Account? {
-        try db.first("SELECT \(Store.accountColumns) FROM accounts WHERE name_key = ? AND legacy = 0",
-                     AccountName.key(name)) { (r: Row) throws(DisclosureError) in try Store.account(r) }
+        try db.first(
+            "SELECT \(Store.accountColumns) FROM accounts WHERE name_key = ? AND legacy = 0",
+            AccountName.key(name)
+        ) { (r: Row) throws(DisclosureError) in try Store.account(r) }
     }
 
     public func account(id: Int) throws(DisclosureError) -> Account? {
-        try db.first("SELECT \(Store.accountColumns) FROM accounts WHERE id = ?", id) { (r: Row) throws(DisclosureError) in
+        try db.first("SELECT \(Store.accountColumns) FROM accounts WHERE id = ?", id) {
+            (r: Row) throws(DisclosureError) in
             try Store.account(r)
         }
     }
@@ -64,21 +69,26 @@ extension Store {
     }
 
     /// Adds an account and its first staff event in one transaction.
-    public func addAccount(name: String, roles: Set<Role>, email: String?, passwordHash: String?, by: Int?,
-                           now: String) throws(DisclosureError) -> Account {
+    public func addAccount(
+        name: String, roles: Set<Role>, email: String?, passwordHash: String?, by: Int?,
+        now: String
+    ) throws(DisclosureError) -> Account {
         try db.writeTransaction { () throws(DisclosureError) in
             if try account(named: name) != nil {
-                throw DisclosureError(.ruleViolation, field: "name",
-                                      zh: "已有账号“\(name)”或与之写法等同的账号（全角、半角、大小写视为相同）",
-                                      en: "an account “\(name)” or one that compares equal to it (width and case ignored) exists")
+                throw DisclosureError(
+                    .ruleViolation, field: "name",
+                    zh: "已有账号“\(name)”或与之写法等同的账号（全角、半角、大小写视为相同）",
+                    en: "an account “\(name)” or one that compares equal to it (width and case ignored) exists")
             }
             let list = roles.sorted().map(\.rawValue).joined(separator: ",")
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO accounts (name, name_key, roles, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, name, AccountName.key(name), list, email, passwordHash, now)
             let id = Int(db.lastInsertRowID)
-            try appendStaffEvent(account: id, kind: "added", detail: "roles=\(list)" + (email.map { " email=\($0)" } ?? ""),
-                                 by: by, now: now)
+            try appendStaffEvent(
+                account: id, kind: "added", detail: "roles=\(list)" + (email.map { " email=\($0)" } ?? ""),
+                by: by, now: now)
             guard let made = try account(id: id) else {
                 throw DisclosureError(.storage, zh: "新账号无法读回", en: "the new account cannot be read back")
             }
@@ -87,10 +97,13 @@ extension Store {
     }
 
     /// Changes an account's roles, recording `kind` (granted or revoked) with what changed.
-    public func setRoles(of id: Int, to roles: Set<Role>, kind: String, detail: String, by: Int?,
-                         now: String) throws(DisclosureError) {
+    public func setRoles(
+        of id: Int, to roles: Set<Role>, kind: String, detail: String, by: Int?,
+        now: String
+    ) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
-            try db.run("UPDATE accounts SET roles = ? WHERE id = ?", roles.sorted().map(\.rawValue).joined(separator: ","), id)
+            try db.run(
+                "UPDATE accounts SET roles = ? WHERE id = ?", roles.sorted().map(\.rawValue).joined(separator: ","), id)
             try appendStaffEvent(account: id, kind: kind, detail: detail, by: by, now: now)
         }
     }
@@ -99,7 +112,9 @@ extension Store {
     public func setDisabled(_ id: Int, _ disabled: Bool, by: Int?, now: String, at epoch: Int) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
             try db.run("UPDATE accounts SET disabled = ? WHERE id = ?", disabled, id)
-            if disabled { try db.run("UPDATE sessions SET ended = ? WHERE account_id = ? AND ended IS NULL", epoch, id) }
+            if disabled {
+                try db.run("UPDATE sessions SET ended = ? WHERE account_id = ? AND ended IS NULL", epoch, id)
+            }
             try appendStaffEvent(account: id, kind: disabled ? "disabled" : "enabled", detail: "", by: by, now: now)
         }
     }
@@ -107,10 +122,12 @@ extension Store {
     /// Sets a new password hash, clears the throttle and ends the account's sessions.
     public func setPassword(_ id: Int, hash: String, by: Int?, now: String, at epoch: Int) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
-            try db.run("UPDATE accounts SET password_hash = ?, failed_signins = 0, locked_until = NULL WHERE id = ?", hash, id)
+            try db.run(
+                "UPDATE accounts SET password_hash = ?, failed_signins = 0, locked_until = NULL WHERE id = ?", hash, id)
             try db.run("UPDATE sessions SET ended = ? WHERE account_id = ? AND ended IS NULL", epoch, id)
-            try appendStaffEvent(account: id, kind: "password", detail: by == id ? "changed by the account" : "reset",
-                                 by: by, now: now)
+            try appendStaffEvent(
+                account: id, kind: "password", detail: by == id ? "changed by the account" : "reset",
+                by: by, now: now)
         }
     }
 
@@ -121,16 +138,18 @@ extension Store {
             JOIN accounts a ON a.id = e.account_id LEFT JOIN accounts b ON b.id = e.by_account
             """
         let map = { (r: Row) -> StaffEvent in
-            StaffEvent(id: r.int(0), account: r.text(1), kind: r.text(2), detail: r.text(3), by: r.optionalText(4),
-                       recordedAt: r.text(5))
+            StaffEvent(
+                id: r.int(0), account: r.text(1), kind: r.text(2), detail: r.text(3), by: r.optionalText(4),
+                recordedAt: r.text(5))
         }
         if let account { return try db.all(sql + " WHERE e.account_id = ? ORDER BY e.id", account, map: map) }
         return try db.all(sql + " ORDER BY e.id", map: map)
     }
 
     func appendStaffEvent(account: Int, kind: String, detail: String, by: Int?, now: String) throws(DisclosureError) {
-        try db.run("INSERT INTO staff_events (account_id, kind, detail, by_account, recorded_at) VALUES (?, ?, ?, ?, ?)",
-                   account, kind, detail, by, now)
+        try db.run(
+            "INSERT INTO staff_events (account_id, kind, detail, by_account, recorded_at) VALUES (?, ?, ?, ?, ?)",
+            account, kind, detail, by, now)
     }
 
     // MARK: - Sign-in
@@ -138,7 +157,8 @@ extension Store {
     /// The password hash and throttle of an account.
     public func signinState(of id: Int) throws(DisclosureError) -> SigninState? {
         try db.first("SELECT password_hash, failed_signins, locked_until FROM accounts WHERE id = ?", id) {
-            SigninState(passwordHash: $0.optionalText(0), failedSignins: $0.int(1), lockedUntil: $0.isNull(2) ? nil : $0.int(2))
+            SigninState(
+                passwordHash: $0.optionalText(0), failedSignins: $0.int(1), lockedUntil: $0.isNull(2) ? nil : $0.int(2))
         }
     }
 
@@ -152,8 +172,9 @@ extension Store {
             }
             if let until = state.lockedUntil, until > now { return state }
             let seconds = wait(state.failedSignins + 1)
-            try db.run("UPDATE accounts SET failed_signins = failed_signins + 1, locked_until = ? WHERE id = ?",
-                       seconds > 0 ? now + seconds : nil as Int?, id)
+            try db.run(
+                "UPDATE accounts SET failed_signins = failed_signins + 1, locked_until = ? WHERE id = ?",
+                seconds > 0 ? now + seconds : nil as Int?, id)
             return state
         }
     }
@@ -162,18 +183,23 @@ extension Store {
     public func createSession(tokenHash: String, account: Int, created: Int, expires: Int) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
             try db.run("UPDATE accounts SET failed_signins = 0, locked_until = NULL WHERE id = ?", account)
-            try db.run("INSERT INTO sessions (token_hash, account_id, created, expires) VALUES (?, ?, ?, ?)",
-                       tokenHash, account, created, expires)
+            try db.run(
+                "INSERT INTO sessions (token_hash, account_id, created, expires) VALUES (?, ?, ?, ?)",
+                tokenHash, account, created, expires)
         }
     }
 
     /// The session with this token hash, if one was ever made.
     public func session(tokenHash: String) throws(DisclosureError) -> StoredSession? {
-        try db.first("""
+        try db.first(
+            """
             SELECT a.id, a.name, a.roles, a.email, a.disabled, a.legacy, a.created_at, s.created, s.expires, s.ended
             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?
-            """, tokenHash) { (r: Row) throws(DisclosureError) in
-            StoredSession(account: try Store.account(r), created: r.int(7), expires: r.int(8), ended: r.isNull(9) ? nil : r.int(9))
+            """, tokenHash
+        ) { (r: Row) throws(DisclosureError) in
+            StoredSession(
+                account: try Store.account(r), created: r.int(7), expires: r.int(8), ended: r.isNull(9) ? nil : r.int(9)
+            )
         }
     }
 
@@ -219,15 +245,19 @@ extension Store {
         var out: [LateEntryRow] = []
         let from = year.map { "\($0)" } ?? "0000"
         let to = year.map { "\($0 + 1)" } ?? "9999"
-        try db.query("""
+        try db.query(
+            """
             SELECT c.year, c.serial, e.seq, e.kind, e.on_date, e.recorded_at, e.actor, e.late_entry
             FROM events e JOIN cases c ON c.id = e.case_id
             WHERE e.late_entry IS NOT NULL AND c.agency_code = ? AND c.superseded_by IS NULL
               AND e.recorded_at >= ? AND e.recorded_at < ?
             ORDER BY e.id
-            """, [office.code, from, to]) { (r: Row) throws(DisclosureError) in
-            out.append(LateEntryRow(number: CaseNumber(year: r.int(0), serial: r.int(1)), seq: r.int(2), kind: r.text(3),
-                                    on: try r.date(4), recordedAt: r.text(5), actor: r.text(6), reason: r.text(7)))
+            """, [office.code, from, to]
+        ) { (r: Row) throws(DisclosureError) in
+            out.append(
+                LateEntryRow(
+                    number: CaseNumber(year: r.int(0), serial: r.int(1)), seq: r.int(2), kind: r.text(3),
+                    on: try r.date(4), recordedAt: r.text(5), actor: r.text(6), reason: r.text(7)))
         }
         return out
     }

@@ -128,14 +128,9 @@ struct Attach: ParsableCommand {
         }
         let info = try global.openDesk().attach([UInt8](data), name: (file as NSString).lastPathComponent, kind: k, to: n)
         let zh = global.language == .zh
-        emit(json, attachmentJSON(info), zh ? "\(n)：已存入第\(info.seq)号附件 \(info.name)（\(info.size) 字节，SHA-256 \(info.sha256)）"
+        emit(json, CaseViews.attachment(info), zh ? "\(n)：已存入第\(info.seq)号附件 \(info.name)（\(info.size) 字节，SHA-256 \(info.sha256)）"
                                             : "\(n): attachment \(info.seq) \(info.name) stored (\(info.size) bytes, SHA-256 \(info.sha256))")
     }
-}
-
-func attachmentJSON(_ a: AttachmentInfo) -> JSON {
-    .object([("seq", .int(a.seq)), ("kind", .string(a.kind.rawValue)), ("name", .string(a.name)), ("size", .int(a.size)),
-             ("sha256", .string(a.sha256)), ("added_at", .string(a.addedAt)), ("added_by", .string(a.addedBy))])
 }
 
 struct Attachments: ParsableCommand {
@@ -149,7 +144,7 @@ struct Attachments: ParsableCommand {
         let store = try global.openDesk().store
         let list = try store.attachments(of: n)
         let zh = global.language == .zh
-        emit(json, .array(list.map(attachmentJSON)), list.isEmpty ? (zh ? "\(n) 没有附件" : "\(n) has no attachments")
+        emit(json, .array(list.map(CaseViews.attachment)), list.isEmpty ? (zh ? "\(n) 没有附件" : "\(n) has no attachments")
              : table(zh ? ["序号", "类别", "文件名", "字节", "SHA-256", "存入"] : ["#", "Kind", "Name", "Bytes", "SHA-256", "Added"],
                      list.map { [String($0.seq), $0.kind.label(global.language), $0.name, String($0.size), $0.sha256, "\($0.addedAt) \($0.addedBy)"] }))
     }

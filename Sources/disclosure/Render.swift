@@ -10,54 +10,16 @@ struct Renderer {
 
     func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
 
-    // MARK: - Summaries (list, due)
+    /// The JSON views, for the same language and day.
+    var views: CaseViews { CaseViews(lang: lang, calendar: calendar, asOf: asOf) }
 
-    /// The status an officer would see today: a consultation past its limit no longer holds the case.
-    func status(_ s: CaseSummary) -> CaseStatus {
-        if s.status == .consulting, let until = s.consultUntil, until < asOf { return .handling }
-        return s.status
-    }
-
-    /// The consultations still within their limit today.
-    func waiting(_ s: CaseSummary) -> [WaitingConsultation] {
-        s.waitingConsultations.filter { $0.limit >= asOf }
-    }
-
-    func workdaysLeft(_ s: CaseSummary) -> Int? {
-        guard s.status.isOpen, let due = s.due else { return nil }
-        let stopped = status(s) == .consulting ? s.consultUntil : nil
-        return Deadline.workdaysLeft(due: due, asOf: asOf, stoppedThrough: stopped, calendar: calendar)
-    }
-
-    func summaryJSON(_ s: CaseSummary) -> JSON {
-        let left = workdaysLeft(s)
-        var fields: [(String, JSON)] = [
-            ("number", .string(s.number.description)),
-            ("received", .date(s.received)),
-            ("due", .date(s.due)),
-            ("status", .string(status(s).rawValue)),
-            ("provisional", .bool(s.provisional)),
-            ("next_deadline", .date(s.nextDeadline)),
-            ("workdays_left", left.map(JSON.int) ?? .null),
-            ("overdue", .bool(s.status.isOpen && s.due.map { asOf > $0 } == true)),
-            ("channel", .string(s.channel.rawValue)),
-            ("applicant", .object([("name", .string(s.applicantName)), ("type", .string(s.applicantType.rawValue))])),
-            ("request", .string(s.request)),
-        ]
-        if s.status.isOpen, s.due == nil, let until = s.nextDeadline {
-            fields.append(("waiting", .object([("for", .string(s.status == .awaitingFee ? "fee" : "correction")),
-                                               ("until", .date(until))])))
-        }
-        if status(s) == .consulting {
-            fields.append(("consultations_until", .date(s.consultUntil)))
-            fields.append(("consultations_waiting", .array(waiting(s).map { c in
-                .object([("id", .int(c.id)), ("to", .string(c.to)), ("limit", .date(c.limit))])
-            })))
-        }
-        fields.append(("outcome", .str(s.outcome?.rawValue)))
-        fields.append(("closed_on", .date(s.closedOn)))
-        return .object(fields)
-    }
+    func status(_ s: CaseSummary) -> CaseStatus { views.status(s) }
+    func waiting(_ s: CaseSummary) -> [WaitingConsultation] { views.waiting(s) }
+    func workdaysLeft(_ s: CaseSummary) -> Int? { views.workdaysLeft(s) }
+    func summaryJSON(_ s: CaseSummary) -> JSON { views.summary(s) }
+    func caseJSON(_ r: CaseRecord, warnings: [Text] = []) -> JSON { views.case(r, warnings: warnings) }
+    func eventJSON(_ e: StoredEvent) -> JSON { views.event(e) }
+    func eventSummary(_ e: StoredEvent) -> String { views.eventSummary(e) }
 
     /// "due in 3", "overdue 2", or what the case is waiting for.
     func remaining(_ s: CaseSummary) -> String {
@@ -133,105 +95,6 @@ struct Renderer {
     }
 
     // MARK: - One case (register, show)
-
-    func clockJSON(_ c: Clock) -> JSON {
-        var fields: [(String, JSON)] = [
-            ("start", .date(c.roundStart)),
-            ("start_reason", .string(c.startReason.rawValue)),
-            ("base_workdays", .int(c.baseDays)),
-            ("extension_workdays", .int(c.extensionDays)),
-            ("stops", .array(c.stops.map { st in
-                .object([("reason", .string(st.reason.rawValue)), ("consultation", st.consultation.map(JSON.int) ?? .null),
-                         ("from", .date(st.span.first)), ("through", .date(st.span.last)), ("workdays", .int(st.workdays))])
-            })),
-            ("deferred_to", .date(c.deferredTo)),
-            ("due", .date(c.due)),
-            ("provisional", .bool(c.provisional)),
-        ]
-        if let s = c.suspension {
-            let kind: String
-            switch s {
-            case .correction: kind = "correction"
-            case .fee: kind = "fee"
-            case .thirdParty: kind = "third-party"
-            }
-            fields.append(("waiting", .object([("for", .string(kind)), ("until", .date(s.until))])))
-        }
-        return .object(fields)
-    }
-
-    func caseJSON(_ r: CaseRecord, warnings: [Text] = []) -> JSON {
-        let s = r.state
-        let a = r.application
-        let left = s.status.isOpen ? s.workdaysLeft(asOf: asOf, calendar: calendar) : nil
-        var fields: [(String, JSON)] = [
-            ("number", .string(r.number.description)),
-            ("received", .date(a.received)),
-            ("due", .date(s.clock.due)),
-            ("status", .string(s.status(asOf: max(asOf, s.lastEventDate)).rawValue)),
-            ("provisional", .bool(s.clock.provisional)),
-            ("regulation", .string(s.regulation.rawValue)),
-            ("workdays_left", left.map(JSON.int) ?? .null),
-            ("overdue", .bool(s.isOverdue(asOf: asOf))),
-            ("channel", .string(a.channel.rawValue)),
-            ("applicant", .object([("name", .string(a.applicant.name)), ("type", .string(a.applicant.type.rawValue)),
-                                   ("id_number", .str(a.applicant.idNumber)), ("contact", .str(a.applicant.contact))])),
-            ("request", .string(a.request)),
-            ("form", .str(a.form?.rawValue)),
-            ("handler", .str(s.handler)),
-            ("note", .str(a.note)),
-            ("registered_at", .string(r.registeredAt)),
-            ("registered_by", .string(r.registeredBy)),
-            ("round", .int(s.round)),
-            ("correction_notice_due", .date(s.correctionNoticeDue)),
-            ("clock", clockJSON(s.clock)),
-        ]
-        if let c = s.correction {
-            fields.append(("correction", .object([("requested", .date(c.requested)), ("items", .string(c.items)),
-                                                  ("period_workdays", .int(c.periodDays)), ("served", .date(c.served)),
-                                                  ("period_ends", .date(c.periodEnds)), ("received", .date(c.received))])))
-        }
-        fields.append(("consultations", .array(s.consultations.map { c in
-            .object([("id", .int(c.id)), ("party", .string(c.party.rawValue)), ("to", .string(c.to)), ("sent", .date(c.sent)),
-                     ("served", .date(c.served)), ("limit", .date(c.limit)), ("answered", .date(c.answered)),
-                     ("opinion", .str(c.opinion?.rawValue)), ("open", .bool(c.isOpen(on: asOf)))])
-        })))
-        fields.append(("fees", .array(s.fees.map { f in
-            .object([("noticed", .date(f.noticed)), ("basis", .string(f.basis.rawValue)), ("quantity", .int(f.quantity)),
-                     ("amount", .int(f.amount)), ("served", .date(f.served)), ("pay_by", .date(f.payBy)), ("paid", .date(f.paid))])
-        })))
-        if let rp = s.reply {
-            fields.append(("reply", .object([
-                ("outcome", .string(rp.outcome.rawValue)), ("basis", .str(rp.basis)), ("refer_to", .str(rp.referTo)),
-                ("drafted", .date(rp.drafted)), ("drafter", .string(rp.drafter)), ("reviewed", .date(rp.reviewed)),
-                ("approved", .bool(rp.approved)), ("reviewer", .str(rp.reviewer)), ("issued", .date(rp.issued)),
-                ("delivered", .date(rp.delivered)), ("delivery_method", .str(rp.deliveryMethod?.rawValue)),
-            ])))
-        }
-        fields.append(("outcome", .str(s.outcome?.rawValue)))
-        fields.append(("closed_on", .date(s.closedOn)))
-        fields.append(("archived", .date(s.archived)))
-        fields.append(("remedies", .array(s.remedies.map { m in
-            .object([("id", .int(m.id)), ("kind", .string(m.kind.rawValue)), ("body", .string(m.body)), ("filed", .date(m.filed)),
-                     ("decided", .date(m.decided)), ("result", .str(m.result?.rawValue))])
-        })))
-        fields.append(("events", .array(r.events.map(eventJSON))))
-        if !warnings.isEmpty { fields.append(("warnings", .array(warnings.map { .string($0(lang)) }))) }
-        return .object(fields)
-    }
-
-    func eventJSON(_ e: StoredEvent) -> JSON {
-        .object([
-            ("seq", .int(e.seq)), ("kind", .string(e.kind)), ("on", .date(e.on)), ("actor", .string(e.actor)),
-            ("account_id", e.accountID.map(JSON.int) ?? .null), ("late_entry", .str(e.lateEntry)),
-            ("recorded_at", .string(e.recordedAt)), ("summary", .string(eventSummary(e))),
-            ("due_before", .date(e.dueBefore)), ("due_after", .date(e.dueAfter)),
-        ])
-    }
-
-    func eventSummary(_ e: StoredEvent) -> String {
-        e.event?.action.summary(lang) ?? t("登记申请", "application registered")
-    }
 
     func clockText(_ s: CaseState) -> [String] {
         let c = s.clock

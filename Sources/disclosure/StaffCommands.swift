@@ -11,12 +11,14 @@ struct Login: ParsableCommand {
         abstract: "以本人账号登录（一个工作日内有效）/ sign in with your own account (valid for a working day)")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "账号名 / account name") var name: String
-    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input") var passwordStdin = false
+    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input")
+    var passwordStdin = false
 
     func run() throws {
         let desk = try global.openDesk()
         let zh = global.language == .zh
-        let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "“\(name)”的密码：" : "password for “\(name)”: ")
+        let password = try readPassword(
+            fromStdin: passwordStdin, prompt: zh ? "“\(name)”的密码：" : "password for “\(name)”: ")
         let ticket = try desk.signIn(name: name, password: password)
         try SessionFiles.save(ticket)
         let until = Moment(epoch: ticket.expires).stamp
@@ -45,7 +47,9 @@ struct Whoami: ParsableCommand {
     func run() throws {
         let a = try global.openDesk().whoami()
         let lang = global.language
-        emit(json, accountJSON(a), lang == .zh ? "\(a.name)（\(roleLabels(a, lang))）" : "\(a.name) (\(roleLabels(a, lang)))")
+        emit(
+            json, CaseViews.account(a),
+            lang == .zh ? "\(a.name)（\(roleLabels(a, lang))）" : "\(a.name) (\(roleLabels(a, lang)))")
     }
 }
 
@@ -53,19 +57,15 @@ func roleLabels(_ a: Account, _ lang: Language) -> String {
     a.roles.isEmpty ? "—" : a.roles.sorted().map { $0.label(lang) }.joined(separator: lang == .zh ? "、" : ", ")
 }
 
-func accountJSON(_ a: Account) -> JSON {
-    .object([("id", .int(a.id)), ("name", .string(a.name)), ("roles", .array(a.roles.sorted().map { .string($0.rawValue) })),
-             ("email", .str(a.email)), ("disabled", .bool(a.disabled)), ("legacy", .bool(a.legacy)),
-             ("created_at", .string(a.createdAt))])
-}
-
 // MARK: - Staff administration
 
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff", abstract: "工作人员账号（管理员）/ staff accounts (admin only)",
-        subcommands: [StaffAdd.self, StaffList.self, StaffShow.self, StaffDisable.self, StaffEnable.self, StaffGrant.self,
-                      StaffRevoke.self, StaffPassword.self, StaffHistory.self, StaffBootstrap.self])
+        subcommands: [
+            StaffAdd.self, StaffList.self, StaffShow.self, StaffDisable.self, StaffEnable.self, StaffGrant.self,
+            StaffRevoke.self, StaffPassword.self, StaffHistory.self, StaffBootstrap.self,
+        ])
 }
 
 struct StaffAdd: ParsableCommand {
@@ -83,9 +83,12 @@ struct StaffAdd: ParsableCommand {
         let desk = try global.openDesk()
         try desk.require(.staff)
         let zh = global.language == .zh
-        let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "“\(name)”的初始密码：" : "first password for “\(name)”: ")
+        let password = try readPassword(
+            fromStdin: passwordStdin, prompt: zh ? "“\(name)”的初始密码：" : "first password for “\(name)”: ")
         let a = try desk.addStaff(NewAccount(name: name, roles: roles, email: nonEmpty(email), password: password))
-        emit(json, accountJSON(a), zh ? "已新增账号“\(a.name)”（\(roleLabels(a, .zh))）" : "added “\(a.name)” (\(roleLabels(a, .en)))")
+        emit(
+            json, CaseViews.account(a),
+            zh ? "已新增账号“\(a.name)”（\(roleLabels(a, .zh))）" : "added “\(a.name)” (\(roleLabels(a, .en)))")
     }
 }
 
@@ -99,11 +102,15 @@ struct StaffList: ParsableCommand {
         let lang = global.language
         let zh = lang == .zh
         func state(_ a: Account) -> String {
-            a.legacy ? (zh ? "旧记录姓名（不能登录）" : "legacy name (cannot sign in)") : a.disabled ? (zh ? "已停用" : "disabled") : (zh ? "可用" : "active")
+            a.legacy
+                ? (zh ? "旧记录姓名（不能登录）" : "legacy name (cannot sign in)")
+                : a.disabled ? (zh ? "已停用" : "disabled") : (zh ? "可用" : "active")
         }
-        emit(json, .array(list.map(accountJSON)),
-             table(zh ? ["编号", "账号", "角色", "邮箱", "状态"] : ["ID", "Account", "Roles", "E-mail", "State"],
-                   list.map { [String($0.id), $0.name, roleLabels($0, lang), $0.email ?? "—", state($0)] }))
+        emit(
+            json, .array(list.map(CaseViews.account)),
+            table(
+                zh ? ["编号", "账号", "角色", "邮箱", "状态"] : ["ID", "Account", "Roles", "E-mail", "State"],
+                list.map { [String($0.id), $0.name, roleLabels($0, lang), $0.email ?? "—", state($0)] }))
     }
 }
 
@@ -116,14 +123,20 @@ struct StaffShow: ParsableCommand {
     func run() throws {
         let a = try global.openDesk().staffMember(name)
         let lang = global.language
-        emit(json, accountJSON(a),
-             lang == .zh ? "账号：\(a.name)\n角色：\(roleLabels(a, lang))\n邮箱：\(a.email ?? "—")\n状态：\(a.disabled ? "已停用" : "可用")\n设立：\(a.createdAt)"
-                         : "Account: \(a.name)\nRoles: \(roleLabels(a, lang))\nE-mail: \(a.email ?? "—")\nState: \(a.disabled ? "disabled" : "active")\nCreated: \(a.createdAt)")
+        let zh = lang == .zh
+        let lines = [
+            (zh ? "账号" : "Account", a.name), (zh ? "角色" : "Roles", roleLabels(a, lang)),
+            (zh ? "邮箱" : "E-mail", a.email ?? "—"),
+            (zh ? "状态" : "State", a.disabled ? (zh ? "已停用" : "disabled") : (zh ? "可用" : "active")),
+            (zh ? "设立" : "Created", a.createdAt),
+        ]
+        emit(json, CaseViews.account(a), lines.map { zh ? "\($0.0)：\($0.1)" : "\($0.0): \($0.1)" }.joined(separator: "\n"))
     }
 }
 
 struct StaffDisable: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "disable", abstract: "停用账号（立即退出其登录）/ disable an account")
+    static let configuration = CommandConfiguration(
+        commandName: "disable", abstract: "停用账号（立即退出其登录）/ disable an account")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "账号名 / account name") var name: String
 
@@ -152,7 +165,9 @@ struct StaffGrant: ParsableCommand {
 
     func run() throws {
         let a = try global.openDesk().grant(try Role.parseList(role, field: "--role"), to: name)
-        print(global.language == .zh ? "“\(a.name)”现有角色：\(roleLabels(a, .zh))" : "“\(a.name)” now has: \(roleLabels(a, .en))")
+        print(
+            global.language == .zh
+                ? "“\(a.name)”现有角色：\(roleLabels(a, .zh))" : "“\(a.name)” now has: \(roleLabels(a, .en))")
     }
 }
 
@@ -164,7 +179,9 @@ struct StaffRevoke: ParsableCommand {
 
     func run() throws {
         let a = try global.openDesk().revoke(try Role.parseList(role, field: "--role"), from: name)
-        print(global.language == .zh ? "“\(a.name)”现有角色：\(roleLabels(a, .zh))" : "“\(a.name)” now has: \(roleLabels(a, .en))")
+        print(
+            global.language == .zh
+                ? "“\(a.name)”现有角色：\(roleLabels(a, .zh))" : "“\(a.name)” now has: \(roleLabels(a, .en))")
     }
 }
 
@@ -180,7 +197,8 @@ struct StaffPassword: ParsableCommand {
         let desk = try global.openDesk()
         let zh = global.language == .zh
         // With --password-stdin: the current password on the first line when it is needed, the new one after it.
-        let current = try desk.needsCurrentPassword(for: name)
+        let current =
+            try desk.needsCurrentPassword(for: name)
             ? try readPassword(fromStdin: passwordStdin, prompt: zh ? "当前密码：" : "current password: ") : nil
         let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "新密码：" : "new password: ")
         try desk.setPassword(of: name, to: password, current: current)
@@ -189,7 +207,8 @@ struct StaffPassword: ParsableCommand {
 }
 
 struct StaffHistory: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "账号变更记录 / every change to staff accounts")
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "账号变更记录 / every change to staff accounts")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "账号名（省略为全部）/ account name (default: all)") var name: String?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
@@ -197,11 +216,24 @@ struct StaffHistory: ParsableCommand {
     func run() throws {
         let events = try global.openDesk().staffHistory(of: name)
         let zh = global.language == .zh
-        emit(json, .array(events.map { .object([("id", .int($0.id)), ("account", .string($0.account)), ("kind", .string($0.kind)),
-                                                ("detail", .string($0.detail)), ("by", .str($0.by)),
-                                                ("recorded_at", .string($0.recordedAt))]) }),
-             table(zh ? ["序号", "时间", "账号", "变更", "内容", "操作人"] : ["#", "Recorded", "Account", "Change", "Detail", "By"],
-                   events.map { [String($0.id), $0.recordedAt, $0.account, $0.kind, $0.detail, $0.by ?? (zh ? "（程序）" : "(program)")] }))
+        emit(
+            json,
+            .array(
+                events.map {
+                    .object([
+                        ("id", .int($0.id)), ("account", .string($0.account)), ("kind", .string($0.kind)),
+                        ("detail", .string($0.detail)), ("by", .str($0.by)),
+                        ("recorded_at", .string($0.recordedAt)),
+                    ])
+                }),
+            table(
+                zh ? ["序号", "时间", "账号", "变更", "内容", "操作人"] : ["#", "Recorded", "Account", "Change", "Detail", "By"],
+                events.map {
+                    [
+                        String($0.id), $0.recordedAt, $0.account, $0.kind, $0.detail,
+                        $0.by ?? (zh ? "（程序）" : "(program)"),
+                    ]
+                }))
     }
 }
 
@@ -211,16 +243,22 @@ struct StaffBootstrap: ParsableCommand {
         abstract: "为尚无账号的旧数据库设立首个管理员（须为文件所有者）/ first admin for an older database (file owner only)")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "管理员账号名（默认本机登录名）/ the admin's account name (default: the OS login)") var name: String?
-    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input") var passwordStdin = false
+    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input")
+    var passwordStdin = false
 
     func run() throws {
         let admin = name ?? osLogin()
         let zh = global.language == .zh
-        let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "为管理员“\(admin)”设置密码：" : "password for the admin “\(admin)”: ")
+        let password = try readPassword(
+            fromStdin: passwordStdin, prompt: zh ? "为管理员“\(admin)”设置密码：" : "password for the admin “\(admin)”: ")
         let (_, ticket) = try Desk.bootstrap(path: global.databasePath, admin: admin, password: password)
         try SessionFiles.save(ticket)
-        print(zh ? "已设立管理员“\(ticket.account)”并登录；请用 staff add 为每位工作人员设立账号"
-                 : "set up the admin “\(ticket.account)” and signed in; add an account for each member of staff with staff add")
+        print(
+            zh
+                ? "已设立管理员“\(ticket.account)”并登录；请用 staff add 为每位工作人员设立账号"
+                : "set up the admin “\(ticket.account)” and signed in; "
+                    + "add an account for each member of staff with staff add"
+        )
     }
 }
 
@@ -238,8 +276,9 @@ struct Assign: ParsableCommand {
 }
 
 struct ReportLateEntries: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "late-entries",
-                                                    abstract: "补录清单：事后登记的事项及理由 / steps entered late, with their reasons")
+    static let configuration = CommandConfiguration(
+        commandName: "late-entries",
+        abstract: "补录清单：事后登记的事项及理由 / steps entered late, with their reasons")
     @OptionGroup var global: GlobalOptions
     @Option(help: "登记年份（默认全部）/ year recorded (default: all)") var year: Int?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
@@ -247,12 +286,27 @@ struct ReportLateEntries: ParsableCommand {
     func run() throws {
         let rows = try global.openDesk().store.lateEntries(recordedIn: year)
         let zh = global.language == .zh
-        emit(json, .array(rows.map { .object([("case", .string($0.number.description)), ("seq", .int($0.seq)), ("kind", .string($0.kind)),
-                                              ("on", .date($0.on)), ("recorded_at", .string($0.recordedAt)),
-                                              ("actor", .string($0.actor)), ("reason", .string($0.reason))]) }),
-             rows.isEmpty ? (zh ? "没有补录的事项" : "no late entries")
-             : table(zh ? ["案件", "序号", "事项", "日期", "登记时间", "经办人", "补录理由"]
+        emit(
+            json,
+            .array(
+                rows.map {
+                    .object([
+                        ("case", .string($0.number.description)), ("seq", .int($0.seq)), ("kind", .string($0.kind)),
+                        ("on", .date($0.on)), ("recorded_at", .string($0.recordedAt)),
+                        ("actor", .string($0.actor)), ("reason", .string($0.reason)),
+                    ])
+                }),
+            rows.isEmpty
+                ? (zh ? "没有补录的事项" : "no late entries")
+                : table(
+                    zh
+                        ? ["案件", "序号", "事项", "日期", "登记时间", "经办人", "补录理由"]
                         : ["Case", "#", "Step", "Date", "Recorded", "By", "Reason"],
-                     rows.map { [$0.number.description, String($0.seq), $0.kind, $0.on.description, $0.recordedAt, $0.actor, $0.reason] }))
+                    rows.map {
+                        [
+                            $0.number.description, String($0.seq), $0.kind, $0.on.description, $0.recordedAt, $0.actor,
+                            $0.reason,
+                        ]
+                    }))
     }
 }

@@ -201,13 +201,6 @@ func quoteText(_ q: FeeQuote, _ lang: Language) -> String {
     return lines.joined(separator: "\n")
 }
 
-func quoteJSON(_ q: FeeQuote) -> JSON {
-    .object([("basis", .string(q.basis.rawValue)), ("quantity", .int(q.quantity)), ("prior_items", .int(q.priorItems)),
-             ("bands", .array(q.bands.map { .object([("from", .int($0.from)), ("through", .int($0.through)),
-                                                     ("unit_price", .int($0.unitPrice)), ("subtotal", .int($0.subtotal))]) })),
-             ("amount", .int(q.amount))])
-}
-
 struct FeeQuoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "quote", abstract: "计算收费金额及计算过程 / work out a fee and show how")
     @OptionGroup var global: GlobalOptions
@@ -223,7 +216,7 @@ struct FeeQuoteCommand: ParsableCommand {
         }
         let q = try global.openDesk().feeQuote(applicant: applicant, idNumber: nonEmpty(idNumber), year: m.year, month: m.month,
                                                quantity: try quantity.quantity())
-        emit(json, quoteJSON(q), quoteText(q, global.language))
+        emit(json, CaseViews.quote(q), quoteText(q, global.language))
     }
 }
 

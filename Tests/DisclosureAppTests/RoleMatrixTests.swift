@@ -15,12 +15,15 @@ struct Scratch {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         path = dir.appendingPathComponent("office.db").path
         self.day = try CivilDate.parse(day, field: "day")
-        let (admin, _) = try Desk.initialise(path: path, agency: "测试机关", code: "TEST", admin: "管理员",
-                                             password: "admin-password", passwordCost: 10, clock: clock)
+        let (admin, _) = try Desk.initialise(
+            path: path, agency: "测试机关", code: "TEST", admin: "管理员",
+            password: "admin-password", passwordCost: 10, clock: clock)
         for role in Role.allCases where role != .admin {
-            _ = try admin.addStaff(NewAccount(name: role.rawValue, roles: [role], email: nil, password: "password-\(role.rawValue)"))
+            _ = try admin.addStaff(
+                NewAccount(name: role.rawValue, roles: [role], email: nil, password: "password-\(role.rawValue)"))
         }
-        _ = try admin.addStaff(NewAccount(name: "drafter", roles: [.handler, .reviewer, .head], email: nil, password: "password-drafter"))
+        _ = try admin.addStaff(
+            NewAccount(name: "drafter", roles: [.handler, .reviewer, .head], email: nil, password: "password-drafter"))
     }
 
     /// The office as `name` sees it, signed in with their password.
@@ -32,8 +35,9 @@ struct Scratch {
     }
 
     func application(received: String? = nil) throws -> Application {
-        Application(received: try received.map { try CivilDate.parse($0, field: "received") } ?? day, channel: .online,
-                    applicant: Applicant(name: "张三", type: .person), request: "某项目环评批复")
+        Application(
+            received: try received.map { try CivilDate.parse($0, field: "received") } ?? day, channel: .online,
+            applicant: Applicant(name: "张三", type: .person), request: "某项目环评批复")
     }
 }
 
@@ -51,10 +55,12 @@ struct RoleMatrixTests {
         }
     }
 
-    @Test("every use case is open to exactly the roles of the table", arguments: [
-        UseCase.register, .correctionRequest, .consult, .fee, .attach, .draft, .review, .extend, .issue, .close,
-        .reopen, .remedy, .reportLock, .staff, .calendar, .assign,
-    ])
+    @Test(
+        "every use case is open to exactly the roles of the table",
+        arguments: [
+            UseCase.register, .correctionRequest, .consult, .fee, .attach, .draft, .review, .extend, .issue, .close,
+            .reopen, .remedy, .reportLock, .staff, .calendar, .assign,
+        ])
     func matrix(_ useCase: UseCase) throws {
         let s = try Scratch()
         // A case in the state the use case needs, prepared by accounts that may prepare it.
@@ -72,7 +78,8 @@ struct RoleMatrixTests {
             let got = try allowed(s, role) { desk in
                 switch useCase {
                 case .register: _ = try desk.register(try s.application())
-                case .correctionRequest: _ = try desk.record(.correctionRequest(items: "写明文号", periodDays: 10, served: nil), on: n)
+                case .correctionRequest:
+                    _ = try desk.record(.correctionRequest(items: "写明文号", periodDays: 10, served: nil), on: n)
                 case .consult: _ = try desk.record(.consultSend(party: .agency, to: "某局", served: nil), on: n)
                 case .fee: _ = try desk.record(.feeNotice(basis: .pages, quantity: 200, served: nil), on: n)
                 case .attach: _ = try desk.attach(Array("x".utf8), name: "a.txt", kind: .other, to: n)
@@ -84,7 +91,9 @@ struct RoleMatrixTests {
                 case .reopen: _ = try desk.record(.reopen(reason: "复议决定"), on: n)
                 case .remedy: _ = try desk.record(.remedyFile(kind: .reconsideration, body: "某市人民政府"), on: n)
                 case .reportLock: try desk.lockReport(year: 2025)
-                case .staff: _ = try desk.addStaff(NewAccount(name: "新人\(role.rawValue)", roles: [.handler], email: nil, password: nil))
+                case .staff:
+                    _ = try desk.addStaff(
+                        NewAccount(name: "新人\(role.rawValue)", roles: [.handler], email: nil, password: nil))
                 case .calendar: _ = try desk.importCalendar(try Store.shippedCalendars()[0], origin: "test")
                 case .assign: _ = try desk.record(.assign(account: "handler"), on: n)
                 default: Issue.record("no attempt for \(useCase)")
@@ -143,11 +152,13 @@ struct RoleMatrixTests {
         _ = try Desk.open(path: s.path, clock: later).signIn(name: "handler", password: "password-handler")
     }
 
-    @Test("names equal under NFKC and case are one account; disguised names are refused", arguments: [
-        ("ＨＡＮＤＬＥＲ", "equal under NFKC"), ("handler", "the same name"),
-        ("王  科员", "a run of spaces"), ("王\u{3000}科员", "a full-width space"), ("王\u{200B}科员", "a zero-width space"),
-        ("王\u{202E}科员", "a bidi override"),
-    ])
+    @Test(
+        "names equal under NFKC and case are one account; disguised names are refused",
+        arguments: [
+            ("ＨＡＮＤＬＥＲ", "equal under NFKC"), ("handler", "the same name"),
+            ("王  科员", "a run of spaces"), ("王\u{3000}科员", "a full-width space"), ("王\u{200B}科员", "a zero-width space"),
+            ("王\u{202E}科员", "a bidi override"),
+        ])
     func names(_ name: String, _ why: String) throws {
         let s = try Scratch()
         let admin = try s.desk("管理员")

@@ -1,0 +1,207 @@
+import DisclosureCore
+import Foundation
+
+/// A JSON value with object keys kept in the order written, so output reads naturally.
+public enum JSON: Sendable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+    case array([JSON])
+    case object([(String, JSON)])
+
+    public static func str(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
+    public static func date(_ d: CivilDate?) -> JSON { d.map { .string($0.description) } ?? .null }
+
+    /// Prints the pretty-printed text and a newline on standard output, as `print` would, without
+    /// making a String of it first (the board's JSON can run to megabytes).
+    public func printOut() {
+        let out = ByteSink(capacity: 1 << 16)
+        write(into: out, depth: 0)
+        out.append(0x0A)
+        // Anything printed earlier through stdio goes first.
+        fflush(nil)
+        out.write(to: 1)
+    }
+
+    /// Prints a JSON array whose items `produce` hands over one at a time, written out as they come, in
+    /// the same form as `JSON.array(items).printOut()`.
+    public static func printArray(
+        _ produce: (_ item: (JSON) -> Void) throws(DisclosureError) -> Void
+    ) throws(DisclosureError) {
+        let out = ByteSink(capacity: 1 << 16)
+        fflush(nil)
+        var count = 0
+        out.append(UInt8(ascii: "["))
+        try produce { item in
+            member(count, out, depth: 0)
+            count += 1
+            item.write(into: out, depth: 1)
+            if out.count >= 1 << 15 { out.flush(to: 1) }
+        }
+        close(UInt8(ascii: "]"), members: count, out, depth: 0)
+        out.append(0x0A)
+        out.flush(to: 1)
+    }
+
+    /// Spaces for indentation.
+    private static let spaces: StaticString = "                                                                "
+
+    private static func newline(_ out: ByteSink, _ depth: Int) {
+        out.append(0x0A)
+        var n = 2 * depth
+        while n > 0 {
+            let k = min(n, spaces.utf8CodeUnitCount)
+            out.append(UnsafeRawBufferPointer(start: spaces.utf8Start, count: k))
+            n -= k
+        }
+    }
+
+    /// Starts the `index`-th member of a container at `depth`: a comma after the one before, a new line.
+    private static func member(_ index: Int, _ out: ByteSink, depth: Int) {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        newline(out, depth + 1)
+    }
+
+    /// Ends a container at `depth`: on its own line after members, straight after the opening when empty.
+    private static func close(_ bracket: UInt8, members: Int, _ out: ByteSink, depth: Int) {
+        if members > 0 { newline(out, depth) }
+        out.append(bracket)
+    }
+
+    private static func literal(_ s: StaticString, _ out: ByteSink) {
+        out.append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// Appends the value, pretty-printed with two spaces per level from `depth`.
+    public func write(into out: ByteSink, depth: Int) {
+        switch self {
+        case .null: JSON.literal("null", out)
+        case .bool(let b): JSON.literal(b ? "true" : "false", out)
+        case .int(let n): out.append(decimal: n)
+        case .string(let s): JSON.quote(s, into: out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                JSON.member(i, out, depth: depth)
+                item.write(into: out, depth: depth + 1)
+            }
+            JSON.close(UInt8(ascii: "]"), members: items.count, out, depth: depth)
+        case .object(let fields):
+            out.append(UInt8(ascii: "{"))
+            for (i, field) in fields.enumerated() {
+                JSON.member(i, out, depth: depth)
+                JSON.quote(field.0, into: out)
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: " "))
+                field.1.write(into: out, depth: depth + 1)
+            }
+            JSON.close(UInt8(ascii: "}"), members: fields.count, out, depth: depth)
+        }
+    }
+
+    /// Appends `s` as a JSON string literal, escaping on UTF-8 bytes and copying clean runs whole.
+    public static func quote(_ s: String, into out: ByteSink) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { buf in
+            guard let base = buf.baseAddress else { return }
+            var start = 0
+            for i in 0..<buf.count {
+                let b = base[i]
+                if b >= 0x20 && b != 0x22 && b != 0x5C { continue }
+                out.append(UnsafeRawBufferPointer(start: base + start, count: i - start))
+                out.append(0x5C)
+                switch b {
+                case 0x22, 0x5C: out.append(b)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    let hex = UInt8(ascii: "0")
+                    let alpha = UInt8(ascii: "a") - 10
+                    let hi = b >> 4
+                    let lo = b & 0xF
+                    out.append(UInt8(ascii: "u"))
+                    out.append(hex)
+                    out.append(hex)
+                    out.append(hi < 10 ? hex + hi : alpha + hi)
+                    out.append(lo < 10 ? hex + lo : alpha + lo)
+                }
+                start = i + 1
+            }
+            out.append(UnsafeRawBufferPointer(start: base + start, count: buf.count - start))
+        }
+        out.append(0x22)
+    }
+}
+
+/// A growing byte buffer for output: appends without the uniqueness and capacity checks of an Array
+/// on every byte, which dominated printing the board.
+public final class ByteSink {
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    public private(set) var count = 0
+
+    public init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        buffer = .allocate(capacity: self.capacity)
+    }
+
+    deinit { buffer.deallocate() }
+
+    private func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var newCapacity = capacity * 2
+        while newCapacity < count + extra { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = bigger
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    public func append(_ b: UInt8) {
+        if count == capacity { reserve(1) }
+        buffer[count] = b
+        count += 1
+    }
+
+    public func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (buffer + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count += bytes.count
+    }
+
+    /// `n` in decimal.
+    public func append(decimal n: Int) {
+        var text = String(n)
+        text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes everything to a file descriptor.
+    public func write(to fd: Int32) {
+        writeAll(fd, UnsafeRawBufferPointer(start: buffer, count: count))
+    }
+
+    /// Writes everything to a file descriptor and empties the buffer.
+    public func flush(to fd: Int32) {
+        write(to: fd)
+        count = 0
+    }
+}
+
+/// Writes all of `bytes` to `fd`, retrying short writes: `write(2)` directly, because Foundation's
+/// FileHandle traps on an error such as a full disk.
+public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress else { return }
+    var done = 0
+    while done < bytes.count {
+        let n = write(fd, base + done, bytes.count - done)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return }
+        done += n
+    }
+}
