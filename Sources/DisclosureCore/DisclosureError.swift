@@ -35,6 +35,8 @@ public struct DisclosureError: Error, Sendable, CustomStringConvertible {
         case unauthenticated = "not-signed-in"
         /// Too many failed sign-ins: wait before trying again.
         case throttled = "throttled"
+        /// The same case exists with different content; only an explicit replacement takes the new one.
+        case conflict = "conflict"
     }
 
     public let code: Code

@@ -193,7 +193,8 @@ public enum Rules {
                 throw refuse("已有待审核或已审核通过的答复稿（\(r.drafted)）", "a draft already awaits review or issue (\(r.drafted))", field: "CASE")
             }
             if !outcome.isDraftable {
-                throw refuse("\(outcome.rawValue)只能通过“视为放弃”结案（close --abandoned）", "\(outcome.rawValue) arises only by closing as abandoned (close --abandoned)", field: "outcome")
+                throw refuse("\(outcome.rawValue)只能在期限届满后以“视为放弃”结案，不能拟作答复",
+                             "\(outcome.rawValue) arises only by closing the case as abandoned once its period ends", field: "outcome")
             }
             if outcome == .unclearAfterCorrection, state.correction?.received == nil {
                 throw refuse("4.3“补正后申请内容仍不明确”须以收到补正为前提", "4.3 requires a correction to have been received", field: "outcome")
@@ -202,7 +203,8 @@ public enum Rules {
             if let a = referTo { try requireText(a, "refer-to", max: 500) }
             if outcome == .disclosed, basis == nil {
                 // Art. 36(1) requires saying where public information can be found; not blocking, but remind.
-                warnings.append(Text(zh: "予以公开的答复应写明获取方式和途径（--basis）", en: "a disclosure reply should say how and where to obtain the information (--basis)"))
+                warnings.append(Text(zh: "予以公开的答复应在依据中写明获取方式和途径",
+                                     en: "a disclosure reply should say in its basis how and where to obtain the information"))
             }
             if outcome.group == 3, basis == nil {
                 throw refuse("不予公开须说明理由（条例第三十六条第三项）", "a refusal must state its reason (art. 36(3))", field: "basis")

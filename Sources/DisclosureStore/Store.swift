@@ -143,8 +143,8 @@ public final class Store {
         guard let office = try db.first("SELECT name, code, created_at FROM office WHERE id = 1", map: {
             Office(name: $0.text(0), code: $0.text(1), createdAt: $0.text(2))
         }) else {
-            throw DisclosureError(.notInitialised, field: "database", zh: "数据库 \(path) 中没有机关信息，请先运行 disclosure init",
-                                  en: "the database \(path) has no office; run `disclosure init` first")
+            throw DisclosureError(.notInitialised, field: "database", zh: "数据库 \(path) 中没有机关信息（尚未建库）",
+                                  en: "the database \(path) has no office (it was never set up)")
         }
         self.office = office
         self.calendar = WorkCalendar(schedules: [])
@@ -203,8 +203,8 @@ public final class Store {
     public static func open(path: String, readOnly: Bool = false) throws(DisclosureError) -> Store {
         guard FileManager.default.fileExists(atPath: path) else {
             throw DisclosureError(.notInitialised, field: "database",
-                                  zh: "找不到数据库 \(path)；请先运行 disclosure init --agency 机关名称，或用 --db 指定已有的数据库",
-                                  en: "no database at \(path); run `disclosure init --agency NAME` first, or name an existing one with --db")
+                                  zh: "找不到数据库 \(path)（尚未建库，或路径有误）",
+                                  en: "no database at \(path) (not set up yet, or another path was meant)")
         }
         let db = try Connection(path: path, readOnly: readOnly)
         try configure(db)
@@ -707,8 +707,9 @@ public final class Store {
             let new = YearContribution.of(after, year: year)
             if old == nil ? !new.isEmpty : old != new {
                 throw DisclosureError(.locked, field: "CASE",
-                                      zh: "\(year)年度报告已锁定（已公布），此项变更会改变该年度的统计数字（案件\(label)）；确需变更请先 report unlock --year \(year) --reason 说明理由",
-                                      en: "the \(year) annual report is locked (published) and this change to case \(label) would alter its figures; unlock it first with report unlock --year \(year) --reason TEXT")
+                                      zh: "\(year)年度报告已锁定（已公布），此项变更会改变该年度的统计数字（案件\(label)）；确需变更须先解除\(year)年度锁定并说明理由",
+                                      en: "the \(year) annual report is locked (published) and this change to case \(label) would alter its "
+                                          + "figures; the \(year) lock must be lifted first, with a reason")
             }
         }
     }

@@ -21,7 +21,7 @@ public struct ImportReport: Sendable {
     /// Already present with the same content.
     public private(set) var identicalCount = 0
     public private(set) var identical: [String] = []
-    /// Present with different content and replaced (`--replace`); the old case is kept, superseded.
+    /// Present with different content and replaced (asked for); the old case is kept, superseded.
     public private(set) var replacedCount = 0
     public private(set) var replaced: [String] = []
     /// Cases whose due date on this office's calendar differs from the one exported.
@@ -198,9 +198,10 @@ extension Store {
                         return
                     }
                     guard replace else {
-                        throw DisclosureError(.ruleViolation, field: d.identifier,
-                                              zh: "本库已有案件\(d.identifier)，但内容不同；如确需以导入文件为准，请加 --replace（原案件保留为已替代记录）",
-                                              en: "case \(d.identifier) already exists here with different content; use --replace to take the file's version (the old one is kept, marked superseded)")
+                        throw DisclosureError(.conflict, field: d.identifier,
+                                              zh: "本库已有案件\(d.identifier)，但内容不同；须明确选择以导入文件为准（原案件保留为已替代记录）",
+                                              en: "case \(d.identifier) already exists here with different content; the file's version "
+                                                  + "is taken only when replacing is asked for (the old one is kept, marked superseded)")
                     }
                     if counted {
                         try checkLocks(before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state, label: d.identifier)

@@ -119,8 +119,18 @@ struct Main {
             let name = optionName(field)
             text = lang == .zh ? "\(name)：\(text)" : "\(name): \(text)"
         }
-        if error.code == .unauthenticated, error.field == "session" {
+        // What to type next, in the CLI's words (the application layer knows no commands).
+        switch error.code {
+        case .unauthenticated where error.field == "session":
             text += lang == .zh ? "（登录：disclosure login 账号名）" : " (sign in with: disclosure login NAME)"
+        case .notInitialised:
+            text += lang == .zh ? "；请先运行 disclosure init --agency 机关名称，或用 --db 指定已有的数据库"
+                                : "; run `disclosure init --agency NAME` first, or name an existing one with --db"
+        case .locked:
+            text += lang == .zh ? "（report unlock --year 年度 --reason 理由）" : " (report unlock --year YEAR --reason TEXT)"
+        case .conflict:
+            text += lang == .zh ? "（以文件为准：import --replace）" : " (to take the file's version: import --replace)"
+        default: break
         }
         return text
     }
