@@ -4,8 +4,8 @@ import DisclosureStore
 /// The application layer: every use case, for whoever is signed in, on the office's clock. Front
 /// ends translate input, call one method, and render its result; every rule is here or in Core.
 public final class Desk {
-    /// The office's database; front ends read through it (reading needs no role).
-    public let store: Store
+    /// The office's database, behind the use cases.
+    let store: Store
     public let clock: any OfficeClock
     /// The signed-in account, if the session is valid.
     public let account: Account?

@@ -17,8 +17,8 @@ struct CalendarList: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let store = try global.openDesk().store
-        let years = try store.calendarYears()
+        let desk = try global.openDesk()
+        let years = try desk.calendarYears()
         let zh = global.language == .zh
         emit(json, .array(years.map { .object([("year", .int($0.year)), ("source", .string($0.source)),
                                                ("origin", .string($0.origin)), ("loaded_at", .string($0.loadedAt))]) }),
@@ -37,8 +37,8 @@ struct CalendarShow: ParsableCommand {
         guard (1900...9999).contains(year) else {
             throw DisclosureError(.invalidValue, field: "YEAR", zh: "须为四位年份", en: "must be a four-digit year")
         }
-        let store = try global.openDesk().store
-        let cal = store.calendar
+        let desk = try global.openDesk()
+        let cal = desk.calendar
         let zh = global.language == .zh
         var out: [String] = []
         if let s = cal.schedules[year] {
@@ -107,14 +107,14 @@ struct CalendarDays: ParsableCommand {
         guard a.days(to: b) <= 3660 else {
             throw DisclosureError(.invalidValue, field: "--to", zh: "一次最多列出十年", en: "at most ten years at a time")
         }
-        let store = try global.openDesk().store
-        let infos = DateSpan(a, b).days.map(store.calendar.info)
+        let desk = try global.openDesk()
+        let infos = DateSpan(a, b).days.map(desk.calendar.info)
         let zh = global.language == .zh
         emit(json, .array(infos.map { i in
             .object([("date", .date(i.date)), ("workday", .bool(i.isWorkday)), ("provisional", .bool(i.provisional)),
                      ("name", .str(i.name)), ("kind", .string(i.kind.rawValue))])
         }), table(zh ? ["日期", "星期", "工作日", "说明"] : ["Date", "Day", "Workday", "Note"], infos.map { i in
-            let r = Renderer(lang: global.language, calendar: store.calendar, asOf: i.date)
+            let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: i.date)
             var note = i.name.map { i.kind == .makeupWorkday ? (zh ? "\($0)调休上班" : "\($0) make-up day") : $0 } ?? ""
             if i.provisional { note += zh ? "（暂定）" : " (provisional)" }
             return [i.date.description, r.weekdayName(i.date), i.isWorkday ? (zh ? "是" : "yes") : (zh ? "否" : "no"), note]

@@ -24,7 +24,7 @@ struct Init: ParsableCommand {
         let (desk, ticket) = try Desk.initialise(path: path, agency: agency, code: code, admin: name, password: password,
                                                  passwordCost: passwordCost)
         try SessionFiles.save(ticket)
-        let years = try desk.store.calendarYears().map(\.year)
+        let years = try desk.calendarYears().map(\.year)
         let range = years.first.map { first in "\(first)–\(years.last ?? first)" } ?? "—"
         emit(json, .object([("database", .string(path)), ("agency", .string(agency)), ("code", .string(code)),
                             ("admin", .string(ticket.account)),
@@ -88,9 +88,9 @@ struct Show: ParsableCommand {
     func run() throws {
         let n = try CaseNumber.parse(number)
         let today = try asOfDate(asOf)
-        let store = try global.openDesk().store
-        let record = try store.load(n)
-        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
+        let desk = try global.openDesk()
+        let record = try desk.load(n)
+        let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today)
         emit(json, r.caseJSON(record), r.caseText(record))
     }
 }
@@ -117,9 +117,9 @@ struct ListCases: ParsableCommand {
         let filter = CaseFilter(status: try status.map { s throws(DisclosureError) in try CaseStatus.parse(s, field: "--status") },
                                 openOnly: open, year: year, applicant: nonEmpty(applicant), text: nonEmpty(text), limit: limit)
         let today = try asOfDate(asOf)
-        let store = try global.openDesk().store
-        let cases = try store.list(filter)
-        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
+        let desk = try global.openDesk()
+        let cases = try desk.list(filter)
+        let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today)
         emit(json, .array(cases.map(r.summaryJSON)), r.list(cases))
     }
 }
@@ -133,20 +133,17 @@ struct Due: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        if let within, !(0...1000).contains(within) {
-            throw DisclosureError(.invalidValue, field: "--within", zh: "须为0至1000个工作日", en: "must be 0 to 1000 working days")
-        }
         let today = try asOfDate(asOf)
-        let store = try global.openDesk().store
-        let through = within.map { store.calendar.addingWorkdays($0, after: today).date }
-        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today)
+        let desk = try global.openDesk()
+        let through = try desk.boardThrough(within: within, of: today)
+        let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today)
         if json {
             // Printed as read: a city office's board runs to thousands of cases.
             try JSON.printArray { (item: (JSON) -> Void) throws(DisclosureError) in
-                try store.board(through: through) { (s: CaseSummary) throws(DisclosureError) in item(r.summaryJSON(s)) }
+                try desk.board(through: through) { (s: CaseSummary) throws(DisclosureError) in item(r.summaryJSON(s)) }
             }
         } else {
-            print(r.board(try store.board(through: through), within: within, through: through))
+            print(r.board(try desk.board(through: through), within: within, through: through))
         }
     }
 }

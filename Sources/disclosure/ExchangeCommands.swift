@@ -141,8 +141,8 @@ struct Attachments: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let store = try global.openDesk().store
-        let list = try store.attachments(of: n)
+        let desk = try global.openDesk()
+        let list = try desk.attachments(of: n)
         let zh = global.language == .zh
         emit(json, .array(list.map(CaseViews.attachment)), list.isEmpty ? (zh ? "\(n) 没有附件" : "\(n) has no attachments")
              : table(zh ? ["序号", "类别", "文件名", "字节", "SHA-256", "存入"] : ["#", "Kind", "Name", "Bytes", "SHA-256", "Added"],
@@ -159,8 +159,8 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let store = try global.openDesk().store
-        let a = try store.attachment(seq, of: n)
+        let desk = try global.openDesk()
+        let a = try desk.attachment(seq, of: n)
         guard FileManager.default.createFile(atPath: out, contents: Data(a.content)) else {
             throw DisclosureError(.io, field: "--out", zh: "无法写入 \(out)", en: "cannot write \(out)")
         }

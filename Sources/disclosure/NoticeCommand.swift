@@ -28,14 +28,14 @@ struct NoticeCommand: ParsableCommand {
             throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 html 或 text", en: "must be html or text")
         }
         let env = ProcessInfo.processInfo.environment
-        let store = try global.openDesk().store
-        let record = try store.load(n)
+        let desk = try global.openDesk()
+        let record = try desk.load(n)
         let settings = NoticeSettings(
             date: try optionalDate(date, field: "--date") ?? today(),
             reconsiderationBody: nonEmpty(reconsiderationBody) ?? nonEmpty(env["DISCLOSURE_RECONSIDERATION_BODY"]),
             howToPay: nonEmpty(howToPay), consultation: consultation)
-        let notice = try NoticeRenderer.render(k, agency: store.office.name, number: record.number, state: record.state,
-                                               settings: settings, calendar: store.calendar,
+        let notice = try NoticeRenderer.render(k, agency: desk.office.name, number: record.number, state: record.state,
+                                               settings: settings, calendar: desk.calendar,
                                                templates: try loadTemplates(nonEmpty(templates) ?? nonEmpty(env["DISCLOSURE_TEMPLATES"])))
         let output = format == "html" ? notice.html() : notice.text()
         if let out {

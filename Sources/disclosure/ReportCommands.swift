@@ -64,13 +64,13 @@ struct ReportAnnual: ParsableCommand {
         guard ["text", "csv", "json", "xml"].contains(format) else {
             throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 text、csv、json 或 xml", en: "must be text, csv, json or xml")
         }
-        let store = try global.openDesk().store
-        let report = try store.annualReport(year: year)
+        let desk = try global.openDesk()
+        let report = try desk.annualReport(year: year)
         switch format {
         case "csv": print(csv(report))
         case "json": json(report).printOut()
-        case "xml": print(AnnualReportXML.render(report, agency: store.office.name))
-        default: print(text(report, agency: store.office.name))
+        case "xml": print(AnnualReportXML.render(report, agency: desk.office.name))
+        default: print(text(report, agency: desk.office.name))
         }
         // The statutory identity must hold; a report that does not balance is not to be published.
         let broken = report.imbalances
@@ -195,8 +195,8 @@ struct ReportStats: ParsableCommand {
         guard start.days(to: end) <= 3700 else {
             throw DisclosureError(.invalidValue, field: "--from", zh: "一次最多统计十年", en: "at most ten years at a time")
         }
-        let store = try global.openDesk().store
-        let months = try store.statistics(from: start, to: end, asOf: today)
+        let desk = try global.openDesk()
+        let months = try desk.statistics(from: start, to: end, asOf: today)
         let zh = global.language == .zh
         func pct(_ r: Double?) -> String { r.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
         func num(_ n: Int?) -> String { n.map(String.init) ?? "—" }
@@ -205,7 +205,7 @@ struct ReportStats: ParsableCommand {
             t.repliedOnTime += m.repliedOnTime; t.overdueNow += m.overdueNow
         }
         if let svg {
-            let chart = Statistics.svg(months, title: "\(store.office.name) \(start)至\(end) 收到、办结与当前逾期")
+            let chart = Statistics.svg(months, title: "\(desk.office.name) \(start)至\(end) 收到、办结与当前逾期")
             guard FileManager.default.createFile(atPath: svg, contents: Data(chart.utf8)) else {
                 throw DisclosureError(.io, field: "--svg", zh: "无法写入 \(svg)", en: "cannot write \(svg)")
             }
@@ -245,10 +245,10 @@ struct ReportClusters: ParsableCommand {
             throw DisclosureError(.invalidValue, field: "--min-applicants", zh: "至少为2", en: "must be at least 2")
         }
         guard limit >= 1 else { throw DisclosureError(.invalidValue, field: "--limit", zh: "须为正整数", en: "must be positive") }
-        let store = try global.openDesk().store
+        let desk = try global.openDesk()
         var rows: [Store.RequestRow] = []
         var signatures: [[UInt32]] = []
-        try store.forEachRequest(since: try optionalDate(since, field: "--since")) { (r: Store.RequestRow) throws(DisclosureError) in
+        try desk.forEachRequest(since: try optionalDate(since, field: "--since")) { (r: Store.RequestRow) throws(DisclosureError) in
             rows.append(r)
             signatures.append(Similarity.signature(r.request))
         }

@@ -32,7 +32,7 @@ struct Logout: ParsableCommand {
 
     func run() throws {
         let desk = try global.openDesk()
-        let instance = try desk.store.instanceID()
+        let instance = try desk.instanceID()
         if let ticket = SessionFiles.load(instance) { try desk.signOut(ticket) }
         SessionFiles.remove(instance)
         print(global.language == .zh ? "已退出登录" : "signed out")
@@ -284,7 +284,7 @@ struct ReportLateEntries: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let rows = try global.openDesk().store.lateEntries(recordedIn: year)
+        let rows = try global.openDesk().lateEntries(recordedIn: year)
         let zh = global.language == .zh
         emit(
             json,

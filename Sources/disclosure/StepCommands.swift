@@ -342,9 +342,9 @@ struct History: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let store = try global.openDesk().store
-        let record = try store.load(n)
-        let r = Renderer(lang: global.language, calendar: store.calendar, asOf: today())
+        let desk = try global.openDesk()
+        let record = try desk.load(n)
+        let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today())
         let rows = record.events.map { e in
             [String(e.seq), e.on.description, e.recordedAt, r.actorLabel(e), r.eventSummary(e) + r.lateMark(e),
              "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")"]
@@ -366,8 +366,8 @@ struct AuditVerify: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let store = try global.openDesk().store
-        let report = try store.verifyAudit()
+        let desk = try global.openDesk()
+        let report = try desk.verifyAudit()
         let lang = global.language
         emit(json, .object([("ok", .bool(report.firstBreak == nil)), ("events", .int(report.eventsChecked)),
                             ("cases", .int(report.casesChecked)), ("first_break", .str(report.firstBreak?(lang)))]),
