@@ -263,4 +263,57 @@ public struct CaseViews: Sendable {
             ("created_at", .string(a.createdAt)),
         ])
     }
+
+    /// The annual report's tables 三 and 四 (`report annual --format json`): each row by applicant
+    /// column, then `organisations` (the 法人或其他组织 subtotal) and `total`.
+    public static func annualReport(_ r: AnnualReport) -> JSON {
+        func counts(_ row: [ApplicantType: Int]) -> JSON {
+            let organisations = AnnualReport.columns.dropFirst().reduce(0) { $0 + row[$1, default: 0] }
+            return .object(
+                AnnualReport.columns.map { ($0.rawValue, .int(row[$0, default: 0])) }
+                    + [("organisations", .int(organisations)), ("total", .int(AnnualReport.total(row)))])
+        }
+        return .object([
+            ("year", .int(r.year)),
+            ("received", counts(r.received)),
+            ("carried_in", counts(r.carriedIn)),
+            ("results", .object(Outcome.allCases.map { ($0.rawValue, counts(r.closed[$0] ?? [:])) })),
+            ("results_total", counts(r.closedTotal)),
+            ("carried_out", counts(r.carriedOut)),
+            ("balanced", .bool(r.imbalances.isEmpty)),
+            (
+                "remedies",
+                .object(
+                    RemedyKind.allCases.map { k in
+                        (
+                            k.rawValue,
+                            .object([
+                                ("upheld", .int(r.remedyCount(k, .upheld))),
+                                ("corrected", .int(r.remedyCount(k, .corrected))),
+                                ("other", .int(r.remedyCount(k, .other))), ("pending", .int(r.remedyCount(k, nil))),
+                                ("total", .int(r.remedyTotal(k))),
+                            ])
+                        )
+                    })
+            ),
+        ])
+    }
+
+    /// What an import did (`import --json`): exact counts, and the first cases of each kind.
+    public static func importReport(_ report: ImportReport) -> JSON {
+        .object([
+            ("imported_count", .int(report.importedCount)), ("identical_count", .int(report.identicalCount)),
+            ("replaced_count", .int(report.replacedCount)), ("due_difference_count", .int(report.dueDifferenceCount)),
+            ("imported", .array(report.imported.map(JSON.string))),
+            ("identical", .array(report.identical.map(JSON.string))),
+            ("replaced", .array(report.replaced.map(JSON.string))),
+            (
+                "due_differences",
+                .array(
+                    report.dueDifferences.map {
+                        .object([("case", .string($0.identifier)), ("exported", .date($0.exported)), ("here", .date($0.here))])
+                    })
+            ),
+        ])
+    }
 }

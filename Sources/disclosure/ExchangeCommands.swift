@@ -71,13 +71,7 @@ struct Import: ParsableCommand {
         if report.identicalCount > listed || report.replacedCount > listed || report.dueDifferenceCount > listed {
             lines.append(zh ? "（每类最多列出 \(listed) 件）" : "(at most \(listed) of each kind are listed)")
         }
-        emit(json, .object([
-            ("imported_count", .int(report.importedCount)), ("identical_count", .int(report.identicalCount)),
-            ("replaced_count", .int(report.replacedCount)), ("due_difference_count", .int(report.dueDifferenceCount)),
-            ("imported", .array(report.imported.map(JSON.string))), ("identical", .array(report.identical.map(JSON.string))),
-            ("replaced", .array(report.replaced.map(JSON.string))),
-            ("due_differences", .array(report.dueDifferences.map { .object([("case", .string($0.identifier)), ("exported", .date($0.exported)), ("here", .date($0.here))]) })),
-        ]), lines.joined(separator: "\n"))
+        emit(json, CaseViews.importReport(report), lines.joined(separator: "\n"))
     }
 }
 

@@ -68,7 +68,7 @@ struct ReportAnnual: ParsableCommand {
         let report = try desk.annualReport(year: year)
         switch format {
         case "csv": print(csv(report))
-        case "json": json(report).printOut()
+        case "json": CaseViews.annualReport(report).printOut()
         case "xml": print(AnnualReportXML.render(report, agency: desk.office.name))
         default: print(text(report, agency: desk.office.name))
         }
@@ -121,29 +121,6 @@ struct ReportAnnual: ParsableCommand {
                          + ",\(r.remedyTotal(k))")
         }
         return lines.joined(separator: "\n")
-    }
-
-    func json(_ r: AnnualReport) -> JSON {
-        func counts(_ row: [ApplicantType: Int]) -> JSON {
-            let c = cells(row)
-            return .object(AnnualReport.columns.enumerated().map { ($1.rawValue, .int(c[$0])) } + [("organisations", .int(c[6])), ("total", .int(c[7]))])
-        }
-        var outcomes: [(String, JSON)] = []
-        for o in Outcome.allCases { outcomes.append((o.rawValue, counts(r.closed[o] ?? [:]))) }
-        return .object([
-            ("year", .int(r.year)),
-            ("received", counts(r.received)),
-            ("carried_in", counts(r.carriedIn)),
-            ("results", .object(outcomes)),
-            ("results_total", counts(r.closedTotal)),
-            ("carried_out", counts(r.carriedOut)),
-            ("balanced", .bool(r.imbalances.isEmpty)),
-            ("remedies", .object(RemedyKind.allCases.map { k in
-                (k.rawValue, .object([("upheld", .int(r.remedyCount(k, .upheld))), ("corrected", .int(r.remedyCount(k, .corrected))),
-                                      ("other", .int(r.remedyCount(k, .other))), ("pending", .int(r.remedyCount(k, nil))),
-                                      ("total", .int(r.remedyTotal(k)))]))
-            })),
-        ])
     }
 }
 
