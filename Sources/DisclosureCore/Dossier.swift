@@ -85,6 +85,8 @@ public struct CaseDossier: Sendable, Hashable {
     public let application: Application
     public let registeredAt: String
     public let registeredBy: String
+    /// Why the application was registered more than three working days after its receipt (补录).
+    public let registrationLateEntry: String?
     public let events: [RecordedEvent]
     public let attachments: [Attachment]
     /// The due date the exporting office computed, for comparison on import.
@@ -96,7 +98,9 @@ public struct CaseDossier: Sendable, Hashable {
 
     public init(agencyCode: String, agencyName: String, number: CaseNumber, application: Application,
                 registeredAt: String, registeredBy: String, events: [RecordedEvent], attachments: [Attachment],
-                due: CivilDate?, provisional: Bool, outcome: Outcome?, closedOn: CivilDate?) {
+                due: CivilDate?, provisional: Bool, outcome: Outcome?, closedOn: CivilDate?,
+                registrationLateEntry: String? = nil) {
+        self.registrationLateEntry = registrationLateEntry
         self.outcome = outcome
         self.closedOn = closedOn
         self.agencyCode = agencyCode
@@ -118,6 +122,7 @@ public struct CaseDossier: Sendable, Hashable {
     public func sameContent(as other: CaseDossier) -> Bool {
         agencyCode == other.agencyCode && number.local == other.number.local && application == other.application
             && registeredAt == other.registeredAt && registeredBy == other.registeredBy && events == other.events
+            && registrationLateEntry == other.registrationLateEntry
             && attachments.map(\.sha256) == other.attachments.map(\.sha256)
             && attachments.map(\.name) == other.attachments.map(\.name)
     }
@@ -214,6 +219,6 @@ public struct PendingDossier: Sendable {
         let h = head
         return CaseDossier(agencyCode: h.agencyCode, agencyName: h.agencyName, number: h.number, application: h.application,
                            registeredAt: h.registeredAt, registeredBy: h.registeredBy, events: recorded, attachments: h.attachments,
-                           due: h.due, provisional: h.provisional, outcome: h.outcome, closedOn: h.closedOn)
+                           due: h.due, provisional: h.provisional, outcome: h.outcome, closedOn: h.closedOn, registrationLateEntry: h.registrationLateEntry)
     }
 }

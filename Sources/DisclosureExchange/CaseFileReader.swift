@@ -269,7 +269,8 @@ public enum CaseFileReader {
             due: try due.map { (d: Element) throws(DisclosureError) in try date(d.text, d) },
             provisional: due?.attributes["provisional"] == "true" || due?.attributes["provisional"] == "1",
             outcome: try outcome.map { (o: Element) throws(DisclosureError) -> Outcome in try vocab(o.text, o) },
-            closedOn: try outcome.map { (o: Element) throws(DisclosureError) in try date(try attr(o, "closed"), o) })
+            closedOn: try outcome.map { (o: Element) throws(DisclosureError) in try date(try attr(o, "closed"), o) },
+            registrationLateEntry: registered.attributes["lateEntry"])
     }
 }
 

@@ -61,7 +61,8 @@ public final class CaseFileWriter {
         x.element("request", a.request, depth: 2)
         if let f = a.form { x.element("form", f.rawValue, depth: 2) }
         if let n = a.note { x.element("note", n, depth: 2) }
-        x.empty("registered", attributes: [("at", d.registeredAt), ("by", d.registeredBy)], depth: 2)
+        x.empty("registered", attributes: [("at", d.registeredAt), ("by", d.registeredBy)]
+                    + (d.registrationLateEntry.map { [("lateEntry", $0)] } ?? []), depth: 2)
         if d.events.isEmpty {
             x.empty("events", depth: 2)
         } else {

@@ -189,6 +189,9 @@ struct ExchangeVersion2Tests {
         try o.ok(["consult", "send", n, "--party", "agency", "--to", "财政局", "--on", "2026-03-03",
                   "--late-entry", "纸质函件已发出，次周补录"], today: "2026-03-10")
         try o.ok(["fee", "notice", n, "--pages", "120", "--on", "2026-03-10"], today: "2026-03-10")
+        try o.ok(["register", "--received", "2026-03-02", "--channel", "in-person", "--applicant", "李四",
+                  "--applicant-type", "person", "--request", "窗口收件", "--late-entry", "窗口纸质登记，次周录入"],
+                 today: "2026-03-10")
         let file = o.dir.appendingPathComponent("cases.xml").path
         try o.ok("export", "--all", "--out", file)
         #expect(try xmllint(file) == 0)
@@ -198,6 +201,7 @@ struct ExchangeVersion2Tests {
         let target = try Office.initialised()
         try target.ok(["import", file], today: "2026-12-31")
         #expect(try target.ok("history", "TEST/2026-1").stdout.contains("〔补录：纸质函件已发出，次周补录〕"))
+        #expect(try target.ok("show", "TEST/2026-2").stdout.contains("〔补录登记：窗口纸质登记，次周录入〕"))
         #expect(try target.ok("audit", "verify").status == 0)
 
         // A file that sets its own fee amount, or numbers a consultation out of order, is refused whole.
@@ -213,9 +217,10 @@ struct ExchangeVersion2Tests {
         let v1 = o.dir.appendingPathComponent("v1.xml").path
         try text.replacingOccurrences(of: "version=\"2\"", with: "version=\"1\"")
             .replacingOccurrences(of: " lateEntry=\"纸质函件已发出，次周补录\"", with: "")
+            .replacingOccurrences(of: " lateEntry=\"窗口纸质登记，次周录入\"", with: "")
             .write(toFile: v1, atomically: true, encoding: .utf8)
         let old = try Office.initialised()
         try old.ok(["import", v1], today: "2026-12-31")
-        #expect(try old.caseCount() == 1)
+        #expect(try old.caseCount() == 2)
     }
 }
