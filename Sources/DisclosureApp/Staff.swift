@@ -176,21 +176,12 @@ extension Desk {
                 .ruleViolation, field: "role", zh: "账号“\(target.name)”没有这些角色",
                 en: "the account “\(target.name)” has none of these roles")
         }
-        if removed.contains(.admin) { try requireAnotherAdmin(than: target) }
         try store.setRoles(
             of: target.id, to: target.roles.subtracting(roles), kind: "revoked",
             detail: removed.sorted().map(\.rawValue).joined(separator: ","), by: admin.id, now: clock.now().stamp)
         return try liveAccount(target.name)
     }
 
-    func requireAnotherAdmin(than target: Account) throws(DisclosureError) {
-        let others = try store.accounts().filter { $0.id != target.id && $0.has(.admin) && !$0.disabled && !$0.legacy }
-        if others.isEmpty {
-            throw DisclosureError(
-                .ruleViolation, field: "name", zh: "“\(target.name)”是唯一可用的管理员，不能停用或取消其管理员角色",
-                en: "“\(target.name)” is the only active admin; that cannot be disabled or revoked")
-        }
-    }
 
     /// Disables (or re-enables) an account; its sessions end at once.
     public func setDisabled(_ name: String, _ disabled: Bool) throws(DisclosureError) -> Account {
@@ -201,7 +192,6 @@ extension Desk {
                 .ruleViolation, field: "name", zh: disabled ? "账号已停用" : "账号未停用",
                 en: disabled ? "the account is already disabled" : "the account is not disabled")
         }
-        if disabled, target.has(.admin) { try requireAnotherAdmin(than: target) }
         let now = clock.now()
         try store.setDisabled(target.id, disabled, by: admin.id, now: now.stamp, at: now.epoch)
         return try liveAccount(target.name)

@@ -104,7 +104,21 @@ extension Store {
         try db.writeTransaction { () throws(DisclosureError) in
             try db.run(
                 "UPDATE accounts SET roles = ? WHERE id = ?", roles.sorted().map(\.rawValue).joined(separator: ","), id)
+            try requireActiveAdmin()
             try appendStaffEvent(account: id, kind: kind, detail: detail, by: by, now: now)
+        }
+    }
+
+    /// The office always keeps an admin who can sign in. Checked inside the write, so that two admins
+    /// disabling each other at the same moment cannot both succeed.
+    func requireActiveAdmin() throws(DisclosureError) {
+        let admins = try db.first("""
+            SELECT COUNT(*) FROM accounts WHERE legacy = 0 AND disabled = 0 AND ',' || roles || ',' LIKE '%,admin,%'
+            """) { $0.int(0) } ?? 0
+        if admins == 0 {
+            throw DisclosureError(.ruleViolation, field: "name",
+                                  zh: "须至少保留一名可用的管理员，不能停用最后一名管理员或取消其管理员角色",
+                                  en: "at least one active admin must remain; the last one cannot be disabled or lose the role")
         }
     }
 
@@ -112,6 +126,7 @@ extension Store {
     public func setDisabled(_ id: Int, _ disabled: Bool, by: Int?, now: String, at epoch: Int) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
             try db.run("UPDATE accounts SET disabled = ? WHERE id = ?", disabled, id)
+            try requireActiveAdmin()
             if disabled {
                 try db.run("UPDATE sessions SET ended = ? WHERE account_id = ? AND ended IS NULL", epoch, id)
             }

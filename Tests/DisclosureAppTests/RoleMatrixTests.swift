@@ -178,5 +178,11 @@ struct RoleMatrixTests {
         _ = try admin.grant([.reviewer], to: "handler")
         let history = try admin.staffHistory(of: "handler").map(\.kind)
         #expect(history == ["added", "granted"])
+        // The office always keeps an admin who can sign in, and a refused change leaves no trace.
+        #expect(throws: DisclosureError.self) { try admin.setDisabled("管理员", true) }
+        #expect(throws: DisclosureError.self) { try admin.revoke([.admin], from: "管理员") }
+        #expect(try admin.staffHistory(of: "管理员").map(\.kind) == ["added"])
+        _ = try admin.addStaff(NewAccount(name: "第二管理员", roles: [.admin], email: nil, password: "password-second"))
+        _ = try admin.setDisabled("第二管理员", true)
     }
 }
