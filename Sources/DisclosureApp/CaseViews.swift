@@ -311,7 +311,10 @@ public struct CaseViews: Sendable {
                 "due_differences",
                 .array(
                     report.dueDifferences.map {
-                        .object([("case", .string($0.identifier)), ("exported", .date($0.exported)), ("here", .date($0.here))])
+                        .object([
+                            ("case", .string($0.identifier)), ("exported", .date($0.exported)),
+                            ("here", .date($0.here)),
+                        ])
                     })
             ),
         ])

@@ -14,13 +14,16 @@ extension Desk {
     public func boardThrough(within days: Int?, of day: CivilDate) throws(DisclosureError) -> CivilDate? {
         guard let days else { return nil }
         guard (0...1000).contains(days) else {
-            throw DisclosureError(.invalidValue, field: "within", zh: "须为0至1000个工作日", en: "must be 0 to 1000 working days")
+            throw DisclosureError(
+                .invalidValue, field: "within", zh: "须为0至1000个工作日", en: "must be 0 to 1000 working days")
         }
         return calendar.addingWorkdays(days, after: day).date
     }
 
     /// The deadline board, soonest first.
-    public func board(through: CivilDate?) throws(DisclosureError) -> [CaseSummary] { try store.board(through: through) }
+    public func board(through: CivilDate?) throws(DisclosureError) -> [CaseSummary] {
+        try store.board(through: through)
+    }
 
     /// The board one case at a time, in flat memory.
     public func board(

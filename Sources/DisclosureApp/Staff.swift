@@ -182,7 +182,6 @@ extension Desk {
         return try liveAccount(target.name)
     }
 
-
     /// Disables (or re-enables) an account; its sessions end at once.
     public func setDisabled(_ name: String, _ disabled: Bool) throws(DisclosureError) -> Account {
         let admin = try signedIn(.staff)

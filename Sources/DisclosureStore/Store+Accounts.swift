@@ -112,13 +112,17 @@ extension Store {
     /// The office always keeps an admin who can sign in. Checked inside the write, so that two admins
     /// disabling each other at the same moment cannot both succeed.
     func requireActiveAdmin() throws(DisclosureError) {
-        let admins = try db.first("""
-            SELECT COUNT(*) FROM accounts WHERE legacy = 0 AND disabled = 0 AND ',' || roles || ',' LIKE '%,admin,%'
-            """) { $0.int(0) } ?? 0
+        let admins =
+            try db.first(
+                """
+                SELECT COUNT(*) FROM accounts WHERE legacy = 0 AND disabled = 0 AND ',' || roles || ',' LIKE '%,admin,%'
+                """
+            ) { $0.int(0) } ?? 0
         if admins == 0 {
-            throw DisclosureError(.ruleViolation, field: "name",
-                                  zh: "须至少保留一名可用的管理员，不能停用最后一名管理员或取消其管理员角色",
-                                  en: "at least one active admin must remain; the last one cannot be disabled or lose the role")
+            throw DisclosureError(
+                .ruleViolation, field: "name",
+                zh: "须至少保留一名可用的管理员，不能停用最后一名管理员或取消其管理员角色",
+                en: "at least one active admin must remain; the last one cannot be disabled or lose the role")
         }
     }
 

@@ -130,7 +130,9 @@ struct StaffShow: ParsableCommand {
             (zh ? "状态" : "State", a.disabled ? (zh ? "已停用" : "disabled") : (zh ? "可用" : "active")),
             (zh ? "设立" : "Created", a.createdAt),
         ]
-        emit(json, CaseViews.account(a), lines.map { zh ? "\($0.0)：\($0.1)" : "\($0.0): \($0.1)" }.joined(separator: "\n"))
+        emit(
+            json, CaseViews.account(a),
+            lines.map { zh ? "\($0.0)：\($0.1)" : "\($0.0): \($0.1)" }.joined(separator: "\n"))
     }
 }
 
@@ -157,6 +159,11 @@ struct StaffEnable: ParsableCommand {
     }
 }
 
+/// The roles an account has after a change.
+func printRoles(_ a: Account, _ lang: Language) {
+    print(lang == .zh ? "“\(a.name)”现有角色：\(roleLabels(a, .zh))" : "“\(a.name)” now has: \(roleLabels(a, .en))")
+}
+
 struct StaffGrant: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "grant", abstract: "授予角色 / grant roles")
     @OptionGroup var global: GlobalOptions
@@ -165,9 +172,7 @@ struct StaffGrant: ParsableCommand {
 
     func run() throws {
         let a = try global.openDesk().grant(try Role.parseList(role, field: "--role"), to: name)
-        print(
-            global.language == .zh
-                ? "“\(a.name)”现有角色：\(roleLabels(a, .zh))" : "“\(a.name)” now has: \(roleLabels(a, .en))")
+        printRoles(a, global.language)
     }
 }
 
@@ -179,9 +184,7 @@ struct StaffRevoke: ParsableCommand {
 
     func run() throws {
         let a = try global.openDesk().revoke(try Role.parseList(role, field: "--role"), from: name)
-        print(
-            global.language == .zh
-                ? "“\(a.name)”现有角色：\(roleLabels(a, .zh))" : "“\(a.name)” now has: \(roleLabels(a, .en))")
+        printRoles(a, global.language)
     }
 }
 
