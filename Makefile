@@ -8,7 +8,8 @@ BIN_DEBUG   = .build/debug/disclosure
 
 # System packages (Debian names): SQLite and libxml2 to build; the sqlite3 shell and xmllint, which the
 # tests and the bench check our output with; Chromium, poppler-utils and CJK fonts, with which a test
-# prints a notice to PDF as an office would.
+# prints a notice to PDF as an office would; faketime and tzdata, with which the tests, the demo and
+# the README's examples run each step on its day (the program reads today only from the clock).
 
 .PHONY: all deps build release demo test bench reliability fuzz sanitize install uninstall clean
 
@@ -25,6 +26,7 @@ deps:
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
+	[ -e /usr/share/zoneinfo/Asia/Shanghai ] || missing="$$missing tzdata"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
