@@ -115,7 +115,7 @@ struct Main {
     static func render(_ error: DisclosureError, _ lang: Language) -> String {
         var text = error.message(lang)
         // The session and the signed-in account are no option to name.
-        if let field = error.field, field != "session", field != "actor" {
+        if let field = error.field, field != "session", field != "actor", field != "password" {
             let name = optionName(field)
             text = lang == .zh ? "\(name)：\(text)" : "\(name): \(text)"
         }
@@ -123,6 +123,9 @@ struct Main {
         switch error.code {
         case .unauthenticated where error.field == "session":
             text += lang == .zh ? "（登录：disclosure login 账号名）" : " (sign in with: disclosure login NAME)"
+        case .forbidden where error.field == "actor":
+            text += lang == .zh ? "（请有此角色的人员本人登录：disclosure login 账号名）"
+                                : " (the person with that role signs in: disclosure login NAME)"
         case .notInitialised:
             text += lang == .zh ? "；请先运行 disclosure init --agency 机关名称，或用 --db 指定已有的数据库"
                                 : "; run `disclosure init --agency NAME` first, or name an existing one with --db"

@@ -19,6 +19,13 @@ struct Login: ParsableCommand {
         let zh = global.language == .zh
         let password = try readPassword(
             fromStdin: passwordStdin, prompt: zh ? "“\(name)”的密码：" : "password for “\(name)”: ")
+        // Whoever was signed in here is signed out first: on a shared PC a failed sign-in must not leave
+        // the previous person's session for the next step to be recorded under.
+        let instance = try desk.instanceID()
+        if let previous = SessionFiles.load(instance) {
+            try desk.signOut(previous)
+            SessionFiles.remove(instance)
+        }
         let ticket = try desk.signIn(name: name, password: password)
         try SessionFiles.save(ticket)
         let until = Moment(epoch: ticket.expires).stamp
@@ -33,9 +40,14 @@ struct Logout: ParsableCommand {
     func run() throws {
         let desk = try global.openDesk()
         let instance = try desk.instanceID()
-        if let ticket = SessionFiles.load(instance) { try desk.signOut(ticket) }
+        let zh = global.language == .zh
+        guard let ticket = SessionFiles.load(instance) else {
+            print(zh ? "本机当前没有登录" : "nobody is signed in here")
+            return
+        }
+        try desk.signOut(ticket)
         SessionFiles.remove(instance)
-        print(global.language == .zh ? "已退出登录" : "signed out")
+        print(zh ? "已退出登录：\(ticket.account)" : "signed out: \(ticket.account)")
     }
 }
 

@@ -159,6 +159,14 @@ struct AccountsTests {
         #expect(try o.launch(["logout"], env: env, day: "2026-11-02").status == 0)
         let out = try o.launch(register, env: env, day: "2026-11-02")
         #expect(out.status == 1 && out.stderr.contains("disclosure login"))
+        // A failed sign-in on a shared PC leaves nobody signed in, not the one before.
+        try o.signIn("主任丁", on: "2026-11-02")
+        let shared = o.environment(as: "主任丁", on: "2026-11-02")
+        let failed = try o.launch(["login", "登记员甲", "--password-stdin"], env: shared, input: "wrong-password\n",
+                                  day: "2026-11-02")
+        #expect(failed.status == 1)
+        #expect(try o.launch(["whoami"], env: shared, day: "2026-11-02").status == 1)
+        o.forgetSession("主任丁", on: "2026-11-02")
         // Wrong passwords: refused alike, then throttled, even for the right one.
         let login = ["login", "承办人乙", "--password-stdin"]
         for _ in 0..<5 {

@@ -216,6 +216,11 @@ final class Office: Sendable {
         return o
     }
 
+    /// Forgets that `actor` is signed in on `day` (a test ended that session), so the next command signs in again.
+    func forgetSession(_ actor: String, on day: String?) {
+        signedIn.withLock { _ = $0.remove("\(db)|\(actor)-\(day ?? "now")") }
+    }
+
     /// Sets up the admin 管理员 of a database made without accounts (by the bench's generator, or an
     /// older release).
     func bootstrap() throws {
