@@ -151,9 +151,7 @@ public final class Desk {
             }
             return .consultationAnswered(id: waiting[0].id, opinion: opinion)
         case .extend(let days, let reason):
-            guard days >= 1 else {
-                throw DisclosureError(.invalidValue, field: "days", zh: "须为正整数", en: "must be a positive whole number")
-            }
+            // The days are bounded by Core's rules (at least 1, at most what the case has left).
             return .extended(days: days, approvedBy: account.name, reason: reason)
         case .deferral(let until, let reason): return .deferred(until: until, reason: reason)
         case .feeNotice(let basis, let quantity, let served):

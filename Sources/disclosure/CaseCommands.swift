@@ -5,13 +5,17 @@ import DisclosureStore
 import Foundation
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "创建本机关的数据库和首个管理员账号 / create the office's database and its first admin")
+    static let configuration = CommandConfiguration(
+        abstract: "创建本机关的数据库和首个管理员账号 / create the office's database and its first admin")
     @OptionGroup var global: GlobalOptions
     @Option(help: "机关名称 / the agency's name") var agency: String
     @Option(help: "机关代码（用于交换案卷的案件标识）/ agency code for exchanged case identifiers") var code: String = "LOCAL"
     @Option(help: "首个管理员的账号名（默认本机登录名）/ the first admin's account name (default: the OS login)") var admin: String?
-    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input") var passwordStdin = false
-    @Option(name: .customLong("password-cost"), help: "bcrypt 强度 10–16（默认12）/ bcrypt cost for passwords, 10–16 (default 12)")
+    @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input")
+    var passwordStdin = false
+    @Option(
+        name: .customLong("password-cost"), help: "bcrypt 强度 10–16（默认12）/ bcrypt cost for passwords, 10–16 (default 12)"
+    )
     var passwordCost: Int?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
@@ -19,20 +23,27 @@ struct Init: ParsableCommand {
         let path = global.databasePath
         let name = admin ?? osLogin()
         let lang = global.language
-        let password = try readPassword(fromStdin: passwordStdin,
-                                        prompt: lang == .zh ? "为管理员“\(name)”设置密码：" : "password for the admin “\(name)”: ")
-        let (desk, ticket) = try Desk.initialise(path: path, agency: agency, code: code, admin: name, password: password,
-                                                 passwordCost: passwordCost)
+        let password = try readPassword(
+            fromStdin: passwordStdin,
+            prompt: lang == .zh ? "为管理员“\(name)”设置密码：" : "password for the admin “\(name)”: ")
+        let (desk, ticket) = try Desk.initialise(
+            path: path, agency: agency, code: code, admin: name, password: password,
+            passwordCost: passwordCost)
         try SessionFiles.save(ticket)
         let years = try desk.calendarYears().map(\.year)
         let range = years.first.map { first in "\(first)–\(years.last ?? first)" } ?? "—"
-        emit(json, .object([("database", .string(path)), ("agency", .string(agency)), ("code", .string(code)),
-                            ("admin", .string(ticket.account)),
-                            ("schema_version", .int(Store.schemaVersion)), ("calendar_years", .array(years.map(JSON.int)))]),
-             lang == .zh ? "已创建数据库 \(path)（机关：\(agency)，代码 \(code)），已载入 \(range) 年国务院放假安排；"
-                           + "管理员“\(ticket.account)”已登录"
-                         : "created \(path) for \(agency) (code \(code)) with the official holiday schedules of \(range); "
-                           + "the admin “\(ticket.account)” is signed in")
+        emit(
+            json,
+            .object([
+                ("database", .string(path)), ("agency", .string(agency)), ("code", .string(code)),
+                ("admin", .string(ticket.account)),
+                ("schema_version", .int(Store.schemaVersion)), ("calendar_years", .array(years.map(JSON.int))),
+            ]),
+            lang == .zh
+                ? "已创建数据库 \(path)（机关：\(agency)，代码 \(code)），已载入 \(range) 年国务院放假安排；"
+                    + "管理员“\(ticket.account)”已登录"
+                : "created \(path) for \(agency) (code \(code)) with the official holiday schedules of \(range); "
+                    + "the admin “\(ticket.account)” is signed in")
     }
 }
 
@@ -48,7 +59,8 @@ struct Register: ParsableCommand {
     @Option(help: "收到申请之日 YYYY-MM-DD（按第三十一条依渠道确定）/ receipt date by art. 31") var received: String
     @Option(help: "in-person|post|letter|online|fax|oral") var channel: String
     @Option(help: "申请人姓名或名称 / applicant's name") var applicant: String
-    @Option(name: .customLong("applicant-type"), help: "person|company|research|nonprofit|legal|other-org") var applicantType: String
+    @Option(name: .customLong("applicant-type"), help: "person|company|research|nonprofit|legal|other-org")
+    var applicantType: String
     @Option(help: "申请公开的政府信息 / the information requested") var request: String
     @Option(name: .customLong("id-number"), help: "身份证明号码 / identity document number") var idNumber: String?
     @Option(help: "联系方式 / contact") var contact: String?
@@ -62,8 +74,9 @@ struct Register: ParsableCommand {
         let app = Application(
             received: try CivilDate.parse(received, field: "--received"),
             channel: try Channel.parse(channel, field: "--channel"),
-            applicant: Applicant(name: applicant, type: try ApplicantType.parse(applicantType, field: "--applicant-type"),
-                                 idNumber: nonEmpty(idNumber), contact: nonEmpty(contact)),
+            applicant: Applicant(
+                name: applicant, type: try ApplicantType.parse(applicantType, field: "--applicant-type"),
+                idNumber: nonEmpty(idNumber), contact: nonEmpty(contact)),
             request: request,
             form: try form.map { s throws(DisclosureError) in try InfoForm.parse(s, field: "--form") },
             note: nonEmpty(note))
@@ -71,15 +84,24 @@ struct Register: ParsableCommand {
         let (record, warnings) = try desk.register(app, lateEntry: lateEntry)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: desk.today)
         let s = record.state
-        emit(json, r.caseJSON(record, warnings: warnings),
-             r.t("已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(r.dueText(s.clock.due, provisional: s.clock.provisional))（\(s.clock.baseDays)个工作日）" + (s.regulation == .of2008 ? "，适用2008年条例" : "，补正告知须于 \(r.marked(s.correctionNoticeDue)) 前发出"),
-                 "registered \(record.number): received \(app.received), reply due \(r.dueText(s.clock.due, provisional: s.clock.provisional)) (\(s.clock.baseDays) working days)" + (s.regulation == .of2008 ? ", under the 2008 Regulation" : "; any correction must be requested by \(r.marked(s.correctionNoticeDue))"))
-             + warnings.map { r.t("\n注意：", "\nWarning: ") + $0(r.lang) }.joined())
+        let due = r.dueText(s.clock.due, provisional: s.clock.provisional)
+        emit(
+            json, r.caseJSON(record, warnings: warnings),
+            r.t(
+                "已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(due)（\(s.clock.baseDays)个工作日）"
+                    + (s.regulation == .of2008 ? "，适用2008年条例" : "，补正告知须于 \(r.marked(s.correctionNoticeDue)) 前发出"),
+                "registered \(record.number): received \(app.received), reply due \(due) "
+                    + "(\(s.clock.baseDays) working days)"
+                    + (s.regulation == .of2008
+                        ? ", under the 2008 Regulation"
+                        : "; any correction must be requested by \(r.marked(s.correctionNoticeDue))"))
+                + warnings.map { r.t("\n注意：", "\nWarning: ") + $0(r.lang) }.joined())
     }
 }
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "查看一件案件的全部信息和期限计算 / show a case, its history and how its due date was computed")
+    static let configuration = CommandConfiguration(
+        abstract: "查看一件案件的全部信息和期限计算 / show a case, its history and how its due date was computed")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "案件编号，如 2026-000123 / case number") var number: String
     @Option(name: .customLong("as-of"), help: "计算剩余天数的日期 / date to count days left from") var asOf: String?
@@ -98,7 +120,10 @@ struct Show: ParsableCommand {
 struct ListCases: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "按条件列出案件 / list cases")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "状态 / status: handling|awaiting-correction|awaiting-fee|consulting|drafted|approved|replied|delivered|closed|archived") var status: String?
+    @Option(
+        help:
+            "状态 / status: handling|awaiting-correction|awaiting-fee|consulting|drafted|approved|replied|delivered|closed|archived"
+    ) var status: String?
     @Flag(help: "只列未结案件 / open cases only") var open = false
     @Option(help: "收到年份 / year received") var year: Int?
     @Option(help: "申请人（包含）/ applicant name contains") var applicant: String?
@@ -114,8 +139,9 @@ struct ListCases: ParsableCommand {
         if let year, !(1900...9999).contains(year) {
             throw DisclosureError(.invalidValue, field: "--year", zh: "须为四位年份", en: "must be a four-digit year")
         }
-        let filter = CaseFilter(status: try status.map { s throws(DisclosureError) in try CaseStatus.parse(s, field: "--status") },
-                                openOnly: open, year: year, applicant: nonEmpty(applicant), text: nonEmpty(text), limit: limit)
+        let filter = CaseFilter(
+            status: try status.map { s throws(DisclosureError) in try CaseStatus.parse(s, field: "--status") },
+            openOnly: open, year: year, applicant: nonEmpty(applicant), text: nonEmpty(text), limit: limit)
         let today = try asOfDate(asOf)
         let desk = try global.openDesk()
         let cases = try desk.list(filter)

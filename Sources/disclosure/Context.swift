@@ -1,15 +1,19 @@
 import ArgumentParser
-import DisclosureCore
 import DisclosureApp
+import DisclosureCore
 import DisclosureStore
 import Foundation
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "数据库文件 / database file (default: $DISCLOSURE_DB, else ~/.local/share/disclosure/disclosure.db)")
+    @Option(
+        name: .long,
+        help: "数据库文件 / database file (default: $DISCLOSURE_DB, else ~/.local/share/disclosure/disclosure.db)")
     var db: String?
 
-    @Option(name: .long, help: "界面语言 zh|en / language (default: $DISCLOSURE_LANG or the locale; Chinese unless it is English)")
+    @Option(
+        name: .long,
+        help: "界面语言 zh|en / language (default: $DISCLOSURE_LANG or the locale; Chinese unless it is English)")
     var lang: String?
 
     /// The database path by the documented precedence.
@@ -17,7 +21,8 @@ struct GlobalOptions: ParsableArguments {
         if let db { return db }
         let env = ProcessInfo.processInfo.environment
         if let p = env["DISCLOSURE_DB"], !p.isEmpty { return p }
-        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
         return (base as NSString).appendingPathComponent("disclosure/disclosure.db")
     }
@@ -30,7 +35,9 @@ struct GlobalOptions: ParsableArguments {
     static var environmentLanguage: Language {
         let env = ProcessInfo.processInfo.environment
         if let l = env["DISCLOSURE_LANG"].flatMap(Language.init(rawValue:)) { return l }
-        let locale = env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_MESSAGES"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? ""
+        let locale =
+            env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_MESSAGES"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? env["LANG"] ?? ""
         return locale.hasPrefix("en") ? .en : .zh
     }
 
@@ -54,10 +61,14 @@ func today() -> CivilDate { SystemClock().now().day }
 enum SessionFiles {
     static var folder: String {
         let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
         return (base as NSString).appendingPathComponent("disclosure/sessions")
     }
+
+    /// A database identity is hex; anything else must never become part of a file name.
+    static func isInstanceID(_ id: String) -> Bool { !id.isEmpty && id.allSatisfy(\.isHexDigit) }
 
     static func path(_ instanceID: String) -> String { (folder as NSString).appendingPathComponent(instanceID) }
 
@@ -65,20 +76,22 @@ enum SessionFiles {
     /// folder others can write lets them plant or swap a token.
     static func folderIsPrivate() -> Bool {
         var st = stat()
-        return lstat(folder, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR && st.st_uid == geteuid() && st.st_mode & 0o077 == 0
+        return lstat(folder, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR && st.st_uid == geteuid()
+            && st.st_mode & 0o077 == 0
     }
 
     /// The ticket saved for the database `instanceID`, if this user has one. A file that others can
     /// read, or one behind a symlink, is ignored: a token anyone could copy proves nothing about who
     /// is at the keyboard.
     static func load(_ instanceID: String) -> SessionTicket? {
-        guard !instanceID.isEmpty, instanceID.allSatisfy({ $0.isHexDigit }), folderIsPrivate() else { return nil }
+        guard isInstanceID(instanceID), folderIsPrivate() else { return nil }
         let fd = open(path(instanceID), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_mode & 0o077 == 0, st.st_uid == geteuid(),
-              st.st_size < 4096 else { return nil }
+            st.st_size < 4096
+        else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
         guard read(fd, &bytes, bytes.count) == bytes.count else { return nil }
         return parse(String(decoding: bytes, as: UTF8.self))
@@ -97,27 +110,33 @@ enum SessionFiles {
             fields[line[..<space]] = line[line.index(after: space)...]
         }
         guard let token = fields["token"], let instance = fields["instance"], let account = fields["account"],
-              let expires = fields["expires"].flatMap({ Int($0) }) else { return nil }
-        return SessionTicket(token: String(token), instanceID: String(instance), account: String(account), expires: expires)
+            let expires = fields["expires"].flatMap({ Int($0) })
+        else { return nil }
+        return SessionTicket(
+            token: String(token), instanceID: String(instance), account: String(account), expires: expires)
     }
 
     /// Saves a ticket, mode 0600 from its first byte, replacing any earlier one atomically.
     static func save(_ ticket: SessionTicket) throws {
         let dir = folder
-        guard !ticket.instanceID.isEmpty, ticket.instanceID.allSatisfy({ $0.isHexDigit }) else {
-            throw DisclosureError(.storage, field: "database", zh: "数据库没有标识，无法保存登录", en: "the database has no identity to sign in to")
+        guard isInstanceID(ticket.instanceID) else {
+            throw DisclosureError(
+                .storage, field: "database", zh: "数据库没有标识，无法保存登录", en: "the database has no identity to sign in to")
         }
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: dir, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
-            throw DisclosureError(.io, field: "session", zh: "无法创建目录 \(dir)：\(error.localizedDescription)",
-                                  en: "cannot create the folder \(dir): \(error.localizedDescription)")
+            throw DisclosureError(
+                .io, field: "session", zh: "无法创建目录 \(dir)：\(error.localizedDescription)",
+                en: "cannot create the folder \(dir): \(error.localizedDescription)")
         }
         guard folderIsPrivate() else {
-            throw DisclosureError(.io, field: "session",
-                                  zh: "登录凭据目录 \(dir) 须为本用户所有且他人不可访问（chmod 700）",
-                                  en: "the sign-in folder \(dir) must be yours alone (chmod 700)")
+            throw DisclosureError(
+                .io, field: "session",
+                zh: "登录凭据目录 \(dir) 须为本用户所有且他人不可访问（chmod 700）",
+                en: "the sign-in folder \(dir) must be yours alone (chmod 700)")
         }
         let data = Array(format(ticket).utf8)
         let final = path(ticket.instanceID)
@@ -125,19 +144,21 @@ enum SessionFiles {
         unlink(temp)
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw DisclosureError(.io, field: "session", zh: "无法写入登录凭据 \(final)", en: "cannot write the sign-in file \(final)")
+            throw DisclosureError(
+                .io, field: "session", zh: "无法写入登录凭据 \(final)", en: "cannot write the sign-in file \(final)")
         }
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd) == 0
         close(fd)
         guard written == data.count, synced, rename(temp, final) == 0 else {
             unlink(temp)
-            throw DisclosureError(.io, field: "session", zh: "无法写入登录凭据 \(final)", en: "cannot write the sign-in file \(final)")
+            throw DisclosureError(
+                .io, field: "session", zh: "无法写入登录凭据 \(final)", en: "cannot write the sign-in file \(final)")
         }
     }
 
     static func remove(_ instanceID: String) {
-        guard !instanceID.isEmpty, instanceID.allSatisfy({ $0.isHexDigit }) else { return }
+        guard isInstanceID(instanceID) else { return }
         unlink(path(instanceID))
     }
 }
@@ -147,9 +168,10 @@ enum SessionFiles {
 func readPassword(fromStdin: Bool, prompt: String) throws -> String {
     if fromStdin { return readLine(strippingNewline: true) ?? "" }
     guard isatty(0) == 1 else {
-        throw DisclosureError(.missingField, field: "password",
-                              zh: "标准输入不是终端：请用 --password-stdin 从标准输入提供密码",
-                              en: "standard input is not a terminal: give the password on it with --password-stdin")
+        throw DisclosureError(
+            .missingField, field: "password",
+            zh: "标准输入不是终端：请用 --password-stdin 从标准输入提供密码",
+            en: "standard input is not a terminal: give the password on it with --password-stdin")
     }
     writeStandardError(prompt)
     var old = termios()

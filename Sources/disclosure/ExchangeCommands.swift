@@ -13,7 +13,8 @@ struct Export: ParsableCommand {
     @Flag(help: "全部案件 / every case") var all = false
     @Option(help: "收到年份 / year received") var year: Int?
     @Option(help: "状态 / status") var status: String?
-    @Option(name: .customLong("closed-between"), help: "结案日期范围 FROM..TO / closed between, inclusive") var closedBetween: String?
+    @Option(name: .customLong("closed-between"), help: "结案日期范围 FROM..TO / closed between, inclusive") var closedBetween:
+        String?
     @Flag(help: "隐去证件号码和联系方式 / mask ID numbers and contacts") var redact = false
 
     func run() throws {
@@ -25,24 +26,29 @@ struct Export: ParsableCommand {
         if let range = closedBetween {
             let parts = range.components(separatedBy: "..")
             guard parts.count == 2 else {
-                throw DisclosureError(.invalidValue, field: "--closed-between", zh: "格式为 起始日期..结束日期", en: "expected FROM..TO")
+                throw DisclosureError(
+                    .invalidValue, field: "--closed-between", zh: "格式为 起始日期..结束日期", en: "expected FROM..TO")
             }
             filter.closedFrom = try CivilDate.parse(parts[0], field: "--closed-between")
             filter.closedThrough = try CivilDate.parse(parts[1], field: "--closed-between")
         }
         guard !filter.numbers.isEmpty || all || year != nil || status != nil || closedBetween != nil else {
-            throw DisclosureError(.missingField, field: "CASE/--all", zh: "请指明要导出的案件：案件编号，或 --all、--year、--status、--closed-between",
-                                  en: "say which cases: case numbers, or --all, --year, --status, --closed-between")
+            throw DisclosureError(
+                .missingField, field: "CASE/--all", zh: "请指明要导出的案件：案件编号，或 --all、--year、--status、--closed-between",
+                en: "say which cases: case numbers, or --all, --year, --status, --closed-between")
         }
         let count = try global.openDesk().exportCases(filter, to: out, redact: redact)
         let zh = global.language == .zh
-        printError(zh ? "已导出 \(count) 件案卷到 \(out)\(redact ? "（已隐去个人信息）" : "")"
-                      : "exported \(count) cases to \(out)\(redact ? " (personal data masked)" : "")")
+        printError(
+            zh
+                ? "已导出 \(count) 件案卷到 \(out)\(redact ? "（已隐去个人信息）" : "")"
+                : "exported \(count) cases to \(out)\(redact ? " (personal data masked)" : "")")
     }
 }
 
 struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "导入案卷（整个文件为一个事务）/ import case files (the whole file or nothing)")
+    static let configuration = CommandConfiguration(
+        abstract: "导入案卷（整个文件为一个事务）/ import case files (the whole file or nothing)")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "案卷文件 / case file") var file: String
     @Flag(help: "编号相同而内容不同时以文件为准（原案件保留为已替代）/ take the file's version of conflicting cases") var replace = false
@@ -59,13 +65,21 @@ struct Import: ParsableCommand {
             }
         }
         if showProgress, read >= 1000 { writeStandardError("\n") }
-        var lines = [zh ? "导入完成：新增 \(report.importedCount) 件，已有且相同而跳过 \(report.identicalCount) 件，替换 \(report.replacedCount) 件"
-                        : "imported \(report.importedCount) cases; \(report.identicalCount) already present and identical, skipped; \(report.replacedCount) replaced"]
+        var lines = [
+            zh
+                ? "导入完成：新增 \(report.importedCount) 件，已有且相同而跳过 \(report.identicalCount) 件，替换 \(report.replacedCount) 件"
+                : "imported \(report.importedCount) cases; \(report.identicalCount) already present and identical, skipped; \(report.replacedCount) replaced"
+        ]
         for id in report.identical { lines.append(zh ? "  已有相同案卷，跳过：\(id)" : "  already present, skipped: \(id)") }
-        for id in report.replaced { lines.append(zh ? "  已替换：\(id)（原案件保留为已替代记录）" : "  replaced: \(id) (the old case is kept, superseded)") }
+        for id in report.replaced {
+            lines.append(zh ? "  已替换：\(id)（原案件保留为已替代记录）" : "  replaced: \(id) (the old case is kept, superseded)")
+        }
         for d in report.dueDifferences {
-            lines.append(zh ? "  答复期限按本机关日历为 \(d.here.map(\.description) ?? "—")，与导出时的 \(d.exported.map(\.description) ?? "—") 不同：\(d.identifier)"
-                            : "  due date here \(d.here.map(\.description) ?? "—") differs from the exported \(d.exported.map(\.description) ?? "—"): \(d.identifier)")
+            lines.append(
+                zh
+                    ? "  答复期限按本机关日历为 \(d.here.map(\.description) ?? "—")，与导出时的 \(d.exported.map(\.description) ?? "—") 不同：\(d.identifier)"
+                    : "  due date here \(d.here.map(\.description) ?? "—") differs from the exported \(d.exported.map(\.description) ?? "—"): \(d.identifier)"
+            )
         }
         let listed = ImportReport.listed
         if report.identicalCount > listed || report.replacedCount > listed || report.dueDifferenceCount > listed {
@@ -76,7 +90,8 @@ struct Import: ParsableCommand {
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "按 forms/ 的 XSD 校验 XML 文件（案卷或放假安排），列出全部错误 / validate an XML file against its schema")
+    static let configuration = CommandConfiguration(
+        abstract: "按 forms/ 的 XSD 校验 XML 文件（案卷或放假安排），列出全部错误 / validate an XML file against its schema")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "XML 文件 / XML file") var file: String
 
@@ -85,8 +100,11 @@ struct Validate: ParsableCommand {
             defer { try? h.close() }
             return String(decoding: h.readData(ofLength: 65_536), as: UTF8.self)
         }
-        guard let head else { throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)") }
-        let problems = head.contains("<holidaySchedule")
+        guard let head else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
+        }
+        let problems =
+            head.contains("<holidaySchedule")
             ? try CalendarFileReader.validate(path: file) : try CaseFileReader.validate(path: file)
         let name = (file as NSString).lastPathComponent
         let zh = global.language == .zh
@@ -120,10 +138,14 @@ struct Attach: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
         }
-        let info = try global.openDesk().attach([UInt8](data), name: (file as NSString).lastPathComponent, kind: k, to: n)
+        let info = try global.openDesk().attach(
+            [UInt8](data), name: (file as NSString).lastPathComponent, kind: k, to: n)
         let zh = global.language == .zh
-        emit(json, CaseViews.attachment(info), zh ? "\(n)：已存入第\(info.seq)号附件 \(info.name)（\(info.size) 字节，SHA-256 \(info.sha256)）"
-                                            : "\(n): attachment \(info.seq) \(info.name) stored (\(info.size) bytes, SHA-256 \(info.sha256))")
+        emit(
+            json, CaseViews.attachment(info),
+            zh
+                ? "\(n)：已存入第\(info.seq)号附件 \(info.name)（\(info.size) 字节，SHA-256 \(info.sha256)）"
+                : "\(n): attachment \(info.seq) \(info.name) stored (\(info.size) bytes, SHA-256 \(info.sha256))")
     }
 }
 
@@ -138,14 +160,26 @@ struct Attachments: ParsableCommand {
         let desk = try global.openDesk()
         let list = try desk.attachments(of: n)
         let zh = global.language == .zh
-        emit(json, .array(list.map(CaseViews.attachment)), list.isEmpty ? (zh ? "\(n) 没有附件" : "\(n) has no attachments")
-             : table(zh ? ["序号", "类别", "文件名", "字节", "SHA-256", "存入"] : ["#", "Kind", "Name", "Bytes", "SHA-256", "Added"],
-                     list.map { [String($0.seq), $0.kind.label(global.language), $0.name, String($0.size), $0.sha256, "\($0.addedAt) \($0.addedBy)"] }))
+        emit(
+            json, .array(list.map(CaseViews.attachment)),
+            list.isEmpty
+                ? (zh ? "\(n) 没有附件" : "\(n) has no attachments")
+                : table(
+                    zh
+                        ? ["序号", "类别", "文件名", "字节", "SHA-256", "存入"]
+                        : ["#", "Kind", "Name", "Bytes", "SHA-256", "Added"],
+                    list.map {
+                        [
+                            String($0.seq), $0.kind.label(global.language), $0.name, String($0.size), $0.sha256,
+                            "\($0.addedAt) \($0.addedBy)",
+                        ]
+                    }))
     }
 }
 
 struct Extract: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "取出一个附件（先核对 SHA-256）/ write one document out, checked against its SHA-256")
+    static let configuration = CommandConfiguration(
+        abstract: "取出一个附件（先核对 SHA-256）/ write one document out, checked against its SHA-256")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "附件序号 / attachment number") var seq: Int
@@ -158,7 +192,9 @@ struct Extract: ParsableCommand {
         guard FileManager.default.createFile(atPath: out, contents: Data(a.content)) else {
             throw DisclosureError(.io, field: "--out", zh: "无法写入 \(out)", en: "cannot write \(out)")
         }
-        printError(global.language == .zh ? "已取出 \(a.name)（\(a.size) 字节，SHA-256 核对无误）到 \(out)"
-                                          : "wrote \(a.name) (\(a.size) bytes, SHA-256 checked) to \(out)")
+        printError(
+            global.language == .zh
+                ? "已取出 \(a.name)（\(a.size) 字节，SHA-256 核对无误）到 \(out)"
+                : "wrote \(a.name) (\(a.size) bytes, SHA-256 checked) to \(out)")
     }
 }

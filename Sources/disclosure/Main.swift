@@ -42,12 +42,16 @@ struct Main {
         var rest = args[...]
         while !type.configuration.subcommands.isEmpty {
             guard let name = rest.first,
-                  let sub = type.configuration.subcommands.first(where: { ($0.configuration.commandName ?? kebabName($0)) == name })
+                let sub = type.configuration.subcommands.first(where: {
+                    ($0.configuration.commandName ?? kebabName($0)) == name
+                })
             else { return nil }
             type = sub
             rest = rest.dropFirst()
         }
-        let helpWords: Set<String> = ["-h", "--help", "-help", "--version", "--experimental-dump-help", "--generate-completion-script"]
+        let helpWords: Set<String> = [
+            "-h", "--help", "-help", "--version", "--experimental-dump-help", "--generate-completion-script",
+        ]
         guard type != Disclosure.self, !rest.contains(where: helpWords.contains) else { return nil }
         return (type, Array(rest))
     }
@@ -103,10 +107,14 @@ struct Main {
         }
         if let o = option(after: "Missing expected argument '") { return "\(o)：缺少必填项\n" + m }
         if let o = option(after: "Unknown option '") { return "\(o)：无法识别的选项\n" + m }
-        if let r = firstLine.range(of: "is invalid for '"), let o = firstLine[r.upperBound...].split(separator: " ").first {
+        if let r = firstLine.range(of: "is invalid for '"),
+            let o = firstLine[r.upperBound...].split(separator: " ").first
+        {
             return "\(o)：取值格式不对\n" + m
         }
-        if firstLine.hasPrefix("Missing value for '"), let o = option(after: "Missing value for '") { return "\(o)：缺少取值\n" + m }
+        if firstLine.hasPrefix("Missing value for '"), let o = option(after: "Missing value for '") {
+            return "\(o)：缺少取值\n" + m
+        }
         if firstLine.hasPrefix("Unexpected argument") { return "多余的参数\n" + m }
         return m
     }
@@ -124,11 +132,15 @@ struct Main {
         case .unauthenticated where error.field == "session":
             text += lang == .zh ? "（登录：disclosure login 账号名）" : " (sign in with: disclosure login NAME)"
         case .forbidden where error.field == "actor":
-            text += lang == .zh ? "（请有此角色的人员本人登录：disclosure login 账号名）"
-                                : " (the person with that role signs in: disclosure login NAME)"
+            text +=
+                lang == .zh
+                ? "（请有此角色的人员本人登录：disclosure login 账号名）"
+                : " (the person with that role signs in: disclosure login NAME)"
         case .notInitialised:
-            text += lang == .zh ? "；请先运行 disclosure init --agency 机关名称，或用 --db 指定已有的数据库"
-                                : "; run `disclosure init --agency NAME` first, or name an existing one with --db"
+            text +=
+                lang == .zh
+                ? "；请先运行 disclosure init --agency 机关名称，或用 --db 指定已有的数据库"
+                : "; run `disclosure init --agency NAME` first, or name an existing one with --db"
         case .locked:
             text += lang == .zh ? "（report unlock --year 年度 --reason 理由）" : " (report unlock --year YEAR --reason TEXT)"
         case .conflict:
@@ -155,8 +167,12 @@ struct Main {
     /// `--lang` as typed, before parsing succeeded, so that even parse errors speak the user's language.
     static func currentLanguage() -> Language {
         let args = CommandLine.arguments
-        if let i = args.firstIndex(of: "--lang"), i + 1 < args.count, let l = Language(rawValue: args[i + 1]) { return l }
-        if let a = args.first(where: { $0.hasPrefix("--lang=") }), let l = Language(rawValue: String(a.dropFirst(7))) { return l }
+        if let i = args.firstIndex(of: "--lang"), i + 1 < args.count, let l = Language(rawValue: args[i + 1]) {
+            return l
+        }
+        if let a = args.first(where: { $0.hasPrefix("--lang=") }), let l = Language(rawValue: String(a.dropFirst(7))) {
+            return l
+        }
         return GlobalOptions.environmentLanguage
     }
 }
@@ -172,7 +188,8 @@ struct Disclosure: ParsableCommand {
         abstract: "政府信息公开申请办理系统 / case manager for government information disclosure applications",
         discussion: "Chinese output by default; --lang en or an English locale for English.",
         subcommands: [
-            Init.self, Login.self, Logout.self, Whoami.self, StaffCommand.self, Register.self, Assign.self, Show.self, ListCases.self, Due.self, History.self,
+            Init.self, Login.self, Logout.self, Whoami.self, StaffCommand.self, Register.self, Assign.self, Show.self,
+            ListCases.self, Due.self, History.self,
             CorrectionCommand.self, ConsultCommand.self, Extend.self, Defer.self, FeeCommand.self,
             ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self, RemedyCommand.self,
             ReportCommand.self, NoticeCommand.self,

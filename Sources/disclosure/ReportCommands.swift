@@ -8,12 +8,14 @@ import Foundation
 // MARK: - 行政复议 and 行政诉讼
 
 struct RemedyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "remedy", abstract: "行政复议、行政诉讼 / reconsideration and litigation",
-                                                    subcommands: [RemedyFile.self, RemedyDecide.self])
+    static let configuration = CommandConfiguration(
+        commandName: "remedy", abstract: "行政复议、行政诉讼 / reconsideration and litigation",
+        subcommands: [RemedyFile.self, RemedyDecide.self])
 }
 
 struct RemedyFile: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "file", abstract: "登记申请人提起的复议或诉讼 / record a remedy filed")
+    static let configuration = CommandConfiguration(
+        commandName: "file", abstract: "登记申请人提起的复议或诉讼 / record a remedy filed")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "reconsideration|litigation|litigation-after-reconsideration") var kind: String
@@ -27,8 +29,9 @@ struct RemedyFile: ParsableCommand {
 }
 
 struct RemedyDecide: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "decide",
-                                                    abstract: "登记复议决定或判决；“纠正”使案件重新办理 / record the decision; corrected reopens the case")
+    static let configuration = CommandConfiguration(
+        commandName: "decide",
+        abstract: "登记复议决定或判决；“纠正”使案件重新办理 / record the decision; corrected reopens the case")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "复议或诉讼编号（只有一项未决时可省略）/ remedy number") var remedy: Int?
@@ -44,9 +47,12 @@ struct RemedyDecide: ParsableCommand {
 // MARK: - Reports
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "报表 / reports",
-                                                    subcommands: [ReportAnnual.self, ReportStats.self, ReportClusters.self, ReportLock.self,
-                                                                  ReportUnlock.self, ReportLateEntries.self])
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "报表 / reports",
+        subcommands: [
+            ReportAnnual.self, ReportStats.self, ReportClusters.self, ReportLock.self,
+            ReportUnlock.self, ReportLateEntries.self,
+        ])
 }
 
 struct ReportAnnual: ParsableCommand {
@@ -62,7 +68,8 @@ struct ReportAnnual: ParsableCommand {
             throw DisclosureError(.invalidValue, field: "--year", zh: "须为四位年份", en: "must be a four-digit year")
         }
         guard ["text", "csv", "json", "xml"].contains(format) else {
-            throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 text、csv、json 或 xml", en: "must be text, csv, json or xml")
+            throw DisclosureError(
+                .invalidValue, field: "--format", zh: "只能是 text、csv、json 或 xml", en: "must be text, csv, json or xml")
         }
         let desk = try global.openDesk()
         let report = try desk.annualReport(year: year)
@@ -76,9 +83,12 @@ struct ReportAnnual: ParsableCommand {
         let broken = report.imbalances
         if !broken.isEmpty {
             let detail = broken.map { "\($0.column.label.zh)：\($0.left) ≠ \($0.right)" }.joined(separator: "；")
-            throw DisclosureError(.ruleViolation, field: "--year",
-                                  zh: "报表不平衡（一+二 应等于 三（七）+四）：\(detail)",
-                                  en: "the report does not balance (一 + 二 must equal 三（七） + 四): \(broken.map { "\($0.column.rawValue): \($0.left) ≠ \($0.right)" }.joined(separator: "; "))")
+            throw DisclosureError(
+                .ruleViolation, field: "--year",
+                zh: "报表不平衡（一+二 应等于 三（七）+四）：\(detail)",
+                en:
+                    "the report does not balance (一 + 二 must equal 三（七） + 四): \(broken.map { "\($0.column.rawValue): \($0.left) ≠ \($0.right)" }.joined(separator: "; "))"
+            )
         }
     }
 
@@ -89,12 +99,16 @@ struct ReportAnnual: ParsableCommand {
 
     func text(_ r: AnnualReport, agency: String) -> String {
         var out = "\(agency) \(r.year)年度政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n"
-        let header = ["本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "自然人", "商业企业", "科研机构",
-                      "社会公益组织", "法律服务机构", "其他", "法人或其他组织小计", "总计"]
+        let header = [
+            "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "自然人", "商业企业", "科研机构",
+            "社会公益组织", "法律服务机构", "其他", "法人或其他组织小计", "总计",
+        ]
         var rows: [[String]] = []
         for row in r.rows {
             let indent = String(repeating: "　", count: row.level)
-            rows.append([indent + row.label] + (row.label == "三、本年度办理结果" ? Array(repeating: "", count: 8) : cells(row.counts).map(String.init)))
+            rows.append(
+                [indent + row.label]
+                    + (row.label == "三、本年度办理结果" ? Array(repeating: "", count: 8) : cells(row.counts).map(String.init)))
         }
         out += table(header, rows)
         let check = r.imbalances.isEmpty ? "勾稽关系：一＋二＝三（七）＋四，成立" : "勾稽关系不成立，见下方错误"
@@ -117,29 +131,37 @@ struct ReportAnnual: ParsableCommand {
         lines.append("")
         lines.append("table,kind,upheld,corrected,other,pending,total")
         for k in RemedyKind.allCases {
-            lines.append("四,\(k.rawValue)," + ([.upheld, .corrected, .other, nil] as [RemedyResult?]).map { String(r.remedyCount(k, $0)) }.joined(separator: ",")
-                         + ",\(r.remedyTotal(k))")
+            lines.append(
+                "四,\(k.rawValue),"
+                    + ([.upheld, .corrected, .other, nil] as [RemedyResult?]).map { String(r.remedyCount(k, $0)) }
+                    .joined(separator: ",")
+                    + ",\(r.remedyTotal(k))")
         }
         return lines.joined(separator: "\n")
     }
 }
 
 struct ReportLock: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lock",
-                                                    abstract: "锁定已公布年度的统计数字 / lock a published year's figures")
+    static let configuration = CommandConfiguration(
+        commandName: "lock",
+        abstract: "锁定已公布年度的统计数字 / lock a published year's figures")
     @OptionGroup var global: GlobalOptions
     @Option(help: "年度 / year") var year: Int
 
     func run() throws {
         try global.openDesk().lockReport(year: year)
-        print(global.language == .zh ? "已锁定\(year)年度统计数字；此后会改变该年度数字的变更将被拒绝，除非先 report unlock 并说明理由"
-                                     : "locked the \(year) figures; changes that would alter them are refused until report unlock with a reason")
+        print(
+            global.language == .zh
+                ? "已锁定\(year)年度统计数字；此后会改变该年度数字的变更将被拒绝，除非先 report unlock 并说明理由"
+                : "locked the \(year) figures; changes that would alter them are refused until report unlock with a reason"
+        )
     }
 }
 
 struct ReportUnlock: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "unlock",
-                                                    abstract: "解除锁定（须说明理由，留有记录）/ unlock a year, with a reason on record")
+    static let configuration = CommandConfiguration(
+        commandName: "unlock",
+        abstract: "解除锁定（须说明理由，留有记录）/ unlock a year, with a reason on record")
     @OptionGroup var global: GlobalOptions
     @Option(help: "年度 / year") var year: Int
     @Option(help: "理由 / reason") var reason: String
@@ -164,8 +186,10 @@ struct ReportStats: ParsableCommand {
     func run() throws {
         let today = try asOfDate(asOf)
         let end = try optionalDate(to, field: "--to") ?? today
-        let start = try optionalDate(from, field: "--from")
-            ?? CivilDate(year: end.year - (end.month == 12 ? 0 : 1), month: end.month == 12 ? 1 : end.month + 1, day: 1) ?? end
+        let start =
+            try optionalDate(from, field: "--from")
+            ?? CivilDate(year: end.year - (end.month == 12 ? 0 : 1), month: end.month == 12 ? 1 : end.month + 1, day: 1)
+            ?? end
         guard start <= end else {
             throw DisclosureError(.invalidValue, field: "--to", zh: "结束日期不能早于起始日期", en: "must not be before --from")
         }
@@ -178,8 +202,11 @@ struct ReportStats: ParsableCommand {
         func pct(_ r: Double?) -> String { r.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
         func num(_ n: Int?) -> String { n.map(String.init) ?? "—" }
         let all = months.reduce(into: MonthStats(month: "total")) { t, m in
-            t.received += m.received; t.closed += m.closed; t.replyWorkdays += m.replyWorkdays
-            t.repliedOnTime += m.repliedOnTime; t.overdueNow += m.overdueNow
+            t.received += m.received
+            t.closed += m.closed
+            t.replyWorkdays += m.replyWorkdays
+            t.repliedOnTime += m.repliedOnTime
+            t.overdueNow += m.overdueNow
         }
         if let svg {
             let chart = Statistics.svg(months, title: "\(desk.office.name) \(start)至\(end) 收到、办结与当前逾期")
@@ -188,22 +215,35 @@ struct ReportStats: ParsableCommand {
             }
         }
         func row(_ m: MonthStats) -> JSON {
-            .object([("month", .string(m.month)), ("received", .int(m.received)), ("closed", .int(m.closed)),
-                     ("replies", .int(m.replyWorkdays.count)), ("on_time_rate", m.onTimeRate.map { .string(String(format: "%.4f", $0)) } ?? .null),
-                     ("median_workdays", m.median.map(JSON.int) ?? .null), ("p90_workdays", m.p90.map(JSON.int) ?? .null),
-                     ("overdue_now", .int(m.overdueNow))])
+            .object([
+                ("month", .string(m.month)), ("received", .int(m.received)), ("closed", .int(m.closed)),
+                ("replies", .int(m.replyWorkdays.count)),
+                ("on_time_rate", m.onTimeRate.map { .string(String(format: "%.4f", $0)) } ?? .null),
+                ("median_workdays", m.median.map(JSON.int) ?? .null), ("p90_workdays", m.p90.map(JSON.int) ?? .null),
+                ("overdue_now", .int(m.overdueNow)),
+            ])
         }
-        emit(json, .object([("from", .date(start)), ("to", .date(end)), ("as_of", .date(today)),
-                            ("months", .array(months.map(row))), ("total", row(all))]),
-             (zh ? "\(start) 至 \(end)（当前逾期按 \(today) 计）\n" : "\(start) to \(end) (overdue as of \(today))\n")
-             + table(zh ? ["月份", "收到", "办结", "答复", "按期率", "用时中位数", "用时90%分位", "当前逾期"]
+        emit(
+            json,
+            .object([
+                ("from", .date(start)), ("to", .date(end)), ("as_of", .date(today)),
+                ("months", .array(months.map(row))), ("total", row(all)),
+            ]),
+            (zh ? "\(start) 至 \(end)（当前逾期按 \(today) 计）\n" : "\(start) to \(end) (overdue as of \(today))\n")
+                + table(
+                    zh
+                        ? ["月份", "收到", "办结", "答复", "按期率", "用时中位数", "用时90%分位", "当前逾期"]
                         : ["Month", "Received", "Closed", "Replies", "On time", "Median wd", "P90 wd", "Overdue now"],
-                     (months + [all]).map { m in
-                         [m.month == "total" ? (zh ? "合计" : "Total") : m.month, String(m.received), String(m.closed),
-                          String(m.replyWorkdays.count), pct(m.onTimeRate), num(m.median), num(m.p90), String(m.overdueNow)]
-                     })
-             + (zh ? "\n用时以工作日计，自起算日（收到申请或补正之日）至答复签发之日，不计征求意见、缴费等中止时间"
-                   : "\nWorking days from the start (receipt or correction) to the reply, stopped time not counted"))
+                    (months + [all]).map { m in
+                        [
+                            m.month == "total" ? (zh ? "合计" : "Total") : m.month, String(m.received), String(m.closed),
+                            String(m.replyWorkdays.count), pct(m.onTimeRate), num(m.median), num(m.p90),
+                            String(m.overdueNow),
+                        ]
+                    })
+                + (zh
+                    ? "\n用时以工作日计，自起算日（收到申请或补正之日）至答复签发之日，不计征求意见、缴费等中止时间"
+                    : "\nWorking days from the start (receipt or correction) to the reply, stopped time not counted"))
     }
 }
 
@@ -213,7 +253,8 @@ struct ReportClusters: ParsableCommand {
         abstract: "多人申请相同信息的线索（条例第四十四条）/ several applicants asking for the same information")
     @OptionGroup var global: GlobalOptions
     @Option(help: "只看此日以后收到的申请 / received on or after") var since: String?
-    @Option(name: .customLong("min-applicants"), help: "至少几位不同申请人（默认3）/ at least this many applicants") var minApplicants: Int = 3
+    @Option(name: .customLong("min-applicants"), help: "至少几位不同申请人（默认3）/ at least this many applicants")
+    var minApplicants: Int = 3
     @Option(help: "最多列出几组（默认50）/ at most this many clusters") var limit: Int = 50
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
@@ -221,11 +262,14 @@ struct ReportClusters: ParsableCommand {
         guard minApplicants >= 2 else {
             throw DisclosureError(.invalidValue, field: "--min-applicants", zh: "至少为2", en: "must be at least 2")
         }
-        guard limit >= 1 else { throw DisclosureError(.invalidValue, field: "--limit", zh: "须为正整数", en: "must be positive") }
+        guard limit >= 1 else {
+            throw DisclosureError(.invalidValue, field: "--limit", zh: "须为正整数", en: "must be positive")
+        }
         let desk = try global.openDesk()
         var rows: [Store.RequestRow] = []
         var signatures: [[UInt32]] = []
-        try desk.forEachRequest(since: try optionalDate(since, field: "--since")) { (r: Store.RequestRow) throws(DisclosureError) in
+        try desk.forEachRequest(since: try optionalDate(since, field: "--since")) {
+            (r: Store.RequestRow) throws(DisclosureError) in
             rows.append(r)
             signatures.append(Similarity.signature(r.request))
         }
@@ -234,32 +278,48 @@ struct ReportClusters: ParsableCommand {
             .filter { Set($0.map(\.applicant)).count >= minApplicants }
             .prefix(limit)
         let zh = global.language == .zh
-        func disclosable(_ c: [Store.RequestRow]) -> Bool { c.contains { $0.outcome == .disclosed || $0.outcome == .partlyDisclosed } }
+        func disclosable(_ c: [Store.RequestRow]) -> Bool {
+            c.contains { $0.outcome == .disclosed || $0.outcome == .partlyDisclosed }
+        }
         func outcomes(_ c: [Store.RequestRow]) -> [(String, Int)] {
             var counts: [String: Int] = [:]
             for r in c { counts[r.outcome?.rawValue ?? "open", default: 0] += 1 }
             return counts.sorted { $0.key < $1.key }
         }
-        var text = zh ? "多人申请相同或相近信息的线索（共\(clusters.count)组，每组至少\(minApplicants)位申请人）\n"
-                      : "\(clusters.count) clusters of similar requests from at least \(minApplicants) applicants\n"
+        var text =
+            zh
+            ? "多人申请相同或相近信息的线索（共\(clusters.count)组，每组至少\(minApplicants)位申请人）\n"
+            : "\(clusters.count) clusters of similar requests from at least \(minApplicants) applicants\n"
         for (i, c) in clusters.enumerated() {
             let applicants = Array(Set(c.map(\.applicant))).sorted()
             text += "\n\(i + 1). \(c[0].request)\n"
-            text += zh ? "   申请\(c.count)件，申请人\(applicants.count)位：\(applicants.prefix(8).joined(separator: "、"))\(applicants.count > 8 ? "等" : "")\n"
-                       : "   \(c.count) applications from \(applicants.count) applicants: \(applicants.prefix(8).joined(separator: ", "))\n"
-            text += (zh ? "   案件：" : "   cases: ") + c.prefix(10).map(\.number.description).joined(separator: " ") + (c.count > 10 ? " …" : "") + "\n"
-            text += (zh ? "   结果：" : "   outcomes: ") + outcomes(c).map { "\($0.0)×\($0.1)" }.joined(separator: " ") + "\n"
+            text +=
+                zh
+                ? "   申请\(c.count)件，申请人\(applicants.count)位：\(applicants.prefix(8).joined(separator: "、"))\(applicants.count > 8 ? "等" : "")\n"
+                : "   \(c.count) applications from \(applicants.count) applicants: \(applicants.prefix(8).joined(separator: ", "))\n"
+            text +=
+                (zh ? "   案件：" : "   cases: ") + c.prefix(10).map(\.number.description).joined(separator: " ")
+                + (c.count > 10 ? " …" : "") + "\n"
+            text +=
+                (zh ? "   结果：" : "   outcomes: ") + outcomes(c).map { "\($0.0)×\($0.1)" }.joined(separator: " ") + "\n"
             if disclosable(c) {
-                text += zh ? "   建议：该信息已依申请公开，可考虑纳入主动公开范围（条例第四十四条）\n"
-                           : "   suggestion: this information was disclosed on request; consider proactive disclosure (art. 44)\n"
+                text +=
+                    zh
+                    ? "   建议：该信息已依申请公开，可考虑纳入主动公开范围（条例第四十四条）\n"
+                    : "   suggestion: this information was disclosed on request; consider proactive disclosure (art. 44)\n"
             }
         }
-        emit(json, .array(clusters.map { c in
-            .object([("request", .string(c[0].request)), ("applications", .int(c.count)),
-                     ("applicants", .array(Array(Set(c.map(\.applicant))).sorted().map(JSON.string))),
-                     ("cases", .array(c.map { .string($0.number.description) })),
-                     ("outcomes", .object(outcomes(c).map { ($0.0, .int($0.1)) })),
-                     ("suggest_proactive", .bool(disclosable(c)))])
-        }), text)
+        emit(
+            json,
+            .array(
+                clusters.map { c in
+                    .object([
+                        ("request", .string(c[0].request)), ("applications", .int(c.count)),
+                        ("applicants", .array(Array(Set(c.map(\.applicant))).sorted().map(JSON.string))),
+                        ("cases", .array(c.map { .string($0.number.description) })),
+                        ("outcomes", .object(outcomes(c).map { ($0.0, .int($0.1)) })),
+                        ("suggest_proactive", .bool(disclosable(c))),
+                    ])
+                }), text)
     }
 }

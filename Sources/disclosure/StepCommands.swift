@@ -7,8 +7,9 @@ import Foundation
 /// Options shared by every command that records a procedural step.
 struct StepOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("late-entry"),
-            help: "补录理由（事项日期早于今天3个工作日以上时必填）/ why the step is entered late (needed past 3 working days)")
+    @Option(
+        name: .customLong("late-entry"),
+        help: "补录理由（事项日期早于今天3个工作日以上时必填）/ why the step is entered late (needed past 3 working days)")
     var lateEntry: String?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 }
@@ -23,18 +24,23 @@ func performStep(_ o: StepOptions, number: String, on: String?, _ step: Step) th
     let date = record.events[record.events.count - 1].on
     let s = record.state
     let last = record.events[record.events.count - 1]
-    var text = r.t("\(record.number)：已记录 \(date) \(r.eventSummary(last))\(r.lateMark(last))",
-                   "\(record.number): recorded \(date) \(r.eventSummary(last))\(r.lateMark(last))")
+    var text = r.t(
+        "\(record.number)：已记录 \(date) \(r.eventSummary(last))\(r.lateMark(last))",
+        "\(record.number): recorded \(date) \(r.eventSummary(last))\(r.lateMark(last))")
     text += r.t("\n状态：\(s.status.label.zh)", "\nStatus: \(s.status.label.en)")
     if s.status.isOpen {
         if let due = s.clock.due {
-            text += r.t("；答复期限：\(r.dueText(due, provisional: s.clock.provisional))", "; reply due: \(r.dueText(due, provisional: s.clock.provisional))")
+            text += r.t(
+                "；答复期限：\(r.dueText(due, provisional: s.clock.provisional))",
+                "; reply due: \(r.dueText(due, provisional: s.clock.provisional))")
         } else if let su = s.clock.suspension {
             switch su {
-            case let .correction(until): text += r.t("；等待补正至 \(until)", "; awaiting the correction until \(until)")
-            case let .fee(until): text += r.t("；等待缴费至 \(until)", "; awaiting payment until \(until)")
-            case let .thirdParty(id, until):
-                text += r.t("；等待第\(id)号征求意见的第三方答复（\(until)前催问）", "; awaiting the third party of consultation #\(id) (chase by \(until))")
+            case .correction(let until): text += r.t("；等待补正至 \(until)", "; awaiting the correction until \(until)")
+            case .fee(let until): text += r.t("；等待缴费至 \(until)", "; awaiting payment until \(until)")
+            case .thirdParty(let id, let until):
+                text += r.t(
+                    "；等待第\(id)号征求意见的第三方答复（\(until)前催问）",
+                    "; awaiting the third party of consultation #\(id) (chase by \(until))")
             }
         }
     } else if let o = s.outcome {
@@ -46,19 +52,23 @@ func performStep(_ o: StepOptions, number: String, on: String?, _ step: Step) th
 
 /// Parses a positive count option.
 func positive(_ n: Int, field: String) throws(DisclosureError) -> Int {
-    guard n >= 1 else { throw DisclosureError(.invalidValue, field: field, zh: "须为正整数", en: "must be a positive whole number") }
+    guard n >= 1 else {
+        throw DisclosureError(.invalidValue, field: field, zh: "须为正整数", en: "must be a positive whole number")
+    }
     return n
 }
 
 // MARK: - Correction (art. 30)
 
 struct CorrectionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "correction", abstract: "补正（第三十条）/ correction (art. 30)",
-                                                    subcommands: [CorrectionRequest.self, CorrectionReceive.self])
+    static let configuration = CommandConfiguration(
+        commandName: "correction", abstract: "补正（第三十条）/ correction (art. 30)",
+        subcommands: [CorrectionRequest.self, CorrectionReceive.self])
 }
 
 struct CorrectionRequest: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "request", abstract: "一次性告知补正 / send the single correction notice")
+    static let configuration = CommandConfiguration(
+        commandName: "request", abstract: "一次性告知补正 / send the single correction notice")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "发出日期 / date sent") var on: String?
@@ -73,7 +83,8 @@ struct CorrectionRequest: ParsableCommand {
 }
 
 struct CorrectionReceive: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "receive", abstract: "收到补正，重新计算答复期限 / corrected application received; the 20 days restart")
+    static let configuration = CommandConfiguration(
+        commandName: "receive", abstract: "收到补正，重新计算答复期限 / corrected application received; the 20 days restart")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "收到补正之日 / date the correction arrived") var on: String?
@@ -110,12 +121,14 @@ struct Withdraw: ParsableCommand {
 // MARK: - Consultation (arts. 32, 34)
 
 struct ConsultCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "consult", abstract: "征求意见（第三十二、三十四条）/ consultation",
-                                                    subcommands: [ConsultSend.self, ConsultAnswer.self])
+    static let configuration = CommandConfiguration(
+        commandName: "consult", abstract: "征求意见（第三十二、三十四条）/ consultation",
+        subcommands: [ConsultSend.self, ConsultAnswer.self])
 }
 
 struct ConsultSend: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "send", abstract: "发出征求意见书 / send a consultation letter")
+    static let configuration = CommandConfiguration(
+        commandName: "send", abstract: "发出征求意见书 / send a consultation letter")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "third-party|agency") var party: String
@@ -131,7 +144,8 @@ struct ConsultSend: ParsableCommand {
 }
 
 struct ConsultAnswer: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "answer", abstract: "登记征求意见的答复 / record a consulted party's answer")
+    static let configuration = CommandConfiguration(
+        commandName: "answer", abstract: "登记征求意见的答复 / record a consulted party's answer")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "征求意见编号（只有一项未答复时可省略）/ consultation number") var consultation: Int?
@@ -177,8 +191,9 @@ struct Defer: ParsableCommand {
 // MARK: - Fees
 
 struct FeeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "fee", abstract: "信息处理费 / information processing fees",
-                                                    subcommands: [FeeQuoteCommand.self, FeeNoticeCommand.self, FeePaidCommand.self])
+    static let configuration = CommandConfiguration(
+        commandName: "fee", abstract: "信息处理费 / information processing fees",
+        subcommands: [FeeQuoteCommand.self, FeeNoticeCommand.self, FeePaidCommand.self])
 }
 
 /// `--items N | --pages N`, exactly one.
@@ -191,18 +206,29 @@ struct FeeQuantityOptions: ParsableArguments {
 
 func quoteText(_ q: FeeQuote, _ lang: Language) -> String {
     let unit = q.basis == .items ? (lang == .zh ? "件" : "item") : (lang == .zh ? "页" : "page")
-    var lines = [lang == .zh ? "\(q.basis.label.zh)：\(q.quantity)\(unit)" + (q.basis == .items ? "（申请人当月此前已有\(q.priorItems)件，本次为第\(q.priorItems + 1)至\(q.priorItems + q.quantity)件）" : "")
-                 : "\(q.basis.label.en): \(q.quantity) \(unit)s" + (q.basis == .items ? " (the applicant had \(q.priorItems) earlier this month; these are items \(q.priorItems + 1)–\(q.priorItems + q.quantity))" : "")]
+    var lines = [
+        lang == .zh
+            ? "\(q.basis.label.zh)：\(q.quantity)\(unit)"
+                + (q.basis == .items
+                    ? "（申请人当月此前已有\(q.priorItems)件，本次为第\(q.priorItems + 1)至\(q.priorItems + q.quantity)件）" : "")
+            : "\(q.basis.label.en): \(q.quantity) \(unit)s"
+                + (q.basis == .items
+                    ? " (the applicant had \(q.priorItems) earlier this month; these are items \(q.priorItems + 1)–\(q.priorItems + q.quantity))"
+                    : "")
+    ]
     for b in q.bands {
-        lines.append(lang == .zh ? "  第\(b.from)–\(b.through)\(unit)：\(b.count) × \(b.unitPrice)元 = \(b.subtotal)元"
-                                 : "  \(unit)s \(b.from)–\(b.through): \(b.count) × \(b.unitPrice) yuan = \(b.subtotal) yuan")
+        lines.append(
+            lang == .zh
+                ? "  第\(b.from)–\(b.through)\(unit)：\(b.count) × \(b.unitPrice)元 = \(b.subtotal)元"
+                : "  \(unit)s \(b.from)–\(b.through): \(b.count) × \(b.unitPrice) yuan = \(b.subtotal) yuan")
     }
     lines.append(lang == .zh ? "合计：\(q.amount)元" : "Total: \(q.amount) yuan")
     return lines.joined(separator: "\n")
 }
 
 struct FeeQuoteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "quote", abstract: "计算收费金额及计算过程 / work out a fee and show how")
+    static let configuration = CommandConfiguration(
+        commandName: "quote", abstract: "计算收费金额及计算过程 / work out a fee and show how")
     @OptionGroup var global: GlobalOptions
     @Option(help: "申请人 / applicant") var applicant: String
     @Option(name: .customLong("id-number"), help: "身份证明号码（区分同名申请人）/ ID number") var idNumber: String?
@@ -212,16 +238,20 @@ struct FeeQuoteCommand: ParsableCommand {
 
     func run() throws {
         guard let m = CivilDate(iso: month + "-01") else {
-            throw DisclosureError(.invalidValue, field: "--month", zh: "月份“\(month)”无效，格式为 YYYY-MM", en: "month “\(month)” is invalid; use YYYY-MM")
+            throw DisclosureError(
+                .invalidValue, field: "--month", zh: "月份“\(month)”无效，格式为 YYYY-MM",
+                en: "month “\(month)” is invalid; use YYYY-MM")
         }
-        let q = try global.openDesk().feeQuote(applicant: applicant, idNumber: nonEmpty(idNumber), year: m.year, month: m.month,
-                                               quantity: try quantity.quantity())
+        let q = try global.openDesk().feeQuote(
+            applicant: applicant, idNumber: nonEmpty(idNumber), year: m.year, month: m.month,
+            quantity: try quantity.quantity())
         emit(json, CaseViews.quote(q), quoteText(q, global.language))
     }
 }
 
 struct FeeNoticeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "notice", abstract: "发出收费通知（答复期限中止至缴费）/ send a fee notice; the clock stops until payment")
+    static let configuration = CommandConfiguration(
+        commandName: "notice", abstract: "发出收费通知（答复期限中止至缴费）/ send a fee notice; the clock stops until payment")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "发出日期 / date sent") var on: String?
@@ -236,7 +266,8 @@ struct FeeNoticeCommand: ParsableCommand {
 }
 
 struct FeePaidCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "paid", abstract: "收到缴费，答复期限恢复计算 / fee paid; the clock runs again")
+    static let configuration = CommandConfiguration(
+        commandName: "paid", abstract: "收到缴费，答复期限恢复计算 / fee paid; the clock runs again")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "缴费到账之日 / date payment arrived") var on: String?
@@ -249,8 +280,9 @@ struct FeePaidCommand: ParsableCommand {
 // MARK: - Reply, delivery, archive
 
 struct ReplyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reply", abstract: "答复：拟稿、审核、签发 / reply: draft, review, issue",
-                                                    subcommands: [ReplyDraft.self, ReplyReview.self, ReplyIssue.self])
+    static let configuration = CommandConfiguration(
+        commandName: "reply", abstract: "答复：拟稿、审核、签发 / reply: draft, review, issue",
+        subcommands: [ReplyDraft.self, ReplyReview.self, ReplyIssue.self])
 }
 
 struct ReplyDraft: ParsableCommand {
@@ -260,16 +292,19 @@ struct ReplyDraft: ParsableCommand {
     @Option(help: "结果代码 / outcome: 1, 2, 3.1–3.8, 4.1–4.3, 5.1–5.5, 6.3") var outcome: String
     @Option(help: "拟稿日期 / date drafted") var on: String?
     @Option(help: "理由、依据或获取途径 / reason, legal basis, or where to obtain") var basis: String?
-    @Option(name: .customLong("refer-to"), help: "负责公开的机关及联系方式（36(5)）/ the responsible agency and contact") var referTo: String?
+    @Option(name: .customLong("refer-to"), help: "负责公开的机关及联系方式（36(5)）/ the responsible agency and contact") var referTo:
+        String?
 
     func run() throws {
         let code = try Outcome.parse(outcome, field: "--outcome")
-        try performStep(o, number: number, on: on, .draft(outcome: code, basis: nonEmpty(basis), referTo: nonEmpty(referTo)))
+        try performStep(
+            o, number: number, on: on, .draft(outcome: code, basis: nonEmpty(basis), referTo: nonEmpty(referTo)))
     }
 }
 
 struct ReplyReview: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "review", abstract: "审核答复稿（须由拟稿人以外的人）/ review the draft (someone other than the drafter)")
+    static let configuration = CommandConfiguration(
+        commandName: "review", abstract: "审核答复稿（须由拟稿人以外的人）/ review the draft (someone other than the drafter)")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Flag(help: "审核通过 / approve") var approve = false
@@ -279,14 +314,17 @@ struct ReplyReview: ParsableCommand {
 
     func run() throws {
         guard approve != returnDraft else {
-            throw DisclosureError(.invalidValue, field: "--approve/--return", zh: "须且只能选 --approve 或 --return", en: "give exactly one of --approve or --return")
+            throw DisclosureError(
+                .invalidValue, field: "--approve/--return", zh: "须且只能选 --approve 或 --return",
+                en: "give exactly one of --approve or --return")
         }
         try performStep(o, number: number, on: on, .review(approve: approve, comment: nonEmpty(comment)))
     }
 }
 
 struct ReplyIssue: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "issue", abstract: "签发答复（结案）/ issue the reply (closes the case)")
+    static let configuration = CommandConfiguration(
+        commandName: "issue", abstract: "签发答复（结案）/ issue the reply (closes the case)")
     @OptionGroup var o: StepOptions
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "签发日期 / date issued") var on: String?
@@ -346,13 +384,19 @@ struct History: ParsableCommand {
         let record = try desk.load(n)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today())
         let rows = record.events.map { e in
-            [String(e.seq), e.on.description, e.recordedAt, r.actorLabel(e), r.eventSummary(e) + r.lateMark(e),
-             "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")"]
+            [
+                String(e.seq), e.on.description, e.recordedAt, r.actorLabel(e), r.eventSummary(e) + r.lateMark(e),
+                "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
+            ]
         }
-        emit(json, .array(record.events.map(r.eventJSON)),
-             r.t("案件 \(record.number) 办理记录\n", "History of case \(record.number)\n")
-             + table([r.t("序号", "#"), r.t("日期", "Date"), r.t("登记时间", "Recorded"), r.t("经办人", "By"),
-                      r.t("事项", "Step"), r.t("答复期限", "Due")], rows))
+        emit(
+            json, .array(record.events.map(r.eventJSON)),
+            r.t("案件 \(record.number) 办理记录\n", "History of case \(record.number)\n")
+                + table(
+                    [
+                        r.t("序号", "#"), r.t("日期", "Date"), r.t("登记时间", "Recorded"), r.t("经办人", "By"),
+                        r.t("事项", "Step"), r.t("答复期限", "Due"),
+                    ], rows))
     }
 }
 
@@ -361,7 +405,8 @@ struct Audit: ParsableCommand {
 }
 
 struct AuditVerify: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify", abstract: "校验全部事件的哈希链 / check the whole event hash chain")
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "校验全部事件的哈希链 / check the whole event hash chain")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
@@ -369,11 +414,17 @@ struct AuditVerify: ParsableCommand {
         let desk = try global.openDesk()
         let report = try desk.verifyAudit()
         let lang = global.language
-        emit(json, .object([("ok", .bool(report.firstBreak == nil)), ("events", .int(report.eventsChecked)),
-                            ("cases", .int(report.casesChecked)), ("first_break", .str(report.firstBreak?(lang)))]),
-             report.firstBreak.map { lang == .zh ? "审计未通过：\($0.zh)" : "audit FAILED: \($0.en)" }
-                ?? (lang == .zh ? "审计通过：\(report.eventsChecked)条事件、\(report.casesChecked)件案件的哈希链完整"
-                                : "audit passed: the hash chain of \(report.eventsChecked) events over \(report.casesChecked) cases is intact"))
+        emit(
+            json,
+            .object([
+                ("ok", .bool(report.firstBreak == nil)), ("events", .int(report.eventsChecked)),
+                ("cases", .int(report.casesChecked)), ("first_break", .str(report.firstBreak?(lang))),
+            ]),
+            report.firstBreak.map { lang == .zh ? "审计未通过：\($0.zh)" : "audit FAILED: \($0.en)" }
+                ?? (lang == .zh
+                    ? "审计通过：\(report.eventsChecked)条事件、\(report.casesChecked)件案件的哈希链完整"
+                    : "audit passed: the hash chain of \(report.eventsChecked) events over \(report.casesChecked) cases is intact")
+        )
         if report.firstBreak != nil { throw ExitCode(1) }
     }
 }
