@@ -225,7 +225,7 @@ public struct CaseViews: Sendable {
 
     /// The step in words.
     public func eventSummary(_ e: StoredEvent) -> String {
-        e.event?.action.summary(lang) ?? (lang == .zh ? "登记申请" : "application registered")
+        e.event?.action.summary(lang) ?? e.note?.summary(lang) ?? (lang == .zh ? "登记申请" : "application registered")
     }
 
     /// A fee worked out band by band (`fee quote --json`).

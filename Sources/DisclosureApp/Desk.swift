@@ -242,8 +242,9 @@ public final class Desk {
     ) throws(DisclosureError) -> AttachmentInfo {
         let account = try signedIn(.attach)
         try Desk.checkAttachmentSize(content.count)
+        let now = clock.now()
         return try store.attach(
-            content, name: name, kind: kind, to: number, actor: ref(account), now: clock.now().stamp)
+            content, name: name, kind: kind, to: number, actor: ref(account), today: now.day, now: now.stamp)
     }
 
     /// Locks a published year: only when its table balances.
@@ -255,20 +256,41 @@ public final class Desk {
                 .ruleViolation, field: "year", zh: "\(year)年度报表不平衡，不能锁定",
                 en: "the \(year) report does not balance; it cannot be locked")
         }
-        try store.lockReport(year: year, actor: account.name, now: clock.now().stamp)
+        try store.lockReport(year: year, actor: ref(account), now: clock.now().stamp)
     }
 
     /// Unlocks a year, with the reason on record.
     public func unlockReport(year: Int, reason: String) throws(DisclosureError) {
         let account = try signedIn(.reportLock)
-        try store.unlockReport(year: year, reason: reason, actor: account.name, now: clock.now().stamp)
+        try store.unlockReport(year: year, reason: reason, actor: ref(account), now: clock.now().stamp)
     }
 
-    /// Loads an official schedule and recomputes every open case.
+    /// Loads an official schedule and recomputes the cases it moves. `file` is the bytes it was read
+    /// from (their SHA-256 goes on record); a shipped official year is replaced only when asked, with a reason.
     public func importCalendar(
-        _ schedule: HolidaySchedule, origin: String
+        _ schedule: HolidaySchedule, origin: String, file: [UInt8], replaceOfficial: Bool = false,
+        reason: String? = nil
     ) throws(DisclosureError) -> CalendarImportResult {
-        _ = try signedIn(.calendar)
-        return try store.importCalendar(schedule, origin: origin, now: clock.now().stamp)
+        let account = try signedIn(.calendar)
+        try schedule.checkPlausible(field: origin)
+        if let reason { try TextField.requireLine(reason, field: "reason", max: 2_000) }
+        if try store.calendarOrigin(year: schedule.year) == "shipped" {
+            guard replaceOfficial else {
+                throw DisclosureError(
+                    .ruleViolation, field: "replace-official",
+                    zh: "\(schedule.year)年已有随程序发布的官方放假安排；确需替换须明确要求替换官方安排并说明理由",
+                    en: "\(schedule.year) has the official schedule shipped with the program; replacing it must be "
+                        + "asked for explicitly, with a reason")
+            }
+            guard let reason, !reason.isEmpty else {
+                throw DisclosureError(
+                    .missingField, field: "reason", zh: "替换官方放假安排须说明理由",
+                    en: "replacing an official schedule needs a reason")
+            }
+        }
+        let now = clock.now()
+        return try store.importCalendar(
+            schedule, origin: origin, file: SHA256.hex(file), reason: reason, actor: ref(account), today: now.day,
+            now: now.stamp)
     }
 }

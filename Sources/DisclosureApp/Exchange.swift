@@ -3,16 +3,28 @@ import DisclosureExchange
 import DisclosureStore
 
 extension Desk {
-    /// Imports a case file in one transaction, as a head of office; `progress` hears the count read.
+    /// Imports a case file in one transaction, as a head of office (restoring the office's own cases
+    /// from its export: an admin); replacing or restoring needs a reason. `progress` hears the count read.
     public func importCases(
-        path: String, replace: Bool, progress: (Int) -> Void = { _ in }
+        path: String, replace: Bool, restore: Bool = false, reason: String? = nil, progress: (Int) -> Void = { _ in }
     ) throws(DisclosureError) -> ImportReport {
-        _ = try signedIn(.importCases)
+        let account = try signedIn(restore ? .restore : .importCases)
+        if let reason { try TextField.requireLine(reason, field: "reason", max: 2_000) }
+        if (replace || restore) && (reason ?? "").isEmpty {
+            throw DisclosureError(
+                .missingField, field: "reason", zh: "替换或恢复案件须说明理由（记入办理记录）",
+                en: "replacing or restoring cases needs a reason (it goes on each case's history)")
+        }
+        let file = try fileDigest(path: path)
         let calendar = store.calendar
-        let today = self.today
+        let now = clock.now()
+        let today = now.day
         var read = 0
         let store = self.store
-        return try store.importDossiers(replace: replace) {
+        let ctx = Store.ImportContext(
+            file: file, replace: replace, restore: restore, reason: reason, actor: ref(account), today: today,
+            now: now.stamp)
+        return try store.importDossiers(ctx) {
             (sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
             try readValidatedCaseFile(path: path, calendar: calendar, today: today) {
                 (v: ValidatedDossier) throws(DisclosureError) in

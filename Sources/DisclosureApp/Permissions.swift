@@ -22,6 +22,10 @@ public enum UseCase: String, Sendable, CaseIterable {
     case reportLock = "report-lock"
     case staff
     case calendar
+    /// Taking back the office's own cases from its export, or a whole backup.
+    case restore
+    /// Signing the chain's head with the office's key.
+    case checkpoint
 
     /// Who may run it (§11). The four-eyes parts (never the drafter) are rules on the case, in Core.
     public var roles: Set<Role> {
@@ -32,7 +36,8 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .review: [.reviewer]
         case .extend, .issue, .reopen, .remedy, .importCases, .reportLock: [.head]
         case .close: [.handler, .head]
-        case .staff, .calendar: [.admin]
+        case .staff, .calendar, .restore: [.admin]
+        case .checkpoint: [.head]
         }
     }
 
@@ -58,6 +63,8 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .reportLock: Text(zh: "锁定或解除锁定年度报告", en: "lock or unlock an annual report")
         case .staff: Text(zh: "管理工作人员账号", en: "manage staff accounts")
         case .calendar: Text(zh: "载入放假安排", en: "load holiday schedules")
+        case .restore: Text(zh: "恢复本机关的案卷或备份", en: "restore the office's own cases or a backup")
+        case .checkpoint: Text(zh: "签署审计锚点", en: "sign an audit checkpoint")
         }
     }
 

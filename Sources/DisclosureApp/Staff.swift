@@ -38,7 +38,7 @@ extension Desk {
         }
         let now = clock.now()
         let store = try Store.initialise(path: path, agency: agency, code: code, now: now.stamp)
-        if let passwordCost { try store.setPasswordCost(passwordCost) }
+        if let passwordCost { try store.setPasswordCost(passwordCost, now: now.stamp) }
         return try firstAdmin(store: store, name: name, password: password, clock: clock)
     }
 

@@ -148,3 +148,37 @@ public struct HolidaySchedule: Sendable, Hashable {
     }
 }
 
+
+extension HolidaySchedule {
+    /// The most days off one festival has had (春节 2020: 10) with room to spare, and for a whole year
+    /// (2026: 33); an official notice has never come near either, a doctored file easily does.
+    public static let maxDaysPerFestival = 12
+    public static let maxDaysPerYear = 40
+    public static let maxWorkdaysPerYear = 12
+
+    /// Refuses a schedule no official notice could be: too many days off for one festival or in all.
+    public func checkPlausible(field: String) throws(DisclosureError) {
+        var perFestival: [String: Int] = [:]
+        for (day, name) in holidays where day.year == year { perFestival[name, default: 0] += 1 }
+        if let (name, days) = perFestival.max(by: { $0.value < $1.value }), days > Self.maxDaysPerFestival {
+            throw DisclosureError(.calendarFormat, field: field,
+                                  zh: "“\(name)”共放假\(days)天，超过任何一年官方安排的上限（\(Self.maxDaysPerFestival)天）；请核对文件",
+                                  en: "“\(name)” has \(days) days off, more than any official notice allows "
+                                      + "(\(Self.maxDaysPerFestival)); check the file")
+        }
+        let total = perFestival.values.reduce(0, +)
+        if total > Self.maxDaysPerYear {
+            throw DisclosureError(.calendarFormat, field: field,
+                                  zh: "\(year)年共放假\(total)天，超过任何一年官方安排的上限（\(Self.maxDaysPerYear)天）；请核对文件",
+                                  en: "\(year) has \(total) days off in all, more than any official notice "
+                                      + "(\(Self.maxDaysPerYear)); check the file")
+        }
+        let made = workdays.keys.filter { $0.year == year }.count
+        if made > Self.maxWorkdaysPerYear {
+            throw DisclosureError(.calendarFormat, field: field,
+                                  zh: "\(year)年共有\(made)个调休上班日，超过上限（\(Self.maxWorkdaysPerYear)天）；请核对文件",
+                                  en: "\(year) has \(made) make-up working days, more than the limit "
+                                      + "(\(Self.maxWorkdaysPerYear)); check the file")
+        }
+    }
+}

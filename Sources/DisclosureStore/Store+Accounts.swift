@@ -165,10 +165,21 @@ extension Store {
         return try db.all(sql + " ORDER BY e.id", map: map)
     }
 
+    /// Records a change to an account: in `staff_events` for `staff history`, and with the account as it
+    /// now stands in the journal, so that an account edited outside the program is found by `audit verify`.
     func appendStaffEvent(account: Int, kind: String, detail: String, by: Int?, now: String) throws(DisclosureError) {
         try db.run(
             "INSERT INTO staff_events (account_id, kind, detail, by_account, recorded_at) VALUES (?, ?, ?, ?, ?)",
             account, kind, detail, by, now)
+        guard let snapshot = try db.first("SELECT \(Store.accountSnapshotColumns) FROM accounts WHERE id = ?", account,
+                                          map: { Store.accountSnapshot($0) }) else {
+            throw DisclosureError(.storage, zh: "账号无法读回", en: "the account cannot be read back")
+        }
+        let actor = try by.flatMap { (id: Int) throws(DisclosureError) in
+            try db.first("SELECT name FROM accounts WHERE id = ?", id) { ActorRef(name: $0.text(0), accountID: id) }
+        }
+        try appendJournal(kind: "staff", actor: actor, now: now,
+                          payload: StaffPayload(change: kind, detail: detail, account: snapshot))
     }
 
     // MARK: - Sign-in
@@ -240,9 +251,11 @@ extension Store {
     }
 
     /// Sets the bcrypt cost for passwords set from now on.
-    public func setPasswordCost(_ cost: Int) throws(DisclosureError) {
+    public func setPasswordCost(_ cost: Int, now: String) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
             _ = try db.run("UPDATE office SET password_cost = ? WHERE id = 1", cost)
+            guard let snapshot = try Store.snapshotOffice(db) else { return }
+            try appendJournal(kind: "office", actor: nil, now: now, payload: snapshot)
         }
     }
 }

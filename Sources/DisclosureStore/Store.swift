@@ -29,6 +29,8 @@ public struct StoredEvent: Sendable, Hashable {
     public let accountID: Int?
     /// The reason given for a late entry (补录); nil for a step entered in time.
     public let lateEntry: String?
+    /// A change the store recorded that is not a procedural step (attachment, import, calendar).
+    public var note: RecordNote? = nil
 }
 
 /// One case as stored, with the state Core derives from it.
@@ -104,14 +106,6 @@ public struct CalendarImportResult: Sendable {
     public let recomputed: Int
     /// Open cases whose due date or next deadline moved, with old and new due dates.
     public let changed: [(number: CaseNumber, before: CivilDate?, after: CivilDate?)]
-}
-
-/// The result of checking the event hash chain.
-public struct AuditReport: Sendable {
-    public let eventsChecked: Int
-    public let casesChecked: Int
-    /// The first broken link, described for the user; nil when the chain is intact.
-    public let firstBreak: Text?
 }
 
 /// The SQLite database of one office: schema, migrations, and every query.
@@ -190,6 +184,7 @@ public final class Store {
                     try db.run("INSERT INTO calendar_year (year, source, body, origin, loaded_at) VALUES (?, ?, ?, 'shipped', ?)",
                                s.year, s.source, s.serialized(), now)
                 }
+                try writeBaselineIfMissing(db, kind: "created", now: now)
             }
             return try Store(db: db, path: path)
         } catch {
@@ -251,6 +246,8 @@ public final class Store {
                 try db.exec(m.sql)
                 try db.exec("PRAGMA user_version = \(index + 1)")
             }
+            // The journal starts with what stood before it (an existing office; a new one starts at init).
+            try writeBaselineIfMissing(db, kind: "baseline", now: nil)
             if try db.first("PRAGMA foreign_key_check", map: { _ in true }) == true {
                 throw DisclosureError(.storage, field: "database", zh: "数据库结构升级后外键不一致，已回滚，数据未改变",
                                       en: "the schema upgrade left inconsistent references; it was rolled back and nothing changed")
@@ -275,33 +272,71 @@ public final class Store {
         }
     }
 
-    /// Adds or replaces one year's schedule and recomputes every open case in the same transaction.
-    public func importCalendar(_ schedule: HolidaySchedule, origin: String, now: String) throws(DisclosureError) -> CalendarImportResult {
-        try db.writeTransaction { () throws(DisclosureError) in
+    /// The origin of a year's stored schedule ('shipped' for the official one shipped with a release).
+    public func calendarOrigin(year: Int) throws(DisclosureError) -> String? {
+        try db.first("SELECT origin FROM calendar_year WHERE year = ?", year) { $0.text(0) }
+    }
+
+    /// Adds or replaces one year's schedule and, in the same transaction, recomputes every case whose
+    /// dates or reply times it can move (open ones, and closed ones reaching into the year), noting the
+    /// change in each one's history and the import in the journal. A change to a locked year's figures
+    /// is refused.
+    public func importCalendar(_ schedule: HolidaySchedule, origin: String, file: String, reason: String?,
+                               actor: ActorRef, today: CivilDate, now: String) throws(DisclosureError) -> CalendarImportResult {
+        let body = schedule.serialized()
+        // What is stored must read back as the same schedule, or the office would work on another one.
+        guard (try? HolidaySchedule.parse(body, origin: origin)) == schedule else {
+            throw DisclosureError(.calendarFormat, field: origin,
+                                  zh: "该放假安排保存后无法读回为同一安排（例如同名的相邻假期合计超过16天），未导入",
+                                  en: "this schedule would not read back as itself once stored (e.g. adjacent holiday ranges "
+                                      + "with one name over 16 days in all); nothing was imported")
+        }
+        return try db.writeTransaction { () throws(DisclosureError) in
             let replaced = try db.first("SELECT 1 FROM calendar_year WHERE year = ?", schedule.year, map: { _ in true }) ?? false
+            let oldCalendar = calendar
             try db.run("""
                 INSERT INTO calendar_year (year, source, body, origin, loaded_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (year) DO UPDATE SET source = excluded.source, body = excluded.body,
                     origin = excluded.origin, loaded_at = excluded.loaded_at
-                """, schedule.year, schedule.source, schedule.serialized(), origin, now)
+                """, schedule.year, schedule.source, body, origin, now)
             let newCalendar = try loadCalendar()
             var changed: [(CaseNumber, CivilDate?, CivilDate?)] = []
             var count = 0
-            let openIDs = try db.all("SELECT id FROM cases WHERE is_open = 1 AND superseded_by IS NULL ORDER BY id") { $0.int(0) }
-            for id in openIDs {
-                let before = try db.first("SELECT due, next_deadline FROM cases WHERE id = ?", id) { (r: Row) throws(DisclosureError) in
-                    (try r.optionalDate(0), try r.optionalDate(1))
-                }
-                let record = try loadRecord(id: id, calendar: newCalendar)
-                try materialise(id: id, state: record.state)
+            let yearStart = CivilDate(year: schedule.year, month: 1, day: 1) ?? today
+            let ids = try db.all("""
+                SELECT id FROM cases WHERE superseded_by IS NULL AND (is_open = 1 OR closed_on >= ?1 OR due >= ?1) ORDER BY id
+                """, yearStart) { $0.int(0) }
+            for id in ids {
+                let before = try loadRecord(id: id, calendar: oldCalendar)
+                let after = try loadRecord(id: id, calendar: newCalendar)
                 count += 1
-                if before?.0 != record.state.clock.due || before?.1 != record.state.nextDeadline {
-                    changed.append((record.number, before?.0, record.state.clock.due))
-                }
+                let stored = try db.first("SELECT \(Store.materialisedColumns) FROM cases WHERE id = ?", id) { Store.values($0, 11) }
+                let fresh = try materialisedValues(after.state, calendar: newCalendar).map(\.sqlValue)
+                guard stored != fresh else { continue }
+                try checkLocks(before: before.state, after: after.state, label: after.number.description)
+                try materialise(id: id, state: after.state, calendar: newCalendar)
+                try appendNote(.calendarChanged(year: schedule.year, file: file), caseID: id, on: today, actor: actor,
+                               now: now, dueBefore: before.state.clock.due, dueAfter: after.state.clock.due)
+                if after.state.status.isOpen { changed.append((after.number, before.state.clock.due, after.state.clock.due)) }
             }
+            let snapshot = CalendarSnapshot(year: schedule.year, source: schedule.source, origin: origin,
+                                            sha256: SHA256.hex(Array(body.utf8)))
+            try appendJournal(kind: "calendar", actor: actor, now: now,
+                              payload: CalendarPayload(calendar: snapshot, file: file, changed: changed.count, reason: reason))
             calendar = newCalendar
             return CalendarImportResult(year: schedule.year, replaced: replaced, recomputed: count,
                                         changed: changed.map { (number: $0.0, before: $0.1, after: $0.2) })
+        }
+    }
+
+    static func values(_ r: Row, _ n: Int32) -> [SQLValue] {
+        (0..<n).map { i in
+            if r.isNull(i) { return .null }
+            switch sqlite3_column_type(r.stmt, i) {
+            case SQLITE_INTEGER: return .int(Int64(r.int(i)))
+            case SQLITE_BLOB: return .blob(r.blob(i))
+            default: return .text(r.text(i))
+            }
         }
     }
 
@@ -445,81 +480,6 @@ public final class Store {
         try db.first("SELECT COUNT(*) FROM cases WHERE superseded_by IS NULL") { $0.int(0) } ?? 0
     }
 
-    // MARK: - Audit
-
-    /// Walks the whole event chain in order and recomputes every hash; names the first broken link.
-    public func verifyAudit() throws(DisclosureError) -> AuditReport {
-        try db.readTransaction { () throws(DisclosureError) in
-            var previous = Store.genesisHash
-            var checked = 0
-            var broken: Text?
-            var seqs: [Int: Int] = [:]
-            let sql = """
-                SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.prev_hash, e.hash,
-                       c.agency_code, e.account_id, e.late_entry
-                FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.id
-                """
-            try db.query(sql, []) { (r: Row) throws(DisclosureError) in
-                guard broken == nil else { return }
-                checked += 1
-                let label = r.isNull(2) ? "#\(r.int(1))" : number(agency: r.text(12), year: r.int(2), serial: r.int(3)).description
-                let seq = r.int(4)
-                let expectedSeq = seqs[r.int(1), default: 0]
-                if seq != expectedSeq {
-                    broken = Text(zh: "案件\(label)的第\(expectedSeq)号事件缺失（链中第\(checked)条）",
-                                  en: "case \(label) is missing event \(expectedSeq) (link \(checked) of the chain)")
-                    return
-                }
-                seqs[r.int(1)] = seq + 1
-                if r.text(10) != previous {
-                    broken = Text(zh: "案件\(label)第\(seq)号事件之前的记录被删除或改动（链中第\(checked)条）",
-                                  en: "a record before event \(seq) of case \(label) was deleted or altered (link \(checked) of the chain)")
-                    return
-                }
-                let h = Store.hash(prev: previous, number: label, seq: seq, kind: r.text(5), on: r.text(6),
-                                   actor: r.text(7), recordedAt: r.text(8), payload: r.text(9),
-                                   accountID: r.isNull(13) ? nil : r.int(13), lateEntry: r.optionalText(14))
-                if h != r.text(11) {
-                    broken = Text(zh: "案件\(label)第\(seq)号事件（\(r.text(5))）的内容被改动（链中第\(checked)条）",
-                                  en: "event \(seq) (\(r.text(5))) of case \(label) was altered (link \(checked) of the chain)")
-                    return
-                }
-                previous = h
-            }
-            var casesChecked = 0
-            if broken == nil {
-                // The chain is intact; the intake facts and materialised columns must agree with it.
-                let ids = try db.all("SELECT id FROM cases ORDER BY id") { $0.int(0) }
-                for id in ids where broken == nil {
-                    casesChecked += 1
-                    broken = try checkCaseAgainstChain(id: id)
-                }
-            }
-            return AuditReport(eventsChecked: checked, casesChecked: casesChecked, firstBreak: broken)
-        }
-    }
-
-    private func checkCaseAgainstChain(id: Int) throws(DisclosureError) -> Text? {
-        let record = try loadRecord(id: id, calendar: calendar)
-        let label = record.number.description
-        guard let reg = try db.first("SELECT payload FROM events WHERE case_id = ? AND seq = 0", id, map: { $0.text(0) }) else {
-            return Text(zh: "案件\(label)没有登记事件", en: "case \(label) has no registration event")
-        }
-        if (try? PayloadCodec.decodeApplication(reg)) != record.application {
-            return Text(zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）", en: "case \(label)'s intake facts differ from its registration event (altered)")
-        }
-        let stored = try db.first("SELECT status, due, outcome, closed_on, superseded_by IS NULL FROM cases WHERE id = ?", id) {
-            ($0.text(0), $0.optionalText(1), $0.optionalText(2), $0.optionalText(3), $0.int(4) == 1)
-        }
-        let s = record.state
-        // Closed and superseded cases keep the due date they had; only current open ones follow calendar changes.
-        if let stored, stored.0 != s.status.rawValue || stored.2 != s.outcome?.rawValue || stored.3 != s.closedOn?.description
-            || (s.status.isOpen && stored.4 && stored.1 != s.clock.due?.description) {
-            return Text(zh: "案件\(label)的状态或期限与事件记录不符（被改动）", en: "case \(label)'s status or due date differs from its events (altered)")
-        }
-        return nil
-    }
-
     // MARK: - Internals
 
     static let summaryColumns = """
@@ -580,15 +540,19 @@ public final class Store {
             let seq = r.int(0)
             let on = try r.date(2)
             var event: CaseEvent?
+            var note: RecordNote?
             let accountID = r.isNull(9) ? nil : r.int(9)
             let lateEntry = r.optionalText(10)
-            if seq > 0 {
+            let kind = r.text(1)
+            if RecordNote.kinds.contains(kind) {
+                note = try RecordNote.decode(kind: kind, r.text(5))
+            } else if seq > 0 {
                 let action = try PayloadCodec.decodeAction(r.text(5))
                 event = CaseEvent(on: on, action: action, actor: r.text(3), accountID: accountID, lateEntry: lateEntry)
             }
-            return StoredEvent(seq: seq, kind: r.text(1), on: on, actor: r.text(3), recordedAt: r.text(4), event: event,
+            return StoredEvent(seq: seq, kind: kind, on: on, actor: r.text(3), recordedAt: r.text(4), event: event,
                                dueBefore: try r.optionalDate(6), dueAfter: try r.optionalDate(7), hash: r.text(8),
-                               accountID: accountID, lateEntry: lateEntry)
+                               accountID: accountID, lateEntry: lateEntry, note: note)
         }
         let state = CaseState(application: head.1, events: events.compactMap(\.event), calendar: calendar)
         return CaseRecord(number: head.0, application: head.1, registeredAt: head.2, registeredBy: head.3,
@@ -596,7 +560,8 @@ public final class Store {
     }
 
     /// The columns a case's events decide, in the order of `materialisedColumns`.
-    func materialisedValues(_ state: CaseState) throws(DisclosureError) -> [SQLBindable] {
+    func materialisedValues(_ state: CaseState, calendar: WorkCalendar? = nil) throws(DisclosureError) -> [SQLBindable] {
+        let calendar = calendar ?? self.calendar
         let s = state.status
         let waiting = s.isOpen ? state.openConsultations(on: state.lastEventDate) : []
         let waitingJSON = waiting.isEmpty ? nil
@@ -607,16 +572,21 @@ public final class Store {
                 replied ? state.repliedLate : nil as Bool?]
     }
 
+    static let materialisedColumnNames = [
+        "status", "is_open", "due", "next_deadline", "consult_until", "provisional", "outcome", "closed_on",
+        "waiting_consultations", "reply_workdays", "replied_late",
+    ]
+
     static let materialisedColumns = """
         status, is_open, due, next_deadline, consult_until, provisional, outcome, closed_on, waiting_consultations,
         reply_workdays, replied_late
         """
 
-    func materialise(id: Int, state: CaseState) throws(DisclosureError) {
+    func materialise(id: Int, state: CaseState, calendar: WorkCalendar? = nil) throws(DisclosureError) {
         try db.query("""
             UPDATE cases SET status = ?, is_open = ?, due = ?, next_deadline = ?, consult_until = ?, provisional = ?,
                 outcome = ?, closed_on = ?, waiting_consultations = ?, reply_workdays = ?, replied_late = ? WHERE id = ?
-            """, try materialisedValues(state) + [id]) { _ in }
+            """, try materialisedValues(state, calendar: calendar) + [id]) { _ in }
         try materialiseRemedies(id: id, state: state, fresh: false)
     }
 
@@ -715,25 +685,34 @@ public final class Store {
     }
 
     /// Locks a year's figures after publication.
-    public func lockReport(year: Int, actor: String, now: String) throws(DisclosureError) {
+    public func lockReport(year: Int, actor: ActorRef, now: String) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
             if try lockedYears().contains(year) {
                 throw DisclosureError(.ruleViolation, field: "year", zh: "\(year)年度已锁定", en: "\(year) is already locked")
             }
-            try db.run("INSERT INTO report_locks (year, locked_at, locked_by) VALUES (?, ?, ?)", year, now, actor)
+            try db.run("INSERT INTO report_locks (year, locked_at, locked_by) VALUES (?, ?, ?)", year, now, actor.name)
+            try journalLock(id: Int(db.lastInsertRowID), kind: "report-lock", actor: actor, now: now)
         }
     }
 
     /// Unlocks a year, recording who did it and why.
-    public func unlockReport(year: Int, reason: String, actor: String, now: String) throws(DisclosureError) {
+    public func unlockReport(year: Int, reason: String, actor: ActorRef, now: String) throws(DisclosureError) {
         try Application.requireText(reason, field: "reason", max: 2_000)
         try db.writeTransaction { () throws(DisclosureError) in
-            let changed = try db.run("UPDATE report_locks SET unlocked_at = ?, unlocked_by = ?, reason = ? WHERE year = ? AND unlocked_at IS NULL",
-                                     now, actor, reason, year)
-            if changed == 0 {
+            guard let id = try db.first("SELECT id FROM report_locks WHERE year = ? AND unlocked_at IS NULL", year, map: { $0.int(0) })
+            else {
                 throw DisclosureError(.ruleViolation, field: "year", zh: "\(year)年度未锁定", en: "\(year) is not locked")
             }
+            try db.run("UPDATE report_locks SET unlocked_at = ?, unlocked_by = ?, reason = ? WHERE id = ?", now, actor.name, reason, id)
+            try journalLock(id: id, kind: "report-unlock", actor: actor, now: now)
         }
+    }
+
+    private func journalLock(id: Int, kind: String, actor: ActorRef, now: String) throws(DisclosureError) {
+        guard let lock = try Store.snapshotLocks(db).first(where: { $0.id == id }) else {
+            throw DisclosureError(.storage, zh: "年度锁定记录无法读回", en: "the report lock cannot be read back")
+        }
+        try appendJournal(kind: kind, actor: actor, now: now, payload: LockPayload(lock: lock))
     }
 
     /// The statements behind the annual report, with ?1 the agency code, ?2 the year's first day and ?3

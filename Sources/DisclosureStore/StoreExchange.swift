@@ -52,7 +52,7 @@ extension Store {
 
     /// Stores a document with a case, with its size and SHA-256.
     public func attach(_ content: [UInt8], name: String, kind: AttachmentKind, to number: CaseNumber,
-                       actor: ActorRef, now: String) throws(DisclosureError) -> AttachmentInfo {
+                       actor: ActorRef, today: CivilDate, now: String) throws(DisclosureError) -> AttachmentInfo {
         try TextField.requireLine(name, field: "FILE", max: 255)
         return try db.writeTransaction { () throws(DisclosureError) in
             let id = try caseID(number)
@@ -62,8 +62,7 @@ extension Store {
             let seq = try db.first("SELECT COALESCE(MAX(seq), 0) + 1 FROM attachments WHERE case_id = ?", id) { $0.int(0) } ?? 1
             let info = AttachmentInfo(seq: seq, kind: kind, name: name, size: content.count, sha256: SHA256.hex(content),
                                       addedAt: now, addedBy: actor.name)
-            try insertAttachment(caseID: id, info, content: content)
-            try db.run("UPDATE attachments SET added_by_id = ? WHERE case_id = ? AND seq = ?", actor.accountID, id, seq)
+            try insertAttachment(caseID: id, info, content: content, addedByID: actor.accountID, noteBy: actor, on: today)
             return info
         }
     }
@@ -87,11 +86,16 @@ extension Store {
         }
     }
 
-    func insertAttachment(caseID: Int, _ a: AttachmentInfo, content: [UInt8]) throws(DisclosureError) {
+    /// Stores a document and notes it in the case's history, so that none comes or goes unseen.
+    func insertAttachment(caseID: Int, _ a: AttachmentInfo, content: [UInt8], addedByID: Int?, noteBy actor: ActorRef,
+                          on day: CivilDate) throws(DisclosureError) {
         try db.run("""
-            INSERT INTO attachments (case_id, seq, kind, name, size, sha256, added_at, added_by, content)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, caseID, a.seq, a.kind.rawValue, a.name, a.size, a.sha256, a.addedAt, a.addedBy, SQLBlob(content))
+            INSERT INTO attachments (case_id, seq, kind, name, size, sha256, added_at, added_by, content, added_by_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, caseID, a.seq, a.kind.rawValue, a.name, a.size, a.sha256, a.addedAt, a.addedBy, SQLBlob(content),
+                   addedByID)
+        try appendNote(.attached(seq: a.seq, kind: a.kind, name: a.name, size: a.size, sha256: a.sha256), caseID: caseID,
+                       on: day, actor: actor, now: a.addedAt)
     }
 
     func attachmentInfos(caseID: Int) throws(DisclosureError) -> [AttachmentInfo] {
@@ -166,7 +170,8 @@ extension Store {
             throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
         }
         let events = try db.all("""
-            SELECT on_date, actor, recorded_at, payload, account_id, late_entry FROM events WHERE case_id = ? AND seq > 0 ORDER BY seq
+            SELECT on_date, actor, recorded_at, payload, account_id, late_entry FROM events
+            WHERE case_id = ? AND seq > 0 AND kind NOT IN (\(Store.noteKindList)) ORDER BY seq
             """, id) { (r: Row) throws(DisclosureError) in
             StoredEventText(on: try r.date(0), actor: qualified(r.text(1), account: r.isNull(4) ? nil : r.int(4)),
                             recordedAt: r.text(2), payload: r.text(3), lateEntry: r.optionalText(5))
@@ -176,9 +181,32 @@ extension Store {
 
     // MARK: - Import
 
+    /// What an import is and who makes it, as the journal and each case's history record it.
+    public struct ImportContext: Sendable {
+        /// SHA-256 of the case file.
+        public var file: String
+        public var replace: Bool
+        /// This office's own export being restored (its own cases are refused otherwise).
+        public var restore: Bool
+        public var reason: String?
+        public var actor: ActorRef
+        public var today: CivilDate
+        public var now: String
+        public init(file: String, replace: Bool, restore: Bool, reason: String?, actor: ActorRef, today: CivilDate,
+                    now: String) {
+            self.file = file
+            self.replace = replace
+            self.restore = restore
+            self.reason = reason
+            self.actor = actor
+            self.today = today
+            self.now = now
+        }
+    }
+
     /// Imports dossiers in one transaction: `produce` hands each validated dossier to the sink it is
     /// given. Any error, from the parser or from a case, rolls the whole import back.
-    public func importDossiers(replace: Bool,
+    public func importDossiers(_ ctx: ImportContext,
                                _ produce: (_ sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
         throws(DisclosureError) -> ImportReport {
         try db.writeTransaction { () throws(DisclosureError) in
@@ -188,6 +216,14 @@ extension Store {
                 // Checked on another calendar (a stale one): check again on this office's.
                 let replay = v.calendar === calendar ? v : try v.dossier.validated(calendar: calendar, today: v.today)
                 let d = replay.dossier
+                // A file naming this office as its author could forge its numbering and its staff's acts:
+                // only the office's own export, restored by an admin, may carry its code.
+                if d.agencyCode == office.code && !ctx.restore {
+                    throw DisclosureError(.forbidden, field: d.identifier,
+                                          zh: "案卷中的案件\(d.identifier)使用本机关的代码\(office.code)；本机关的案件只能由管理员以恢复方式导入本机关自己导出的案卷",
+                                          en: "case \(d.identifier) carries this office's own code \(office.code); this office's cases are "
+                                              + "only taken back from its own export, restored by an admin")
+                }
                 // Another agency's cases are not in this office's report; its own re-imported ones are.
                 let counted = d.agencyCode == office.code && !locks.isEmpty
                 let existing = try db.first("""
@@ -198,7 +234,7 @@ extension Store {
                         report.add(identical: d.identifier)
                         return
                     }
-                    guard replace else {
+                    guard ctx.replace else {
                         throw DisclosureError(.conflict, field: d.identifier,
                                               zh: "本库已有案件\(d.identifier)，但内容不同；须明确选择以导入文件为准（原案件保留为已替代记录）",
                                               en: "case \(d.identifier) already exists here with different content; the file's version "
@@ -207,21 +243,43 @@ extension Store {
                     if counted {
                         try checkLocks(before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state, label: d.identifier)
                     }
+                    let priorHash = try db.first("SELECT hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", existing) {
+                        $0.text(0)
+                    }
+                    try appendNote(.superseded(file: ctx.file, reason: ctx.reason), caseID: existing, on: ctx.today,
+                                   actor: ctx.actor, now: ctx.now)
                     // Out of the identity index first (pointing at itself, a valid key), then at its successor.
                     try db.run("UPDATE cases SET superseded_by = id, is_open = 0 WHERE id = ?", existing)
-                    let newID = try insertDossier(d, replay: replay)
+                    let newID = try insertDossier(d, replay: replay, ctx: ctx, replaces: priorHash)
                     try db.run("UPDATE cases SET superseded_by = ? WHERE id = ?", newID, existing)
                     report.add(replaced: d.identifier)
                 } else {
                     if counted { try checkLocks(before: nil, after: replay.state, label: d.identifier) }
-                    _ = try insertDossier(d, replay: replay)
+                    if d.agencyCode == office.code { try checkSerial(d.number) }
+                    _ = try insertDossier(d, replay: replay, ctx: ctx, replaces: nil)
                     report.add(imported: d.identifier)
                 }
                 if replay.state.clock.due != d.due {
                     report.add(dueDifference: d.identifier, exported: d.due, here: replay.state.clock.due)
                 }
             }
+            try appendJournal(kind: ctx.restore ? "restore-cases" : "import", actor: ctx.actor, now: ctx.now,
+                              payload: ImportPayload(file: ctx.file, imported: report.importedCount,
+                                                     identical: report.identicalCount, replaced: report.replacedCount,
+                                                     restore: ctx.restore, reason: ctx.reason))
             return report
+        }
+    }
+
+    /// A restored case of this office must fit its numbering: no gap is opened before it.
+    private func checkSerial(_ n: CaseNumber) throws(DisclosureError) {
+        let next = try db.first("""
+            SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE agency_code = ? AND year = ? AND superseded_by IS NULL
+            """, office.code, n.year) { $0.int(0) } ?? 1
+        if n.serial != next {
+            throw DisclosureError(.ruleViolation, field: "\(office.code)/\(n.local)",
+                                  zh: "恢复的案件\(n)不接续本机关\(n.year)年的编号（下一个应为\(n.year)-\(next)）",
+                                  en: "restored case \(n) does not continue this office's \(n.year) numbering (next is \(n.year)-\(next))")
         }
     }
 
@@ -232,7 +290,8 @@ extension Store {
     }
 
     /// Inserts a case with its events as recorded where it came from (actors and recorded times kept).
-    private func insertDossier(_ d: CaseDossier, replay: ValidatedDossier) throws(DisclosureError) -> Int {
+    private func insertDossier(_ d: CaseDossier, replay: ValidatedDossier, ctx: ImportContext,
+                               replaces: String?) throws(DisclosureError) -> Int {
         let a = d.application
         // A superseded row keeps the identity columns, so the partial unique index admits the new one.
         // Inserted with its final state at once: one statement, not an insert and an update.
@@ -260,8 +319,10 @@ extension Store {
                        id)
         }
         for att in d.attachments {
-            try insertAttachment(caseID: id, att.info, content: att.content)
+            try insertAttachment(caseID: id, att.info, content: att.content, addedByID: nil, noteBy: ctx.actor, on: ctx.today)
         }
+        try appendNote(.imported(file: ctx.file, replaces: replaces, reason: ctx.reason, restore: ctx.restore), caseID: id,
+                       on: ctx.today, actor: ctx.actor, now: ctx.now)
         return id
     }
 }

@@ -128,6 +128,9 @@ struct CalendarImport: ParsableCommand {
         abstract: "载入或替换一年的放假安排，并重算所有未结案件 / add or replace a year's schedule and recompute every open case")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "放假安排文件（格式见 Storage/calendar/README.md）/ schedule file") var file: String
+    @Flag(help: "替换随程序发布的官方安排（须同时说明理由）/ replace a shipped official year (needs --reason)")
+    var replaceOfficial = false
+    @Option(help: "理由，记入机关日志 / reason, kept in the journal") var reason: String?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
@@ -142,7 +145,9 @@ struct CalendarImport: ParsableCommand {
             ? try CalendarFileReader.read(path: file)
             : try HolidaySchedule.parse(text, origin: (file as NSString).lastPathComponent)
         let desk = try global.openDesk()
-        let result = try desk.importCalendar(schedule, origin: (file as NSString).lastPathComponent)
+        let result = try desk.importCalendar(
+            schedule, origin: (file as NSString).lastPathComponent, file: [UInt8](data), replaceOfficial: replaceOfficial,
+            reason: reason)
         let zh = global.language == .zh
         var lines = [zh ? "已\(result.replaced ? "替换" : "载入")\(result.year)年放假安排（\(schedule.holidays.count)天假日，\(schedule.workdays.count)天调休上班），重算未结案件\(result.recomputed)件，期限变化\(result.changed.count)件"
                         : "\(result.replaced ? "replaced" : "loaded") the \(result.year) schedule (\(schedule.holidays.count) holidays, \(schedule.workdays.count) make-up days); recomputed \(result.recomputed) open cases, \(result.changed.count) changed"]

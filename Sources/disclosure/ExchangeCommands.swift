@@ -51,14 +51,19 @@ struct Import: ParsableCommand {
         abstract: "导入案卷（整个文件为一个事务）/ import case files (the whole file or nothing)")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "案卷文件 / case file") var file: String
-    @Flag(help: "编号相同而内容不同时以文件为准（原案件保留为已替代）/ take the file's version of conflicting cases") var replace = false
+    @Flag(help: "编号相同而内容不同时以文件为准（原案件保留为已替代；须说明理由）/ take the file's version of conflicting cases")
+    var replace = false
+    @Flag(help: "恢复本机关自己导出的案件（管理员；须说明理由）/ take back this office's own exported cases (admin)")
+    var restore = false
+    @Option(help: "替换或恢复的理由，记入每件案件的办理记录 / reason for --replace or --restore") var reason: String?
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
         let zh = global.language == .zh
         let showProgress = isatty(2) == 1
         var read = 0
-        let report = try global.openDesk().importCases(path: file, replace: replace) { count in
+        let report = try global.openDesk().importCases(path: file, replace: replace, restore: restore, reason: reason) {
+            count in
             read = count
             if showProgress, count % 1000 == 0 {
                 writeStandardError(zh ? "\r已读取 \(count) 件…" : "\r\(count) cases read…")

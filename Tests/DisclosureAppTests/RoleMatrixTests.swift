@@ -59,7 +59,7 @@ struct RoleMatrixTests {
         "every use case is open to exactly the roles of the table",
         arguments: [
             UseCase.register, .correctionRequest, .consult, .fee, .attach, .draft, .review, .extend, .issue, .close,
-            .reopen, .remedy, .reportLock, .staff, .calendar, .assign,
+            .reopen, .remedy, .reportLock, .staff, .calendar, .assign, .restore,
         ])
     func matrix(_ useCase: UseCase) throws {
         let s = try Scratch()
@@ -94,7 +94,12 @@ struct RoleMatrixTests {
                 case .staff:
                     _ = try desk.addStaff(
                         NewAccount(name: "新人\(role.rawValue)", roles: [.handler], email: nil, password: nil))
-                case .calendar: _ = try desk.importCalendar(try Store.shippedCalendars()[0], origin: "test")
+                case .calendar:
+                    let text = "year 2027\nholiday 2027-01-01 元旦\n"
+                    _ = try desk.importCalendar(
+                        try HolidaySchedule.parse(text), origin: "2027.txt", file: Array(text.utf8))
+                case .restore:
+                    _ = try desk.importCases(path: "/nonexistent/cases.xml", replace: false, restore: true, reason: "test")
                 case .assign: _ = try desk.record(.assign(account: "handler"), on: n)
                 default: Issue.record("no attempt for \(useCase)")
                 }

@@ -268,6 +268,14 @@ extension Store {
 
     func attach(_ content: [UInt8], name: String, kind: AttachmentKind, to number: CaseNumber,
                 actor: String, now: String) throws(DisclosureError) -> AttachmentInfo {
-        try attach(content, name: name, kind: kind, to: number, actor: ActorRef(name: actor, accountID: nil), now: now)
+        try attach(content, name: name, kind: kind, to: number, actor: ActorRef(name: actor, accountID: nil),
+                   today: CivilDate(iso: String(now.prefix(10))) ?? CivilDate(dayNumber: 0), now: now)
+    }
+
+    func importCalendar(_ schedule: HolidaySchedule, origin: String, now: String) throws(DisclosureError)
+        -> CalendarImportResult {
+        try importCalendar(schedule, origin: origin, file: SHA256.hex(utf8: schedule.serialized()), reason: nil,
+                           actor: ActorRef(name: "admin", accountID: nil),
+                           today: CivilDate(iso: String(now.prefix(10))) ?? CivilDate(dayNumber: 0), now: now)
     }
 }

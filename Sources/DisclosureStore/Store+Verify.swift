@@ -1,0 +1,354 @@
+import CSQLite
+import DisclosureCore
+
+/// Where the two hash chains end: the case events and the office journal.
+public struct ChainHead: Sendable, Hashable, Codable {
+    public let events: Int
+    public let eventsHash: String
+    public let journal: Int
+    public let journalHash: String
+    public init(events: Int, eventsHash: String, journal: Int, journalHash: String) {
+        self.events = events
+        self.eventsHash = eventsHash
+        self.journal = journal
+        self.journalHash = journalHash
+    }
+}
+
+/// What `audit verify` found.
+public struct AuditReport: Sendable {
+    public static let listed = 100
+    public var eventsChecked = 0
+    public var casesChecked = 0
+    public var journalChecked = 0
+    public var attachmentsChecked = 0
+    /// The problems found, each naming the case or table and the column; the first `listed`.
+    public private(set) var problems: [Text] = []
+    public private(set) var problemCount = 0
+    /// The chains as they stand.
+    public var head = ChainHead(events: 0, eventsHash: Store.genesisHash, journal: 0, journalHash: Store.genesisHash)
+    /// The hash of the event link at each position asked for (1-based), where the chain reaches it.
+    public var eventLinks: [Int: String] = [:]
+    /// The same for the journal.
+    public var journalLinks: [Int: String] = [:]
+    /// The journal's restore entries: the chains of the database a restore replaced.
+    public var restores: [RestoreRecord] = []
+    /// The first problem, or nil when everything checked agrees.
+    public var firstBreak: Text? { problems.first }
+
+    mutating func add(_ problem: Text) {
+        problemCount += 1
+        if problems.count < Self.listed { problems.append(problem) }
+    }
+}
+
+/// A recorded restore: when, why, and the chains of the database it replaced.
+public struct RestoreRecord: Sendable, Hashable, Codable {
+    public let recordedAt: String
+    public let reason: String
+    public let replaced: ChainHead
+    public let backup: ChainHead
+}
+
+/// What the journal says the tables outside the case chain must hold.
+private struct JournalState {
+    var office: OfficeSnapshot?
+    var calendars: [Int: CalendarSnapshot] = [:]
+    var locks: [Int: LockSnapshot] = [:]
+    var accounts: [Int: AccountSnapshot] = [:]
+    var attachments: AttachmentsSnapshot?
+    var superseded: Set<SupersededSnapshot> = []
+}
+
+extension Store {
+    /// The triggers that keep the record append-only; a missing or altered one is reported.
+    static let guardTriggers = [
+        "events_no_update", "events_no_delete", "staff_events_no_update", "staff_events_no_delete",
+        "journal_no_update", "journal_no_delete", "attachments_no_update", "attachments_no_delete",
+    ]
+
+    /// Checks everything the record can prove: both hash chains, every materialised column and table
+    /// against a replay of the events, the tables outside the cases against the journal, every
+    /// attachment's bytes against its event, the guard triggers and the numbering.
+    /// `eventPositions`/`journalPositions` ask for the link hashes at those positions (for checkpoints).
+    public func verifyAudit(eventPositions: Set<Int> = [], journalPositions: Set<Int> = []) throws(DisclosureError)
+        -> AuditReport {
+        try db.readTransaction { () throws(DisclosureError) -> AuditReport in
+            var report = AuditReport()
+            try checkTriggers(&report)
+            try walkEvents(&report, positions: eventPositions)
+            let expected = try walkJournal(&report, positions: journalPositions)
+            try checkTables(expected, &report)
+            try checkCases(expected, &report)
+            try checkAttachments(expected, &report)
+            try checkNumbering(&report)
+            return report
+        }
+    }
+
+    private func checkTriggers(_ report: inout AuditReport) throws(DisclosureError) {
+        for name in Store.guardTriggers {
+            let sql = try db.first("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", name) { $0.text(0) }
+            if sql == nil || !(sql ?? "").contains("RAISE(ABORT") {
+                report.add(Text(zh: "保护记录不被改写的触发器 \(name) 缺失或被改动", en: "the guard trigger \(name) is missing or altered"))
+            }
+        }
+    }
+
+    private func walkEvents(_ report: inout AuditReport, positions: Set<Int>) throws(DisclosureError) {
+        var previous = Store.genesisHash
+        var broken: Text?
+        var seqs: [Int: Int] = [:]
+        var checked = 0
+        let sql = """
+            SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.prev_hash,
+                   e.hash, c.agency_code, e.account_id, e.late_entry
+            FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.id
+            """
+        try db.query(sql, []) { (r: Row) throws(DisclosureError) in
+            checked += 1
+            if positions.contains(checked) { report.eventLinks[checked] = r.text(11) }
+            guard broken == nil else { return }
+            let label = r.isNull(2) ? "#\(r.int(1))" : number(agency: r.text(12), year: r.int(2), serial: r.int(3)).description
+            let seq = r.int(4)
+            let expectedSeq = seqs[r.int(1), default: 0]
+            if seq != expectedSeq {
+                broken = Text(zh: "案件\(label)的第\(expectedSeq)号事件缺失（链中第\(checked)条）",
+                              en: "case \(label) is missing event \(expectedSeq) (link \(checked) of the chain)")
+                return
+            }
+            seqs[r.int(1)] = seq + 1
+            if r.text(10) != previous {
+                broken = Text(zh: "案件\(label)第\(seq)号事件之前的记录被删除或改动（链中第\(checked)条）",
+                              en: "a record before event \(seq) of case \(label) was deleted or altered (link \(checked) of the chain)")
+                return
+            }
+            let h = Store.hash(prev: previous, number: label, seq: seq, kind: r.text(5), on: r.text(6),
+                               actor: r.text(7), recordedAt: r.text(8), payload: r.text(9),
+                               accountID: r.isNull(13) ? nil : r.int(13), lateEntry: r.optionalText(14))
+            if h != r.text(11) {
+                broken = Text(zh: "案件\(label)第\(seq)号事件（\(r.text(5))）的内容被改动（链中第\(checked)条）",
+                              en: "event \(seq) (\(r.text(5))) of case \(label) was altered (link \(checked) of the chain)")
+                return
+            }
+            previous = h
+        }
+        if let broken { report.add(broken) }
+        report.eventsChecked = checked
+        let last = try db.first("SELECT hash FROM events ORDER BY id DESC LIMIT 1") { $0.text(0) } ?? Store.genesisHash
+        report.head = ChainHead(events: checked, eventsHash: last, journal: 0, journalHash: Store.genesisHash)
+    }
+
+    private func walkJournal(_ report: inout AuditReport, positions: Set<Int>) throws(DisclosureError) -> JournalState {
+        var state = JournalState()
+        var previous = Store.genesisHash
+        var broken: Text?
+        var checked = 0
+        try db.query("SELECT id, kind, actor, account_id, recorded_at, payload, prev_hash, hash FROM journal ORDER BY id", []) {
+            (r: Row) throws(DisclosureError) in
+            checked += 1
+            if positions.contains(checked) { report.journalLinks[checked] = r.text(7) }
+            guard broken == nil else { return }
+            let id = r.int(0)
+            let kind = r.text(1)
+            if id != checked || r.text(6) != previous {
+                broken = Text(zh: "机关日志第\(checked)条之前的记录被删除或改动", en: "a journal entry before entry \(checked) was deleted or altered")
+                return
+            }
+            let h = Store.journalHash(prev: previous, id: id, kind: kind, actor: r.text(2), accountID: r.isNull(3) ? nil : r.int(3),
+                                      recordedAt: r.text(4), payload: r.text(5))
+            if h != r.text(7) {
+                broken = Text(zh: "机关日志第\(id)条（\(kind)）的内容被改动", en: "journal entry \(id) (\(kind)) was altered")
+                return
+            }
+            previous = h
+            try apply(kind: kind, payload: r.text(5), recordedAt: r.text(4), to: &state, report: &report)
+        }
+        if let broken { report.add(broken) }
+        if checked == 0 {
+            report.add(Text(zh: "机关日志为空（基线记录被删除）", en: "the office journal is empty (its baseline was deleted)"))
+        }
+        report.journalChecked = checked
+        report.head = ChainHead(events: report.head.events, eventsHash: report.head.eventsHash, journal: checked,
+                                journalHash: previous)
+        return state
+    }
+
+    private func apply(kind: String, payload: String, recordedAt: String, to state: inout JournalState,
+                       report: inout AuditReport) throws(DisclosureError) {
+        switch kind {
+        case "baseline", "created":
+            let b: BaselinePayload = try Store.decodeJSON(payload)
+            state.office = b.office
+            state.calendars = Dictionary(b.calendars.map { ($0.year, $0) }, uniquingKeysWith: { $1 })
+            state.locks = Dictionary(b.locks.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+            state.accounts = Dictionary(b.accounts.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+            state.attachments = b.attachments
+            state.superseded = Set(b.superseded)
+        case "office":
+            state.office = try Store.decodeJSON(payload) as OfficeSnapshot
+        case "calendar":
+            let c: CalendarPayload = try Store.decodeJSON(payload)
+            state.calendars[c.calendar.year] = c.calendar
+        case "report-lock", "report-unlock":
+            let l: LockPayload = try Store.decodeJSON(payload)
+            state.locks[l.lock.id] = l.lock
+        case "staff":
+            let s: StaffPayload = try Store.decodeJSON(payload)
+            state.accounts[s.account.id] = s.account
+        case "restore":
+            let r: RestorePayload = try Store.decodeJSON(payload)
+            report.restores.append(RestoreRecord(recordedAt: recordedAt, reason: r.reason, replaced: r.replaced, backup: r.backup))
+        default:
+            break // imports and checkpoints change no table outside the cases
+        }
+    }
+
+    private func checkTables(_ expected: JournalState, _ report: inout AuditReport) throws(DisclosureError) {
+        if try Store.snapshotOffice(db) != expected.office {
+            report.add(Text(zh: "机关信息（office表）与机关日志不符（被改动）", en: "the office row differs from the journal (altered)"))
+        }
+        let calendars = try Store.snapshotCalendars(db)
+        for c in calendars where expected.calendars[c.year] != c {
+            report.add(Text(zh: "\(c.year)年放假安排（calendar_year表）与机关日志不符（被改动）",
+                            en: "the \(c.year) calendar (calendar_year) differs from the journal (altered)"))
+        }
+        for year in Set(expected.calendars.keys).subtracting(calendars.map(\.year)).sorted() {
+            report.add(Text(zh: "\(year)年放假安排被删除", en: "the \(year) calendar was deleted"))
+        }
+        let locks = try Store.snapshotLocks(db)
+        if locks != expected.locks.values.sorted(by: { $0.id < $1.id }) {
+            report.add(Text(zh: "年度报告锁定记录（report_locks表）与机关日志不符（被改动）",
+                            en: "the report locks (report_locks) differ from the journal (altered)"))
+        }
+        let accounts = try Store.snapshotAccounts(db)
+        for a in accounts where expected.accounts[a.id] != a {
+            report.add(Text(zh: "账号“\(a.name)”（accounts表第\(a.id)行）与机关日志不符（角色、状态或密码在程序外被改动）",
+                            en: "account “\(a.name)” (accounts row \(a.id)) differs from the journal "
+                                + "(roles, state or password changed outside the program)"))
+        }
+        for id in Set(expected.accounts.keys).subtracting(accounts.map(\.id)).sorted() {
+            report.add(Text(zh: "第\(id)号账号被删除", en: "account \(id) was deleted"))
+        }
+    }
+
+    private func checkCases(_ expected: JournalState, _ report: inout AuditReport) throws(DisclosureError) {
+        let ids = try db.all("SELECT id FROM cases ORDER BY id") { $0.int(0) }
+        let names = Dictionary(try db.all("SELECT id, name FROM accounts") { ($0.int(0), $0.text(1)) }, uniquingKeysWith: { $1 })
+        for id in ids {
+            report.casesChecked += 1
+            let record: CaseRecord
+            do {
+                record = try loadRecord(id: id, calendar: calendar)
+            } catch {
+                report.add(Text(zh: "案件（第\(id)行）无法读取：\(error.render(.zh))", en: "case row \(id) cannot be read: \(error.render(.en))"))
+                continue
+            }
+            let label = record.number.description
+            func column(_ name: String) {
+                report.add(Text(zh: "案件\(label)的\(name)列与事件记录不符（被改动）",
+                                en: "case \(label): column \(name) differs from its events (altered)"))
+            }
+            guard let reg = try db.first("SELECT payload FROM events WHERE case_id = ? AND seq = 0", id, map: { $0.text(0) }) else {
+                report.add(Text(zh: "案件\(label)没有登记事件", en: "case \(label) has no registration event"))
+                continue
+            }
+            if (try? PayloadCodec.decodeApplication(reg)) != record.application {
+                report.add(Text(zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）",
+                                en: "case \(label)'s intake facts differ from its registration event (altered)"))
+            }
+            guard let row = try db.first("""
+                SELECT \(Store.materialisedColumns), superseded_by, registered_by_id, handler_id, late_entries FROM cases WHERE id = ?
+                """, id, map: { (r: Row) in (Store.values(r, 11), r.isNull(11) ? nil : r.int(11), r.isNull(12) ? nil : r.int(12),
+                                             r.isNull(13) ? nil : r.int(13), r.int(14)) }) else { continue }
+            let notes = record.events.compactMap(\.note)
+            let supersededNote = notes.contains { if case .superseded = $0 { true } else { false } }
+            if let by = row.1 {
+                if !supersededNote && !expected.superseded.contains(SupersededSnapshot(caseID: id, by: by)) {
+                    column("superseded_by")
+                }
+                if row.0[1] != .int(0) { column("is_open") }
+            } else {
+                if supersededNote { column("superseded_by") }
+                let fresh = try materialisedValues(record.state).map(\.sqlValue)
+                for (i, name) in Store.materialisedColumnNames.enumerated() where row.0[i] != fresh[i] { column(name) }
+                let stored = try db.all("""
+                    SELECT remedy_id, kind, body, filed, decided, result FROM remedies WHERE case_id = ? ORDER BY remedy_id
+                    """, id) { (r: Row) in Store.values(r, 6) }
+                let derived: [[SQLValue]] = record.state.remedies.sorted(by: { $0.id < $1.id }).map { m in
+                    [m.id.sqlValue, m.kind.rawValue.sqlValue, m.body.sqlValue, m.filed.sqlValue, m.decided.sqlValue,
+                     m.result?.rawValue.sqlValue ?? .null]
+                }
+                if stored != derived { column("remedies") }
+            }
+            if row.2 != record.events.first?.accountID { column("registered_by_id") }
+            if row.4 != record.events.filter({ $0.lateEntry != nil }).count { column("late_entries") }
+            let handler = record.caseEvents.last { if case .assigned = $0.action { true } else { false } }
+            if case let .assigned(name)? = handler?.action {
+                if row.3.flatMap({ names[$0] }) != name { column("handler_id") }
+            } else if row.3 != nil {
+                column("handler_id")
+            }
+        }
+    }
+
+    private func checkAttachments(_ expected: JournalState, _ report: inout AuditReport) throws(DisclosureError) {
+        let baseline = expected.attachments ?? AttachmentsSnapshot(count: 0, lastID: 0, sha256: "")
+        if try Store.snapshotAttachments(db, through: baseline.lastID) != baseline {
+            report.add(Text(zh: "日志建立前已有的附件记录被改动或删除", en: "attachments stored before the journal began were altered or deleted"))
+        }
+        // Every note of an attachment, by case and number.
+        var noted: [Int: [Int: RecordNote]] = [:]
+        try db.query("SELECT case_id, kind, payload FROM events WHERE kind = 'attached'", []) { (r: Row) throws(DisclosureError) in
+            let note = try RecordNote.decode(kind: r.text(1), r.text(2))
+            if case let .attached(seq, _, _, _, _) = note { noted[r.int(0), default: [:]][seq] = note }
+        }
+        try db.query("""
+            SELECT a.id, a.case_id, a.seq, a.kind, a.name, a.size, a.sha256, a.content, c.agency_code, c.year, c.serial
+            FROM attachments a LEFT JOIN cases c ON c.id = a.case_id ORDER BY a.id
+            """, []) { (r: Row) throws(DisclosureError) in
+            report.attachmentsChecked += 1
+            let label = r.isNull(8) ? "#\(r.int(1))" : number(agency: r.text(8), year: r.int(9), serial: r.int(10)).description
+            let seq = r.int(2)
+            let content = r.blob(7)
+            if content.count != r.int(5) || SHA256.hex(content) != r.text(6) {
+                report.add(Text(zh: "案件\(label)第\(seq)号附件的内容与其大小或SHA-256不符（被改动）",
+                                en: "case \(label), attachment \(seq): its content does not match its size or SHA-256 (altered)"))
+            }
+            let note = noted[r.int(1)]?.removeValue(forKey: seq)
+            if r.int(0) > baseline.lastID {
+                let kind = AttachmentKind(rawValue: r.text(3)) ?? .other
+                if note != .attached(seq: seq, kind: kind, name: r.text(4), size: r.int(5), sha256: r.text(6)) {
+                    report.add(Text(zh: "案件\(label)第\(seq)号附件与办理记录中的附件记录不符（被替换或在程序外加入）",
+                                    en: "case \(label), attachment \(seq) differs from the attachment recorded in its history "
+                                        + "(replaced, or added outside the program)"))
+                }
+            }
+        }
+        for (caseID, left) in noted {
+            for seq in left.keys.sorted() {
+                report.add(Text(zh: "案件（第\(caseID)行）第\(seq)号附件已记录但被删除", en: "case row \(caseID): attachment \(seq) is recorded but was deleted"))
+            }
+        }
+    }
+
+    private func checkNumbering(_ report: inout AuditReport) throws(DisclosureError) {
+        try db.query("""
+            SELECT year, COUNT(DISTINCT serial), MAX(serial) FROM cases WHERE agency_code = ? GROUP BY year ORDER BY year
+            """, [office.code]) { r in
+            if r.int(1) != r.int(2) {
+                report.add(Text(zh: "\(r.int(0))年的案件编号不连续：最大为\(r.int(2))，实有\(r.int(1))个（有案件被删除或编号被改动）",
+                                en: "the \(r.int(0)) case numbers are not contiguous: the highest is \(r.int(2)) but \(r.int(1)) exist "
+                                    + "(a case was deleted or renumbered)"))
+            }
+        }
+    }
+}
+
+/// A restore as the journal keeps it.
+struct RestorePayload: Codable {
+    var reason: String
+    var file: String
+    var replaced: ChainHead
+    var backup: ChainHead
+}
