@@ -274,7 +274,12 @@ public struct CaseState: Sendable, Hashable {
         fees[roundFirstFee...].last(where: { $0.paid == nil })
     }
 
-    public var awaitingCorrection: Bool { round == 1 && correction != nil && correction?.received == nil && status != .closed }
+    public var awaitingCorrection: Bool { correctionPending && closedOn == nil }
+
+    /// A correction was asked for and never came: the clock never started, whether or not the case
+    /// was closed since. Judged from the events alone (not from `status`, which lags one event behind
+    /// while an event is applied), so that one more event gives what replaying them all gives.
+    var correctionPending: Bool { round == 1 && correction != nil && correction?.received == nil }
 
     /// The day that matters next on the deadline board: the due date, or the applicant's limit while suspended.
     public var nextDeadline: CivilDate? {
@@ -456,7 +461,7 @@ public struct CaseState: Sendable, Hashable {
                 suspension = .fee(until: f.payBy)
             }
         }
-        if awaitingCorrection, let c = correction {
+        if correctionPending, let c = correction {
             suspension = .correction(until: c.periodEnds)
         }
 

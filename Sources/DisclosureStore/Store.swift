@@ -248,6 +248,12 @@ public final class Store {
             }
             // The journal starts with what stood before it (an existing office; a new one starts at init).
             try writeBaselineIfMissing(db, kind: "baseline", now: nil)
+            // Releases before 9 left some derived columns stale (closed cases after a calendar import, a
+            // step appended to a case closed while awaiting correction); `audit verify` now compares
+            // them all with a replay, so they are brought up to date once, here.
+            if current > 0 && current < 9, try db.first("SELECT 1 FROM office", map: { _ in true }) == true {
+                try Store(db: db, path: path).rematerialiseAll()
+            }
             if try db.first("PRAGMA foreign_key_check", map: { _ in true }) == true {
                 throw DisclosureError(.storage, field: "database", zh: "数据库结构升级后外键不一致，已回滚，数据未改变",
                                       en: "the schema upgrade left inconsistent references; it was rolled back and nothing changed")
@@ -326,6 +332,18 @@ public final class Store {
             calendar = newCalendar
             return CalendarImportResult(year: schedule.year, replaced: replaced, recomputed: count,
                                         changed: changed.map { (number: $0.0, before: $0.1, after: $0.2) })
+        }
+    }
+
+    /// Recomputes every current case's derived columns from its events where they differ.
+    func rematerialiseAll() throws(DisclosureError) {
+        let ids = try db.all("SELECT id FROM cases WHERE superseded_by IS NULL ORDER BY id") { $0.int(0) }
+        for id in ids {
+            let record = try loadRecord(id: id, calendar: calendar)
+            let stored = try db.first("SELECT \(Store.materialisedColumns) FROM cases WHERE id = ?", id) { Store.values($0, 11) }
+            if stored != (try materialisedValues(record.state).map(\.sqlValue)) {
+                try materialise(id: id, state: record.state)
+            }
         }
     }
 

@@ -204,14 +204,15 @@ final class Office: Sendable {
     func ok(_ args: [String], today: String? = nil, input: String? = nil,
             sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
         let r = try run(args, today: today, input: input)
-        #expect(r.status == 0, "\(args.joined(separator: " ")) failed: \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.status == 0, "\(args.joined(separator: " ")) failed: \(r.stderr.isEmpty ? r.stdout : r.stderr)",
+                sourceLocation: sourceLocation)
         return r
     }
 
     /// A new office whose admin is 管理员 (signed in on the real clock); staff accounts follow as used.
-    static func initialised(language: String = "zh") throws -> Office {
+    static func initialised(language: String = "zh", code: String = "TEST") throws -> Office {
         let o = Office(language: language)
-        let r = try o.run("init", "--agency", "测试市人民政府办公室", "--code", "TEST")
+        let r = try o.run("init", "--agency", code == "TEST" ? "测试市人民政府办公室" : "测试市\(code)局", "--code", code)
         #expect(r.status == 0, "init failed: \(r.stderr)")
         return o
     }

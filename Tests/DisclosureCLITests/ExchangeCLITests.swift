@@ -26,7 +26,7 @@ struct ExchangeCLITests {
         let first = source.dir.appendingPathComponent("first.xml").path
         try source.ok("export", "--all", "--out", first)
         #expect(try xmllint(first) == 0)
-        let target = try Office.initialised()
+        let target = try Office.initialised(code: "PEER")
         let imported = try target.ok("import", first, "--as-of", "2026-12-31", "--json").object
         #expect((imported["imported"] as? [String])?.count == 3)
         let second = target.dir.appendingPathComponent("second.xml").path
@@ -55,7 +55,7 @@ struct ExchangeCLITests {
         let last = try #require(text.range(of: "<received channel=\"online\">2026-12-21</received>"))
         text.replaceSubrange(last, with: "<received channel=\"pigeon\">2026-12-21</received>")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let target = try Office.initialised()
+        let target = try Office.initialised(code: "PEER")
         let r = try target.run("import", file, "--as-of", "2026-12-31")
         #expect(r.status == 1)
         #expect(r.stderr.contains("cases.xml:"), "\(r.stderr)")
@@ -92,7 +92,7 @@ struct ExchangeCLITests {
         // The reviewer becomes the drafter: a second person must review.
         text = text.replacingOccurrences(of: "actor=\"TEST/李主任\"", with: "actor=\"TEST/王科员\"")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let target = try Office.initialised()
+        let target = try Office.initialised(code: "PEER")
         let r = try target.run("import", file, "--as-of", "2026-12-31")
         #expect(r.status == 1)
         #expect(r.stderr.contains("TEST/2026-000002 event 2"), "\(r.stderr)")
@@ -104,7 +104,7 @@ struct ExchangeCLITests {
         let source = try populatedOffice()
         let file = source.dir.appendingPathComponent("cases.xml").path
         try source.ok("export", "--all", "--out", file)
-        let target = try Office.initialised()
+        let target = try Office.initialised(code: "PEER")
         try target.ok("import", file, "--as-of", "2026-12-31")
         // The source office goes on with case 1, then sends the file again.
         try source.ok("consult", "answer", "2026-1", "--on", "2026-03-09", "--opinion", "agree", "--as-of", "2026-12-31")
@@ -113,12 +113,16 @@ struct ExchangeCLITests {
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("TEST/2026-000001"))
         #expect(refused.stderr.contains("--replace"))
-        let replaced = try target.ok("import", file, "--as-of", "2026-12-31", "--replace", "--json").object
+        // Replacing needs a reason, which each replaced case's history keeps.
+        #expect(try target.run("import", file, "--as-of", "2026-12-31", "--replace").stderr.contains("--reason"))
+        let replaced = try target.ok("import", file, "--as-of", "2026-12-31", "--replace", "--reason", "对方机关补充了答复",
+                                     "--json").object
         #expect(replaced["replaced"] as? [String] == ["TEST/2026-000001"])
         #expect((replaced["identical"] as? [String])?.count == 2)
         #expect(try target.caseCount() == 3)
         let events = try target.ok("history", "TEST/2026-1", "--json").array
-        #expect(events.last?["kind"] as? String == "consultation-answered")
+        #expect(events.map { $0["kind"] as? String }.suffix(2) == ["consultation-answered", "imported"])
+        #expect((events.last?["summary"] as? String)?.contains("理由：对方机关补充了答复") == true)
         #expect(try target.ok("audit", "verify").status == 0)
     }
 
@@ -127,7 +131,7 @@ struct ExchangeCLITests {
         let source = try populatedOffice()
         let file = source.dir.appendingPathComponent("cases.xml").path
         try source.ok("export", "--all", "--out", file)
-        let target = try Office.initialised()
+        let target = try Office.initialised(code: "PEER")
         let cal = target.dir.appendingPathComponent("2027.xml")
         try """
         <?xml version="1.0" encoding="UTF-8"?>
@@ -198,7 +202,7 @@ struct ExchangeVersion2Tests {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         #expect(text.contains("lateEntry=\"纸质函件已发出，次周补录\""))
 
-        let target = try Office.initialised()
+        let target = try Office.initialised(code: "PEER")
         try target.ok(["import", file], today: "2026-12-31")
         #expect(try target.ok("history", "TEST/2026-1").stdout.contains("〔补录：纸质函件已发出，次周补录〕"))
         #expect(try target.ok("show", "TEST/2026-2").stdout.contains("〔补录登记：窗口纸质登记，次周录入〕"))
@@ -208,7 +212,7 @@ struct ExchangeVersion2Tests {
         for (from, to) in [("amount=\"1100\"", "amount=\"99999999\""), (" id=\"1\" party=\"agency\"", " id=\"7\" party=\"agency\"")] {
             let forged = o.dir.appendingPathComponent("forged.xml").path
             try text.replacingOccurrences(of: from, with: to).write(toFile: forged, atomically: true, encoding: .utf8)
-            let fresh = try Office.initialised()
+            let fresh = try Office.initialised(code: "PEER")
             let r = try fresh.run(["import", forged], today: "2026-12-31")
             #expect(r.status == 1, "\(to) was accepted")
             #expect(try fresh.caseCount() == 0)
@@ -219,7 +223,7 @@ struct ExchangeVersion2Tests {
             .replacingOccurrences(of: " lateEntry=\"纸质函件已发出，次周补录\"", with: "")
             .replacingOccurrences(of: " lateEntry=\"窗口纸质登记，次周录入\"", with: "")
             .write(toFile: v1, atomically: true, encoding: .utf8)
-        let old = try Office.initialised()
+        let old = try Office.initialised(code: "PEER")
         try old.ok(["import", v1], today: "2026-12-31")
         #expect(try old.caseCount() == 2)
     }

@@ -71,7 +71,7 @@ struct ReliabilityTests {
         let copy = Office()
         _ = try sh("cp '\(o.db)' '\(copy.db)'", in: o.dir)
         let started = Date()
-        try copy.ok("calendar", "import", file.path)
+        try copy.ok("calendar", "import", file.path, "--replace-official", "--reason", "修订通知")
         let duration = Date().timeIntervalSince(started)
         let after = try fingerprint(copy.db)
         #expect(before != after, "the revised schedule must change some due dates for the test to mean anything")
@@ -80,7 +80,7 @@ struct ReliabilityTests {
         var sawBefore = false, sawAfter = false, kills = 0
         for attempt in 0..<40 {
             let delay = 0.01 + (Double(attempt) + jitter.unit()) * duration * 1.2 / 20
-            try killed(o, ["calendar", "import", file.path], as: "管理员", after: delay)
+            try killed(o, ["calendar", "import", file.path, "--replace-official", "--reason", "修订通知"], as: "管理员", after: delay)
             kills += 1
             #expect(try sh("sqlite3 '\(o.db)' 'PRAGMA integrity_check;'", in: o.dir) == "ok", "attempt \(attempt)")
             let now = try fingerprint(o.db)
