@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Only its bcrypt (plain C, no server code) is used: password hashes the web system will share.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // Ed25519 for signed audit checkpoints (already resolved for hummingbird-auth).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +28,8 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "DisclosureCore"),
+        // Files the program writes for the user: made unnamed, synced, linked into place.
+        .target(name: "DisclosureFiles", dependencies: ["DisclosureCore"]),
         .target(
             name: "DisclosureStore",
             dependencies: ["DisclosureCore", "CSQLite"],
@@ -33,7 +37,7 @@ let package = Package(
         ),
         .target(
             name: "DisclosureExchange",
-            dependencies: ["DisclosureCore", "CLibXML2"],
+            dependencies: ["DisclosureCore", "DisclosureFiles", "CLibXML2"],
             plugins: ["EmbedStorage"]
         ),
         .target(
@@ -44,8 +48,9 @@ let package = Package(
         .target(
             name: "DisclosureApp",
             dependencies: [
-                "DisclosureCore", "DisclosureStore", "DisclosureExchange", "DisclosureDocuments",
+                "DisclosureCore", "DisclosureStore", "DisclosureExchange", "DisclosureDocuments", "DisclosureFiles",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(name: "storage-embedder", path: "Sources/storage-embedder"),
@@ -67,6 +72,7 @@ let package = Package(
             name: "disclosure",
             dependencies: [
                 "DisclosureCore", "DisclosureStore", "DisclosureExchange", "DisclosureDocuments", "DisclosureApp",
+                "DisclosureFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

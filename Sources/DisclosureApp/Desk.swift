@@ -38,6 +38,9 @@ public final class Desk {
         return Desk(store: store, clock: clock, account: account, sessionProblem: problem ?? Text(zh: "", en: ""))
     }
 
+    /// The database file and its companions: no output may ever replace one of them.
+    public var databaseFiles: [String] { [store.path, store.path + "-wal", store.path + "-shm", store.path + "-journal"] }
+
     /// Today in the office (China time), from the clock: no option can move it.
     public var today: CivilDate { clock.now().day }
 

@@ -8,7 +8,7 @@ extension Desk {
     public func importCases(
         path: String, replace: Bool, restore: Bool = false, reason: String? = nil, progress: (Int) -> Void = { _ in }
     ) throws(DisclosureError) -> ImportReport {
-        let account = try signedIn(restore ? .restore : .importCases)
+        let account = try signedIn(restore ? .restoreCases : .importCases)
         if let reason { try TextField.requireLine(reason, field: "reason", max: 2_000) }
         if (replace || restore) && (reason ?? "").isEmpty {
             throw DisclosureError(
@@ -36,7 +36,9 @@ extension Desk {
     }
 
     /// Writes the chosen cases to a case file; with personal data only for a head of office.
-    public func exportCases(_ filter: ExportFilter, to path: String, redact: Bool) throws(DisclosureError) -> Int {
+    public func exportCases(
+        _ filter: ExportFilter, to path: String, redact: Bool, force: Bool = false
+    ) throws(DisclosureError) -> Int {
         if !redact {
             guard let account, account.has(.head) else {
                 throw DisclosureError(
@@ -46,7 +48,7 @@ extension Desk {
             }
         }
         let store = self.store
-        return try exportCaseFile(path: path, redact: redact) {
+        return try exportCaseFile(path: path, redact: redact, force: force, protecting: databaseFiles) {
             (sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
             try store.exportDossiers(filter, sink)
         }

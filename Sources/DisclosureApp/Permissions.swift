@@ -22,7 +22,11 @@ public enum UseCase: String, Sendable, CaseIterable {
     case reportLock = "report-lock"
     case staff
     case calendar
-    /// Taking back the office's own cases from its export, or a whole backup.
+    /// Taking back the office's own cases from its export.
+    case restoreCases = "restore-cases"
+    /// A consistent copy of the whole database.
+    case backup
+    /// Putting a backup back in place of the database.
     case restore
     /// Signing the chain's head with the office's key.
     case checkpoint
@@ -36,8 +40,9 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .review: [.reviewer]
         case .extend, .issue, .reopen, .remedy, .importCases, .reportLock: [.head]
         case .close: [.handler, .head]
-        case .staff, .calendar, .restore: [.admin]
-        case .checkpoint: [.head]
+        case .staff, .calendar, .restoreCases: [.admin]
+        case .checkpoint, .restore: [.head]
+        case .backup: [.head, .admin]
         }
     }
 
@@ -63,7 +68,9 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .reportLock: Text(zh: "锁定或解除锁定年度报告", en: "lock or unlock an annual report")
         case .staff: Text(zh: "管理工作人员账号", en: "manage staff accounts")
         case .calendar: Text(zh: "载入放假安排", en: "load holiday schedules")
-        case .restore: Text(zh: "恢复本机关的案卷或备份", en: "restore the office's own cases or a backup")
+        case .restoreCases: Text(zh: "恢复本机关导出的案件", en: "restore the office's own exported cases")
+        case .backup: Text(zh: "备份数据库", en: "back up the database")
+        case .restore: Text(zh: "从备份恢复数据库", en: "restore the database from a backup")
         case .checkpoint: Text(zh: "签署审计锚点", en: "sign an audit checkpoint")
         }
     }

@@ -63,6 +63,13 @@ extension Desk {
     /// Recomputes the whole hash chain and checks the stored state against it.
     public func verifyAudit() throws(DisclosureError) -> AuditReport { try store.verifyAudit() }
 
+    /// The office journal, oldest first.
+    public func journal() throws(DisclosureError) -> [JournalEntry] { try store.journal() }
+
+    /// Refuses unless the signed-in account may run `useCase` (for steps outside the database, such as
+    /// making the checkpoint key, which must still be the head's).
+    public func requireRole(_ useCase: UseCase) throws(DisclosureError) { _ = try signedIn(useCase) }
+
     /// The database's identity, which a front end's session is bound to.
     public func instanceID() throws(DisclosureError) -> String { try store.instanceID() }
 }

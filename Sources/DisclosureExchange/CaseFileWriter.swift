@@ -1,5 +1,6 @@
 import CLibXML2
 import DisclosureCore
+import DisclosureFiles
 import Foundation
 
 /// The case-file namespace, version 1.
@@ -10,7 +11,7 @@ public let caseFileNamespace = "urn:disclosure:case-file:1"
 public final class CaseFileWriter {
     private let writer: xmlTextWriterPtr
     private let path: String
-    private let temporary: String
+    private let output: OutputFile
     private var finished = false
     public private(set) var count = 0
     /// Masks ID numbers and contacts for reviewers who must not see them.
@@ -19,13 +20,14 @@ public final class CaseFileWriter {
     /// What a redacted personal field says instead.
     public static let redactedMark = "已隐去"
 
-    public init(path: String, redact: Bool = false) throws(DisclosureError) {
+    /// `force` replaces an existing file; `protecting` names files never to be replaced (the database).
+    public init(path: String, redact: Bool = false, force: Bool = false, protecting: [String] = []) throws(DisclosureError) {
         LibXML.start()
         self.path = path
         self.redact = redact
-        let dir = (path as NSString).deletingLastPathComponent
-        temporary = (dir.isEmpty ? "." : dir) + "/." + (path as NSString).lastPathComponent + ".part-\(getpid())"
-        guard let w = xmlNewTextWriterFilename(temporary, 0) else {
+        output = try OutputFile(path: path, force: force, protecting: protecting)
+        // The buffer writes to our descriptor and leaves closing it to `output`.
+        guard let buffer = xmlOutputBufferCreateFd(output.descriptor, nil), let w = xmlNewTextWriter(buffer) else {
             throw DisclosureError(.io, field: "out", zh: "无法写入 \(path)", en: "cannot write \(path)")
         }
         writer = w
@@ -38,10 +40,8 @@ public final class CaseFileWriter {
     }
 
     deinit {
-        if !finished {
-            xmlFreeTextWriter(writer)
-            unlink(temporary)
-        }
+        // An unfinished file has no name: closing its descriptor (in `output`) discards it.
+        if !finished { xmlFreeTextWriter(writer) }
     }
 
     /// Writes one case: laid out here and handed to the text writer in one piece, because
@@ -100,10 +100,10 @@ public final class CaseFileWriter {
         let rc = xmlTextWriterFlush(writer)
         xmlFreeTextWriter(writer)
         finished = true
-        guard rc >= 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
+        guard rc >= 0 else {
             throw DisclosureError(.io, field: "out", zh: "无法写完 \(path)（磁盘已满或无权限？）", en: "cannot finish writing \(path) (disk full or no permission?)")
         }
+        try output.commit()
     }
 
     private func writeEvent(_ r: RecordedEvent, into x: inout XMLFragment) {

@@ -1,4 +1,5 @@
 import DisclosureCore
+import DisclosureFiles
 import Dispatch
 import Foundation
 import Synchronization
@@ -44,9 +45,11 @@ final class BatchChannel<T: Sendable>: Sendable {
 
 /// Exports case files on two threads: the caller produces dossiers (reading the database) while a
 /// second thread decodes their events, lays out and writes the XML. Returns the number of cases written.
-public func exportCaseFile(path: String, redact: Bool,
+public func exportCaseFile(path: String, redact: Bool, force: Bool = false, protecting: [String] = [],
                            produce: (_ sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
     throws(DisclosureError) -> Int {
+    // Refused before any case is read: an existing file (without force) or the database itself.
+    try OutputFile.checkTarget(path, force: force, protecting: protecting)
     let channel = BatchChannel<PendingDossier>(capacity: 8)
     let outcome = Mutex<Result<Int, DisclosureError>?>(nil)
     // Set when reading the database failed: the writer must then leave no file, and not touch `path`.
@@ -56,7 +59,7 @@ public func exportCaseFile(path: String, redact: Bool,
     DispatchQueue.global().async {
         var result: Result<Int, DisclosureError>
         do throws(DisclosureError) {
-            let writer = try CaseFileWriter(path: path, redact: redact)
+            let writer = try CaseFileWriter(path: path, redact: redact, force: force, protecting: protecting)
             while let batch = channel.receive() {
                 for d in batch { try writer.write(try d.decoded()) }
             }

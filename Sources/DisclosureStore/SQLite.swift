@@ -34,14 +34,27 @@ final class Connection {
     let path: String
     /// The hash at the end of the event chain, known only inside the current write transaction.
     var chainEnd: String?
+    let readOnly: Bool
 
-    init(path: String, readOnly: Bool = false, create: Bool = false) throws(DisclosureError) {
+    /// `immutable` opens read-only without locks or the WAL index, for a file in a folder this
+    /// user cannot write (where SQLite could not create the `-shm` it otherwise needs).
+    init(path: String, readOnly: Bool = false, create: Bool = false, immutable: Bool = false) throws(DisclosureError) {
         self.path = path
-        var flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        self.readOnly = readOnly || immutable
+        var flags = readOnly || immutable ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create { flags |= SQLITE_OPEN_CREATE }
         flags |= SQLITE_OPEN_NOMUTEX
+        var name = path
+        if immutable {
+            flags |= SQLITE_OPEN_URI
+            let escaped = path.utf8.map { b -> String in
+                b == UInt8(ascii: "%") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") || b >= 0x80
+                    ? "%" + String(b, radix: 16, uppercase: true) : String(UnicodeScalar(b))
+            }.joined()
+            name = "file:" + escaped + "?immutable=1"
+        }
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         handle = db
         if rc != SQLITE_OK {
             let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"

@@ -342,3 +342,21 @@ extension Store {
                         dueBefore: dueBefore, dueAfter: dueAfter, accountID: actor?.accountID)
     }
 }
+
+struct CheckpointPayload: Codable {
+    var line: String
+}
+
+extension Store {
+    /// Keeps a signed checkpoint line in the journal (after the heads it signs).
+    public func recordCheckpoint(line: String, actor: ActorRef, now: String) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            try appendJournal(kind: "checkpoint", actor: actor, now: now, payload: CheckpointPayload(line: line))
+        }
+    }
+
+    /// When the newest checkpoint was signed, if any was.
+    public func lastCheckpointTime() throws(DisclosureError) -> String? {
+        try db.first("SELECT recorded_at FROM journal WHERE kind = 'checkpoint' ORDER BY id DESC LIMIT 1") { $0.text(0) }
+    }
+}

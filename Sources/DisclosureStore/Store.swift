@@ -173,7 +173,7 @@ public final class Store {
         close(fd)
         do {
             let db = try Connection(path: path)
-            try configure(db)
+            try configure(db, fresh: true)
             try migrate(db, path: path)
             let shipped = try shippedCalendars()
             try db.writeTransaction { () throws(DisclosureError) in
@@ -201,13 +201,30 @@ public final class Store {
                                   zh: "找不到数据库 \(path)（尚未建库，或路径有误）",
                                   en: "no database at \(path) (not set up yet, or another path was meant)")
         }
-        let db = try Connection(path: path, readOnly: readOnly)
-        try configure(db)
-        if !readOnly { try migrate(db, path: path) } else { try checkVersion(db, path: path) }
+        var db = try Connection(path: path, readOnly: readOnly)
+        do {
+            try configure(db)
+        } catch where readOnly && access((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, W_OK) != 0 {
+            // A read-only folder: SQLite cannot make the WAL index there, so the file is read as it stands.
+            db = try Connection(path: path, immutable: true)
+            try configure(db)
+        }
+        if !readOnly {
+            try migrate(db, path: path)
+        } else if try checkVersion(db, path: path) < schemaVersion {
+            // An older file is brought up to date by the first command that may write it.
+            guard access(path, W_OK) == 0 else {
+                throw DisclosureError(.schemaTooNew, field: "database",
+                                      zh: "数据库 \(path) 的结构版本较旧，须由有写权限的用户先运行一次本程序升级",
+                                      en: "the database \(path) has an older schema; someone who may write it must run the program once to upgrade it")
+            }
+            return try open(path: path, readOnly: false)
+        }
         return try Store(db: db, path: path)
     }
 
-    private static func configure(_ db: Connection) throws(DisclosureError) {
+    /// Checks the file is ours (or, for `init` only, brand new) before anything is written to it.
+    private static func configure(_ db: Connection, fresh: Bool = false) throws(DisclosureError) {
         let appID = try db.first("PRAGMA application_id", map: { Int32(truncatingIfNeeded: $0.int(0)) }) ?? 0
         let version = try db.first("PRAGMA user_version", map: { $0.int(0) }) ?? 0
         // Ours, or brand new (no tables yet): anything else is someone else's SQLite file.
@@ -216,10 +233,21 @@ public final class Store {
             throw DisclosureError(.storage, field: "database", zh: "\(db.path) 不是本程序的数据库",
                                   en: "\(db.path) is not a Disclosure database")
         }
+        // Only `init` makes a database: an empty file given by mistake is never given a schema.
+        if version == 0 && !fresh {
+            throw DisclosureError(.notInitialised, field: "database",
+                                  zh: "\(db.path) 不是已建立的数据库（空文件或尚未建库）；本程序不会写入它",
+                                  en: "\(db.path) is not a set-up database (an empty file, or never initialised); it is left untouched")
+        }
         try db.exec("PRAGMA foreign_keys = ON")
         // WAL lets the board be read while someone registers; FULL makes every commit durable.
-        _ = try db.first("PRAGMA journal_mode = WAL", map: { $0.text(0) })
-        try db.exec("PRAGMA synchronous = FULL")
+        // A reader leaves the mode as the file has it (it cannot change it, and must not try).
+        if !db.readOnly {
+            _ = try db.first("PRAGMA journal_mode = WAL", map: { $0.text(0) })
+            try db.exec("PRAGMA synchronous = FULL")
+        } else {
+            _ = try db.first("SELECT COUNT(*) FROM sqlite_master", map: { $0.int(0) })
+        }
     }
 
     @discardableResult

@@ -17,7 +17,7 @@ struct CalendarList: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let years = try desk.calendarYears()
         let zh = global.language == .zh
         emit(json, .array(years.map { .object([("year", .int($0.year)), ("source", .string($0.source)),
@@ -37,7 +37,7 @@ struct CalendarShow: ParsableCommand {
         guard (1900...9999).contains(year) else {
             throw DisclosureError(.invalidValue, field: "YEAR", zh: "须为四位年份", en: "must be a four-digit year")
         }
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let cal = desk.calendar
         let zh = global.language == .zh
         var out: [String] = []
@@ -107,7 +107,7 @@ struct CalendarDays: ParsableCommand {
         guard a.days(to: b) <= 3660 else {
             throw DisclosureError(.invalidValue, field: "--to", zh: "一次最多列出十年", en: "at most ten years at a time")
         }
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let infos = DateSpan(a, b).days.map(desk.calendar.info)
         let zh = global.language == .zh
         emit(json, .array(infos.map { i in

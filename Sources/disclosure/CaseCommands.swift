@@ -110,7 +110,7 @@ struct Show: ParsableCommand {
     func run() throws {
         let n = try CaseNumber.parse(number)
         let today = try asOfDate(asOf)
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today)
         emit(json, r.caseJSON(record), r.caseText(record))
@@ -143,7 +143,7 @@ struct ListCases: ParsableCommand {
             status: try status.map { s throws(DisclosureError) in try CaseStatus.parse(s, field: "--status") },
             openOnly: open, year: year, applicant: nonEmpty(applicant), text: nonEmpty(text), limit: limit)
         let today = try asOfDate(asOf)
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let cases = try desk.list(filter)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today)
         emit(json, .array(cases.map(r.summaryJSON)), r.list(cases))
@@ -160,7 +160,7 @@ struct Due: ParsableCommand {
 
     func run() throws {
         let today = try asOfDate(asOf)
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let through = try desk.boardThrough(within: within, of: today)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today)
         if json {

@@ -48,8 +48,9 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the database through the application layer, signed in by this OS user's session file.
-    func openDesk() throws -> Desk {
-        try Desk.open(path: databasePath, clock: SystemClock(), ticket: SessionFiles.load)
+    /// The office, signed in by this user's session file; `readOnly` for commands that only read.
+    func openDesk(readOnly: Bool = false) throws -> Desk {
+        try Desk.open(path: databasePath, clock: SystemClock(), readOnly: readOnly, ticket: SessionFiles.load)
     }
 }
 

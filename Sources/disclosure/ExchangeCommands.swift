@@ -16,6 +16,7 @@ struct Export: ParsableCommand {
     @Option(name: .customLong("closed-between"), help: "结案日期范围 FROM..TO / closed between, inclusive") var closedBetween:
         String?
     @Flag(help: "隐去证件号码和联系方式 / mask ID numbers and contacts") var redact = false
+    @Flag(help: "覆盖已有的输出文件 / replace an existing output file") var force = false
 
     func run() throws {
         var filter = ExportFilter()
@@ -37,7 +38,7 @@ struct Export: ParsableCommand {
                 .missingField, field: "CASE/--all", zh: "请指明要导出的案件：案件编号，或 --all、--year、--status、--closed-between",
                 en: "say which cases: case numbers, or --all, --year, --status, --closed-between")
         }
-        let count = try global.openDesk().exportCases(filter, to: out, redact: redact)
+        let count = try global.openDesk(readOnly: true).exportCases(filter, to: out, redact: redact, force: force)
         let zh = global.language == .zh
         printError(
             zh
@@ -162,7 +163,7 @@ struct Attachments: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let list = try desk.attachments(of: n)
         let zh = global.language == .zh
         emit(
@@ -189,14 +190,13 @@ struct Extract: ParsableCommand {
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "附件序号 / attachment number") var seq: Int
     @Option(help: "输出文件 / output file") var out: String
+    @Flag(help: "覆盖已有的输出文件 / replace an existing output file") var force = false
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let a = try desk.attachment(seq, of: n)
-        guard FileManager.default.createFile(atPath: out, contents: Data(a.content)) else {
-            throw DisclosureError(.io, field: "--out", zh: "无法写入 \(out)", en: "cannot write \(out)")
-        }
+        try writeOutput(a.content, to: out, force: force, desk: desk)
         printError(
             global.language == .zh
                 ? "已取出 \(a.name)（\(a.size) 字节，SHA-256 核对无误）到 \(out)"

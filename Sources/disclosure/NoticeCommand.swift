@@ -13,6 +13,7 @@ struct NoticeCommand: ParsableCommand {
     @Argument(help: "案件编号 / case number") var number: String
     @Option(help: "receipt|correction|consultation|extension|deferral|fee|reply") var kind: String
     @Option(help: "输出文件（默认标准输出）/ output file (default: standard output)") var out: String?
+    @Flag(help: "覆盖已有的输出文件 / replace an existing output file") var force = false
     @Option(help: "html|text") var format: String = "html"
     @Option(help: "落款日期（默认今天）/ the notice's date (default today)") var date: String?
     @Option(name: .customLong("reconsideration-body"),
@@ -28,7 +29,7 @@ struct NoticeCommand: ParsableCommand {
             throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 html 或 text", en: "must be html or text")
         }
         let env = ProcessInfo.processInfo.environment
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)
         let settings = NoticeSettings(
             date: try optionalDate(date, field: "--date") ?? today(),
@@ -39,9 +40,7 @@ struct NoticeCommand: ParsableCommand {
                                                templates: try loadTemplates(nonEmpty(templates) ?? nonEmpty(env["DISCLOSURE_TEMPLATES"])))
         let output = format == "html" ? notice.html() : notice.text()
         if let out {
-            guard FileManager.default.createFile(atPath: out, contents: Data(output.utf8)) else {
-                throw DisclosureError(.io, field: "--out", zh: "无法写入 \(out)", en: "cannot write \(out)")
-            }
+            try writeOutput(Array(output.utf8), to: out, force: force, desk: desk)
             printError(global.language == .zh ? "已生成\(k.label.zh)：\(out)" : "wrote the \(k.label.en) to \(out)")
         } else {
             print(output, terminator: "")

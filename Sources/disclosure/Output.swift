@@ -1,5 +1,6 @@
 import DisclosureApp
 import DisclosureCore
+import DisclosureFiles
 import Foundation
 
 /// Terminal columns a string takes: CJK and full-width characters take two.
@@ -52,3 +53,11 @@ func writeStandardError(_ s: String) {
     s.withUTF8 { writeAll(2, UnsafeRawBufferPointer($0)) }
 }
 
+
+/// Writes a file for the user: mode 0600, never over an existing file unless `force`, never over
+/// the database, and never half-written (see `OutputFile`).
+func writeOutput(_ bytes: [UInt8], to path: String, force: Bool, desk: Desk) throws(DisclosureError) {
+    let file = try OutputFile(path: path, force: force, protecting: desk.databaseFiles)
+    try file.write(bytes)
+    try file.commit()
+}

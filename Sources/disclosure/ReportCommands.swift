@@ -71,7 +71,7 @@ struct ReportAnnual: ParsableCommand {
             throw DisclosureError(
                 .invalidValue, field: "--format", zh: "只能是 text、csv、json 或 xml", en: "must be text, csv, json or xml")
         }
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let report = try desk.annualReport(year: year)
         switch format {
         case "csv": print(csv(report))
@@ -181,6 +181,7 @@ struct ReportStats: ParsableCommand {
     @Option(help: "结束日期（默认今天）/ to") var to: String?
     @Option(name: .customLong("as-of"), help: "计算当前逾期的日期（默认今天）/ today") var asOf: String?
     @Option(help: "另存为SVG图表 / also draw an SVG chart to this file") var svg: String?
+    @Flag(help: "覆盖已有的输出文件 / replace an existing output file") var force = false
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
@@ -196,7 +197,7 @@ struct ReportStats: ParsableCommand {
         guard start.days(to: end) <= 3700 else {
             throw DisclosureError(.invalidValue, field: "--from", zh: "一次最多统计十年", en: "at most ten years at a time")
         }
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let months = try desk.statistics(from: start, to: end, asOf: today)
         let zh = global.language == .zh
         func pct(_ r: Double?) -> String { r.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
@@ -210,9 +211,7 @@ struct ReportStats: ParsableCommand {
         }
         if let svg {
             let chart = Statistics.svg(months, title: "\(desk.office.name) \(start)至\(end) 收到、办结与当前逾期")
-            guard FileManager.default.createFile(atPath: svg, contents: Data(chart.utf8)) else {
-                throw DisclosureError(.io, field: "--svg", zh: "无法写入 \(svg)", en: "cannot write \(svg)")
-            }
+            try writeOutput(Array(chart.utf8), to: svg, force: force, desk: desk)
         }
         func row(_ m: MonthStats) -> JSON {
             .object([
@@ -265,7 +264,7 @@ struct ReportClusters: ParsableCommand {
         guard limit >= 1 else {
             throw DisclosureError(.invalidValue, field: "--limit", zh: "须为正整数", en: "must be positive")
         }
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         var rows: [Store.RequestRow] = []
         var signatures: [[UInt32]] = []
         try desk.forEachRequest(since: try optionalDate(since, field: "--since")) {

@@ -110,7 +110,7 @@ struct StaffList: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let list = try global.openDesk().staffList()
+        let list = try global.openDesk(readOnly: true).staffList()
         let lang = global.language
         let zh = lang == .zh
         func state(_ a: Account) -> String {
@@ -133,7 +133,7 @@ struct StaffShow: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let a = try global.openDesk().staffMember(name)
+        let a = try global.openDesk(readOnly: true).staffMember(name)
         let lang = global.language
         let zh = lang == .zh
         let lines = [
@@ -229,7 +229,7 @@ struct StaffHistory: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let events = try global.openDesk().staffHistory(of: name)
+        let events = try global.openDesk(readOnly: true).staffHistory(of: name)
         let zh = global.language == .zh
         emit(
             json,
@@ -299,7 +299,7 @@ struct ReportLateEntries: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let rows = try global.openDesk().lateEntries(recordedIn: year)
+        let rows = try global.openDesk(readOnly: true).lateEntries(recordedIn: year)
         let zh = global.language == .zh
         emit(
             json,

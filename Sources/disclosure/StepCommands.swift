@@ -242,7 +242,7 @@ struct FeeQuoteCommand: ParsableCommand {
                 .invalidValue, field: "--month", zh: "月份“\(month)”无效，格式为 YYYY-MM",
                 en: "month “\(month)” is invalid; use YYYY-MM")
         }
-        let q = try global.openDesk().feeQuote(
+        let q = try global.openDesk(readOnly: true).feeQuote(
             applicant: applicant, idNumber: nonEmpty(idNumber), year: m.year, month: m.month,
             quantity: try quantity.quantity())
         emit(json, CaseViews.quote(q), quoteText(q, global.language))
@@ -380,7 +380,7 @@ struct History: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let desk = try global.openDesk()
+        let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today())
         let rows = record.events.map { e in
@@ -400,31 +400,3 @@ struct History: ParsableCommand {
     }
 }
 
-struct Audit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "审计 / audit", subcommands: [AuditVerify.self])
-}
-
-struct AuditVerify: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "校验全部事件的哈希链 / check the whole event hash chain")
-    @OptionGroup var global: GlobalOptions
-    @Flag(help: "以 JSON 输出 / JSON output") var json = false
-
-    func run() throws {
-        let desk = try global.openDesk()
-        let report = try desk.verifyAudit()
-        let lang = global.language
-        emit(
-            json,
-            .object([
-                ("ok", .bool(report.firstBreak == nil)), ("events", .int(report.eventsChecked)),
-                ("cases", .int(report.casesChecked)), ("first_break", .str(report.firstBreak?(lang))),
-            ]),
-            report.firstBreak.map { lang == .zh ? "审计未通过：\($0.zh)" : "audit FAILED: \($0.en)" }
-                ?? (lang == .zh
-                    ? "审计通过：\(report.eventsChecked)条事件、\(report.casesChecked)件案件的哈希链完整"
-                    : "audit passed: the hash chain of \(report.eventsChecked) events over \(report.casesChecked) cases is intact")
-        )
-        if report.firstBreak != nil { throw ExitCode(1) }
-    }
-}

@@ -59,7 +59,7 @@ struct RoleMatrixTests {
         "every use case is open to exactly the roles of the table",
         arguments: [
             UseCase.register, .correctionRequest, .consult, .fee, .attach, .draft, .review, .extend, .issue, .close,
-            .reopen, .remedy, .reportLock, .staff, .calendar, .assign, .restore,
+            .reopen, .remedy, .reportLock, .staff, .calendar, .assign, .restoreCases, .backup, .restore, .checkpoint,
         ])
     func matrix(_ useCase: UseCase) throws {
         let s = try Scratch()
@@ -98,7 +98,13 @@ struct RoleMatrixTests {
                     let text = "year 2027\nholiday 2027-01-01 元旦\n"
                     _ = try desk.importCalendar(
                         try HolidaySchedule.parse(text), origin: "2027.txt", file: Array(text.utf8))
-                case .restore:
+                case .backup:
+                    _ = try desk.backup(to: NSTemporaryDirectory() + "/backup-\(UUID().uuidString).db")
+                case .restore: _ = try desk.restore(from: "/nonexistent/backup.db", reason: "测试")
+                case .checkpoint:
+                    let key = try CheckpointKey.create(at: NSTemporaryDirectory() + "/key-\(UUID().uuidString)")
+                    _ = try desk.createCheckpoint(key: key)
+                case .restoreCases:
                     _ = try desk.importCases(path: "/nonexistent/cases.xml", replace: false, restore: true, reason: "test")
                 case .assign: _ = try desk.record(.assign(account: "handler"), on: n)
                 default: Issue.record("no attempt for \(useCase)")

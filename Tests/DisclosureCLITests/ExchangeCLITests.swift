@@ -108,7 +108,9 @@ struct ExchangeCLITests {
         try target.ok("import", file, "--as-of", "2026-12-31")
         // The source office goes on with case 1, then sends the file again.
         try source.ok("consult", "answer", "2026-1", "--on", "2026-03-09", "--opinion", "agree", "--as-of", "2026-12-31")
-        try source.ok("export", "--all", "--out", file)
+        // The earlier file is there: replacing it must be asked for.
+        #expect(try source.run("export", "--all", "--out", file).stderr.contains("--force"))
+        try source.ok("export", "--all", "--out", file, "--force")
         let refused = try target.run("import", file, "--as-of", "2026-12-31")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("TEST/2026-000001"))

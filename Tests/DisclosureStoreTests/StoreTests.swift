@@ -72,6 +72,16 @@ struct StoreTests {
         do { _ = try Store.open(path: foreign); Issue.record("opened") } catch { #expect(error.render(.en).contains("not a Disclosure database")) }
         #expect(try sqlite3(foreign, "SELECT name FROM sqlite_master;").trimmingCharacters(in: .whitespacesAndNewlines) == "invoices")
 
+        // An empty file given by mistake is refused, read or written, and stays empty.
+        let empty = scratchDatabase()
+        try Data().write(to: URL(fileURLWithPath: empty))
+        for readOnly in [true, false] {
+            do { _ = try Store.open(path: empty, readOnly: readOnly); Issue.record("opened") } catch {
+                #expect(error.code == .notInitialised)
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: empty)).isEmpty)
+
         let newer = scratchDatabase()
         _ = try Store.initialise(path: newer, agency: "局", code: "A", now: now)
         try sqlite3(newer, "PRAGMA user_version = 99;")

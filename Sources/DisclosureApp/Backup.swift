@@ -1,0 +1,84 @@
+import DisclosureCore
+import DisclosureFiles
+import DisclosureStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A backup as taken: where, its digest and the chains it holds.
+public struct BackupResult: Sendable {
+    public let path: String
+    public let sha256: String
+    public let head: ChainHead
+}
+
+/// A restore as done: the chains replaced and the ones returned to.
+public struct RestoreResult: Sendable {
+    public let replaced: ChainHead
+    public let restored: ChainHead
+}
+
+extension Desk {
+    /// Writes a consistent copy of the database (mode 0600, never over an existing file unless
+    /// `force`), checks it, and records the backup in the journal.
+    public func backup(to path: String, force: Bool = false) throws(DisclosureError) -> BackupResult {
+        let account = try signedIn(.backup)
+        let file = try OutputFile(path: path, force: force, protecting: databaseFiles, named: true)
+        guard let temporary = file.temporaryPath else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法创建临时文件", en: "cannot create a temporary file")
+        }
+        let head = try store.backup(intoEmptyFile: temporary)
+        // The copy must open as ours, be whole, and end where the database ended when it was taken.
+        let copy = try Store.open(path: temporary, readOnly: true)
+        if let problem = try copy.integrityProblem() {
+            throw DisclosureError(.storage, field: "FILE", zh: "备份校验失败：\(problem)", en: "the backup failed its check: \(problem)")
+        }
+        guard try copy.chainHead() == head else {
+            throw DisclosureError(
+                .storage, field: "FILE", zh: "备份与数据库的哈希链不一致，未保存",
+                en: "the backup's chains differ from the database's; it was not kept")
+        }
+        try file.commit()
+        let digest = try fileDigest(path: path)
+        try store.recordBackup(file: digest, head: head, actor: ref(account), now: clock.now().stamp)
+        return BackupResult(path: path, sha256: digest, head: head)
+    }
+
+    /// Puts a verified backup of this same database in its place, recording in it the restore, the
+    /// reason and the chains it replaced, so that checkpoints tell it from a silent rollback.
+    public func restore(from path: String, reason: String) throws(DisclosureError) -> RestoreResult {
+        let account = try signedIn(.restore)
+        try TextField.requireLine(reason, field: "reason", max: 2_000)
+        guard !reason.isEmpty else {
+            throw DisclosureError(.missingField, field: "reason", zh: "恢复须说明理由", en: "a restore needs a reason")
+        }
+        let digest = try fileDigest(path: path)
+        let source = try Store.open(path: path, readOnly: true)
+        guard source.office.code == store.office.code, try source.instanceID() == (try store.instanceID()) else {
+            throw DisclosureError(
+                .ruleViolation, field: "FILE", zh: "\(path) 不是本数据库的备份（机关或数据库标识不同）",
+                en: "\(path) is not a backup of this database (another office or database)")
+        }
+        let check = try source.verifyAudit()
+        if let first = check.firstBreak {
+            throw DisclosureError(
+                .ruleViolation, field: "FILE", zh: "备份未通过审计，不能恢复：\(first.zh)",
+                en: "the backup fails the audit and is not restored: \(first.en)")
+        }
+        let replaced = try store.chainHead()
+        // The restore is noted in a private copy first, and the copy replaces the database in one step:
+        // a crash leaves either the old database or the restored one with its note, never one without.
+        let staging = try OutputFile(path: store.path + ".restore", force: true, named: true)
+        guard let temporary = staging.temporaryPath else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法创建临时文件", en: "cannot create a temporary file")
+        }
+        _ = try source.backup(intoEmptyFile: temporary)
+        let copy = try Store.open(path: temporary)
+        try copy.noteRestore(reason: reason, file: digest, replaced: replaced, actor: ref(account), now: clock.now().stamp)
+        try store.replaceContent(with: copy)
+        let restored = try store.chainHead()
+        for suffix in ["-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
+        return RestoreResult(replaced: replaced, restored: restored)
+    }
+}

@@ -1,0 +1,232 @@
+import ArgumentParser
+import DisclosureApp
+import DisclosureCore
+import DisclosureFiles
+import DisclosureStore
+import Foundation
+
+/// The office's own folder of this user's settings: `$XDG_CONFIG_HOME/disclosure` (default `~/.config`).
+func configFolder() -> String {
+    let env = ProcessInfo.processInfo.environment
+    let base =
+        env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
+    return (base as NSString).appendingPathComponent("disclosure")
+}
+
+/// The checkpoint key's default place for an office.
+func defaultKeyPath(office code: String) -> String {
+    (configFolder() as NSString).appendingPathComponent("checkpoint-\(code).key")
+}
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "审计：校验记录、签署锚点、机关日志 / audit: verify the record, sign checkpoints, the journal",
+        subcommands: [AuditVerify.self, AuditCheckpoint.self, AuditKey.self, AuditJournal.self])
+}
+
+struct AuditVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "校验两条哈希链、全部派生数据、附件和编号，并可核对锚点 / check everything the record can prove")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("checkpoint"), parsing: .upToNextOption, help: "锚点文件 / checkpoint files")
+    var checkpoints: [String] = []
+    @Option(help: "所信任的机关公钥：公钥文件、base64 公钥或指纹（ed25519:…）/ the office key trusted")
+    var publicKey: String?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let desk = try global.openDesk(readOnly: true)
+        let zh = global.language == .zh
+        if !checkpoints.isEmpty && publicKey == nil {
+            throw DisclosureError(
+                .missingField, field: "--public-key", zh: "核对锚点须给出所信任的机关公钥（来自数据库之外）",
+                en: "checking checkpoints needs the office key you trust (from outside the database)")
+        }
+        let report: AuditReport
+        var findings: [CheckpointFinding] = []
+        if let publicKey, !checkpoints.isEmpty {
+            (report, findings) = try desk.verify(checkpoints: checkpoints, trusting: try TrustedKey.parse(publicKey))
+        } else {
+            report = try desk.verifyAudit()
+        }
+        let ok = report.problemCount == 0 && findings.allSatisfy(\.ok)
+        func verdict(_ f: CheckpointFinding) -> String {
+            let at = f.checkpoint.map { zh ? "（\($0.at)，\($0.head.events)条事件）" : " (\($0.at), \($0.head.events) events)" } ?? ""
+            switch f.verdict {
+            case .intact: return zh ? "锚点 \(f.file)\(at)：此前的记录与签署时一致" : "checkpoint \(f.file)\(at): the record before it is as signed"
+            case let .recordedRestore(r):
+                return zh
+                    ? "锚点 \(f.file)\(at)：数据库已于 \(r.recordedAt) 从备份恢复（理由：\(r.reason)），回到\(r.backup.events)条事件；此为有记录的恢复"
+                    : "checkpoint \(f.file)\(at): the database was restored from a backup on \(r.recordedAt) (reason: \(r.reason)), "
+                        + "back to \(r.backup.events) events; a restore on record"
+            case let .untrusted(t): return (zh ? "锚点 \(f.file)：不可信：" : "checkpoint \(f.file): not trusted: ") + t(global.language)
+            case let .broken(t): return (zh ? "锚点 \(f.file)\(at)：" : "checkpoint \(f.file)\(at): ") + t(global.language)
+            }
+        }
+        var lines: [String] = []
+        if report.problemCount == 0 {
+            lines.append(
+                zh
+                    ? "审计通过：\(report.eventsChecked)条事件、\(report.casesChecked)件案件、\(report.journalChecked)条机关日志、\(report.attachmentsChecked)个附件均与记录相符"
+                    : "audit passed: \(report.eventsChecked) events, \(report.casesChecked) cases, \(report.journalChecked) journal "
+                        + "entries and \(report.attachmentsChecked) attachments agree with the record")
+        } else {
+            lines.append(zh ? "审计未通过：发现\(report.problemCount)处问题" : "audit FAILED: \(report.problemCount) problems")
+            for p in report.problems { lines.append("  " + p(global.language)) }
+            if report.problemCount > report.problems.count {
+                lines.append(zh ? "  （仅列出前\(report.problems.count)处）" : "  (the first \(report.problems.count) are listed)")
+            }
+        }
+        for f in findings { lines.append(verdict(f)) }
+        emit(
+            json,
+            .object([
+                ("ok", .bool(ok)), ("events", .int(report.eventsChecked)), ("cases", .int(report.casesChecked)),
+                ("journal", .int(report.journalChecked)), ("attachments", .int(report.attachmentsChecked)),
+                ("first_break", .str(report.firstBreak?(global.language))),
+                ("problems", .array(report.problems.map { .string($0(global.language)) })),
+                ("problem_count", .int(report.problemCount)),
+                ("head", head(report.head)),
+                ("checkpoints", .array(findings.map { f in
+                    .object([("file", .string(f.file)), ("ok", .bool(f.ok)), ("verdict", .string(verdict(f)))])
+                })),
+            ]),
+            lines.joined(separator: "\n"))
+        if !ok { throw ExitCode(1) }
+    }
+}
+
+func head(_ h: ChainHead) -> JSON {
+    .object([
+        ("events", .int(h.events)), ("events_head", .string(h.eventsHash)), ("journal", .int(h.journal)),
+        ("journal_head", .string(h.journalHash)),
+    ])
+}
+
+struct AuditKey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key", abstract: "机关的锚点签名密钥 / the office's checkpoint key", subcommands: [AuditKeyCreate.self])
+}
+
+struct AuditKeyCreate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "生成锚点签名密钥（负责人保管，不存入数据库）/ make the checkpoint key (kept by the head, never in the database)")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "密钥文件（默认 $XDG_CONFIG_HOME/disclosure/checkpoint-机关代码.key）/ key file") var key: String?
+
+    func run() throws {
+        let desk = try global.openDesk()
+        try desk.requireRole(.checkpoint)
+        let path = key ?? defaultKeyPath(office: desk.office.code)
+        let made = try CheckpointKey.create(at: path)
+        let zh = global.language == .zh
+        print(
+            zh
+                ? "已生成锚点签名密钥：\(path)（仅本人可读，请妥善保管并另行备份）\n公钥：\(path).pub\n指纹：\(made.fingerprint)\n请将指纹报送上级机关或写入年度报告，核对锚点时以此为准。"
+                : "made the checkpoint key \(path) (yours alone; keep a copy elsewhere)\npublic key: \(path).pub\n"
+                    + "fingerprint: \(made.fingerprint)\nsend the fingerprint to the superior body or print it in the "
+                    + "annual report: checkpoints are checked against it.")
+    }
+}
+
+struct AuditCheckpoint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "以机关密钥签署当前哈希链的末端，保存锚点文件 / sign where the chains end now, with the office key")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "密钥文件（默认 $XDG_CONFIG_HOME/disclosure/checkpoint-机关代码.key）/ key file") var key: String?
+    @Option(help: "锚点文件（默认 $XDG_CONFIG_HOME/disclosure/checkpoints/）/ checkpoint file") var out: String?
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let desk = try global.openDesk()
+        try desk.requireRole(.checkpoint)
+        let keyPath = key ?? defaultKeyPath(office: desk.office.code)
+        let cp = try desk.createCheckpoint(key: try CheckpointKey.load(from: keyPath))
+        let stamp = cp.at.prefix(19).replacingOccurrences(of: ":", with: "")
+        let path: String
+        if let out {
+            path = out
+        } else {
+            let folder = (configFolder() as NSString).appendingPathComponent("checkpoints")
+            try? FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            path = (folder as NSString).appendingPathComponent("\(cp.office)-\(stamp).txt")
+        }
+        let zh = global.language == .zh
+        let note =
+            zh
+            ? "# 审计锚点：\(desk.office.name)（\(cp.office)），\(cp.at)，\(cp.head.events)条事件、\(cp.head.journal)条机关日志，密钥指纹 \(cp.fingerprint)\n"
+            : "# Audit checkpoint: \(desk.office.name) (\(cp.office)), \(cp.at), \(cp.head.events) events, "
+                + "\(cp.head.journal) journal entries, key \(cp.fingerprint)\n"
+        try writeOutput(Array((note + cp.line + "\n").utf8), to: path, force: false, desk: desk)
+        emit(
+            json,
+            .object([
+                ("file", .string(path)), ("line", .string(cp.line)), ("at", .string(cp.at)),
+                ("fingerprint", .string(cp.fingerprint)), ("head", head(cp.head)),
+            ]),
+            (zh ? "已签署审计锚点，保存于 \(path)（密钥指纹 \(cp.fingerprint)）：\n" : "checkpoint signed and saved to \(path) (key \(cp.fingerprint)):\n")
+                + cp.line)
+    }
+}
+
+struct AuditJournal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "机关日志：放假安排、年度锁定、导入、账号、备份、恢复、锚点 / the office journal")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let entries = try global.openDesk(readOnly: true).journal()
+        emit(
+            json,
+            .array(entries.map { e in
+                .object([
+                    ("id", .int(e.id)), ("kind", .string(e.kind)), ("actor", .string(e.actor)),
+                    ("account_id", e.accountID.map(JSON.int) ?? .null), ("recorded_at", .string(e.recordedAt)),
+                    ("payload", .string(e.payload)), ("hash", .string(e.hash)),
+                ])
+            }),
+            table(
+                global.language == .zh ? ["序号", "事项", "经办人", "时间", "内容"] : ["#", "Kind", "By", "At", "Facts"],
+                entries.map { [String($0.id), $0.kind, $0.actor, $0.recordedAt, String($0.payload.prefix(100))] }))
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "备份整个数据库（运行中亦一致，仅本人可读，已校验）/ a consistent, checked copy of the database")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "备份文件 / backup file") var file: String
+    @Flag(help: "覆盖已有的文件 / replace an existing file") var force = false
+
+    func run() throws {
+        let r = try global.openDesk().backup(to: file, force: force)
+        print(
+            global.language == .zh
+                ? "已备份到 \(r.path)：\(r.head.events)条事件、\(r.head.journal)条机关日志，SHA-256 \(r.sha256)"
+                : "backed up to \(r.path): \(r.head.events) events, \(r.head.journal) journal entries, SHA-256 \(r.sha256)")
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "以备份替换数据库（负责人；记录理由和被替换的记录）/ put a backup in the database's place, on record")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "备份文件 / backup file") var file: String
+    @Option(help: "理由（必填）/ reason (required)") var reason: String
+
+    func run() throws {
+        let r = try global.openDesk().restore(from: file, reason: reason)
+        print(
+            global.language == .zh
+                ? "已从 \(file) 恢复：回到\(r.restored.events)条事件（被替换的数据库有\(r.replaced.events)条事件、\(r.replaced.journal)条机关日志，已记入机关日志）"
+                : "restored from \(file): back to \(r.restored.events) events (the database replaced had \(r.replaced.events) "
+                    + "events and \(r.replaced.journal) journal entries; this is on record in the journal)")
+    }
+}
