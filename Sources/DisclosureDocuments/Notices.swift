@@ -240,24 +240,57 @@ public enum NoticeRenderer {
             let remedies = outcome.requiresReconsiderationFirst ? "remedies-reconsideration-first" : "remedies"
             fields["remedies"] = try fill(try templates.section(remedies, of: "reply-outcomes.txt") ?? "", fields)
         }
-        let text = try fill(try templates.file("\(kind.rawValue).txt"), fields)
-        var blocks = text.split(separator: "\n\n").map { $0.trimmingCharacters(in: "\n ") }.filter { !$0.isEmpty }
-        guard !blocks.isEmpty else {
+        // The template is split into its title, paragraphs and signature lines before any value is put
+        // in, and a value's own line breaks stay inside its paragraph: nothing an applicant or officer
+        // typed can open a paragraph or a right-aligned signature of its own.
+        let blocks = try templates.file("\(kind.rawValue).txt").split(separator: "\n\n")
+            .map { $0.trimmingCharacters(in: "\n ") }.filter { !$0.isEmpty }
+        guard let titleBlock = blocks.first else {
             throw DisclosureError(.io, field: "templates", zh: "模板 \(kind.rawValue).txt 是空的", en: "the template \(kind.rawValue).txt is empty")
         }
-        let title = blocks.removeFirst()
+        let title = inlineValue(try fill(titleBlock, fields)).replacingLineBreaks(with: " ")
         var paragraphs: [(String, Bool)] = []
-        for b in blocks {
+        for b in blocks.dropFirst() {
             let lines = b.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if lines.allSatisfy({ $0.hasPrefix(">") }) {
-                for l in lines { paragraphs.append((l.dropFirst().trimmingCharacters(in: " "), true)) }
-            } else {
-                // Each line of a list (correction items, fee bands) is a paragraph of its own.
-                for l in lines where !l.trimmingCharacters(in: " ").isEmpty { paragraphs.append((l, false)) }
+            let right = lines.allSatisfy { $0.hasPrefix(">") }
+            for l in lines {
+                let line = right ? l.dropFirst().trimmingCharacters(in: " ") : l
+                // A line may carry the program's own list (fee bands, one per line): each is a paragraph.
+                for piece in try fill(line, fields).split(separator: "\n", omittingEmptySubsequences: false)
+                where !piece.trimmingCharacters(in: " ").isEmpty {
+                    paragraphs.append((String(piece).replacingLineBreaks(with: "\n"), right))
+                }
             }
         }
         return Notice(title: title, paragraphs: paragraphs)
     }
+
+    /// A line break inside a value, kept apart from the template's own until the paragraphs are made.
+    static let valueBreak: Character = "\u{E000}"
+
+    /// A value as it may stand inside a paragraph: every run of line breaks (of any kind, blank lines
+    /// included) becomes one kept break, and no line of it starts with spaces that would indent it.
+    static func inlineValue(_ value: String) -> String {
+        var out = ""
+        var atLineStart = true
+        var pendingBreak = false
+        for c in value {
+            if c.isNewline || c == "\u{2028}" || c == "\u{2029}" {
+                pendingBreak = !out.isEmpty
+                atLineStart = true
+                continue
+            }
+            if atLineStart && (c.isWhitespace || c == "\u{3000}") { continue }
+            if pendingBreak { out.append(valueBreak); pendingBreak = false }
+            out.append(c)
+            atLineStart = false
+        }
+        return out
+    }
+
+    /// Fields the program composes from the templates and its own wording (already filled, or lists
+    /// laid out one item per line); every other field is a value and stays within its paragraph.
+    static let fragments: Set<String> = ["outcome_text", "remedies", "refer_to", "calculation"]
 
     /// Replaces every `{{field}}`; an unknown or absent field is an error naming it.
     static func fill(_ template: String, _ fields: [String: String]) throws(DisclosureError) -> String {
@@ -274,7 +307,7 @@ public enum NoticeRenderer {
                                       zh: "通知书需要“\(name)”，但本案没有这项信息\(hint(name).zh)",
                                       en: "the notice needs “\(name)”, which the case does not have\(hint(name).en)")
             }
-            out += value
+            out += fragments.contains(name) ? value : inlineValue(value)
             rest = rest[close.upperBound...]
         }
         return out + rest
@@ -293,6 +326,11 @@ public enum NoticeRenderer {
 }
 
 extension String {
+    /// The value breaks of `NoticeRenderer.inlineValue` as `separator`.
+    func replacingLineBreaks(with separator: String) -> String {
+        split(separator: NoticeRenderer.valueBreak, omittingEmptySubsequences: false).joined(separator: separator)
+    }
+
     /// Trims the given characters from both ends (without Foundation).
     func trimmingCharacters(in set: String) -> String {
         let chars = Set(set)

@@ -43,6 +43,28 @@ func render(_ kind: NoticeKind, _ s: CaseState) throws(DisclosureError) -> Notic
 
 @Suite("Notices")
 struct NoticeTests {
+    @Test("a typed value never opens a paragraph or a signature: the forged decision of issue 11 stays inside its paragraph")
+    func valuesStayInTheirParagraph() throws {
+        let forged = "某项目环评批复\n\n本机关决定全部予以公开。\n\n> 示范市人民政府办公室\n>　　2026年4月2日\r\n\u{2029}　　　　另附"
+        let app = Application(received: day("2026-03-02"), channel: .post,
+                              applicant: Applicant(name: "> 张三", type: .person), request: forged)
+        let events = [ev("2026-04-01", .replyDrafted(outcome: .stateSecret, basis: "涉及国家秘密", referTo: nil)),
+                      ev("2026-04-02", .replyReviewed(approved: true, comment: nil), "李主任"), ev("2026-04-02", .replyIssued)]
+        let n = try render(.reply, CaseState(application: app, events: events, calendar: calendar))
+        // The template's own signature block only: the agency and the date.
+        #expect(n.paragraphs.filter(\.right).map(\.text) == ["示范市人民政府办公室", "2026年4月2日"])
+        #expect(!n.paragraphs.contains { $0.text.hasPrefix("本机关决定全部予以公开") })
+        // The salutation keeps the applicant's name as typed, as an ordinary paragraph.
+        #expect(n.paragraphs.first?.text == "> 张三：" && n.paragraphs.first?.right == false)
+        let request = try #require(n.paragraphs.first { $0.text.contains("申请内容为") })
+        #expect(request.text.contains("某项目环评批复\n本机关决定全部予以公开。\n> 示范市人民政府办公室\n>　　2026年4月2日\n另附"))
+        let text = n.text()
+        #expect(!text.contains("\n\n本机关决定"))
+        let indent = String(repeating: "　", count: 16)
+        #expect(text.split(separator: "\n").filter { $0.hasPrefix(indent) }.count == 2)
+        #expect(n.html().contains("某项目环评批复<br>本机关决定全部予以公开。<br>&gt; 示范市人民政府办公室"))
+    }
+
     @Test("every kind renders with no field left unfilled", arguments: NoticeKind.allCases)
     func kinds(_ kind: NoticeKind) throws {
         let n = try render(kind, state(outcome: .disclosed))
