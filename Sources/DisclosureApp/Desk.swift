@@ -58,6 +58,16 @@ public final class Desk {
 
     func ref(_ a: Account) -> ActorRef { ActorRef(name: a.name, accountID: a.id) }
 
+    /// Another agency's case, imported for reference, is that agency's to work: read-only here.
+    func requireOwn(_ number: CaseNumber) throws(DisclosureError) {
+        if let agency = number.agency, agency != store.office.code {
+            throw DisclosureError(
+                .forbidden, field: "CASE",
+                zh: "案件\(number)是从其他机关（\(agency)）导入的，在本机关只读，不能办理或添加附件",
+                en: "case \(number) was imported from another agency (\(agency)); it is read-only here")
+        }
+    }
+
     // MARK: - Registration and steps
 
     /// Registers an application received on its art. 31 date; warns of a likely repeat application.
@@ -104,6 +114,7 @@ public final class Desk {
         lateEntry: String? = nil
     ) throws(DisclosureError) -> (record: CaseRecord, warnings: [Text]) {
         let account = try signedIn(UseCase.of(step))
+        try requireOwn(number)
         let now = clock.now()
         let on = date ?? now.day
         var assignee: Account?
@@ -244,6 +255,7 @@ public final class Desk {
         to number: CaseNumber
     ) throws(DisclosureError) -> AttachmentInfo {
         let account = try signedIn(.attach)
+        try requireOwn(number)
         try Desk.checkAttachmentSize(content.count)
         let now = clock.now()
         return try store.attach(

@@ -37,7 +37,7 @@ extension Desk {
 
     /// Writes the chosen cases to a case file; with personal data only for a head of office.
     public func exportCases(
-        _ filter: ExportFilter, to path: String, redact: Bool, force: Bool = false
+        _ filter: ExportFilter, to path: String, redact: Bool, withAttachments: Bool = false, force: Bool = false
     ) throws(DisclosureError) -> Int {
         if !redact {
             guard let account, account.has(.head) else {
@@ -48,7 +48,8 @@ extension Desk {
             }
         }
         let store = self.store
-        return try exportCaseFile(path: path, redact: redact, force: force, protecting: databaseFiles) {
+        return try exportCaseFile(
+            path: path, redact: redact, withAttachments: withAttachments, force: force, protecting: databaseFiles) {
             (sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
             try store.exportDossiers(filter, sink)
         }

@@ -21,15 +21,15 @@ extension Desk {
     }
 
     /// The deadline board, soonest first.
-    public func board(through: CivilDate?) throws(DisclosureError) -> [CaseSummary] {
-        try store.board(through: through)
+    public func board(through: CivilDate?, imported: Bool = false) throws(DisclosureError) -> [CaseSummary] {
+        try store.board(through: through, imported: imported)
     }
 
-    /// The board one case at a time, in flat memory.
+    /// The board one case at a time, in flat memory; `imported`: other agencies' cases kept here, apart.
     public func board(
-        through: CivilDate?, _ body: (CaseSummary) throws(DisclosureError) -> Void
+        through: CivilDate?, imported: Bool = false, _ body: (CaseSummary) throws(DisclosureError) -> Void
     ) throws(DisclosureError) {
-        try store.board(through: through, body)
+        try store.board(through: through, imported: imported, body)
     }
 
     public func annualReport(year: Int) throws(DisclosureError) -> AnnualReport { try store.annualReport(year: year) }

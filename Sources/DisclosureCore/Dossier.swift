@@ -131,6 +131,7 @@ public struct CaseDossier: Sendable, Hashable {
     /// The result carries the final state and the due date after registration and after each event.
     /// Nothing may be dated after `today`: a case file cannot record what has not happened yet.
     public func validated(calendar: WorkCalendar, today: CivilDate) throws(DisclosureError) -> ValidatedDossier {
+        try checkHead(today: today)
         try application.validate()
         if application.received > today {
             throw DisclosureError(.ruleViolation, field: "\(identifier)", zh: "收到日期\(application.received)晚于今天（\(today)）",
@@ -153,6 +154,81 @@ public struct CaseDossier: Sendable, Hashable {
         for a in attachments { try a.verify(field: "\(identifier) attachment \(a.seq)") }
         return ValidatedDossier(dossier: self, state: state, dues: dues, calendar: calendar, today: today,
                                 payloads: [PayloadCodec.encode(application)] + events.map { PayloadCodec.encode($0.event.action) })
+    }
+}
+
+/// What one case in a file may hold: far above any real case, low enough that a hostile file cannot
+/// hold the import (and the office's write lock) or its memory hostage.
+public enum DossierLimits {
+    public static let events = 2_000
+    public static let attachments = 100
+    /// Bytes of all of a case's attachments together.
+    public static let attachmentBytes = 40_000_000
+}
+
+extension CaseDossier {
+    /// The facts around the steps, checked as registration checks them: the agency's code and name,
+    /// the number against the receipt year, who recorded what and when (never later than today, never
+    /// earlier than the step before), and the limits of one case.
+    func checkHead(today: CivilDate) throws(DisclosureError) {
+        let field = identifier
+        guard !agencyCode.isEmpty, agencyCode.utf8.count <= 32,
+              agencyCode.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw DisclosureError(.invalidValue, field: field, zh: "机关代码须为1至32个英文字母、数字、“-”或“_”",
+                                  en: "the agency code must be 1 to 32 ASCII letters, digits, '-' or '_'")
+        }
+        try TextField.requireLine(agencyName, field: "\(field) agency", max: 200)
+        guard number.year == application.received.year, (1...CaseNumber.maxSerial).contains(number.serial) else {
+            throw DisclosureError(.invalidValue, field: field,
+                                  zh: "案件编号\(number.local)与收到日期\(application.received)不符（年份须为收到之年，序号为1至\(CaseNumber.maxSerial)）",
+                                  en: "case number \(number.local) does not fit the receipt date \(application.received) (the year must be the "
+                                      + "receipt's, the serial 1 to \(CaseNumber.maxSerial))")
+        }
+        if events.count > DossierLimits.events || attachments.count > DossierLimits.attachments
+            || attachments.reduce(0, { $0 + $1.content.count }) > DossierLimits.attachmentBytes {
+            throw DisclosureError(.invalidValue, field: field,
+                                  zh: "一件案件最多\(DossierLimits.events)个步骤、\(DossierLimits.attachments)个附件、附件合计\(DossierLimits.attachmentBytes / 1_000_000) MB",
+                                  en: "one case may hold at most \(DossierLimits.events) steps, \(DossierLimits.attachments) attachments and "
+                                      + "\(DossierLimits.attachmentBytes / 1_000_000) MB of attachments")
+        }
+        try TextField.requireLine(registeredBy, field: "\(field) registered-by", max: 140)
+        var previous = try Self.recordedDay(registeredAt, field: "\(field) registered", today: today)
+        if previous < application.received {
+            throw DisclosureError(.ruleViolation, field: "\(field) registered",
+                                  zh: "登记时间\(registeredAt)早于收到日期\(application.received)",
+                                  en: "registered \(registeredAt), before the receipt date \(application.received)")
+        }
+        var previousStamp = registeredAt
+        for (i, e) in events.enumerated() {
+            let where_ = "\(field) event \(i + 1)"
+            try TextField.requireLine(e.event.actor, field: "\(where_) actor", max: 140)
+            let day = try Self.recordedDay(e.recordedAt, field: where_, today: today)
+            // Stamps of one office share its offset, so their text orders as their moments do.
+            if day < previous || (day == previous && e.recordedAt < previousStamp) {
+                throw DisclosureError(.ruleViolation, field: where_,
+                                      zh: "记录时间\(e.recordedAt)早于前一步的\(previousStamp)（记录时间须依次向后）",
+                                      en: "recorded \(e.recordedAt), before the step before it (\(previousStamp)); times must run forwards")
+            }
+            if case let .feeNoticed(basis, quantity, amount, _) = e.event.action, basis == .pages,
+               quantity >= 1, quantity <= FeeSchedule.maxQuantity, FeeSchedule.perPage(pages: quantity).amount != amount {
+                throw DisclosureError(.ruleViolation, field: where_,
+                                      zh: "收费金额\(amount)元与按量计收\(quantity)页应收的\(FeeSchedule.perPage(pages: quantity).amount)元不符",
+                                      en: "the fee \(amount) yuan is not what \(quantity) pages cost (\(FeeSchedule.perPage(pages: quantity).amount) yuan)")
+            }
+            previous = day
+            previousStamp = e.recordedAt
+        }
+    }
+
+    static func recordedDay(_ stamp: String, field: String, today: CivilDate) throws(DisclosureError) -> CivilDate {
+        guard stamp.utf8.count >= 10, stamp.utf8.count <= 40, let day = CivilDate(iso: String(stamp.prefix(10))) else {
+            throw DisclosureError(.invalidValue, field: field, zh: "记录时间“\(stamp)”无效", en: "the recorded time “\(stamp)” is invalid")
+        }
+        if day > today {
+            throw DisclosureError(.ruleViolation, field: field, zh: "记录时间\(stamp)晚于今天（\(today)）",
+                                  en: "recorded \(stamp), after today (\(today))")
+        }
+        return day
     }
 }
 

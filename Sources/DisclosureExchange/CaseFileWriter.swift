@@ -21,10 +21,15 @@ public final class CaseFileWriter {
     public static let redactedMark = "已隐去"
 
     /// `force` replaces an existing file; `protecting` names files never to be replaced (the database).
-    public init(path: String, redact: Bool = false, force: Bool = false, protecting: [String] = []) throws(DisclosureError) {
+    /// With `redact`, attachments are left out unless `withAttachments`.
+    public let withAttachments: Bool
+
+    public init(path: String, redact: Bool = false, withAttachments: Bool = false, force: Bool = false,
+                protecting: [String] = []) throws(DisclosureError) {
         LibXML.start()
         self.path = path
         self.redact = redact
+        self.withAttachments = withAttachments
         output = try OutputFile(path: path, force: force, protecting: protecting)
         // The buffer writes to our descriptor and leaves closing it to `output`.
         guard let buffer = xmlOutputBufferCreateFd(output.descriptor, nil), let w = xmlNewTextWriter(buffer) else {
@@ -37,6 +42,7 @@ public final class CaseFileWriter {
         try start("caseFile")
         try attribute("xmlns", caseFileNamespace)
         try attribute("version", "2")
+        if redact { try attribute("redacted", "true") }
     }
 
     deinit {
@@ -54,15 +60,16 @@ public final class CaseFileWriter {
         x.element("number", d.number.local, depth: 2)
         x.element("received", a.received.description, attributes: [("channel", a.channel.rawValue)], depth: 2)
         x.open("applicant", attributes: [("type", a.applicant.type.rawValue)], depth: 2)
+        let t = { (s: String) -> String in self.redact ? Redaction.mask(s) : s }
         x.element("name", a.applicant.name, depth: 3)
         if let id = a.applicant.idNumber { x.element("idNumber", redact ? Self.redactedMark : id, depth: 3) }
         if let c = a.applicant.contact { x.element("contact", redact ? Self.redactedMark : c, depth: 3) }
         x.close("applicant", depth: 2)
-        x.element("request", a.request, depth: 2)
+        x.element("request", t(a.request), depth: 2)
         if let f = a.form { x.element("form", f.rawValue, depth: 2) }
-        if let n = a.note { x.element("note", n, depth: 2) }
+        if let n = a.note { x.element("note", t(n), depth: 2) }
         x.empty("registered", attributes: [("at", d.registeredAt), ("by", d.registeredBy)]
-                    + (d.registrationLateEntry.map { [("lateEntry", $0)] } ?? []), depth: 2)
+                    + (d.registrationLateEntry.map { [("lateEntry", t($0))] } ?? []), depth: 2)
         if d.events.isEmpty {
             x.empty("events", depth: 2)
         } else {
@@ -76,7 +83,7 @@ public final class CaseFileWriter {
         if let o = d.outcome, let closed = d.closedOn {
             x.element("outcome", o.rawValue, attributes: [("closed", closed.description)], depth: 2)
         }
-        if !d.attachments.isEmpty {
+        if !d.attachments.isEmpty && (!redact || withAttachments) {
             x.open("attachments", depth: 2)
             for att in d.attachments {
                 let encoded = Data(att.content).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
@@ -109,7 +116,7 @@ public final class CaseFileWriter {
     private func writeEvent(_ r: RecordedEvent, into x: inout XMLFragment) {
         let e = r.event
         var attributes: [(String, String)] = [("on", e.on.description), ("actor", e.actor), ("recorded", r.recordedAt)]
-        if let reason = e.lateEntry { attributes.append(("lateEntry", reason)) }
+        if let reason = e.lateEntry { attributes.append(("lateEntry", redact ? Redaction.mask(reason) : reason)) }
         var children: [(String, String)] = []
         let name: String
         switch e.action {
@@ -176,7 +183,7 @@ public final class CaseFileWriter {
             x.empty(name, attributes: attributes, depth: 3)
         } else {
             x.open(name, attributes: attributes, depth: 3)
-            for (n, v) in children { x.element(n, v, depth: 4) }
+            for (n, v) in children { x.element(n, redact ? Redaction.mask(v) : v, depth: 4) }
             x.close(name, depth: 3)
         }
     }

@@ -45,7 +45,8 @@ final class BatchChannel<T: Sendable>: Sendable {
 
 /// Exports case files on two threads: the caller produces dossiers (reading the database) while a
 /// second thread decodes their events, lays out and writes the XML. Returns the number of cases written.
-public func exportCaseFile(path: String, redact: Bool, force: Bool = false, protecting: [String] = [],
+public func exportCaseFile(path: String, redact: Bool, withAttachments: Bool = false, force: Bool = false,
+                           protecting: [String] = [],
                            produce: (_ sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
     throws(DisclosureError) -> Int {
     // Refused before any case is read: an existing file (without force) or the database itself.
@@ -59,7 +60,8 @@ public func exportCaseFile(path: String, redact: Bool, force: Bool = false, prot
     DispatchQueue.global().async {
         var result: Result<Int, DisclosureError>
         do throws(DisclosureError) {
-            let writer = try CaseFileWriter(path: path, redact: redact, force: force, protecting: protecting)
+            let writer = try CaseFileWriter(path: path, redact: redact, withAttachments: withAttachments, force: force,
+                                            protecting: protecting)
             while let batch = channel.receive() {
                 for d in batch { try writer.write(try d.decoded()) }
             }

@@ -501,23 +501,30 @@ public final class Store {
     /// runs exactly this in the sqlite3 shell as its baseline.
     public static let boardQuery = """
         SELECT \(summaryColumns) FROM cases WHERE is_open = 1 AND superseded_by IS NULL AND next_deadline <= ?1
+            AND (agency_code = ?2) = ?3
         ORDER BY next_deadline, year, serial
         """
 
-    /// Open cases whose next deadline is on or before `through` (all open cases when nil), soonest first.
-    public func board(through: CivilDate?) throws(DisclosureError) -> [CaseSummary] {
+    /// Open cases whose next deadline is on or before `through` (all open cases when nil), soonest first:
+    /// this office's own, or (`imported`) the other agencies' cases kept here for reference.
+    public func board(through: CivilDate?, imported: Bool = false) throws(DisclosureError) -> [CaseSummary] {
         var out: [CaseSummary] = []
-        try board(through: through) { (s: CaseSummary) throws(DisclosureError) in out.append(s) }
+        try board(through: through, imported: imported) { (s: CaseSummary) throws(DisclosureError) in out.append(s) }
         return out
     }
 
     /// The board one case at a time, so that a long board is printed as it is read, in flat memory.
-    public func board(through: CivilDate?, _ body: (CaseSummary) throws(DisclosureError) -> Void) throws(DisclosureError) {
+    public func board(through: CivilDate?, imported: Bool = false,
+                      _ body: (CaseSummary) throws(DisclosureError) -> Void) throws(DisclosureError) {
         if let through {
-            try db.query(Store.boardQuery, [through]) { (r: Row) throws(DisclosureError) in try body(try summary(r)) }
+            try db.query(Store.boardQuery, [through, office.code, !imported]) { (r: Row) throws(DisclosureError) in
+                try body(try summary(r))
+            }
         } else {
-            try db.query("SELECT \(Store.summaryColumns) FROM cases WHERE is_open = 1 AND superseded_by IS NULL ORDER BY next_deadline IS NULL, next_deadline, year, serial",
-                         []) { (r: Row) throws(DisclosureError) in try body(try summary(r)) }
+            try db.query("""
+                SELECT \(Store.summaryColumns) FROM cases WHERE is_open = 1 AND superseded_by IS NULL AND (agency_code = ?1) = ?2
+                ORDER BY next_deadline IS NULL, next_deadline, year, serial
+                """, [office.code, !imported]) { (r: Row) throws(DisclosureError) in try body(try summary(r)) }
         }
     }
 

@@ -122,6 +122,8 @@ struct Scale: ParsableCommand {
         try """
             .parameter init
             .parameter set ?1 '\(through)'
+            .parameter set ?2 '\(code)'
+            .parameter set ?3 1
             .mode json
             \(Store.boardQuery);
             """.write(toFile: dueScript, atomically: true, encoding: .utf8)

@@ -230,3 +230,16 @@ struct Restore: ParsableCommand {
                     + "events and \(r.replaced.journal) journal entries; this is on record in the journal)")
     }
 }
+
+/// The board's reminder (on standard error, so that the board itself reads the same) when the
+/// office's newest checkpoint is older than `DISCLOSURE_CHECKPOINT_DAYS` days (default 30).
+func remindCheckpoint(_ desk: Desk, lang: Language) throws {
+    guard let last = try desk.lastCheckpoint(), let signed = CivilDate(iso: String(last.prefix(10))) else { return }
+    let limit = Int(ProcessInfo.processInfo.environment["DISCLOSURE_CHECKPOINT_DAYS"] ?? "") ?? 30
+    let age = signed.days(to: desk.today)
+    guard age > limit else { return }
+    printError(
+        lang == .zh
+            ? "提示：最近一次审计锚点签署于\(signed)，已过\(age)天；请负责人运行 disclosure audit checkpoint"
+            : "note: the last audit checkpoint was signed on \(signed), \(age) days ago; the head should run disclosure audit checkpoint")
+}

@@ -156,6 +156,8 @@ struct Due: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "只列 N 个工作日内到期（含已逾期）/ only cases due within N working days (overdue included)") var within: Int?
     @Option(name: .customLong("as-of"), help: "看板日期（默认今天）/ board date (default today)") var asOf: String?
+    @Flag(help: "改列从其他机关导入的案件（只读，与本机关看板分开）/ the other agencies' imported cases instead")
+    var imported = false
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
@@ -166,10 +168,13 @@ struct Due: ParsableCommand {
         if json {
             // Printed as read: a city office's board runs to thousands of cases.
             try JSON.printArray { (item: (JSON) -> Void) throws(DisclosureError) in
-                try desk.board(through: through) { (s: CaseSummary) throws(DisclosureError) in item(r.summaryJSON(s)) }
+                try desk.board(through: through, imported: imported) { (s: CaseSummary) throws(DisclosureError) in
+                    item(r.summaryJSON(s))
+                }
             }
         } else {
-            print(r.board(try desk.board(through: through), within: within, through: through))
+            print(r.board(try desk.board(through: through, imported: imported), within: within, through: through))
         }
+        try remindCheckpoint(desk, lang: global.language)
     }
 }

@@ -15,7 +15,9 @@ struct Export: ParsableCommand {
     @Option(help: "状态 / status") var status: String?
     @Option(name: .customLong("closed-between"), help: "结案日期范围 FROM..TO / closed between, inclusive") var closedBetween:
         String?
-    @Flag(help: "隐去证件号码和联系方式 / mask ID numbers and contacts") var redact = false
+    @Flag(help: "隐去个人信息：证件号码、联系方式，各文字字段中的身份证号、电话和邮箱，并略去附件 / mask personal data")
+    var redact = false
+    @Flag(help: "隐去个人信息时仍带附件 / keep attachments in a redacted export") var withAttachments = false
     @Flag(help: "覆盖已有的输出文件 / replace an existing output file") var force = false
 
     func run() throws {
@@ -38,7 +40,8 @@ struct Export: ParsableCommand {
                 .missingField, field: "CASE/--all", zh: "请指明要导出的案件：案件编号，或 --all、--year、--status、--closed-between",
                 en: "say which cases: case numbers, or --all, --year, --status, --closed-between")
         }
-        let count = try global.openDesk(readOnly: true).exportCases(filter, to: out, redact: redact, force: force)
+        let count = try global.openDesk(readOnly: true).exportCases(
+            filter, to: out, redact: redact, withAttachments: withAttachments, force: force)
         let zh = global.language == .zh
         printError(
             zh
