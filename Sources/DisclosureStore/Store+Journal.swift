@@ -30,11 +30,11 @@ public enum RecordNote: Sendable, Hashable {
     public var summary: Text {
         switch self {
         case let .attached(seq, kind, name, size, sha256):
-            Text(zh: "添加第\(seq)号附件（\(kind.label.zh)）“\(name)”，\(size)字节，SHA-256 \(sha256)",
-                 en: "attachment \(seq) (\(kind.label.en)) “\(name)” added, \(size) bytes, SHA-256 \(sha256)")
+            Text(zh: "添加第\(seq)号附件（\(kind.label.zh)）“\(name)”，\(size)字节，SHA-256 \(sha256.prefix(16))…",
+                 en: "attachment \(seq) (\(kind.label.en)) “\(name)” added, \(size) bytes, SHA-256 \(sha256.prefix(16))…")
         case let .calendarChanged(year, file):
-            Text(zh: "导入\(year)年节假日安排（文件SHA-256 \(file)），本案期限随之重算",
-                 en: "the \(year) holiday calendar was imported (file SHA-256 \(file)); this case's dates were recomputed")
+            Text(zh: "导入\(year)年节假日安排（文件SHA-256 \(file.prefix(16))…），本案期限随之重算",
+                 en: "the \(year) holiday calendar was imported (file SHA-256 \(file.prefix(16))…); this case's dates were recomputed")
         case let .imported(file, replaces, reason, restore):
             Text(zh: (restore ? "从本机关导出的案卷恢复" : "从案卷文件导入") + "（文件SHA-256 \(file)）"
                     + (replaces.map { "，替代原记录（末条哈希 \($0)）" } ?? "") + (reason.map { "；理由：\($0)" } ?? ""),

@@ -82,6 +82,19 @@ extension Store {
                 throw DisclosureError(.invalidValue, field: "seq", zh: "案件\(number)没有第\(seq)号附件", en: "case \(number) has no attachment \(seq)")
             }
             try a.verify(field: "seq")
+            // The row alone proves nothing (its digest can be replaced with its content): the history's
+            // note of the attachment, inside the hash chain, must name the same bytes.
+            let notes = try db.all("SELECT payload FROM events WHERE case_id = ? AND kind = 'attached'", id) { $0.text(0) }
+            for payload in notes {
+                if case let .attached(noted, kind, name, size, sha256) = try RecordNote.decode(kind: "attached", payload),
+                   noted == seq,
+                   kind != a.info.kind || name != a.info.name || size != a.info.size || sha256 != a.info.sha256 {
+                    throw DisclosureError(.storage, field: "seq",
+                                          zh: "案件\(number)第\(seq)号附件与办理记录中登记的附件（SHA-256 \(sha256)）不符：附件已被替换",
+                                          en: "attachment \(seq) of case \(number) differs from the one its history records "
+                                              + "(SHA-256 \(sha256)): it was replaced")
+                }
+            }
             return a
         }
     }
