@@ -162,8 +162,10 @@ public struct CaseDossier: Sendable, Hashable {
 public enum DossierLimits {
     public static let events = 2_000
     public static let attachments = 100
-    /// Bytes of all of a case's attachments together.
-    public static let attachmentBytes = 40_000_000
+    /// Bytes of all of a case's attachments together (one attachment: 7 MB, as `attach` takes).
+    public static let attachmentBytes = 12_000_000
+    /// Cases in one file.
+    public static let casesPerFile = 1_000_000
 }
 
 extension CaseDossier {

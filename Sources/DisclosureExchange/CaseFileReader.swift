@@ -139,8 +139,15 @@ public enum CaseFileReader {
     /// Streams the cases of `path` to `body`, validating as it reads; the first problem stops it.
     public static func read(path: String, body: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
         let origin = (path as NSString).lastPathComponent
+        var count = 0
         try StreamingReader.read(path: path, schema: try LibXML.caseFile(), namespace: caseFileNamespace, origin: origin) {
             (e: Element, _) throws(DisclosureError) in
+            count += 1
+            if count > DossierLimits.casesPerFile {
+                throw DisclosureError(.invalidValue, field: origin,
+                                      zh: "一个案卷文件最多\(DossierLimits.casesPerFile)件案件；请分成几个文件",
+                                      en: "one case file may hold at most \(DossierLimits.casesPerFile) cases; split it")
+            }
             try body(try dossier(e, origin: origin))
         }
     }

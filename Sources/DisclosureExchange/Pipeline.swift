@@ -111,7 +111,9 @@ public func exportCaseFile(path: String, redact: Bool, withAttachments: Bool = f
 /// side, stops both and is thrown once the reader has ended.
 public func readValidatedCaseFile(path: String, calendar: WorkCalendar, today: CivilDate,
                                   handle: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
-    let channel = BatchChannel<ValidatedDossier>(capacity: 8)
+    // Few batches in flight, each of at most 64 cases or about 1 MB of documents: memory stays flat
+    // (under 64 MiB) however large the file or its cases (see DossierLimits).
+    let channel = BatchChannel<ValidatedDossier>(capacity: 2)
     let stop = Atomic<Bool>(false)
     let readerError = Mutex<DisclosureError?>(nil)
     let finished = DispatchSemaphore(value: 0)
@@ -119,15 +121,18 @@ public func readValidatedCaseFile(path: String, calendar: WorkCalendar, today: C
     DispatchQueue.global().async {
         var batch: [ValidatedDossier] = []
         batch.reserveCapacity(64)
+        var bytes = 0
         do throws(DisclosureError) {
             try CaseFileReader.read(path: path) { (d: CaseDossier) throws(DisclosureError) in
                 if stop.load(ordering: .relaxed) {
                     throw DisclosureError(.io, zh: "已停止读取", en: "reading stopped")
                 }
                 batch.append(try d.validated(calendar: calendar, today: today))
-                if batch.count == 64 {
+                bytes += d.attachments.reduce(0) { $0 + $1.content.count }
+                if batch.count == 64 || bytes >= 1_000_000 {
                     channel.send(batch)
                     batch.removeAll(keepingCapacity: true)
+                    bytes = 0
                 }
             }
             if !batch.isEmpty { channel.send(batch) }

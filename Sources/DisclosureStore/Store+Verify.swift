@@ -100,6 +100,12 @@ extension Store {
         var broken: Text?
         var seqs: [Int: Int] = [:]
         var checked = 0
+        // Imports join the chain as segments (see `stagedImport`): a segment's first event links to its
+        // own genesis, recorded in the journal with the event it was joined after, and its last event's
+        // hash must be the head recorded there.
+        let segments = try chainSegments()
+        var segmentEnds: [Int: ChainSegment] = [:]
+        for s in segments.values { segmentEnds[s.first + s.count - 1] = s }
         let sql = """
             SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.prev_hash,
                    e.hash, c.agency_code, e.account_id, e.late_entry
@@ -118,20 +124,30 @@ extension Store {
                 return
             }
             seqs[r.int(1)] = seq + 1
-            if r.text(10) != previous {
+            let joined = segments[r.int(0)].map { r.text(10) == $0.genesis && previous == $0.joinedAfter } ?? false
+            if r.text(10) != previous && !joined {
                 broken = Text(zh: "案件\(label)第\(seq)号事件之前的记录被删除或改动（链中第\(checked)条）",
                               en: "a record before event \(seq) of case \(label) was deleted or altered (link \(checked) of the chain)")
                 return
             }
-            let h = Store.hash(prev: previous, number: label, seq: seq, kind: r.text(5), on: r.text(6),
+            let h = Store.hash(prev: r.text(10), number: label, seq: seq, kind: r.text(5), on: r.text(6),
                                actor: r.text(7), recordedAt: r.text(8), payload: r.text(9),
                                accountID: r.isNull(13) ? nil : r.int(13), lateEntry: r.optionalText(14))
+            if let end = segmentEnds.removeValue(forKey: r.int(0)), end.head != h {
+                broken = Text(zh: "导入的第\(end.first)至\(r.int(0))条事件与机关日志记录的导入不符（被改动）",
+                              en: "the imported events \(end.first) to \(r.int(0)) differ from the import the journal records (altered)")
+                return
+            }
             if h != r.text(11) {
                 broken = Text(zh: "案件\(label)第\(seq)号事件（\(r.text(5))）的内容被改动（链中第\(checked)条）",
                               en: "event \(seq) (\(r.text(5))) of case \(label) was altered (link \(checked) of the chain)")
                 return
             }
             previous = h
+        }
+        if broken == nil, let missing = segmentEnds.values.min(by: { $0.first < $1.first }) {
+            broken = Text(zh: "机关日志记录的导入事件（自第\(missing.first)条起\(missing.count)条）不全（被删除）",
+                          en: "the imported events the journal records (\(missing.count) from \(missing.first)) are incomplete (deleted)")
         }
         if let broken { report.add(broken) }
         report.eventsChecked = checked

@@ -217,10 +217,20 @@ extension Store {
         }
     }
 
-    /// Imports dossiers in one transaction: `produce` hands each validated dossier to the sink it is
-    /// given. Any error, from the parser or from a case, rolls the whole import back.
+    /// Imports dossiers all or nothing: `produce` hands each validated dossier to the sink it is
+    /// given. Any error, from the parser or from a case, leaves the database as it was. The file is
+    /// staged first without a lock (see `stagedImport`); only when the office changed meanwhile in a way
+    /// the staging depends on is it imported again inside one write transaction.
     public func importDossiers(_ ctx: ImportContext,
                                _ produce: (_ sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
+        throws(DisclosureError) -> ImportReport {
+        if let report = try stagedImport(ctx, produce) { return report }
+        return try lockedImport(ctx, produce)
+    }
+
+    /// The import inside one write transaction, start to end.
+    func lockedImport(_ ctx: ImportContext,
+                      _ produce: (_ sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
         throws(DisclosureError) -> ImportReport {
         try db.writeTransaction { () throws(DisclosureError) in
             var report = ImportReport()
@@ -229,14 +239,7 @@ extension Store {
                 // Checked on another calendar (a stale one): check again on this office's.
                 let replay = v.calendar === calendar ? v : try v.dossier.validated(calendar: calendar, today: v.today)
                 let d = replay.dossier
-                // A file naming this office as its author could forge its numbering and its staff's acts:
-                // only the office's own export, restored by an admin, may carry its code.
-                if d.agencyCode == office.code && !ctx.restore {
-                    throw DisclosureError(.forbidden, field: d.identifier,
-                                          zh: "案卷中的案件\(d.identifier)使用本机关的代码\(office.code)；本机关的案件只能由管理员以恢复方式导入本机关自己导出的案卷",
-                                          en: "case \(d.identifier) carries this office's own code \(office.code); this office's cases are "
-                                              + "only taken back from its own export, restored by an admin")
-                }
+                try checkOwnCode(d, ctx)
                 // Another agency's cases are not in this office's report; its own re-imported ones are.
                 let counted = d.agencyCode == office.code && !locks.isEmpty
                 let existing = try db.first("""
@@ -247,12 +250,7 @@ extension Store {
                         report.add(identical: d.identifier)
                         return
                     }
-                    guard ctx.replace else {
-                        throw DisclosureError(.conflict, field: d.identifier,
-                                              zh: "本库已有案件\(d.identifier)，但内容不同；须明确选择以导入文件为准（原案件保留为已替代记录）",
-                                              en: "case \(d.identifier) already exists here with different content; the file's version "
-                                                  + "is taken only when replacing is asked for (the old one is kept, marked superseded)")
-                    }
+                    guard ctx.replace else { throw conflictError(d) }
                     if counted {
                         try checkLocks(before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state, label: d.identifier)
                     }
@@ -284,11 +282,31 @@ extension Store {
         }
     }
 
-    /// A restored case of this office must fit its numbering: no gap is opened before it.
-    private func checkSerial(_ n: CaseNumber) throws(DisclosureError) {
-        let next = try db.first("""
-            SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE agency_code = ? AND year = ? AND superseded_by IS NULL
-            """, office.code, n.year) { $0.int(0) } ?? 1
+    /// A file naming this office as its author could forge its numbering and its staff's acts: only
+    /// the office's own export, restored by an admin, may carry its code.
+    func checkOwnCode(_ d: CaseDossier, _ ctx: ImportContext) throws(DisclosureError) {
+        if d.agencyCode == office.code && !ctx.restore {
+            throw DisclosureError(.forbidden, field: d.identifier,
+                                  zh: "案卷中的案件\(d.identifier)使用本机关的代码\(office.code)；本机关的案件只能由管理员以恢复方式导入本机关自己导出的案卷",
+                                  en: "case \(d.identifier) carries this office's own code \(office.code); this office's cases are "
+                                      + "only taken back from its own export, restored by an admin")
+        }
+    }
+
+    func conflictError(_ d: CaseDossier) -> DisclosureError {
+        DisclosureError(.conflict, field: d.identifier,
+                        zh: "本库已有案件\(d.identifier)，但内容不同；须明确选择以导入文件为准（原案件保留为已替代记录）",
+                        en: "case \(d.identifier) already exists here with different content; the file's version "
+                            + "is taken only when replacing is asked for (the old one is kept, marked superseded)")
+    }
+
+    /// A restored case of this office must fit its numbering: no gap is opened before it (`after`: the
+    /// highest serial of that year already staged).
+    func checkSerial(_ n: CaseNumber, after staged: Int = 0) throws(DisclosureError) {
+        let stored = try db.first("""
+            SELECT COALESCE(MAX(serial), 0) FROM main.cases WHERE agency_code = ? AND year = ? AND superseded_by IS NULL
+            """, office.code, n.year) { $0.int(0) } ?? 0
+        let next = max(stored, staged) + 1
         if n.serial != next {
             throw DisclosureError(.ruleViolation, field: "\(office.code)/\(n.local)",
                                   zh: "恢复的案件\(n)不接续本机关\(n.year)年的编号（下一个应为\(n.year)-\(next)）",

@@ -137,6 +137,61 @@ struct ReliabilityTests {
         #expect(try o.ok("audit", "verify").status == 0)
     }
 
+    @Test("an import runs beside 4 registering processes: it is staged without the lock, so no registration waits a second")
+    func importBesideRegistrations() throws {
+        let source = Office()
+        let cases = fullReliability ? 20_000 : 3_000
+        #expect(try sh("'\(benchBinary)' generate --db '\(source.db)' --cases \(cases)", in: source.dir)
+            .contains("generated \(cases)"))
+        let file = source.dir.appendingPathComponent("cases.xml").path
+        _ = try sh("'\(binary)' --db '\(source.db)' export --all --redact --out '\(file)'", in: source.dir)
+        let o = try Office.initialised(code: "CITY")
+        try o.signIn("王科员", on: "2026-12-01")
+        try o.signIn("李主任", on: "2026-12-01")
+        let done = o.dir.appendingPathComponent("import-done").path
+        var workers: [(Process, Pipe)] = []
+        for w in 0..<4 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            // Each worker registers until the import has finished, printing how long each registration took (ms).
+            p.arguments = ["-c", """
+                i=0
+                while [ ! -e '\(done)' ] || [ $i -lt 3 ]; do
+                  s=$(date +%s%N)
+                  faketime -f '@2026-12-01 09:00:00' "$BIN" register --received 2026-12-01 --channel online \
+                      --applicant "申请人\(w)-$i" --applicant-type person --request "第\(w)组第${i}件" >/dev/null || exit 1
+                  e=$(date +%s%N)
+                  echo $(( (e - s) / 1000000 ))
+                  i=$((i + 1))
+                done
+                """]
+            p.environment = o.environment(as: "王科员", on: "2026-12-01").merging(["BIN": binary]) { $1 }
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            workers.append((p, out))
+        }
+        let imported = try o.run(["import", file], today: "2026-12-01")
+        _ = FileManager.default.createFile(atPath: done, contents: Data())
+        #expect(imported.status == 0, "\(imported.stderr)")
+        var times: [Int] = []
+        for (p, out) in workers {
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+            times += text.split(separator: "\n").compactMap { Int($0) }
+        }
+        times.sort()
+        let median = times.isEmpty ? 0 : times[times.count / 2]
+        print("import of \(cases) cases beside 4 registering processes: \(times.count) registrations, "
+              + "median \(median) ms, longest \(times.last ?? 0) ms")
+        // A registration's own work (start-up, sign-in check, commit) is the median; what the import adds is the wait.
+        #expect((times.last ?? 0) - median < 1_000, "registrations took \(median) ms typically, \(times.last ?? 0) ms at most")
+        #expect(try o.caseCount() == cases + times.count)
+        #expect(try o.ok("audit", "verify").status == 0)
+    }
+
     @Test("a read-only database: the board still reads, a registration is refused clearly, the file is untouched")
     func readOnlyDatabase() throws {
         let o = try Office.initialised()
