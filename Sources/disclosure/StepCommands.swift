@@ -386,7 +386,8 @@ struct History: ParsableCommand {
         let rows = record.events.map { e in
             [
                 String(e.seq), e.on.description, e.recordedAt, r.actorLabel(e), r.eventSummary(e) + r.lateMark(e),
-                "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
+                e.note != nil && e.dueBefore == nil && e.dueAfter == nil
+                    ? "" : "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
             ]
         }
         emit(
