@@ -3,7 +3,7 @@ import DisclosureFiles
 import DisclosureStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A backup as taken: where, its digest and the chains it holds.
@@ -32,7 +32,8 @@ extension Desk {
         // The copy must open as ours, be whole, and end where the database ended when it was taken.
         let copy = try Store.open(path: temporary, readOnly: true)
         if let problem = try copy.integrityProblem() {
-            throw DisclosureError(.storage, field: "FILE", zh: "备份校验失败：\(problem)", en: "the backup failed its check: \(problem)")
+            throw DisclosureError(
+                .storage, field: "FILE", zh: "备份校验失败：\(problem)", en: "the backup failed its check: \(problem)")
         }
         guard try copy.chainHead() == head else {
             throw DisclosureError(
@@ -75,7 +76,8 @@ extension Desk {
         }
         _ = try source.backup(intoEmptyFile: temporary)
         let copy = try Store.open(path: temporary)
-        try copy.noteRestore(reason: reason, file: digest, replaced: replaced, actor: ref(account), now: clock.now().stamp)
+        try copy.noteRestore(
+            reason: reason, file: digest, replaced: replaced, actor: ref(account), now: clock.now().stamp)
         try store.replaceContent(with: copy)
         let restored = try store.chainHead()
         for suffix in ["-wal", "-shm", "-journal"] { unlink(temporary + suffix) }

@@ -5,7 +5,7 @@ import DisclosureStore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A signed statement of where the office's two hash chains stood at a moment: anyone holding the
@@ -157,10 +157,12 @@ public enum TrustedKey: Sendable {
     public static func parse(_ spec: String) throws(DisclosureError) -> TrustedKey {
         if spec.hasPrefix("ed25519:") && !spec.contains("/") { return .fingerprint(spec.lowercased()) }
         if let raw = Data(base64Encoded: spec), raw.count == 32 { return .key([UInt8](raw)) }
-        guard let data = FileManager.default.contents(atPath: spec), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: spec), let text = String(data: data, encoding: .utf8)
+        else {
             throw DisclosureError(
                 .invalidValue, field: "public-key",
-                zh: "须为公钥文件、base64公钥或指纹（ed25519:…）", en: "must be a public key file, a base64 key or a fingerprint (ed25519:…)")
+                zh: "须为公钥文件、base64公钥或指纹（ed25519:…）",
+                en: "must be a public key file, a base64 key or a fingerprint (ed25519:…)")
         }
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ")
@@ -176,8 +178,8 @@ public enum TrustedKey: Sendable {
 
     func trusts(_ publicKey: [UInt8]) -> Bool {
         switch self {
-        case let .key(k): k == publicKey
-        case let .fingerprint(f): CheckpointKey.fingerprint(publicKey) == f
+        case .key(let k): k == publicKey
+        case .fingerprint(let f): CheckpointKey.fingerprint(publicKey) == f
         }
     }
 }
@@ -227,7 +229,9 @@ extension Desk {
     }
 
     /// Checks every checkpoint file against the database with the key the caller trusts.
-    public func verify(checkpoints files: [String], trusting key: TrustedKey) throws(DisclosureError)
+    public func verify(
+        checkpoints files: [String], trusting key: TrustedKey
+    ) throws(DisclosureError)
         -> (AuditReport, [CheckpointFinding])
     {
         var parsed: [(String, Checkpoint?, Text?)] = []
@@ -250,7 +254,9 @@ extension Desk {
         var findings: [CheckpointFinding] = []
         for (file, cp, problem) in parsed {
             guard let cp else {
-                findings.append(CheckpointFinding(file: file, checkpoint: nil, verdict: .untrusted(problem ?? Text(zh: "", en: ""))))
+                findings.append(
+                    CheckpointFinding(file: file, checkpoint: nil, verdict: .untrusted(problem ?? Text(zh: "", en: "")))
+                )
                 continue
             }
             findings.append(CheckpointFinding(file: file, checkpoint: cp, verdict: judge(cp, report, instance, key)))
@@ -258,7 +264,9 @@ extension Desk {
         return (report, findings)
     }
 
-    private func judge(_ cp: Checkpoint, _ report: AuditReport, _ instance: String, _ key: TrustedKey)
+    private func judge(
+        _ cp: Checkpoint, _ report: AuditReport, _ instance: String, _ key: TrustedKey
+    )
         -> CheckpointFinding.Verdict
     {
         guard key.trusts(cp.publicKey) else {
@@ -272,7 +280,9 @@ extension Desk {
         }
         guard cp.office == store.office.code, cp.instance == instance else {
             return .untrusted(
-                Text(zh: "锚点属于另一个数据库（\(cp.office)，\(cp.instance)）", en: "the checkpoint is of another database (\(cp.office), \(cp.instance))"))
+                Text(
+                    zh: "锚点属于另一个数据库（\(cp.office)，\(cp.instance)）",
+                    en: "the checkpoint is of another database (\(cp.office), \(cp.instance))"))
         }
         let head = report.head
         let eventsOK = cp.head.events == 0 ? true : report.eventLinks[cp.head.events] == cp.head.eventsHash
@@ -288,8 +298,10 @@ extension Desk {
         if head.events < cp.head.events || head.journal < cp.head.journal {
             return .broken(
                 Text(
-                    zh: "签署时有\(cp.head.events)条事件、\(cp.head.journal)条日志，现只有\(head.events)条、\(head.journal)条：记录被截断或回退，且无恢复记录",
-                    en: "signed at \(cp.head.events) events and \(cp.head.journal) journal entries, now \(head.events) and "
+                    zh:
+                        "签署时有\(cp.head.events)条事件、\(cp.head.journal)条日志，现只有\(head.events)条、\(head.journal)条：记录被截断或回退，且无恢复记录",
+                    en:
+                        "signed at \(cp.head.events) events and \(cp.head.journal) journal entries, now \(head.events) and "
                         + "\(head.journal): the record was cut or rolled back, with no restore on record"))
         }
         return .broken(

@@ -1,7 +1,7 @@
 import DisclosureCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The SHA-256 of a file's bytes, read in pieces (a case file may be larger than memory allows).

@@ -16,7 +16,9 @@ public enum Redaction {
         func isLocal(_ c: Unicode.Scalar) -> Bool {
             c.isASCII && (c.properties.isAlphabetic || isDigit(c) || "._%+-".unicodeScalars.contains(c))
         }
-        func isDomain(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c.properties.isAlphabetic || isDigit(c) || c == "." || c == "-") }
+        func isDomain(_ c: Unicode.Scalar) -> Bool {
+            c.isASCII && (c.properties.isAlphabetic || isDigit(c) || c == "." || c == "-")
+        }
         while i < s.count {
             let c = s[i]
             if c == "@" {

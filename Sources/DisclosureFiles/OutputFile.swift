@@ -1,7 +1,7 @@
 import DisclosureCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file the program writes for the user (export, notice, extract, chart, checkpoint, backup).
@@ -79,7 +79,8 @@ public final class OutputFile {
         } else {
             let proc = "/proc/self/fd/\(descriptor)"
             if force {
-                let staged = OutputFile.folder(of: path) + "/." + OutputFile.name(of: path) + ".part-\(getpid())-\(descriptor)"
+                let staged =
+                    OutputFile.folder(of: path) + "/." + OutputFile.name(of: path) + ".part-\(getpid())-\(descriptor)"
                 guard linkat(AT_FDCWD, proc, AT_FDCWD, staged, AT_SYMLINK_FOLLOW) == 0 else {
                     throw OutputFile.failure(path, errno)
                 }

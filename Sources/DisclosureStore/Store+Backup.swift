@@ -2,7 +2,7 @@ import CSQLite
 import DisclosureCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Store {
@@ -15,11 +15,13 @@ extension Store {
         let events = try db.first("SELECT COUNT(*), (SELECT hash FROM events ORDER BY id DESC LIMIT 1) FROM events") {
             ($0.int(0), $0.optionalText(1) ?? Store.genesisHash)
         }
-        let journal = try db.first("SELECT COUNT(*), (SELECT hash FROM journal ORDER BY id DESC LIMIT 1) FROM journal") {
+        let journal = try db.first("SELECT COUNT(*), (SELECT hash FROM journal ORDER BY id DESC LIMIT 1) FROM journal")
+        {
             ($0.int(0), $0.optionalText(1) ?? Store.genesisHash)
         }
-        return ChainHead(events: events?.0 ?? 0, eventsHash: events?.1 ?? Store.genesisHash,
-                         journal: journal?.0 ?? 0, journalHash: journal?.1 ?? Store.genesisHash)
+        return ChainHead(
+            events: events?.0 ?? 0, eventsHash: events?.1 ?? Store.genesisHash,
+            journal: journal?.0 ?? 0, journalHash: journal?.1 ?? Store.genesisHash)
     }
 
     /// Copies the whole database, consistent while others write, into the (empty) file at `path`,
@@ -41,13 +43,17 @@ extension Store {
     }
 
     /// Notes a restore in a prepared copy (`self`, opened on that copy) before it replaces the live database.
-    public func noteRestore(reason: String, file: String, replaced: ChainHead, actor: ActorRef, now: String)
-        throws(DisclosureError) {
+    public func noteRestore(
+        reason: String, file: String, replaced: ChainHead, actor: ActorRef, now: String
+    )
+        throws(DisclosureError)
+    {
         try db.writeTransaction { () throws(DisclosureError) in
             let backup = try currentHead()
             // The account may not exist in the copy: the name is kept, the reference is not.
-            try appendJournal(kind: "restore", actor: ActorRef(name: actor.name, accountID: nil), now: now,
-                              payload: RestorePayload(reason: reason, file: file, replaced: replaced, backup: backup))
+            try appendJournal(
+                kind: "restore", actor: ActorRef(name: actor.name, accountID: nil), now: now,
+                payload: RestorePayload(reason: reason, file: file, replaced: replaced, backup: backup))
         }
     }
 
@@ -65,8 +71,9 @@ extension Store {
     static func copy(from source: Connection, to target: Connection, label: String) throws(DisclosureError) {
         guard let b = sqlite3_backup_init(target.handle, "main", source.handle, "main") else {
             let msg = String(cString: sqlite3_errmsg(target.handle))
-            throw DisclosureError(.storage, field: "database", zh: "无法复制数据库到 \(label)：\(msg)",
-                                  en: "cannot copy the database to \(label): \(msg)")
+            throw DisclosureError(
+                .storage, field: "database", zh: "无法复制数据库到 \(label)：\(msg)",
+                en: "cannot copy the database to \(label): \(msg)")
         }
         var rc: Int32
         repeat {
@@ -76,8 +83,9 @@ extension Store {
         let done = sqlite3_backup_finish(b)
         guard rc == SQLITE_DONE, done == SQLITE_OK else {
             let msg = String(cString: sqlite3_errmsg(target.handle))
-            throw DisclosureError(.storage, field: "database", zh: "复制数据库到 \(label) 失败：\(msg)",
-                                  en: "copying the database to \(label) failed: \(msg)")
+            throw DisclosureError(
+                .storage, field: "database", zh: "复制数据库到 \(label) 失败：\(msg)",
+                en: "copying the database to \(label) failed: \(msg)")
         }
     }
 }

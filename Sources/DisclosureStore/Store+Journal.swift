@@ -29,21 +29,29 @@ public enum RecordNote: Sendable, Hashable {
     /// The note in words, for histories.
     public var summary: Text {
         switch self {
-        case let .attached(seq, kind, name, size, sha256):
-            Text(zh: "添加第\(seq)号附件（\(kind.label.zh)）“\(name)”，\(size)字节，SHA-256 \(sha256.prefix(16))…",
-                 en: "attachment \(seq) (\(kind.label.en)) “\(name)” added, \(size) bytes, SHA-256 \(sha256.prefix(16))…")
-        case let .calendarChanged(year, file):
-            Text(zh: "导入\(year)年节假日安排（文件SHA-256 \(file.prefix(16))…），本案期限随之重算",
-                 en: "the \(year) holiday calendar was imported (file SHA-256 \(file.prefix(16))…); this case's dates were recomputed")
-        case let .imported(file, replaces, reason, restore):
-            Text(zh: (restore ? "从本机关导出的案卷恢复" : "从案卷文件导入") + "（文件SHA-256 \(file)）"
+        case .attached(let seq, let kind, let name, let size, let sha256):
+            Text(
+                zh: "添加第\(seq)号附件（\(kind.label.zh)）“\(name)”，\(size)字节，SHA-256 \(sha256.prefix(16))…",
+                en: "attachment \(seq) (\(kind.label.en)) “\(name)” added, \(size) bytes, SHA-256 \(sha256.prefix(16))…"
+            )
+        case .calendarChanged(let year, let file):
+            Text(
+                zh: "导入\(year)年节假日安排（文件SHA-256 \(file.prefix(16))…），本案期限随之重算",
+                en:
+                    "the \(year) holiday calendar was imported (file SHA-256 \(file.prefix(16))…); this case's dates were recomputed"
+            )
+        case .imported(let file, let replaces, let reason, let restore):
+            Text(
+                zh: (restore ? "从本机关导出的案卷恢复" : "从案卷文件导入") + "（文件SHA-256 \(file)）"
                     + (replaces.map { "，替代原记录（末条哈希 \($0)）" } ?? "") + (reason.map { "；理由：\($0)" } ?? ""),
-                 en: (restore ? "restored from this office's own case file" : "imported from a case file")
-                    + " (file SHA-256 \(file))" + (replaces.map { ", replacing the earlier version (last hash \($0))" } ?? "")
+                en: (restore ? "restored from this office's own case file" : "imported from a case file")
+                    + " (file SHA-256 \(file))"
+                    + (replaces.map { ", replacing the earlier version (last hash \($0))" } ?? "")
                     + (reason.map { "; reason: \($0)" } ?? ""))
-        case let .superseded(file, reason):
-            Text(zh: "本记录被导入的案卷（文件SHA-256 \(file)）替代" + (reason.map { "；理由：\($0)" } ?? ""),
-                 en: "this version was replaced by an imported case file (SHA-256 \(file))"
+        case .superseded(let file, let reason):
+            Text(
+                zh: "本记录被导入的案卷（文件SHA-256 \(file)）替代" + (reason.map { "；理由：\($0)" } ?? ""),
+                en: "this version was replaced by an imported case file (SHA-256 \(file))"
                     + (reason.map { "; reason: \($0)" } ?? ""))
         }
     }
@@ -63,13 +71,13 @@ public enum RecordNote: Sendable, Hashable {
 
     func encoded(_ store: Store) throws(DisclosureError) -> String {
         switch self {
-        case let .attached(seq, kind, name, size, sha256):
+        case .attached(let seq, let kind, let name, let size, let sha256):
             try store.encode(Payload(seq: seq, kind: kind.rawValue, name: name, size: size, sha256: sha256))
-        case let .calendarChanged(year, file):
+        case .calendarChanged(let year, let file):
             try store.encode(Payload(year: year, file: file))
-        case let .imported(file, replaces, reason, restore):
+        case .imported(let file, let replaces, let reason, let restore):
             try store.encode(Payload(file: file, replaces: replaces, reason: reason, restore: restore))
-        case let .superseded(file, reason):
+        case .superseded(let file, let reason):
             try store.encode(Payload(file: file, reason: reason))
         }
     }
@@ -79,7 +87,8 @@ public enum RecordNote: Sendable, Hashable {
         switch kind {
         case "attached":
             guard let seq = p.seq, let k = p.kind.flatMap(AttachmentKind.init(rawValue:)), let name = p.name,
-                  let size = p.size, let sha = p.sha256 else { break }
+                let size = p.size, let sha = p.sha256
+            else { break }
             return .attached(seq: seq, kind: k, name: name, size: size, sha256: sha)
         case "calendar-changed":
             guard let year = p.year, let file = p.file else { break }
@@ -92,8 +101,9 @@ public enum RecordNote: Sendable, Hashable {
             return .superseded(file: file, reason: p.reason)
         default: break
         }
-        throw DisclosureError(.storage, zh: "数据库中的“\(kind)”记录无法读取（文件可能被改动）",
-                              en: "a stored “\(kind)” record cannot be read (the file may have been altered)")
+        throw DisclosureError(
+            .storage, zh: "数据库中的“\(kind)”记录无法读取（文件可能被改动）",
+            en: "a stored “\(kind)” record cannot be read (the file may have been altered)")
     }
 }
 
@@ -206,30 +216,36 @@ extension Store {
 
     static func snapshotOffice(_ db: Connection) throws(DisclosureError) -> OfficeSnapshot? {
         try db.first("SELECT name, code, created_at, instance_id, password_cost FROM office WHERE id = 1") {
-            OfficeSnapshot(name: $0.text(0), code: $0.text(1), createdAt: $0.text(2), instanceID: $0.text(3),
-                           passwordCost: $0.int(4))
+            OfficeSnapshot(
+                name: $0.text(0), code: $0.text(1), createdAt: $0.text(2), instanceID: $0.text(3),
+                passwordCost: $0.int(4))
         }
     }
 
     static func snapshotCalendars(_ db: Connection) throws(DisclosureError) -> [CalendarSnapshot] {
         try db.all("SELECT year, source, origin, body FROM calendar_year ORDER BY year") {
-            CalendarSnapshot(year: $0.int(0), source: $0.text(1), origin: $0.text(2), sha256: SHA256.hex(Array($0.text(3).utf8)))
+            CalendarSnapshot(
+                year: $0.int(0), source: $0.text(1), origin: $0.text(2), sha256: SHA256.hex(Array($0.text(3).utf8)))
         }
     }
 
     static func snapshotLocks(_ db: Connection) throws(DisclosureError) -> [LockSnapshot] {
-        try db.all("SELECT id, year, locked_at, locked_by, unlocked_at, unlocked_by, reason FROM report_locks ORDER BY id") {
-            LockSnapshot(id: $0.int(0), year: $0.int(1), lockedAt: $0.text(2), lockedBy: $0.text(3),
-                         unlockedAt: $0.optionalText(4), unlockedBy: $0.optionalText(5), reason: $0.optionalText(6))
+        try db.all(
+            "SELECT id, year, locked_at, locked_by, unlocked_at, unlocked_by, reason FROM report_locks ORDER BY id"
+        ) {
+            LockSnapshot(
+                id: $0.int(0), year: $0.int(1), lockedAt: $0.text(2), lockedBy: $0.text(3),
+                unlockedAt: $0.optionalText(4), unlockedBy: $0.optionalText(5), reason: $0.optionalText(6))
         }
     }
 
     static let accountSnapshotColumns = "id, name, name_key, roles, email, disabled, legacy, created_at, password_hash"
 
     static func accountSnapshot(_ r: Row) -> AccountSnapshot {
-        AccountSnapshot(id: r.int(0), name: r.text(1), nameKey: r.text(2), roles: r.text(3), email: r.optionalText(4),
-                        disabled: r.int(5) != 0, legacy: r.int(6) != 0, createdAt: r.text(7),
-                        password: r.optionalText(8).map { SHA256.hex(Array($0.utf8)) })
+        AccountSnapshot(
+            id: r.int(0), name: r.text(1), nameKey: r.text(2), roles: r.text(3), email: r.optionalText(4),
+            disabled: r.int(5) != 0, legacy: r.int(6) != 0, createdAt: r.text(7),
+            password: r.optionalText(8).map { SHA256.hex(Array($0.utf8)) })
     }
 
     static func snapshotAccounts(_ db: Connection) throws(DisclosureError) -> [AccountSnapshot] {
@@ -238,17 +254,24 @@ extension Store {
 
     /// The digest of attachment rows up to `lastID` (all when nil), content excluded: the content is
     /// checked against each row's own SHA-256.
-    static func snapshotAttachments(_ db: Connection, through lastID: Int? = nil) throws(DisclosureError) -> AttachmentsSnapshot {
+    static func snapshotAttachments(
+        _ db: Connection, through lastID: Int? = nil
+    ) throws(DisclosureError) -> AttachmentsSnapshot {
         var h = SHA256()
         var count = 0
         var last = 0
-        try db.query("""
+        try db.query(
+            """
             SELECT id, case_id, seq, kind, name, size, sha256, added_at, added_by FROM attachments
             WHERE id <= ? ORDER BY id
-            """, [lastID ?? Int.max]) { r in
+            """, [lastID ?? Int.max]
+        ) { r in
             count += 1
             last = r.int(0)
-            h.update(utf8: [r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), r.text(7), r.text(8)]
+            h.update(
+                utf8: [
+                    r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), r.text(7), r.text(8),
+                ]
                 .joined(separator: "\u{1F}") + "\u{1E}")
         }
         return AttachmentsSnapshot(count: count, lastID: lastID ?? last, sha256: SHA256.hexString(h.finalize()))
@@ -262,15 +285,17 @@ extension Store {
 
     static func baseline(_ db: Connection) throws(DisclosureError) -> BaselinePayload? {
         guard let office = try snapshotOffice(db) else { return nil }
-        return BaselinePayload(office: office, calendars: try snapshotCalendars(db), locks: try snapshotLocks(db),
-                               accounts: try snapshotAccounts(db), attachments: try snapshotAttachments(db),
-                               superseded: try snapshotSuperseded(db))
+        return BaselinePayload(
+            office: office, calendars: try snapshotCalendars(db), locks: try snapshotLocks(db),
+            accounts: try snapshotAccounts(db), attachments: try snapshotAttachments(db),
+            superseded: try snapshotSuperseded(db))
     }
 
     /// Begins the journal with what stands now, once (inside the caller's write transaction).
     static func writeBaselineIfMissing(_ db: Connection, kind: String, now: String?) throws(DisclosureError) {
         guard try db.first("SELECT 1 FROM journal LIMIT 1", map: { _ in true }) == nil,
-              let payload = try baseline(db) else { return }
+            let payload = try baseline(db)
+        else { return }
         let stamp: String
         if let now {
             stamp = now
@@ -282,24 +307,31 @@ extension Store {
 
     /// Appends an entry to the office journal (inside the caller's write transaction).
     func appendJournal(kind: String, actor: ActorRef?, now: String, payload: some Encodable) throws(DisclosureError) {
-        try Store.appendJournal(db, kind: kind, actor: actor?.name ?? "", accountID: actor?.accountID, now: now,
-                                payload: try encode(payload))
+        try Store.appendJournal(
+            db, kind: kind, actor: actor?.name ?? "", accountID: actor?.accountID, now: now,
+            payload: try encode(payload))
     }
 
-    static func appendJournal(_ db: Connection, kind: String, actor: String, accountID: Int?, now: String,
-                              payload: String) throws(DisclosureError) {
+    static func appendJournal(
+        _ db: Connection, kind: String, actor: String, accountID: Int?, now: String,
+        payload: String
+    ) throws(DisclosureError) {
         let last = try db.first("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1") { ($0.int(0), $0.text(1)) }
         let id = (last?.0 ?? 0) + 1
         let prev = last?.1 ?? genesisHash
-        let h = journalHash(prev: prev, id: id, kind: kind, actor: actor, accountID: accountID, recordedAt: now, payload: payload)
-        try db.run("""
+        let h = journalHash(
+            prev: prev, id: id, kind: kind, actor: actor, accountID: accountID, recordedAt: now, payload: payload)
+        try db.run(
+            """
             INSERT INTO journal (id, kind, actor, account_id, recorded_at, payload, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, id, kind, actor, accountID, now, payload, prev, h)
     }
 
-    static func journalHash(prev: String, id: Int, kind: String, actor: String, accountID: Int?, recordedAt: String,
-                            payload: String) -> String {
+    static func journalHash(
+        prev: String, id: Int, kind: String, actor: String, accountID: Int?, recordedAt: String,
+        payload: String
+    ) -> String {
         var h = SHA256()
         let fields = ["journal", prev, String(id), kind, actor, accountID.map(String.init) ?? "", recordedAt, payload]
         for (i, field) in fields.enumerated() {
@@ -322,14 +354,17 @@ extension Store {
     /// The office journal, oldest first.
     public func journal() throws(DisclosureError) -> [JournalEntry] {
         try db.all("SELECT id, kind, actor, account_id, recorded_at, payload, hash FROM journal ORDER BY id") {
-            JournalEntry(id: $0.int(0), kind: $0.text(1), actor: $0.text(2), accountID: $0.isNull(3) ? nil : $0.int(3),
-                         recordedAt: $0.text(4), payload: $0.text(5), hash: $0.text(6))
+            JournalEntry(
+                id: $0.int(0), kind: $0.text(1), actor: $0.text(2), accountID: $0.isNull(3) ? nil : $0.int(3),
+                recordedAt: $0.text(4), payload: $0.text(5), hash: $0.text(6))
         }
     }
 
     /// Appends a note to a case's history (inside the caller's write transaction).
-    func appendNote(_ note: RecordNote, caseID: Int, on day: CivilDate, actor: ActorRef?, now: String,
-                    dueBefore: CivilDate? = nil, dueAfter: CivilDate? = nil) throws(DisclosureError) {
+    func appendNote(
+        _ note: RecordNote, caseID: Int, on day: CivilDate, actor: ActorRef?, now: String,
+        dueBefore: CivilDate? = nil, dueAfter: CivilDate? = nil
+    ) throws(DisclosureError) {
         let head = try db.first("SELECT agency_code, year, serial FROM cases WHERE id = ?", caseID) {
             ($0.text(0), $0.int(1), $0.int(2))
         }
@@ -337,9 +372,10 @@ extension Store {
             throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
         }
         let seq = try db.first("SELECT MAX(seq) + 1 FROM events WHERE case_id = ?", caseID) { $0.int(0) } ?? 1
-        try appendEvent(caseID: caseID, number: number(agency: head.0, year: head.1, serial: head.2), seq: seq,
-                        kind: note.kind, on: day, actor: actor?.name ?? "", now: now, payload: try note.encoded(self),
-                        dueBefore: dueBefore, dueAfter: dueAfter, accountID: actor?.accountID)
+        try appendEvent(
+            caseID: caseID, number: number(agency: head.0, year: head.1, serial: head.2), seq: seq,
+            kind: note.kind, on: day, actor: actor?.name ?? "", now: now, payload: try note.encoded(self),
+            dueBefore: dueBefore, dueAfter: dueAfter, accountID: actor?.accountID)
     }
 }
 
@@ -357,6 +393,8 @@ extension Store {
 
     /// When the newest checkpoint was signed, if any was.
     public func lastCheckpointTime() throws(DisclosureError) -> String? {
-        try db.first("SELECT recorded_at FROM journal WHERE kind = 'checkpoint' ORDER BY id DESC LIMIT 1") { $0.text(0) }
+        try db.first("SELECT recorded_at FROM journal WHERE kind = 'checkpoint' ORDER BY id DESC LIMIT 1") {
+            $0.text(0)
+        }
     }
 }

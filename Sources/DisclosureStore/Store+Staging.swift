@@ -31,12 +31,16 @@ extension Store {
     /// then copies it into the office's database in one short write transaction, all or nothing.
     /// Returns nil when the database changed meanwhile in a way the staged decisions depend on (a
     /// staged case was touched, a report lock changed): the caller then imports the slow way.
-    func stagedImport(_ ctx: ImportContext,
-                      _ produce: (_ sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
-        throws(DisclosureError) -> ImportReport? {
+    func stagedImport(
+        _ ctx: ImportContext,
+        _ produce: (_ sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void
+    )
+        throws(DisclosureError) -> ImportReport?
+    {
         try db.exec("ATTACH DATABASE '' AS staging")
         defer { try? db.exec("DETACH DATABASE staging") }
-        try db.exec("""
+        try db.exec(
+            """
             PRAGMA staging.cache_size = -2000;
             CREATE TABLE staging.cases AS SELECT * FROM main.cases WHERE 0;
             CREATE TABLE staging.events AS SELECT * FROM main.events WHERE 0;
@@ -48,28 +52,39 @@ extension Store {
             """)
         // Phase 1: one read snapshot of the office; every write goes to staging only.
         var report = ImportReport()
-        let genesis = SHA256.hex(utf8: "segment\u{1F}\(ctx.file)\u{1F}\(ctx.now)\u{1F}\(SHA256.hex(Array(0..<16).map { _ in UInt8.random(in: 0...255) }))")
+        let genesis = SHA256.hex(
+            utf8:
+                "segment\u{1F}\(ctx.file)\u{1F}\(ctx.now)\u{1F}\(SHA256.hex(Array(0..<16).map { _ in UInt8.random(in: 0...255) }))"
+        )
         var previous = genesis
-        var localCase = 0, localEvent = 0, localAttachment = 0
+        var localCase = 0
+        var localEvent = 0
+        var localAttachment = 0
         let snapshot: (journal: Int, events: Int, locks: [Int])
         do {
             try db.exec("BEGIN DEFERRED")
             let journalEnd = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.journal") { $0.int(0) } ?? 0
             let eventsEnd = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.events") { $0.int(0) } ?? 0
             snapshot = (journalEnd, eventsEnd, try lockedYears())
-            func stage(_ caseRef: Int, _ label: CaseNumber, _ seq: Int, _ kind: String, _ on: CivilDate, _ actor: String,
-                       _ recordedAt: String, _ payload: String, _ dueBefore: CivilDate?, _ dueAfter: CivilDate?,
-                       _ accountID: Int?, _ lateEntry: String?) throws(DisclosureError) {
-                let h = Store.hash(prev: previous, number: label.description, seq: seq, kind: kind, on: on.description,
-                                   actor: actor, recordedAt: recordedAt, payload: payload, accountID: accountID,
-                                   lateEntry: lateEntry)
+            func stage(
+                _ caseRef: Int, _ label: CaseNumber, _ seq: Int, _ kind: String, _ on: CivilDate, _ actor: String,
+                _ recordedAt: String, _ payload: String, _ dueBefore: CivilDate?, _ dueAfter: CivilDate?,
+                _ accountID: Int?, _ lateEntry: String?
+            ) throws(DisclosureError) {
+                let h = Store.hash(
+                    prev: previous, number: label.description, seq: seq, kind: kind, on: on.description,
+                    actor: actor, recordedAt: recordedAt, payload: payload, accountID: accountID,
+                    lateEntry: lateEntry)
                 localEvent += 1
-                try db.run("""
-                    INSERT INTO staging.events (id, case_id, seq, kind, on_date, actor, recorded_at, payload, due_before,
+                try db.run(
+                    """
+                    INSERT INTO staging.events (id, case_id, seq, kind, on_date, actor, recorded_at, payload,
+                        due_before,
                         due_after, prev_hash, hash, account_id, late_entry)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, localEvent, caseRef, seq, kind, on, actor, recordedAt, payload, dueBefore, dueAfter, previous, h,
-                           accountID, lateEntry)
+                    """, localEvent, caseRef, seq, kind, on, actor, recordedAt, payload, dueBefore, dueAfter, previous,
+                    h,
+                    accountID, lateEntry)
                 previous = h
             }
             try produce { (v: ValidatedDossier) throws(DisclosureError) in
@@ -77,16 +92,22 @@ extension Store {
                 let d = replay.dossier
                 try checkOwnCode(d, ctx)
                 let counted = d.agencyCode == office.code && !snapshot.locks.isEmpty
-                let existing = try db.first("""
-                    SELECT id FROM main.cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by IS NULL
+                let existing = try db.first(
+                    """
+                    SELECT id FROM main.cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by
+                        IS NULL
                     """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) })
                 // A file naming one case twice is refused: which of the two would be the case?
-                if try db.first("SELECT 1 FROM staging.identities WHERE agency_code = ? AND year = ? AND serial = ?",
-                                d.agencyCode, d.number.year, d.number.serial, map: { _ in true }) == true {
-                    throw DisclosureError(.conflict, field: d.identifier, zh: "案卷文件中案件\(d.identifier)出现了两次",
-                                          en: "case \(d.identifier) appears twice in the file")
+                if try db.first(
+                    "SELECT 1 FROM staging.identities WHERE agency_code = ? AND year = ? AND serial = ?",
+                    d.agencyCode, d.number.year, d.number.serial, map: { _ in true }) == true
+                {
+                    throw DisclosureError(
+                        .conflict, field: d.identifier, zh: "案卷文件中案件\(d.identifier)出现了两次",
+                        en: "case \(d.identifier) appears twice in the file")
                 }
-                try db.run("INSERT INTO staging.identities VALUES (?, ?, ?)", d.agencyCode, d.number.year, d.number.serial)
+                try db.run(
+                    "INSERT INTO staging.identities VALUES (?, ?, ?)", d.agencyCode, d.number.year, d.number.serial)
                 var replaces: String?
                 if let existing {
                     if try dossier(caseID: existing).sameContent(as: d) {
@@ -95,19 +116,24 @@ extension Store {
                     }
                     guard ctx.replace else { throw conflictError(d) }
                     if counted {
-                        try checkLocks(before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state,
-                                       label: d.identifier)
+                        try checkLocks(
+                            before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state,
+                            label: d.identifier)
                     }
-                    let last = try db.first("SELECT seq, hash FROM main.events WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
-                                            existing) { ($0.int(0), $0.text(1)) }
+                    let last = try db.first(
+                        "SELECT seq, hash FROM main.events WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
+                        existing
+                    ) { ($0.int(0), $0.text(1)) }
                     replaces = last?.1
-                    let head = try db.first("SELECT agency_code, year, serial FROM main.cases WHERE id = ?", existing) {
-                        number(agency: $0.text(0), year: $0.int(1), serial: $0.int(2))
-                    } ?? CaseNumber(year: d.number.year, serial: d.number.serial)
+                    let head =
+                        try db.first("SELECT agency_code, year, serial FROM main.cases WHERE id = ?", existing) {
+                            number(agency: $0.text(0), year: $0.int(1), serial: $0.int(2))
+                        } ?? CaseNumber(year: d.number.year, serial: d.number.serial)
                     // Existing cases are told apart from staged ones by sign.
-                    try stage(-existing, head, (last?.0 ?? 0) + 1, "superseded", ctx.today, ctx.actor.name, ctx.now,
-                              try RecordNote.superseded(file: ctx.file, reason: ctx.reason).encoded(self), nil, nil,
-                              ctx.actor.accountID, nil)
+                    try stage(
+                        -existing, head, (last?.0 ?? 0) + 1, "superseded", ctx.today, ctx.actor.name, ctx.now,
+                        try RecordNote.superseded(file: ctx.file, reason: ctx.reason).encoded(self), nil, nil,
+                        ctx.actor.accountID, nil)
                     try db.run("INSERT INTO staging.touched VALUES (?)", existing)
                     try db.run("INSERT INTO staging.superseded VALUES (?, ?)", existing, localCase + 1)
                     report.add(replaced: d.identifier)
@@ -115,9 +141,12 @@ extension Store {
                     if counted { try checkLocks(before: nil, after: replay.state, label: d.identifier) }
                     if d.agencyCode == office.code {
                         // Restored cases continue the numbering, counting those staged before them.
-                        let staged = try db.first("""
-                            SELECT COALESCE(MAX(serial), 0) FROM staging.cases WHERE agency_code = ? AND year = ?
-                            """, d.agencyCode, d.number.year) { $0.int(0) } ?? 0
+                        let staged =
+                            try db.first(
+                                """
+                                SELECT COALESCE(MAX(serial), 0) FROM staging.cases WHERE agency_code = ? AND year = ?
+                                """, d.agencyCode, d.number.year
+                            ) { $0.int(0) } ?? 0
                         try checkSerial(d.number, after: staged)
                     }
                     report.add(imported: d.identifier)
@@ -125,46 +154,67 @@ extension Store {
                 localCase += 1
                 let a = d.application
                 let late = d.registrationLateEntry != nil || d.events.contains { $0.event.lateEntry != nil }
-                let lateCount = (d.registrationLateEntry == nil ? 0 : 1) + d.events.filter { $0.event.lateEntry != nil }.count
-                try db.query("""
-                    INSERT INTO staging.cases (id, agency_code, agency_name, year, serial, received, channel, applicant_name,
+                let lateCount =
+                    (d.registrationLateEntry == nil ? 0 : 1) + d.events.filter { $0.event.lateEntry != nil }.count
+                try db.query(
+                    """
+                    INSERT INTO staging.cases (id, agency_code, agency_name, year, serial, received, channel,
+                        applicant_name,
                         applicant_type, id_number, contact, request, form, note, registered_at, registered_by,
                         \(Store.materialisedColumns), superseded_by, registered_by_id, handler_id, late_entries)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)
-                    """, [localCase, d.agencyCode, d.agencyName, d.number.year, d.number.serial, a.received, a.channel.rawValue,
-                          a.applicant.name, a.applicant.type.rawValue, a.applicant.idNumber, a.applicant.contact, a.request,
-                          a.form?.rawValue, a.note, d.registeredAt, d.registeredBy]
-                        + (try materialisedValues(replay.state)) + [late ? lateCount : 0]) { _ in }
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL,
+                        NULL, NULL, ?)
+                    """,
+                    [
+                        localCase, d.agencyCode, d.agencyName, d.number.year, d.number.serial, a.received,
+                        a.channel.rawValue,
+                        a.applicant.name, a.applicant.type.rawValue, a.applicant.idNumber, a.applicant.contact,
+                        a.request,
+                        a.form?.rawValue, a.note, d.registeredAt, d.registeredBy,
+                    ]
+                        + (try materialisedValues(replay.state)) + [late ? lateCount : 0]
+                ) { _ in }
                 for r in replay.state.remedies {
-                    try db.run("""
-                        INSERT INTO staging.remedies (case_id, remedy_id, kind, body, filed, decided, result) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    try db.run(
+                        """
+                        INSERT INTO staging.remedies (case_id, remedy_id, kind, body, filed, decided,
+                            result) VALUES (?, ?, ?, ?, ?, ?, ?)
                         """, localCase, r.id, r.kind.rawValue, r.body, r.filed, r.decided, r.result?.rawValue)
                 }
                 let label = number(agency: d.agencyCode, year: d.number.year, serial: d.number.serial)
-                try stage(localCase, label, 0, "registered", a.received, d.registeredBy, d.registeredAt, replay.payloads[0],
-                          nil, replay.dues[0], nil, d.registrationLateEntry)
+                try stage(
+                    localCase, label, 0, "registered", a.received, d.registeredBy, d.registeredAt, replay.payloads[0],
+                    nil, replay.dues[0], nil, d.registrationLateEntry)
                 for (i, e) in d.events.enumerated() {
-                    try stage(localCase, label, i + 1, e.event.action.kind, e.event.on, e.event.actor, e.recordedAt,
-                              replay.payloads[i + 1], replay.dues[i], replay.dues[i + 1], nil, e.event.lateEntry)
+                    try stage(
+                        localCase, label, i + 1, e.event.action.kind, e.event.on, e.event.actor, e.recordedAt,
+                        replay.payloads[i + 1], replay.dues[i], replay.dues[i + 1], nil, e.event.lateEntry)
                 }
                 var seq = d.events.count
                 for att in d.attachments {
                     localAttachment += 1
                     let i = att.info
-                    try db.run("""
-                        INSERT INTO staging.attachments (id, case_id, seq, kind, name, size, sha256, added_at, added_by, content,
+                    try db.run(
+                        """
+                        INSERT INTO staging.attachments (id, case_id, seq, kind, name, size, sha256, added_at,
+                            added_by, content,
                             added_by_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-                        """, localAttachment, localCase, i.seq, i.kind.rawValue, i.name, i.size, i.sha256, i.addedAt, i.addedBy,
-                               SQLBlob(att.content))
+                        """, localAttachment, localCase, i.seq, i.kind.rawValue, i.name, i.size, i.sha256, i.addedAt,
+                        i.addedBy,
+                        SQLBlob(att.content))
                     seq += 1
-                    try stage(localCase, label, seq, "attached", ctx.today, ctx.actor.name, i.addedAt,
-                              try RecordNote.attached(seq: i.seq, kind: i.kind, name: i.name, size: i.size, sha256: i.sha256)
-                                .encoded(self), nil, nil, ctx.actor.accountID, nil)
+                    try stage(
+                        localCase, label, seq, "attached", ctx.today, ctx.actor.name, i.addedAt,
+                        try RecordNote.attached(seq: i.seq, kind: i.kind, name: i.name, size: i.size, sha256: i.sha256)
+                            .encoded(self), nil, nil, ctx.actor.accountID, nil)
                 }
                 seq += 1
-                try stage(localCase, label, seq, "imported", ctx.today, ctx.actor.name, ctx.now,
-                          try RecordNote.imported(file: ctx.file, replaces: replaces, reason: ctx.reason, restore: ctx.restore)
-                            .encoded(self), nil, nil, ctx.actor.accountID, nil)
+                try stage(
+                    localCase, label, seq, "imported", ctx.today, ctx.actor.name, ctx.now,
+                    try RecordNote.imported(
+                        file: ctx.file, replaces: replaces, reason: ctx.reason, restore: ctx.restore
+                    )
+                    .encoded(self), nil, nil, ctx.actor.accountID, nil)
                 if replay.state.clock.due != d.due {
                     report.add(dueDifference: d.identifier, exported: d.due, here: replay.state.clock.due)
                 }
@@ -179,48 +229,67 @@ extension Store {
             let journalEnd = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.journal") { $0.int(0) } ?? 0
             if journalEnd != snapshot.journal { return nil }
             // A step on a replaced case, or a new case with a staged identity, since the snapshot.
-            let clash = try db.first("""
-                SELECT 1 FROM main.events e JOIN main.cases c ON c.id = e.case_id WHERE e.id > ?1
-                  AND (e.case_id IN (SELECT case_id FROM staging.touched)
-                       OR EXISTS (SELECT 1 FROM staging.identities i
-                                  WHERE i.agency_code = c.agency_code AND i.year = c.year AND i.serial = c.serial))
-                LIMIT 1
-                """, snapshot.events) { _ in true } ?? false
+            let clash =
+                try db.first(
+                    """
+                    SELECT 1 FROM main.events e JOIN main.cases c ON c.id = e.case_id WHERE e.id > ?1
+                      AND (e.case_id IN (SELECT case_id FROM staging.touched)
+                           OR EXISTS (SELECT 1 FROM staging.identities i
+                                      WHERE i.agency_code = c.agency_code AND i.year = c.year AND i.serial = c.serial))
+                    LIMIT 1
+                    """, snapshot.events
+                ) { _ in true } ?? false
             if clash { return nil }
             let caseOffset = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.cases") { $0.int(0) } ?? 0
             let eventOffset = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.events") { $0.int(0) } ?? 0
             let attachmentOffset = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.attachments") { $0.int(0) } ?? 0
-            let joinedAfter = try db.first("SELECT hash FROM main.events ORDER BY id DESC LIMIT 1") { $0.text(0) }
+            let joinedAfter =
+                try db.first("SELECT hash FROM main.events ORDER BY id DESC LIMIT 1") { $0.text(0) }
                 ?? Store.genesisHash
             let caseColumns = try columns("cases").filter { $0 != "id" }.joined(separator: ", ")
-            let attachmentColumns = try columns("attachments").filter { $0 != "id" && $0 != "case_id" }.joined(separator: ", ")
+            let attachmentColumns = try columns("attachments").filter { $0 != "id" && $0 != "case_id" }.joined(
+                separator: ", ")
             // The superseded rows leave the identity index before their successors arrive.
-            try db.run("UPDATE main.cases SET superseded_by = id, is_open = 0 WHERE id IN (SELECT old_id FROM staging.superseded)")
-            try db.run("INSERT INTO main.cases (id, \(caseColumns)) SELECT id + ?, \(caseColumns) FROM staging.cases ORDER BY id",
-                       caseOffset)
-            try db.run("""
-                INSERT INTO main.events (id, case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after,
+            try db.run(
+                "UPDATE main.cases SET superseded_by = id, is_open = 0 WHERE id IN (SELECT old_id FROM staging.superseded)"
+            )
+            try db.run(
+                "INSERT INTO main.cases (id, \(caseColumns)) SELECT id + ?, \(caseColumns) FROM staging.cases ORDER BY id",
+                caseOffset)
+            try db.run(
+                """
+                INSERT INTO main.events (id, case_id, seq, kind, on_date, actor, recorded_at, payload, due_before,
+                    due_after,
                     prev_hash, hash, account_id, late_entry)
                 SELECT id + ?1, CASE WHEN case_id < 0 THEN -case_id ELSE case_id + ?2 END, seq, kind, on_date, actor,
                     recorded_at, payload, due_before, due_after, prev_hash, hash, account_id, late_entry
                 FROM staging.events ORDER BY id
                 """, eventOffset, caseOffset)
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO main.attachments (id, case_id, \(attachmentColumns))
                 SELECT id + ?, case_id + ?, \(attachmentColumns) FROM staging.attachments ORDER BY id
                 """, attachmentOffset, caseOffset)
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO main.remedies (case_id, remedy_id, kind, body, filed, decided, result)
                 SELECT case_id + ?, remedy_id, kind, body, filed, decided, result FROM staging.remedies
                 """, caseOffset)
-            try db.run("UPDATE main.cases SET superseded_by = (SELECT new_local + ?1 FROM staging.superseded s WHERE s.old_id = cases.id) "
-                       + "WHERE id IN (SELECT old_id FROM staging.superseded)", caseOffset)
-            let segment = localEvent == 0 ? nil
-                : ChainSegment(first: eventOffset + 1, count: localEvent, genesis: genesis, joinedAfter: joinedAfter, head: previous)
-            try appendJournal(kind: ctx.restore ? "restore-cases" : "import", actor: ctx.actor, now: ctx.now,
-                              payload: StagedImportPayload(file: ctx.file, imported: report.importedCount,
-                                                           identical: report.identicalCount, replaced: report.replacedCount,
-                                                           restore: ctx.restore, reason: ctx.reason, segment: segment))
+            try db.run(
+                "UPDATE main.cases SET superseded_by = (SELECT new_local + ?1 FROM staging.superseded s WHERE s.old_id = cases.id) "
+                    + "WHERE id IN (SELECT old_id FROM staging.superseded)", caseOffset)
+            let segment =
+                localEvent == 0
+                ? nil
+                : ChainSegment(
+                    first: eventOffset + 1, count: localEvent, genesis: genesis, joinedAfter: joinedAfter,
+                    head: previous)
+            try appendJournal(
+                kind: ctx.restore ? "restore-cases" : "import", actor: ctx.actor, now: ctx.now,
+                payload: StagedImportPayload(
+                    file: ctx.file, imported: report.importedCount,
+                    identical: report.identicalCount, replaced: report.replacedCount,
+                    restore: ctx.restore, reason: ctx.reason, segment: segment))
             return report
         }
     }
@@ -232,7 +301,8 @@ extension Store {
     /// The event chain's import segments, by their first event's id, from the journal.
     func chainSegments() throws(DisclosureError) -> [Int: ChainSegment] {
         var out: [Int: ChainSegment] = [:]
-        try db.query("SELECT payload FROM journal WHERE kind IN ('import', 'restore-cases')", []) { (r: Row) throws(DisclosureError) in
+        try db.query("SELECT payload FROM journal WHERE kind IN ('import', 'restore-cases')", []) {
+            (r: Row) throws(DisclosureError) in
             let p: StagedImportPayload = try Store.decodeJSON(r.text(0))
             if let s = p.segment { out[s.first] = s }
         }

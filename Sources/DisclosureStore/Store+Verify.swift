@@ -71,8 +71,11 @@ extension Store {
     /// against a replay of the events, the tables outside the cases against the journal, every
     /// attachment's bytes against its event, the guard triggers and the numbering.
     /// `eventPositions`/`journalPositions` ask for the link hashes at those positions (for checkpoints).
-    public func verifyAudit(eventPositions: Set<Int> = [], journalPositions: Set<Int> = []) throws(DisclosureError)
-        -> AuditReport {
+    public func verifyAudit(
+        eventPositions: Set<Int> = [], journalPositions: Set<Int> = []
+    ) throws(DisclosureError)
+        -> AuditReport
+    {
         try db.readTransaction { () throws(DisclosureError) -> AuditReport in
             var report = AuditReport()
             try checkTriggers(&report)
@@ -88,9 +91,12 @@ extension Store {
 
     private func checkTriggers(_ report: inout AuditReport) throws(DisclosureError) {
         for name in Store.guardTriggers {
-            let sql = try db.first("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", name) { $0.text(0) }
+            let sql = try db.first("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", name) {
+                $0.text(0)
+            }
             if sql == nil || !(sql ?? "").contains("RAISE(ABORT") {
-                report.add(Text(zh: "保护记录不被改写的触发器 \(name) 缺失或被改动", en: "the guard trigger \(name) is missing or altered"))
+                report.add(
+                    Text(zh: "保护记录不被改写的触发器 \(name) 缺失或被改动", en: "the guard trigger \(name) is missing or altered"))
             }
         }
     }
@@ -107,7 +113,8 @@ extension Store {
         var segmentEnds: [Int: ChainSegment] = [:]
         for s in segments.values { segmentEnds[s.first + s.count - 1] = s }
         let sql = """
-            SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.prev_hash,
+            SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload,
+                e.prev_hash,
                    e.hash, c.agency_code, e.account_id, e.late_entry
             FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.id
             """
@@ -115,39 +122,52 @@ extension Store {
             checked += 1
             if positions.contains(checked) { report.eventLinks[checked] = r.text(11) }
             guard broken == nil else { return }
-            let label = r.isNull(2) ? "#\(r.int(1))" : number(agency: r.text(12), year: r.int(2), serial: r.int(3)).description
+            let label =
+                r.isNull(2) ? "#\(r.int(1))" : number(agency: r.text(12), year: r.int(2), serial: r.int(3)).description
             let seq = r.int(4)
             let expectedSeq = seqs[r.int(1), default: 0]
             if seq != expectedSeq {
-                broken = Text(zh: "案件\(label)的第\(expectedSeq)号事件缺失（链中第\(checked)条）",
-                              en: "case \(label) is missing event \(expectedSeq) (link \(checked) of the chain)")
+                broken = Text(
+                    zh: "案件\(label)的第\(expectedSeq)号事件缺失（链中第\(checked)条）",
+                    en: "case \(label) is missing event \(expectedSeq) (link \(checked) of the chain)")
                 return
             }
             seqs[r.int(1)] = seq + 1
             let joined = segments[r.int(0)].map { r.text(10) == $0.genesis && previous == $0.joinedAfter } ?? false
             if r.text(10) != previous && !joined {
-                broken = Text(zh: "案件\(label)第\(seq)号事件之前的记录被删除或改动（链中第\(checked)条）",
-                              en: "a record before event \(seq) of case \(label) was deleted or altered (link \(checked) of the chain)")
+                broken = Text(
+                    zh: "案件\(label)第\(seq)号事件之前的记录被删除或改动（链中第\(checked)条）",
+                    en:
+                        "a record before event \(seq) of case \(label) was deleted or altered (link \(checked) of the chain)"
+                )
                 return
             }
-            let h = Store.hash(prev: r.text(10), number: label, seq: seq, kind: r.text(5), on: r.text(6),
-                               actor: r.text(7), recordedAt: r.text(8), payload: r.text(9),
-                               accountID: r.isNull(13) ? nil : r.int(13), lateEntry: r.optionalText(14))
+            let h = Store.hash(
+                prev: r.text(10), number: label, seq: seq, kind: r.text(5), on: r.text(6),
+                actor: r.text(7), recordedAt: r.text(8), payload: r.text(9),
+                accountID: r.isNull(13) ? nil : r.int(13), lateEntry: r.optionalText(14))
             if let end = segmentEnds.removeValue(forKey: r.int(0)), end.head != h {
-                broken = Text(zh: "导入的第\(end.first)至\(r.int(0))条事件与机关日志记录的导入不符（被改动）",
-                              en: "the imported events \(end.first) to \(r.int(0)) differ from the import the journal records (altered)")
+                broken = Text(
+                    zh: "导入的第\(end.first)至\(r.int(0))条事件与机关日志记录的导入不符（被改动）",
+                    en:
+                        "the imported events \(end.first) to \(r.int(0)) differ from the import the journal records (altered)"
+                )
                 return
             }
             if h != r.text(11) {
-                broken = Text(zh: "案件\(label)第\(seq)号事件（\(r.text(5))）的内容被改动（链中第\(checked)条）",
-                              en: "event \(seq) (\(r.text(5))) of case \(label) was altered (link \(checked) of the chain)")
+                broken = Text(
+                    zh: "案件\(label)第\(seq)号事件（\(r.text(5))）的内容被改动（链中第\(checked)条）",
+                    en: "event \(seq) (\(r.text(5))) of case \(label) was altered (link \(checked) of the chain)")
                 return
             }
             previous = h
         }
         if broken == nil, let missing = segmentEnds.values.min(by: { $0.first < $1.first }) {
-            broken = Text(zh: "机关日志记录的导入事件（自第\(missing.first)条起\(missing.count)条）不全（被删除）",
-                          en: "the imported events the journal records (\(missing.count) from \(missing.first)) are incomplete (deleted)")
+            broken = Text(
+                zh: "机关日志记录的导入事件（自第\(missing.first)条起\(missing.count)条）不全（被删除）",
+                en:
+                    "the imported events the journal records (\(missing.count) from \(missing.first)) are incomplete (deleted)"
+            )
         }
         if let broken { report.add(broken) }
         report.eventsChecked = checked
@@ -160,7 +180,9 @@ extension Store {
         var previous = Store.genesisHash
         var broken: Text?
         var checked = 0
-        try db.query("SELECT id, kind, actor, account_id, recorded_at, payload, prev_hash, hash FROM journal ORDER BY id", []) {
+        try db.query(
+            "SELECT id, kind, actor, account_id, recorded_at, payload, prev_hash, hash FROM journal ORDER BY id", []
+        ) {
             (r: Row) throws(DisclosureError) in
             checked += 1
             if positions.contains(checked) { report.journalLinks[checked] = r.text(7) }
@@ -168,11 +190,14 @@ extension Store {
             let id = r.int(0)
             let kind = r.text(1)
             if id != checked || r.text(6) != previous {
-                broken = Text(zh: "机关日志第\(checked)条之前的记录被删除或改动", en: "a journal entry before entry \(checked) was deleted or altered")
+                broken = Text(
+                    zh: "机关日志第\(checked)条之前的记录被删除或改动",
+                    en: "a journal entry before entry \(checked) was deleted or altered")
                 return
             }
-            let h = Store.journalHash(prev: previous, id: id, kind: kind, actor: r.text(2), accountID: r.isNull(3) ? nil : r.int(3),
-                                      recordedAt: r.text(4), payload: r.text(5))
+            let h = Store.journalHash(
+                prev: previous, id: id, kind: kind, actor: r.text(2), accountID: r.isNull(3) ? nil : r.int(3),
+                recordedAt: r.text(4), payload: r.text(5))
             if h != r.text(7) {
                 broken = Text(zh: "机关日志第\(id)条（\(kind)）的内容被改动", en: "journal entry \(id) (\(kind)) was altered")
                 return
@@ -185,13 +210,16 @@ extension Store {
             report.add(Text(zh: "机关日志为空（基线记录被删除）", en: "the office journal is empty (its baseline was deleted)"))
         }
         report.journalChecked = checked
-        report.head = ChainHead(events: report.head.events, eventsHash: report.head.eventsHash, journal: checked,
-                                journalHash: previous)
+        report.head = ChainHead(
+            events: report.head.events, eventsHash: report.head.eventsHash, journal: checked,
+            journalHash: previous)
         return state
     }
 
-    private func apply(kind: String, payload: String, recordedAt: String, to state: inout JournalState,
-                       report: inout AuditReport) throws(DisclosureError) {
+    private func apply(
+        kind: String, payload: String, recordedAt: String, to state: inout JournalState,
+        report: inout AuditReport
+    ) throws(DisclosureError) {
         switch kind {
         case "baseline", "created":
             let b: BaselinePayload = try Store.decodeJSON(payload)
@@ -214,9 +242,10 @@ extension Store {
             state.accounts[s.account.id] = s.account
         case "restore":
             let r: RestorePayload = try Store.decodeJSON(payload)
-            report.restores.append(RestoreRecord(recordedAt: recordedAt, reason: r.reason, replaced: r.replaced, backup: r.backup))
+            report.restores.append(
+                RestoreRecord(recordedAt: recordedAt, reason: r.reason, replaced: r.replaced, backup: r.backup))
         default:
-            break // imports and checkpoints change no table outside the cases
+            break  // imports and checkpoints change no table outside the cases
         }
     }
 
@@ -226,22 +255,28 @@ extension Store {
         }
         let calendars = try Store.snapshotCalendars(db)
         for c in calendars where expected.calendars[c.year] != c {
-            report.add(Text(zh: "\(c.year)年放假安排（calendar_year表）与机关日志不符（被改动）",
-                            en: "the \(c.year) calendar (calendar_year) differs from the journal (altered)"))
+            report.add(
+                Text(
+                    zh: "\(c.year)年放假安排（calendar_year表）与机关日志不符（被改动）",
+                    en: "the \(c.year) calendar (calendar_year) differs from the journal (altered)"))
         }
         for year in Set(expected.calendars.keys).subtracting(calendars.map(\.year)).sorted() {
             report.add(Text(zh: "\(year)年放假安排被删除", en: "the \(year) calendar was deleted"))
         }
         let locks = try Store.snapshotLocks(db)
         if locks != expected.locks.values.sorted(by: { $0.id < $1.id }) {
-            report.add(Text(zh: "年度报告锁定记录（report_locks表）与机关日志不符（被改动）",
-                            en: "the report locks (report_locks) differ from the journal (altered)"))
+            report.add(
+                Text(
+                    zh: "年度报告锁定记录（report_locks表）与机关日志不符（被改动）",
+                    en: "the report locks (report_locks) differ from the journal (altered)"))
         }
         let accounts = try Store.snapshotAccounts(db)
         for a in accounts where expected.accounts[a.id] != a {
-            report.add(Text(zh: "账号“\(a.name)”（accounts表第\(a.id)行）与机关日志不符（角色、状态或密码在程序外被改动）",
-                            en: "account “\(a.name)” (accounts row \(a.id)) differs from the journal "
-                                + "(roles, state or password changed outside the program)"))
+            report.add(
+                Text(
+                    zh: "账号“\(a.name)”（accounts表第\(a.id)行）与机关日志不符（角色、状态或密码在程序外被改动）",
+                    en: "account “\(a.name)” (accounts row \(a.id)) differs from the journal "
+                        + "(roles, state or password changed outside the program)"))
         }
         for id in Set(expected.accounts.keys).subtracting(accounts.map(\.id)).sorted() {
             report.add(Text(zh: "第\(id)号账号被删除", en: "account \(id) was deleted"))
@@ -250,33 +285,53 @@ extension Store {
 
     private func checkCases(_ expected: JournalState, _ report: inout AuditReport) throws(DisclosureError) {
         let ids = try db.all("SELECT id FROM cases ORDER BY id") { $0.int(0) }
-        let names = Dictionary(try db.all("SELECT id, name FROM accounts") { ($0.int(0), $0.text(1)) }, uniquingKeysWith: { $1 })
+        let names = Dictionary(
+            try db.all("SELECT id, name FROM accounts") { ($0.int(0), $0.text(1)) }, uniquingKeysWith: { $1 })
         for id in ids {
             report.casesChecked += 1
             let record: CaseRecord
             do {
                 record = try loadRecord(id: id, calendar: calendar)
             } catch {
-                report.add(Text(zh: "案件（第\(id)行）无法读取：\(error.render(.zh))", en: "case row \(id) cannot be read: \(error.render(.en))"))
+                report.add(
+                    Text(
+                        zh: "案件（第\(id)行）无法读取：\(error.render(.zh))",
+                        en: "case row \(id) cannot be read: \(error.render(.en))"))
                 continue
             }
             let label = record.number.description
             func column(_ name: String) {
-                report.add(Text(zh: "案件\(label)的\(name)列与事件记录不符（被改动）",
-                                en: "case \(label): column \(name) differs from its events (altered)"))
+                report.add(
+                    Text(
+                        zh: "案件\(label)的\(name)列与事件记录不符（被改动）",
+                        en: "case \(label): column \(name) differs from its events (altered)"))
             }
-            guard let reg = try db.first("SELECT payload FROM events WHERE case_id = ? AND seq = 0", id, map: { $0.text(0) }) else {
+            guard
+                let reg = try db.first(
+                    "SELECT payload FROM events WHERE case_id = ? AND seq = 0", id, map: { $0.text(0) })
+            else {
                 report.add(Text(zh: "案件\(label)没有登记事件", en: "case \(label) has no registration event"))
                 continue
             }
             if (try? PayloadCodec.decodeApplication(reg)) != record.application {
-                report.add(Text(zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）",
-                                en: "case \(label)'s intake facts differ from its registration event (altered)"))
+                report.add(
+                    Text(
+                        zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）",
+                        en: "case \(label)'s intake facts differ from its registration event (altered)"))
             }
-            guard let row = try db.first("""
-                SELECT \(Store.materialisedColumns), superseded_by, registered_by_id, handler_id, late_entries FROM cases WHERE id = ?
-                """, id, map: { (r: Row) in (Store.values(r, 11), r.isNull(11) ? nil : r.int(11), r.isNull(12) ? nil : r.int(12),
-                                             r.isNull(13) ? nil : r.int(13), r.int(14)) }) else { continue }
+            guard
+                let row = try db.first(
+                    """
+                    SELECT \(Store.materialisedColumns), superseded_by, registered_by_id, handler_id,
+                        late_entries FROM cases WHERE id = ?
+                    """, id,
+                    map: { (r: Row) in
+                        (
+                            Store.values(r, 11), r.isNull(11) ? nil : r.int(11), r.isNull(12) ? nil : r.int(12),
+                            r.isNull(13) ? nil : r.int(13), r.int(14)
+                        )
+                    })
+            else { continue }
             let notes = record.events.compactMap(\.note)
             let supersededNote = notes.contains { if case .superseded = $0 { true } else { false } }
             if let by = row.1 {
@@ -288,19 +343,24 @@ extension Store {
                 if supersededNote { column("superseded_by") }
                 let fresh = try materialisedValues(record.state).map(\.sqlValue)
                 for (i, name) in Store.materialisedColumnNames.enumerated() where row.0[i] != fresh[i] { column(name) }
-                let stored = try db.all("""
-                    SELECT remedy_id, kind, body, filed, decided, result FROM remedies WHERE case_id = ? ORDER BY remedy_id
-                    """, id) { (r: Row) in Store.values(r, 6) }
+                let stored = try db.all(
+                    """
+                    SELECT remedy_id, kind, body, filed, decided,
+                        result FROM remedies WHERE case_id = ? ORDER BY remedy_id
+                    """, id
+                ) { (r: Row) in Store.values(r, 6) }
                 let derived: [[SQLValue]] = record.state.remedies.sorted(by: { $0.id < $1.id }).map { m in
-                    [m.id.sqlValue, m.kind.rawValue.sqlValue, m.body.sqlValue, m.filed.sqlValue, m.decided.sqlValue,
-                     m.result?.rawValue.sqlValue ?? .null]
+                    [
+                        m.id.sqlValue, m.kind.rawValue.sqlValue, m.body.sqlValue, m.filed.sqlValue, m.decided.sqlValue,
+                        m.result?.rawValue.sqlValue ?? .null,
+                    ]
                 }
                 if stored != derived { column("remedies") }
             }
             if row.2 != record.events.first?.accountID { column("registered_by_id") }
             if row.4 != record.events.filter({ $0.lateEntry != nil }).count { column("late_entries") }
             let handler = record.caseEvents.last { if case .assigned = $0.action { true } else { false } }
-            if case let .assigned(name)? = handler?.action {
+            if case .assigned(let name)? = handler?.action {
                 if row.3.flatMap({ names[$0] }) != name { column("handler_id") }
             } else if row.3 != nil {
                 column("handler_id")
@@ -311,51 +371,72 @@ extension Store {
     private func checkAttachments(_ expected: JournalState, _ report: inout AuditReport) throws(DisclosureError) {
         let baseline = expected.attachments ?? AttachmentsSnapshot(count: 0, lastID: 0, sha256: "")
         if try Store.snapshotAttachments(db, through: baseline.lastID) != baseline {
-            report.add(Text(zh: "日志建立前已有的附件记录被改动或删除", en: "attachments stored before the journal began were altered or deleted"))
+            report.add(
+                Text(
+                    zh: "日志建立前已有的附件记录被改动或删除", en: "attachments stored before the journal began were altered or deleted")
+            )
         }
         // Every note of an attachment, by case and number.
         var noted: [Int: [Int: RecordNote]] = [:]
-        try db.query("SELECT case_id, kind, payload FROM events WHERE kind = 'attached'", []) { (r: Row) throws(DisclosureError) in
+        try db.query("SELECT case_id, kind, payload FROM events WHERE kind = 'attached'", []) {
+            (r: Row) throws(DisclosureError) in
             let note = try RecordNote.decode(kind: r.text(1), r.text(2))
-            if case let .attached(seq, _, _, _, _) = note { noted[r.int(0), default: [:]][seq] = note }
+            if case .attached(let seq, _, _, _, _) = note { noted[r.int(0), default: [:]][seq] = note }
         }
-        try db.query("""
+        try db.query(
+            """
             SELECT a.id, a.case_id, a.seq, a.kind, a.name, a.size, a.sha256, a.content, c.agency_code, c.year, c.serial
             FROM attachments a LEFT JOIN cases c ON c.id = a.case_id ORDER BY a.id
-            """, []) { (r: Row) throws(DisclosureError) in
+            """, []
+        ) { (r: Row) throws(DisclosureError) in
             report.attachmentsChecked += 1
-            let label = r.isNull(8) ? "#\(r.int(1))" : number(agency: r.text(8), year: r.int(9), serial: r.int(10)).description
+            let label =
+                r.isNull(8) ? "#\(r.int(1))" : number(agency: r.text(8), year: r.int(9), serial: r.int(10)).description
             let seq = r.int(2)
             let content = r.blob(7)
             if content.count != r.int(5) || SHA256.hex(content) != r.text(6) {
-                report.add(Text(zh: "案件\(label)第\(seq)号附件的内容与其大小或SHA-256不符（被改动）",
-                                en: "case \(label), attachment \(seq): its content does not match its size or SHA-256 (altered)"))
+                report.add(
+                    Text(
+                        zh: "案件\(label)第\(seq)号附件的内容与其大小或SHA-256不符（被改动）",
+                        en: "case \(label), attachment \(seq): its content does not match its size or SHA-256 (altered)"
+                    ))
             }
             let note = noted[r.int(1)]?.removeValue(forKey: seq)
             if r.int(0) > baseline.lastID {
                 let kind = AttachmentKind(rawValue: r.text(3)) ?? .other
                 if note != .attached(seq: seq, kind: kind, name: r.text(4), size: r.int(5), sha256: r.text(6)) {
-                    report.add(Text(zh: "案件\(label)第\(seq)号附件与办理记录中的附件记录不符（被替换或在程序外加入）",
-                                    en: "case \(label), attachment \(seq) differs from the attachment recorded in its history "
-                                        + "(replaced, or added outside the program)"))
+                    report.add(
+                        Text(
+                            zh: "案件\(label)第\(seq)号附件与办理记录中的附件记录不符（被替换或在程序外加入）",
+                            en: "case \(label), attachment \(seq) differs from the attachment recorded in its history "
+                                + "(replaced, or added outside the program)"))
                 }
             }
         }
         for (caseID, left) in noted {
             for seq in left.keys.sorted() {
-                report.add(Text(zh: "案件（第\(caseID)行）第\(seq)号附件已记录但被删除", en: "case row \(caseID): attachment \(seq) is recorded but was deleted"))
+                report.add(
+                    Text(
+                        zh: "案件（第\(caseID)行）第\(seq)号附件已记录但被删除",
+                        en: "case row \(caseID): attachment \(seq) is recorded but was deleted"))
             }
         }
     }
 
     private func checkNumbering(_ report: inout AuditReport) throws(DisclosureError) {
-        try db.query("""
-            SELECT year, COUNT(DISTINCT serial), MAX(serial) FROM cases WHERE agency_code = ? GROUP BY year ORDER BY year
-            """, [office.code]) { r in
+        try db.query(
+            """
+            SELECT year, COUNT(DISTINCT serial),
+                MAX(serial) FROM cases WHERE agency_code = ? GROUP BY year ORDER BY year
+            """, [office.code]
+        ) { r in
             if r.int(1) != r.int(2) {
-                report.add(Text(zh: "\(r.int(0))年的案件编号不连续：最大为\(r.int(2))，实有\(r.int(1))个（有案件被删除或编号被改动）",
-                                en: "the \(r.int(0)) case numbers are not contiguous: the highest is \(r.int(2)) but \(r.int(1)) exist "
-                                    + "(a case was deleted or renumbered)"))
+                report.add(
+                    Text(
+                        zh: "\(r.int(0))年的案件编号不连续：最大为\(r.int(2))，实有\(r.int(1))个（有案件被删除或编号被改动）",
+                        en:
+                            "the \(r.int(0)) case numbers are not contiguous: the highest is \(r.int(2)) but \(r.int(1)) exist "
+                            + "(a case was deleted or renumbered)"))
             }
         }
     }

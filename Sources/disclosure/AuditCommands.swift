@@ -53,16 +53,21 @@ struct AuditVerify: ParsableCommand {
         }
         let ok = report.problemCount == 0 && findings.allSatisfy(\.ok)
         func verdict(_ f: CheckpointFinding) -> String {
-            let at = f.checkpoint.map { zh ? "（\($0.at)，\($0.head.events)条事件）" : " (\($0.at), \($0.head.events) events)" } ?? ""
+            let at =
+                f.checkpoint.map { zh ? "（\($0.at)，\($0.head.events)条事件）" : " (\($0.at), \($0.head.events) events)" }
+                ?? ""
             switch f.verdict {
-            case .intact: return zh ? "锚点 \(f.file)\(at)：此前的记录与签署时一致" : "checkpoint \(f.file)\(at): the record before it is as signed"
-            case let .recordedRestore(r):
+            case .intact:
+                return zh
+                    ? "锚点 \(f.file)\(at)：此前的记录与签署时一致" : "checkpoint \(f.file)\(at): the record before it is as signed"
+            case .recordedRestore(let r):
                 return zh
                     ? "锚点 \(f.file)\(at)：数据库已于 \(r.recordedAt) 从备份恢复（理由：\(r.reason)），回到\(r.backup.events)条事件；此为有记录的恢复"
                     : "checkpoint \(f.file)\(at): the database was restored from a backup on \(r.recordedAt) (reason: \(r.reason)), "
                         + "back to \(r.backup.events) events; a restore on record"
-            case let .untrusted(t): return (zh ? "锚点 \(f.file)：不可信：" : "checkpoint \(f.file): not trusted: ") + t(global.language)
-            case let .broken(t): return (zh ? "锚点 \(f.file)\(at)：" : "checkpoint \(f.file)\(at): ") + t(global.language)
+            case .untrusted(let t):
+                return (zh ? "锚点 \(f.file)：不可信：" : "checkpoint \(f.file): not trusted: ") + t(global.language)
+            case .broken(let t): return (zh ? "锚点 \(f.file)\(at)：" : "checkpoint \(f.file)\(at): ") + t(global.language)
             }
         }
         var lines: [String] = []
@@ -76,7 +81,8 @@ struct AuditVerify: ParsableCommand {
             lines.append(zh ? "审计未通过：发现\(report.problemCount)处问题" : "audit FAILED: \(report.problemCount) problems")
             for p in report.problems { lines.append("  " + p(global.language)) }
             if report.problemCount > report.problems.count {
-                lines.append(zh ? "  （仅列出前\(report.problems.count)处）" : "  (the first \(report.problems.count) are listed)")
+                lines.append(
+                    zh ? "  （仅列出前\(report.problems.count)处）" : "  (the first \(report.problems.count) are listed)")
             }
         }
         for f in findings { lines.append(verdict(f)) }
@@ -89,9 +95,13 @@ struct AuditVerify: ParsableCommand {
                 ("problems", .array(report.problems.map { .string($0(global.language)) })),
                 ("problem_count", .int(report.problemCount)),
                 ("head", head(report.head)),
-                ("checkpoints", .array(findings.map { f in
-                    .object([("file", .string(f.file)), ("ok", .bool(f.ok)), ("verdict", .string(verdict(f)))])
-                })),
+                (
+                    "checkpoints",
+                    .array(
+                        findings.map { f in
+                            .object([("file", .string(f.file)), ("ok", .bool(f.ok)), ("verdict", .string(verdict(f)))])
+                        })
+                ),
             ]),
             lines.joined(separator: "\n"))
         if !ok { throw ExitCode(1) }
@@ -169,7 +179,9 @@ struct AuditCheckpoint: ParsableCommand {
                 ("file", .string(path)), ("line", .string(cp.line)), ("at", .string(cp.at)),
                 ("fingerprint", .string(cp.fingerprint)), ("head", head(cp.head)),
             ]),
-            (zh ? "已签署审计锚点，保存于 \(path)（密钥指纹 \(cp.fingerprint)）：\n" : "checkpoint signed and saved to \(path) (key \(cp.fingerprint)):\n")
+            (zh
+                ? "已签署审计锚点，保存于 \(path)（密钥指纹 \(cp.fingerprint)）：\n"
+                : "checkpoint signed and saved to \(path) (key \(cp.fingerprint)):\n")
                 + cp.line)
     }
 }
@@ -185,13 +197,14 @@ struct AuditJournal: ParsableCommand {
         let entries = try global.openDesk(readOnly: true).journal()
         emit(
             json,
-            .array(entries.map { e in
-                .object([
-                    ("id", .int(e.id)), ("kind", .string(e.kind)), ("actor", .string(e.actor)),
-                    ("account_id", e.accountID.map(JSON.int) ?? .null), ("recorded_at", .string(e.recordedAt)),
-                    ("payload", .string(e.payload)), ("hash", .string(e.hash)),
-                ])
-            }),
+            .array(
+                entries.map { e in
+                    .object([
+                        ("id", .int(e.id)), ("kind", .string(e.kind)), ("actor", .string(e.actor)),
+                        ("account_id", e.accountID.map(JSON.int) ?? .null), ("recorded_at", .string(e.recordedAt)),
+                        ("payload", .string(e.payload)), ("hash", .string(e.hash)),
+                    ])
+                }),
             table(
                 global.language == .zh ? ["序号", "事项", "经办人", "时间", "内容"] : ["#", "Kind", "By", "At", "Facts"],
                 entries.map { [String($0.id), $0.kind, $0.actor, $0.recordedAt, String($0.payload.prefix(100))] }))
@@ -210,7 +223,8 @@ struct Backup: ParsableCommand {
         print(
             global.language == .zh
                 ? "已备份到 \(r.path)：\(r.head.events)条事件、\(r.head.journal)条机关日志，SHA-256 \(r.sha256)"
-                : "backed up to \(r.path): \(r.head.events) events, \(r.head.journal) journal entries, SHA-256 \(r.sha256)")
+                : "backed up to \(r.path): \(r.head.events) events, \(r.head.journal) journal entries, SHA-256 \(r.sha256)"
+        )
     }
 }
 
@@ -241,5 +255,6 @@ func remindCheckpoint(_ desk: Desk, lang: Language) throws {
     printError(
         lang == .zh
             ? "提示：最近一次审计锚点签署于\(signed)，已过\(age)天；请负责人运行 disclosure audit checkpoint"
-            : "note: the last audit checkpoint was signed on \(signed), \(age) days ago; the head should run disclosure audit checkpoint")
+            : "note: the last audit checkpoint was signed on \(signed), \(age) days ago; the head should run disclosure audit checkpoint"
+    )
 }

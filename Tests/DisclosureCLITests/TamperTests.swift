@@ -19,15 +19,23 @@ private func copy(_ o: Office, _ name: String) throws -> String {
 /// The event hash as the program computes it (fields joined by U+001F, tagged extras when present).
 private func eventHash(_ prev: String, _ r: [String: Any]) -> String {
     var h = SHA256()
-    let fields = [prev, r["label"] as? String ?? "", String(r["seq"] as? Int ?? 0), r["kind"] as? String ?? "",
-                  r["on_date"] as? String ?? "", r["actor"] as? String ?? "", r["recorded_at"] as? String ?? "",
-                  r["payload"] as? String ?? ""]
+    let fields = [
+        prev, r["label"] as? String ?? "", String(r["seq"] as? Int ?? 0), r["kind"] as? String ?? "",
+        r["on_date"] as? String ?? "", r["actor"] as? String ?? "", r["recorded_at"] as? String ?? "",
+        r["payload"] as? String ?? "",
+    ]
     for (i, f) in fields.enumerated() {
         if i > 0 { h.update([0x1F]) }
         h.update(utf8: f)
     }
-    if let account = r["account_id"] as? Int { h.update([0x1F]); h.update(utf8: "account:\(account)") }
-    if let late = r["late_entry"] as? String { h.update([0x1F]); h.update(utf8: "late:" + late) }
+    if let account = r["account_id"] as? Int {
+        h.update([0x1F])
+        h.update(utf8: "account:\(account)")
+    }
+    if let late = r["late_entry"] as? String {
+        h.update([0x1F])
+        h.update(utf8: "late:" + late)
+    }
     return SHA256.hexString(h.finalize())
 }
 
@@ -35,7 +43,8 @@ private func eventHash(_ prev: String, _ r: [String: Any]) -> String {
 /// the database with `sql`, then recompute every hash of the event chain so that it links again.
 private func rewriteAndRechain(_ db: String, _ sql: String, in dir: URL) throws {
     _ = try sh("sqlite3 '\(db)' \"DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; \(sql)\"", in: dir)
-    let json = try sh("""
+    let json = try sh(
+        """
         sqlite3 -json '\(db)' "SELECT e.id, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.account_id, \
         e.late_entry, printf('%d-%06d', c.year, c.serial) AS label FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id"
         """, in: dir)
@@ -99,7 +108,8 @@ struct TamperTests {
         let o = try evidenceOffice()
         #expect(try o.ok("history", "2026-2").stdout.contains("添加第1号附件（答复书）“答复书.pdf”，5000字节"))
         let forged = SHA256.hex(Array("伪造".utf8))
-        _ = try sh("""
+        _ = try sh(
+            """
             sqlite3 '\(o.db)' "DROP TRIGGER attachments_no_update; UPDATE attachments SET content = CAST('伪造' AS BLOB), \
             size = 6, sha256 = '\(forged)'"
             """, in: o.dir)
@@ -111,7 +121,9 @@ struct TamperTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
-    @Test("a rewrite, a cut or a silent rollback before a checkpoint is found with the office key; a restore on record is not")
+    @Test(
+        "a rewrite, a cut or a silent rollback before a checkpoint is found with the office key; a restore on record is not"
+    )
     func checkpoints() throws {
         let o = try evidenceOffice()
         let key = o.dir.appendingPathComponent("keys/office.key").path
@@ -130,8 +142,9 @@ struct TamperTests {
 
         // Edit an event and recompute the whole chain: the plain verify is fooled, the checkpoint is not.
         let rechained = try copy(o, "rechained.db")
-        try rewriteAndRechain(rechained, "UPDATE events SET actor = '张局长' WHERE seq = 1 AND kind = 'consultation-sent';",
-                              in: o.dir)
+        try rewriteAndRechain(
+            rechained, "UPDATE events SET actor = '张局长' WHERE seq = 1 AND kind = 'consultation-sent';",
+            in: o.dir)
         let fooled = try o.run(["audit", "verify", "--db", rechained])
         #expect(fooled.status == 0, "\(fooled.stdout)")
         let caught = try o.run(["audit", "verify", "--db", rechained] + trusted)
@@ -140,7 +153,8 @@ struct TamperTests {
         // Cut the newest step off the end (the 行政复议 just filed), with the row it made: what is left
         // still links, and agrees with itself.
         let cut = try copy(o, "cut.db")
-        _ = try sh("""
+        _ = try sh(
+            """
             sqlite3 '\(cut)' "DROP TRIGGER events_no_delete; DELETE FROM events WHERE id = (SELECT MAX(id) FROM events); \
             DELETE FROM remedies; \(guards.replacingOccurrences(of: "\n", with: " "))"
             """, in: o.dir)
@@ -151,9 +165,11 @@ struct TamperTests {
 
         // A middle case deleted and the chain recomputed: the numbering shows the gap without any key.
         let middle = try copy(o, "middle.db")
-        try rewriteAndRechain(middle, "PRAGMA foreign_keys = OFF; DROP TRIGGER attachments_no_delete; "
-                                + "DELETE FROM remedies WHERE case_id = 2; DELETE FROM attachments WHERE case_id = 2; "
-                                + "DELETE FROM events WHERE case_id = 2; DELETE FROM cases WHERE id = 2;", in: o.dir)
+        try rewriteAndRechain(
+            middle,
+            "PRAGMA foreign_keys = OFF; DROP TRIGGER attachments_no_delete; "
+                + "DELETE FROM remedies WHERE case_id = 2; DELETE FROM attachments WHERE case_id = 2; "
+                + "DELETE FROM events WHERE case_id = 2; DELETE FROM cases WHERE id = 2;", in: o.dir)
         let gap = try o.run(["audit", "verify", "--db", middle])
         #expect(gap.status == 1 && gap.stdout.contains("案件编号不连续"), "\(gap.stdout)")
 
@@ -162,7 +178,9 @@ struct TamperTests {
         try o.ok(["reply", "draft", "2026-3", "--outcome", "1", "--basis", "已公开", "--on", "2026-12-21"])
         let cp2 = o.dir.appendingPathComponent("cp2.txt").path
         try o.ok("audit", "checkpoint", "--key", key, "--out", cp2)
-        let rolled = try o.run(["audit", "verify", "--db", yesterday, "--checkpoint", cp, cp2, "--public-key", key + ".pub"])
+        let rolled = try o.run([
+            "audit", "verify", "--db", yesterday, "--checkpoint", cp, cp2, "--public-key", key + ".pub",
+        ])
         #expect(rolled.status == 1 && rolled.stdout.contains("无恢复记录"), "\(rolled.stdout)")
 
         // The same step back through backup and restore is on record, and verify says so.
@@ -190,13 +208,17 @@ struct TamperTests {
         #expect(bad.status == 1 && bad.stdout.contains("签名无效"), "\(bad.stdout)")
     }
 
-    @Test("calendar files: a doctored year is refused, an official one is replaced only on purpose, and changes are on record")
+    @Test(
+        "calendar files: a doctored year is refused, an official one is replaced only on purpose, and changes are on record"
+    )
     func calendars() throws {
         let o = try Office.initialised()
         let n = try o.register("2026-11-20")
         let doctored = o.dir.appendingPathComponent("2026-doctored.txt")
         var text = "year 2026\nsource 国办发明电〔2025〕7号\n"
-        for m in 1...12 { text += "holiday 2026-\(String(format: "%02d", m))-01..2026-\(String(format: "%02d", m))-10 假期\(m)\n" }
+        for m in 1...12 {
+            text += "holiday 2026-\(String(format: "%02d", m))-01..2026-\(String(format: "%02d", m))-10 假期\(m)\n"
+        }
         try text.write(to: doctored, atomically: true, encoding: .utf8)
         let refused = try o.run("calendar", "import", doctored.path, "--replace-official", "--reason", "x")
         #expect(refused.status == 1 && refused.stderr.contains("超过任何一年官方安排的上限"), "\(refused.stderr)")
@@ -208,7 +230,8 @@ struct TamperTests {
         #expect(unread.status == 1 && unread.stderr.contains("无法读回"), "\(unread.stderr)")
         // The shipped 2026 schedule is replaced only with --replace-official and a reason.
         let revised = o.dir.appendingPathComponent("2026-revised.txt")
-        let shipped = try String(contentsOf: packageRoot.appendingPathComponent("Storage/calendar/2026.txt"), encoding: .utf8)
+        let shipped = try String(
+            contentsOf: packageRoot.appendingPathComponent("Storage/calendar/2026.txt"), encoding: .utf8)
         try (shipped + "holiday 2026-12-01..2026-12-04 调整测试\n").write(to: revised, atomically: true, encoding: .utf8)
         #expect(try o.run("calendar", "import", revised.path).stderr.contains("--replace-official"))
         #expect(try o.run("calendar", "import", revised.path, "--replace-official").stderr.contains("--reason"))
@@ -232,7 +255,8 @@ struct TamperTests {
         try text.replacingOccurrences(of: "<number>2026-000003</number>", with: "<number>2026-999999999</number>")
             .write(toFile: forged, atomically: true, encoding: .utf8)
         let fresh = try Office.initialised()
-        let serial = try fresh.run(["import", forged, "--restore", "--reason", "恢复", "--actor", "管理员"], today: "2026-12-31")
+        let serial = try fresh.run(
+            ["import", forged, "--restore", "--reason", "恢复", "--actor", "管理员"], today: "2026-12-31")
         #expect(serial.status == 1 && serial.stderr.contains("不接续本机关2026年的编号"), "\(serial.stderr)")
         #expect(try fresh.caseCount() == 0)
         try fresh.ok(["import", file, "--restore", "--reason", "从导出恢复", "--actor", "管理员"], today: "2026-12-31")
@@ -256,8 +280,9 @@ struct TamperTests {
         #expect(try peer.caseCount() == 0)
         // A case taken in from another agency is read-only here and off the office's own board.
         try peer.ok(["import", file], today: "2026-12-31")
-        let step2 = try peer.run(["consult", "send", "TEST/2026-3", "--party", "agency", "--to", "某局", "--on", "2026-12-31"],
-                                 today: "2026-12-31")
+        let step2 = try peer.run(
+            ["consult", "send", "TEST/2026-3", "--party", "agency", "--to", "某局", "--on", "2026-12-31"],
+            today: "2026-12-31")
         #expect(step2.status == 1 && step2.stderr.contains("只读"), "\(step2.stderr)")
         #expect(try peer.ok("due", "--json").array.isEmpty)
         #expect(try peer.ok("due", "--imported", "--json").array.count == 2)
