@@ -1,6 +1,7 @@
 import DisclosureCore
 import DisclosureFiles
 import DisclosureStore
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -17,6 +18,8 @@ public struct BackupResult: Sendable {
 public struct RestoreResult: Sendable {
     public let replaced: ChainHead
     public let restored: ChainHead
+    /// Where the database it replaced is kept.
+    public let kept: String
 }
 
 extension Desk {
@@ -41,6 +44,7 @@ extension Desk {
                 en: "the backup's chains differ from the database's; it was not kept")
         }
         try file.commit()
+        for suffix in ["-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
         let digest = try fileDigest(path: path)
         try store.recordBackup(file: digest, head: head, actor: ref(account), now: clock.now().stamp)
         return BackupResult(path: path, sha256: digest, head: head)
@@ -48,7 +52,8 @@ extension Desk {
 
     /// Puts a verified backup of this same database in its place, recording in it the restore, the
     /// reason and the chains it replaced, so that checkpoints tell it from a silent rollback.
-    public func restore(from path: String, reason: String) throws(DisclosureError) -> RestoreResult {
+    /// The office key signs the restore record, so that no one without it can explain away a rollback.
+    public func restore(from path: String, reason: String, key: CheckpointKey) throws(DisclosureError) -> RestoreResult {
         let account = try signedIn(.restore)
         try TextField.requireLine(reason, field: "reason", max: 2_000)
         guard !reason.isEmpty else {
@@ -56,31 +61,51 @@ extension Desk {
         }
         let digest = try fileDigest(path: path)
         let source = try Store.open(path: path, readOnly: true)
-        guard source.office.code == store.office.code, try source.instanceID() == (try store.instanceID()) else {
+        // The restore is noted in a private copy, and the copy, checked as it will stand, replaces the
+        // database in one step: a crash leaves the old database or the restored one with its note.
+        let staging = try OutputFile(path: store.path + ".restore", force: true, named: true)
+        guard let temporary = staging.temporaryPath else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法创建临时文件", en: "cannot create a temporary file")
+        }
+        defer { for suffix in ["-wal", "-shm", "-journal"] { unlink(temporary + suffix) } }
+        _ = try source.backup(intoEmptyFile: temporary)
+        let copy = try Store.open(path: temporary)
+        guard copy.office.code == store.office.code, try copy.instanceID() == (try store.instanceID()) else {
             throw DisclosureError(
                 .ruleViolation, field: "FILE", zh: "\(path) 不是本数据库的备份（机关或数据库标识不同）",
                 en: "\(path) is not a backup of this database (another office or database)")
         }
-        let check = try source.verifyAudit()
-        if let first = check.firstBreak {
+        if let first = try copy.verifyAudit().firstBreak {
             throw DisclosureError(
                 .ruleViolation, field: "FILE", zh: "备份未通过审计，不能恢复：\(first.zh)",
                 en: "the backup fails the audit and is not restored: \(first.en)")
         }
         let replaced = try store.chainHead()
-        // The restore is noted in a private copy first, and the copy replaces the database in one step:
-        // a crash leaves either the old database or the restored one with its note, never one without.
-        let staging = try OutputFile(path: store.path + ".restore", force: true, named: true)
-        guard let temporary = staging.temporaryPath else {
-            throw DisclosureError(.io, field: "FILE", zh: "无法创建临时文件", en: "cannot create a temporary file")
+        let now = clock.now().stamp
+        let instance = try store.instanceID()
+        let office = store.office.code
+        try copy.noteRestore(reason: reason, file: digest, replaced: replaced, actor: ref(account), now: now) {
+            (backup: ChainHead) throws(DisclosureError) in
+            let text = restoreStatement(
+                office: office, instance: instance, at: now, file: digest, reason: reason, replaced: replaced,
+                backup: backup)
+            return (Data(key.publicKey).base64EncodedString(), Data(try key.sign(text)).base64EncodedString())
         }
-        _ = try source.backup(intoEmptyFile: temporary)
-        let copy = try Store.open(path: temporary)
-        try copy.noteRestore(
-            reason: reason, file: digest, replaced: replaced, actor: ref(account), now: clock.now().stamp)
+        // What it replaces is kept beside it, and a step recorded meanwhile stops the restore.
+        let kept = store.path + ".replaced-" + now.prefix(19).replacingOccurrences(of: ":", with: "")
+        let keep = try OutputFile(path: kept, force: false, named: true)
+        if let t = keep.temporaryPath {
+            _ = try store.backup(intoEmptyFile: t)
+            for suffix in ["-wal", "-shm", "-journal"] { unlink(t + suffix) }
+        }
+        guard try store.chainHead() == replaced else {
+            throw DisclosureError(
+                .conflict, field: "database", zh: "恢复期间有人记录了新的步骤，未恢复；请稍后重试",
+                en: "someone recorded a step during the restore; nothing was restored, try again")
+        }
+        try keep.commit()
         try store.replaceContent(with: copy)
         let restored = try store.chainHead()
-        for suffix in ["-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
-        return RestoreResult(replaced: replaced, restored: restored)
+        return RestoreResult(replaced: replaced, restored: restored, kept: kept)
     }
 }

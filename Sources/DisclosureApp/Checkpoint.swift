@@ -72,6 +72,14 @@ public struct Checkpoint: Sendable, Hashable {
     }
 }
 
+/// The statement a restore signs: the office, the moment, the file, the reason and both databases' chains.
+func restoreStatement(office: String, instance: String, at: String, file: String, reason: String,
+                      replaced: ChainHead, backup: ChainHead) -> String {
+    "DISCLOSURE-RESTORE v1 office=\(office) instance=\(instance) at=\(at) file=\(file) "
+        + "reason=\(SHA256.hex(utf8: reason)) replaced=\(replaced.events):\(replaced.eventsHash):\(replaced.journal):"
+        + "\(replaced.journalHash) backup=\(backup.events):\(backup.eventsHash):\(backup.journal):\(backup.journalHash)"
+}
+
 /// The office's checkpoint key: an Ed25519 key in a file the head keeps, never in the database.
 public struct CheckpointKey: Sendable {
     let privateKey: Curve25519.Signing.PrivateKey
@@ -103,7 +111,7 @@ public struct CheckpointKey: Sendable {
             "\(header)\nprivate \(Data(key.privateKey.rawRepresentation).base64EncodedString())\n"
                 + "public \(Data(key.publicKey).base64EncodedString())\n")
         try file.commit()
-        let pub = try OutputFile(path: path + ".pub", force: true)
+        let pub = try OutputFile(path: path + ".pub", force: false)
         try pub.write("ed25519 \(Data(key.publicKey).base64EncodedString()) \(key.fingerprint)\n")
         try pub.commit()
         return key
@@ -111,7 +119,8 @@ public struct CheckpointKey: Sendable {
 
     /// Reads a key file; refuses one that others could read (it signs for the office).
     public static func load(from path: String) throws(DisclosureError) -> CheckpointKey {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // Non-blocking, so that a FIFO planted in its place cannot hang the program; then a regular file only.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw DisclosureError(
                 .io, field: "key", zh: "无法读取密钥文件 \(path)：\(String(cString: strerror(errno)))",
@@ -119,7 +128,7 @@ public struct CheckpointKey: Sendable {
         }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & 0o077 == 0, st.st_uid == getuid() else {
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_mode & 0o077 == 0, st.st_uid == getuid() else {
             throw DisclosureError(
                 .ruleViolation, field: "key", zh: "密钥文件 \(path) 须为本人所有且仅本人可读写（chmod 600）",
                 en: "the key file \(path) must be yours and readable by you alone (chmod 600)")
@@ -284,14 +293,29 @@ extension Desk {
                     zh: "锚点属于另一个数据库（\(cp.office)，\(cp.instance)）",
                     en: "the checkpoint is of another database (\(cp.office), \(cp.instance))"))
         }
+        // An import joined after the checkpoint was signed cannot hold events from before it.
+        if let forged = report.segmentRecords.first(where: {
+            $0.journalEntry > cp.head.journal && $0.firstEvent <= cp.head.events
+        }) {
+            return .broken(
+                Text(
+                    zh: "机关日志第\(forged.journalEntry)条在锚点之后才记录导入，却声称第\(forged.firstEvent)条起的事件属于它（早于锚点）：记录被改写",
+                    en: "journal entry \(forged.journalEntry), recorded after the checkpoint, claims events from \(forged.firstEvent) "
+                        + "on, before it: the record was rewritten"))
+        }
         let head = report.head
         let eventsOK = cp.head.events == 0 ? true : report.eventLinks[cp.head.events] == cp.head.eventsHash
         let journalOK = cp.head.journal == 0 ? true : report.journalLinks[cp.head.journal] == cp.head.journalHash
         if eventsOK && journalOK { return .intact }
         // Shorter than signed, or different at the signed position: a restore on record explains it
         // only when it replaced a database that had reached the checkpoint.
+        // Only a restore signed with the office key (the head restores with it) is taken as one.
         if let restore = report.restores.last(where: {
+            // It replaced a database that had reached the checkpoint and went back before it (one that went
+            // back to a point after the checkpoint leaves it to be checked as it stands).
             $0.replaced.events >= cp.head.events && $0.replaced.journal >= cp.head.journal && $0.recordedAt >= cp.at
+                && ($0.backup.events < cp.head.events || $0.backup.journal < cp.head.journal)
+                && signedRestore($0, instance: instance, key: key)
         }) {
             return .recordedRestore(restore)
         }
@@ -313,6 +337,17 @@ extension Desk {
                     ? "journal entry \(cp.head.journal) does not hash as signed: the journal before it was rewritten"
                     : "event \(cp.head.events) does not hash as signed: the record before it was rewritten "
                         + "(the chain was recomputed)"))
+    }
+
+    /// Whether a restore record carries the trusted key's signature over what it says.
+    private func signedRestore(_ r: RestoreRecord, instance: String, key: TrustedKey) -> Bool {
+        guard let at = r.signedAt, let pub = r.publicKey.flatMap({ Data(base64Encoded: $0) }),
+              let sig = r.signature.flatMap({ Data(base64Encoded: $0) }), key.trusts([UInt8](pub)),
+              let verifier = try? Curve25519.Signing.PublicKey(rawRepresentation: pub)
+        else { return false }
+        let text = restoreStatement(office: store.office.code, instance: instance, at: at, file: r.file, reason: r.reason,
+                                    replaced: r.replaced, backup: r.backup)
+        return verifier.isValidSignature(sig, for: Data(text.utf8))
     }
 
     /// The newest checkpoint's time, for the board's reminder.

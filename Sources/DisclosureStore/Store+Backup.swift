@@ -42,18 +42,21 @@ extension Store {
         }
     }
 
-    /// Notes a restore in a prepared copy (`self`, opened on that copy) before it replaces the live database.
+    /// Notes a restore in a prepared copy (`self`, opened on that copy) before it replaces the live
+    /// database; `sign` signs the statement of what the restore replaced and returned to.
     public func noteRestore(
-        reason: String, file: String, replaced: ChainHead, actor: ActorRef, now: String
-    )
-        throws(DisclosureError)
-    {
+        reason: String, file: String, replaced: ChainHead, actor: ActorRef, now: String,
+        sign: (_ backup: ChainHead) throws(DisclosureError) -> (publicKey: String, signature: String)
+    ) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
             let backup = try currentHead()
+            let signed = try sign(backup)
             // The account may not exist in the copy: the name is kept, the reference is not.
             try appendJournal(
                 kind: "restore", actor: ActorRef(name: actor.name, accountID: nil), now: now,
-                payload: RestorePayload(reason: reason, file: file, replaced: replaced, backup: backup))
+                payload: RestorePayload(
+                    reason: reason, file: file, replaced: replaced, backup: backup, signedAt: now,
+                    publicKey: signed.publicKey, signature: signed.signature))
         }
     }
 

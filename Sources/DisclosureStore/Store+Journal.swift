@@ -183,6 +183,8 @@ struct BaselinePayload: Codable, Equatable {
     var accounts: [AccountSnapshot]
     var attachments: AttachmentsSnapshot
     var superseded: [SupersededSnapshot]
+    /// Events recorded before the journal began: their hashes do not cover their due dates.
+    var eventsBefore: Int?
 }
 
 struct StaffPayload: Codable {
@@ -288,7 +290,8 @@ extension Store {
         return BaselinePayload(
             office: office, calendars: try snapshotCalendars(db), locks: try snapshotLocks(db),
             accounts: try snapshotAccounts(db), attachments: try snapshotAttachments(db),
-            superseded: try snapshotSuperseded(db))
+            superseded: try snapshotSuperseded(db),
+            eventsBefore: try db.first("SELECT COALESCE(MAX(id), 0) FROM events") { $0.int(0) } ?? 0)
     }
 
     /// Begins the journal with what stands now, once (inside the caller's write transaction).

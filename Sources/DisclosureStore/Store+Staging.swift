@@ -74,7 +74,7 @@ extension Store {
                 let h = Store.hash(
                     prev: previous, number: label.description, seq: seq, kind: kind, on: on.description,
                     actor: actor, recordedAt: recordedAt, payload: payload, accountID: accountID,
-                    lateEntry: lateEntry)
+                    lateEntry: lateEntry, dues: Store.duesTag(dueBefore, dueAfter))
                 localEvent += 1
                 try db.run(
                     """

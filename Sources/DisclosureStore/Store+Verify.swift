@@ -33,6 +33,8 @@ public struct AuditReport: Sendable {
     public var journalLinks: [Int: String] = [:]
     /// The journal's restore entries: the chains of the database a restore replaced.
     public var restores: [RestoreRecord] = []
+    /// Where the journal joined imports' events to the chain.
+    public var segmentRecords: [SegmentRecord] = []
     /// The first problem, or nil when everything checked agrees.
     public var firstBreak: Text? { problems.first }
 
@@ -42,12 +44,25 @@ public struct AuditReport: Sendable {
     }
 }
 
-/// A recorded restore: when, why, and the chains of the database it replaced.
+/// A recorded restore: when, why, the chains of the database it replaced and of the backup, and the
+/// signature of the office key over all of it (see `Desk.restore`).
 public struct RestoreRecord: Sendable, Hashable, Codable {
     public let recordedAt: String
     public let reason: String
+    public let file: String
     public let replaced: ChainHead
     public let backup: ChainHead
+    /// The moment signed, the signing key and the signature (base64).
+    public let signedAt: String?
+    public let publicKey: String?
+    public let signature: String?
+}
+
+/// An import's events joined to the chain, and the journal entry that joined them.
+public struct SegmentRecord: Sendable, Hashable {
+    public let journalEntry: Int
+    public let firstEvent: Int
+    public let count: Int
 }
 
 /// What the journal says the tables outside the case chain must hold.
@@ -58,13 +73,24 @@ private struct JournalState {
     var accounts: [Int: AccountSnapshot] = [:]
     var attachments: AttachmentsSnapshot?
     var superseded: Set<SupersededSnapshot> = []
+    var eventsBefore = 0
 }
 
 extension Store {
     /// The triggers that keep the record append-only; a missing or altered one is reported.
-    static let guardTriggers = [
-        "events_no_update", "events_no_delete", "staff_events_no_update", "staff_events_no_delete",
-        "journal_no_update", "journal_no_delete", "attachments_no_update", "attachments_no_delete",
+    static let guardTriggers: [(name: String, sql: String)] = [
+        ("events_no_update", "BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"),
+        ("events_no_delete", "BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"),
+        ("staff_events_no_update",
+         "BEFORE UPDATE ON staff_events BEGIN SELECT RAISE(ABORT, 'staff events are append-only'); END"),
+        ("staff_events_no_delete",
+         "BEFORE DELETE ON staff_events BEGIN SELECT RAISE(ABORT, 'staff events are append-only'); END"),
+        ("journal_no_update", "BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END"),
+        ("journal_no_delete", "BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END"),
+        ("attachments_no_update",
+         "BEFORE UPDATE ON attachments BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END"),
+        ("attachments_no_delete",
+         "BEFORE DELETE ON attachments BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END"),
     ]
 
     /// Checks everything the record can prove: both hash chains, every materialised column and table
@@ -79,8 +105,15 @@ extension Store {
         try db.readTransaction { () throws(DisclosureError) -> AuditReport in
             var report = AuditReport()
             try checkTriggers(&report)
-            try walkEvents(&report, positions: eventPositions)
+            // The journal first: its restore records name positions of the event chain to check.
             let expected = try walkJournal(&report, positions: journalPositions)
+            try walkEvents(&report, positions: eventPositions.union(report.restores.map(\.backup.events)),
+                           eventsBefore: expected.eventsBefore)
+            for r in report.restores where r.backup.events > 0 && report.eventLinks[r.backup.events] != r.backup.eventsHash {
+                report.add(Text(zh: "\(r.recordedAt)的恢复记录与事件链不符：恢复回到的第\(r.backup.events)条事件已不是当时的记录",
+                                en: "the restore of \(r.recordedAt) does not fit the chain: event \(r.backup.events), "
+                                    + "which it returned to, is not as it was then"))
+            }
             try checkTables(expected, &report)
             try checkCases(expected, &report)
             try checkAttachments(expected, &report)
@@ -90,18 +123,28 @@ extension Store {
     }
 
     private func checkTriggers(_ report: inout AuditReport) throws(DisclosureError) {
-        for name in Store.guardTriggers {
+        // Exactly the schema's guards (a WHEN clause or RAISE(IGNORE) would neuter one), and no trigger or
+        // view of anyone else's (one could rewrite what is inserted).
+        func normalised(_ sql: String) -> String { sql.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        for (name, body) in Store.guardTriggers {
             let sql = try db.first("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", name) {
                 $0.text(0)
             }
-            if sql == nil || !(sql ?? "").contains("RAISE(ABORT") {
+            if sql.map(normalised) != "CREATE TRIGGER \(name) \(body)" {
                 report.add(
                     Text(zh: "保护记录不被改写的触发器 \(name) 缺失或被改动", en: "the guard trigger \(name) is missing or altered"))
             }
         }
+        let known = Store.guardTriggers.map(\.name)
+        try db.query("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name", []) { r in
+            if !known.contains(r.text(1)) {
+                report.add(Text(zh: "数据库中有本程序之外的\(r.text(0) == "view" ? "视图" : "触发器") \(r.text(1))",
+                                en: "the database has a \(r.text(0)) \(r.text(1)) that is not the program's"))
+            }
+        }
     }
 
-    private func walkEvents(_ report: inout AuditReport, positions: Set<Int>) throws(DisclosureError) {
+    private func walkEvents(_ report: inout AuditReport, positions: Set<Int>, eventsBefore: Int) throws(DisclosureError) {
         var previous = Store.genesisHash
         var broken: Text?
         var seqs: [Int: Int] = [:]
@@ -115,7 +158,7 @@ extension Store {
         let sql = """
             SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload,
                 e.prev_hash,
-                   e.hash, c.agency_code, e.account_id, e.late_entry
+                   e.hash, c.agency_code, e.account_id, e.late_entry, e.due_before, e.due_after
             FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.id
             """
         try db.query(sql, []) { (r: Row) throws(DisclosureError) in
@@ -145,7 +188,8 @@ extension Store {
             let h = Store.hash(
                 prev: r.text(10), number: label, seq: seq, kind: r.text(5), on: r.text(6),
                 actor: r.text(7), recordedAt: r.text(8), payload: r.text(9),
-                accountID: r.isNull(13) ? nil : r.int(13), lateEntry: r.optionalText(14))
+                accountID: r.isNull(13) ? nil : r.int(13), lateEntry: r.optionalText(14),
+                dues: r.int(0) > eventsBefore ? "dues:\(r.text(15))>\(r.text(16))" : nil)
             if let end = segmentEnds.removeValue(forKey: r.int(0)), end.head != h {
                 broken = Text(
                     zh: "导入的第\(end.first)至\(r.int(0))条事件与机关日志记录的导入不符（被改动）",
@@ -172,7 +216,8 @@ extension Store {
         if let broken { report.add(broken) }
         report.eventsChecked = checked
         let last = try db.first("SELECT hash FROM events ORDER BY id DESC LIMIT 1") { $0.text(0) } ?? Store.genesisHash
-        report.head = ChainHead(events: checked, eventsHash: last, journal: 0, journalHash: Store.genesisHash)
+        report.head = ChainHead(events: checked, eventsHash: last, journal: report.head.journal,
+                                journalHash: report.head.journalHash)
     }
 
     private func walkJournal(_ report: inout AuditReport, positions: Set<Int>) throws(DisclosureError) -> JournalState {
@@ -203,7 +248,16 @@ extension Store {
                 return
             }
             previous = h
+            if (kind == "baseline" || kind == "created") && id != 1 {
+                report.add(Text(zh: "机关日志第\(id)条是又一个基线记录：基线只能是第1条（伪造）",
+                                en: "journal entry \(id) is a second baseline; only entry 1 can be one (forged)"))
+                return
+            }
             try apply(kind: kind, payload: r.text(5), recordedAt: r.text(4), to: &state, report: &report)
+            if kind == "import" || kind == "restore-cases",
+               let segment = (try? Store.decodeJSON(r.text(5)) as StagedImportPayload)?.segment {
+                report.segmentRecords.append(SegmentRecord(journalEntry: id, firstEvent: segment.first, count: segment.count))
+            }
         }
         if let broken { report.add(broken) }
         if checked == 0 {
@@ -229,6 +283,7 @@ extension Store {
             state.accounts = Dictionary(b.accounts.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
             state.attachments = b.attachments
             state.superseded = Set(b.superseded)
+            state.eventsBefore = b.eventsBefore ?? 0
         case "office":
             state.office = try Store.decodeJSON(payload) as OfficeSnapshot
         case "calendar":
@@ -243,7 +298,8 @@ extension Store {
         case "restore":
             let r: RestorePayload = try Store.decodeJSON(payload)
             report.restores.append(
-                RestoreRecord(recordedAt: recordedAt, reason: r.reason, replaced: r.replaced, backup: r.backup))
+                RestoreRecord(recordedAt: recordedAt, reason: r.reason, file: r.file, replaced: r.replaced,
+                              backup: r.backup, signedAt: r.signedAt, publicKey: r.publicKey, signature: r.signature))
         default:
             break  // imports and checkpoints change no table outside the cases
         }
@@ -318,6 +374,12 @@ extension Store {
                     Text(
                         zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）",
                         en: "case \(label)'s intake facts differ from its registration event (altered)"))
+            }
+            if let first = record.events.first, record.registeredAt != first.recordedAt || record.registeredBy != first.actor {
+                report.add(
+                    Text(
+                        zh: "案件\(label)的登记时间或登记人与登记事件不符（被改动）",
+                        en: "case \(label)'s registration time or registrar differs from its registration event (altered)"))
             }
             guard
                 let row = try db.first(
@@ -448,4 +510,7 @@ struct RestorePayload: Codable {
     var file: String
     var replaced: ChainHead
     var backup: ChainHead
+    var signedAt: String?
+    var publicKey: String?
+    var signature: String?
 }

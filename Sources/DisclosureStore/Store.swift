@@ -859,7 +859,8 @@ public final class Store {
             prev = try db.first("SELECT hash FROM events ORDER BY id DESC LIMIT 1") { $0.text(0) } ?? Store.genesisHash
         }
         let h = Store.hash(prev: prev, number: number.description, seq: seq, kind: kind, on: on.description,
-                           actor: actor, recordedAt: now, payload: payload, accountID: accountID, lateEntry: lateEntry)
+                           actor: actor, recordedAt: now, payload: payload, accountID: accountID, lateEntry: lateEntry,
+                           dues: Store.duesTag(dueBefore, dueAfter))
         try db.run("""
             INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, prev_hash, hash,
                 account_id, late_entry)
@@ -868,8 +869,14 @@ public final class Store {
         db.chainEnd = h
     }
 
+    /// The due dates before and after an event, as the hash covers them (events since the journal began).
+    static func duesTag(_ before: CivilDate?, _ after: CivilDate?) -> String {
+        "dues:\(before?.description ?? "")>\(after?.description ?? "")"
+    }
+
     static func hash(prev: String, number: String, seq: Int, kind: String, on: String, actor: String,
-                     recordedAt: String, payload: String, accountID: Int?, lateEntry: String?) -> String {
+                     recordedAt: String, payload: String, accountID: Int?, lateEntry: String?,
+                     dues: String? = nil) -> String {
         // The fields joined by a separator that cannot occur in them unescaped (the payload is JSON),
         // fed to the digest piece by piece rather than copied into one string first. The account and
         // the late-entry reason are tagged fields added only when present, so events recorded before
@@ -887,6 +894,11 @@ public final class Store {
         if let lateEntry {
             h.update(separator)
             h.update(utf8: "late:" + lateEntry)
+        }
+        // The due dates `history` shows, covered for every event recorded since the journal began.
+        if let dues {
+            h.update(separator)
+            h.update(utf8: dues)
         }
         return SHA256.hexString(h.finalize())
     }

@@ -234,14 +234,20 @@ struct Restore: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "备份文件 / backup file") var file: String
     @Option(help: "理由（必填）/ reason (required)") var reason: String
+    @Option(help: "机关的锚点签名密钥，签署恢复记录（默认同 audit checkpoint）/ the office key, which signs the record")
+    var key: String?
 
     func run() throws {
-        let r = try global.openDesk().restore(from: file, reason: reason)
+        let desk = try global.openDesk()
+        try desk.requireRole(.restore)
+        let keyPath = key ?? defaultKeyPath(office: desk.office.code)
+        let r = try desk.restore(from: file, reason: reason, key: try CheckpointKey.load(from: keyPath))
         print(
             global.language == .zh
-                ? "已从 \(file) 恢复：回到\(r.restored.events)条事件（被替换的数据库有\(r.replaced.events)条事件、\(r.replaced.journal)条机关日志，已记入机关日志）"
+                ? "已从 \(file) 恢复：回到\(r.restored.events)条事件（被替换的数据库有\(r.replaced.events)条事件、\(r.replaced.journal)条机关日志，已记入机关日志并以机关密钥签署；原数据库保存为 \(r.kept)）"
                 : "restored from \(file): back to \(r.restored.events) events (the database replaced had \(r.replaced.events) "
-                    + "events and \(r.replaced.journal) journal entries; this is on record in the journal)")
+                    + "events and \(r.replaced.journal) journal entries; this is on record in the journal, signed with the "
+                    + "office key; the replaced database is kept as \(r.kept))")
     }
 }
 

@@ -100,7 +100,9 @@ struct RoleMatrixTests {
                         try HolidaySchedule.parse(text), origin: "2027.txt", file: Array(text.utf8))
                 case .backup:
                     _ = try desk.backup(to: NSTemporaryDirectory() + "/backup-\(UUID().uuidString).db")
-                case .restore: _ = try desk.restore(from: "/nonexistent/backup.db", reason: "测试")
+                case .restore:
+                    let key = try CheckpointKey.create(at: NSTemporaryDirectory() + "/key-\(UUID().uuidString)")
+                    _ = try desk.restore(from: "/nonexistent/backup.db", reason: "测试", key: key)
                 case .checkpoint:
                     let key = try CheckpointKey.create(at: NSTemporaryDirectory() + "/key-\(UUID().uuidString)")
                     _ = try desk.createCheckpoint(key: key)

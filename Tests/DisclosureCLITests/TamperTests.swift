@@ -36,6 +36,9 @@ private func eventHash(_ prev: String, _ r: [String: Any]) -> String {
         h.update([0x1F])
         h.update(utf8: "late:" + late)
     }
+    // Every event of these offices was recorded since the journal began: the hash covers its due dates.
+    h.update([0x1F])
+    h.update(utf8: "dues:\(r["due_before"] as? String ?? "")>\(r["due_after"] as? String ?? "")")
     return SHA256.hexString(h.finalize())
 }
 
@@ -46,7 +49,7 @@ private func rewriteAndRechain(_ db: String, _ sql: String, in dir: URL) throws 
     let json = try sh(
         """
         sqlite3 -json '\(db)' "SELECT e.id, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.account_id, \
-        e.late_entry, printf('%d-%06d', c.year, c.serial) AS label FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id"
+        e.late_entry, e.due_before, e.due_after, printf('%d-%06d', c.year, c.serial) AS label FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id"
         """, in: dir)
     let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
     var prev = String(repeating: "0", count: 64)
@@ -65,12 +68,39 @@ private func rewriteAndRechain(_ db: String, _ sql: String, in dir: URL) throws 
 
 /// The append-only triggers as the schema makes them.
 private let guards = """
-    CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-    CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-    CREATE TRIGGER IF NOT EXISTS attachments_no_delete BEFORE DELETE ON attachments
+    DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete;
+    DROP TRIGGER IF EXISTS attachments_no_delete; DROP TRIGGER IF EXISTS journal_no_update;
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER attachments_no_delete BEFORE DELETE ON attachments
     BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END;
+    CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 
     """
+
+/// The journal hash as the program computes it.
+private func journalHash(_ prev: String, _ id: Int, _ kind: String, _ actor: String, _ account: Int?, _ at: String,
+                         _ payload: String) -> String {
+    var h = SHA256()
+    let fields = ["journal", prev, String(id), kind, actor, account.map(String.init) ?? "", at, payload]
+    for (i, f) in fields.enumerated() {
+        if i > 0 { h.update([0x1F]) }
+        h.update(utf8: f)
+    }
+    return SHA256.hexString(h.finalize())
+}
+
+/// Appends a journal entry, hashed as the program would, with the sqlite3 shell.
+private func forgeJournal(_ db: String, kind: String, payload: String, in dir: URL) throws {
+    let last = try sh("sqlite3 -separator '|' '\(db)' 'SELECT id, hash, recorded_at FROM journal ORDER BY id DESC LIMIT 1'",
+                      in: dir).split(separator: "|").map(String.init)
+    let id = (Int(last[0]) ?? 0) + 1
+    let h = journalHash(last[1], id, kind, "李主任", nil, last[2], payload)
+    let sql = "INSERT INTO journal VALUES (\(id), '\(kind)', '李主任', NULL, '\(last[2])', '\(payload)', '\(last[1])', '\(h)');"
+    let file = dir.appendingPathComponent("forge.sql")
+    try sql.write(to: file, atomically: true, encoding: .utf8)
+    _ = try sh("sqlite3 '\(db)' < '\(file.path)'", in: dir)
+}
 
 @Suite("Tampering: what an insider or a hostile file tries is refused or found")
 struct TamperTests {
@@ -92,6 +122,11 @@ struct TamperTests {
             ("DROP TRIGGER journal_no_update; UPDATE journal SET payload = '{}' WHERE id = 1", "机关日志第1条"),
             ("DROP TRIGGER events_no_update; UPDATE events SET actor = '张局长' WHERE seq = 1", "内容被改动"),
             ("UPDATE cases SET request = '另一项申请' WHERE serial = 1", "登记信息被改动"),
+            ("UPDATE cases SET registered_by = '张局长' WHERE serial = 1", "登记时间或登记人"),
+            ("DROP TRIGGER events_no_update; UPDATE events SET due_after = '2027-01-01' WHERE seq = 0", "内容被改动"),
+            ("DROP TRIGGER events_no_update; CREATE TRIGGER events_no_update BEFORE UPDATE ON events WHEN 0 "
+                + "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END", "events_no_update"),
+            ("CREATE VIEW v AS SELECT 1", "视图 v"),
         ])
     func oneLineEdits(_ sql: String, _ expected: String) throws {
         let o = try evidenceOffice()
@@ -190,11 +225,37 @@ struct TamperTests {
         try o.ok(["reply", "review", "2026-3", "--approve", "--on", "2026-12-22"])
         let cp3 = o.dir.appendingPathComponent("cp3.txt").path
         try o.ok("audit", "checkpoint", "--key", key, "--out", cp3)
-        #expect(try o.run("restore", backup).status != 0)  // a reason is required
-        try o.ok("restore", backup, "--reason", "审核记录误录，恢复至备份")
+        #expect(try o.run("restore", backup, "--key", key).status != 0)  // a reason is required
+        let done = try o.ok("restore", backup, "--reason", "审核记录误录，恢复至备份", "--key", key).stdout
+        #expect(done.contains("原数据库保存为"), "\(done)")
         let restored = try o.ok(["audit", "verify", "--checkpoint", cp, cp3, "--public-key", fingerprint])
         #expect(restored.stdout.contains("此为有记录的恢复"), "\(restored.stdout)")
         #expect(try o.ok("audit", "journal").stdout.contains("restore"))
+
+        // Forged journal entries cannot explain a rewrite away: a restore not signed with the office key,
+        // an import that claims events from before the checkpoint, a second baseline.
+        let rewritten = try copy(o, "rewritten.db")
+        try rewriteAndRechain(rewritten, "UPDATE events SET actor = '张局长' WHERE seq = 1 AND kind = 'consultation-sent';",
+                              in: o.dir)
+        let zero = String(repeating: "0", count: 64)
+        let head = #"{"events":999,"events_head":"\#(zero)","journal":999,"journal_head":"\#(zero)"}"#
+        try forgeJournal(rewritten, kind: "restore", payload: #"{"reason":"x","file":"\#(zero)","replaced":"#
+                         + #"{"events":999,"eventsHash":"\#(zero)","journal":999,"journalHash":"\#(zero)"},"backup":"#
+                         + #"{"events":1,"eventsHash":"\#(zero)","journal":1,"journalHash":"\#(zero)"}}"#, in: o.dir)
+        _ = head
+        let excused = try o.run(["audit", "verify", "--db", rewritten, "--checkpoint", cp, "--public-key", fingerprint])
+        #expect(excused.status == 1 && !excused.stdout.contains("此为有记录的恢复"), "\(excused.stdout)")
+        let segmented = try copy(o, "segmented.db")
+        let firstHash = try sh("sqlite3 '\(segmented)' 'SELECT hash FROM events WHERE id = 2'", in: o.dir)
+        try forgeJournal(segmented, kind: "import", payload: #"{"file":"\#(zero)","identical":0,"imported":0,"replaced":0,"#
+                         + #""restore":false,"segment":{"count":1,"first":3,"genesis":"\#(firstHash)","#
+                         + #""head":"\#(zero)","joinedAfter":"\#(zero)"}}"#, in: o.dir)
+        let claimed = try o.run(["audit", "verify", "--db", segmented, "--checkpoint", cp, "--public-key", fingerprint])
+        #expect(claimed.status == 1 && claimed.stdout.contains("在锚点之后才记录导入"), "\(claimed.stdout)")
+        let rebased = try copy(o, "rebased.db")
+        try forgeJournal(rebased, kind: "baseline", payload: "{}", in: o.dir)
+        let again = try o.run(["audit", "verify", "--db", rebased])
+        #expect(again.status == 1 && again.stdout.contains("基线只能是第1条"), "\(again.stdout)")
 
         // Another key, or an altered line, is not trusted.
         let other = o.dir.appendingPathComponent("keys/other.key").path
