@@ -1,6 +1,8 @@
 import DisclosureCore
 import DisclosureExchange
 import DisclosureStore
+import DisclosureFiles
+import Foundation
 
 extension Desk {
     /// Imports a case file in one transaction, as a head of office (restoring the office's own cases
@@ -15,7 +17,10 @@ extension Desk {
                 .missingField, field: "reason", zh: "替换或恢复案件须说明理由（记入办理记录）",
                 en: "replacing or restoring cases needs a reason (it goes on each case's history)")
         }
-        let file = try fileDigest(path: path)
+        // Read once into a private copy: the digest on record is of exactly what is parsed.
+        let snapshot = try SnapshotFile(copying: path)
+        let file = snapshot.sha256
+        let origin = (path as NSString).lastPathComponent
         let calendar = store.calendar
         let now = clock.now()
         let today = now.day
@@ -26,7 +31,7 @@ extension Desk {
             now: now.stamp)
         return try store.importDossiers(ctx) {
             (sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
-            try readValidatedCaseFile(path: path, calendar: calendar, today: today) {
+            try readValidatedCaseFile(path: snapshot.path, origin: origin, calendar: calendar, today: today) {
                 (v: ValidatedDossier) throws(DisclosureError) in
                 try sink(v)
                 read += 1

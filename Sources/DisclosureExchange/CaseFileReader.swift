@@ -137,8 +137,10 @@ enum StreamingReader {
 /// Reads case files (forms/case-file.xsd).
 public enum CaseFileReader {
     /// Streams the cases of `path` to `body`, validating as it reads; the first problem stops it.
-    public static func read(path: String, body: (CaseDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
-        let origin = (path as NSString).lastPathComponent
+    /// `origin` names the file in messages (default: its name).
+    public static func read(path: String, origin: String? = nil, body: (CaseDossier) throws(DisclosureError) -> Void)
+        throws(DisclosureError) {
+        let origin = origin ?? (path as NSString).lastPathComponent
         var count = 0
         try StreamingReader.read(path: path, schema: try LibXML.caseFile(), namespace: caseFileNamespace, origin: origin) {
             (e: Element, _) throws(DisclosureError) in

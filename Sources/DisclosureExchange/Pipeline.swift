@@ -109,7 +109,7 @@ public func exportCaseFile(path: String, redact: Bool, withAttachments: Bool = f
 /// Reads a case file on a second thread, which parses, checks the schema and replays every case
 /// through the rules on `calendar`, while the caller stores what arrives. The first error, from either
 /// side, stops both and is thrown once the reader has ended.
-public func readValidatedCaseFile(path: String, calendar: WorkCalendar, today: CivilDate,
+public func readValidatedCaseFile(path: String, origin: String? = nil, calendar: WorkCalendar, today: CivilDate,
                                   handle: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
     // Few batches in flight, each of at most 64 cases or about 1 MB of documents: memory stays flat
     // (under 64 MiB) however large the file or its cases (see DossierLimits).
@@ -123,7 +123,7 @@ public func readValidatedCaseFile(path: String, calendar: WorkCalendar, today: C
         batch.reserveCapacity(64)
         var bytes = 0
         do throws(DisclosureError) {
-            try CaseFileReader.read(path: path) { (d: CaseDossier) throws(DisclosureError) in
+            try CaseFileReader.read(path: path, origin: origin) { (d: CaseDossier) throws(DisclosureError) in
                 if stop.load(ordering: .relaxed) {
                     throw DisclosureError(.io, zh: "已停止读取", en: "reading stopped")
                 }

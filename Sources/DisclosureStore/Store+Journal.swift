@@ -185,6 +185,8 @@ struct BaselinePayload: Codable, Equatable {
     var superseded: [SupersededSnapshot]
     /// Events recorded before the journal began: their hashes do not cover their due dates.
     var eventsBefore: Int?
+    /// Rows of `staff_events` before the journal began; each later one has its journal entry.
+    var staffEventsBefore: Int?
 }
 
 struct StaffPayload: Codable {
@@ -291,7 +293,8 @@ extension Store {
             office: office, calendars: try snapshotCalendars(db), locks: try snapshotLocks(db),
             accounts: try snapshotAccounts(db), attachments: try snapshotAttachments(db),
             superseded: try snapshotSuperseded(db),
-            eventsBefore: try db.first("SELECT COALESCE(MAX(id), 0) FROM events") { $0.int(0) } ?? 0)
+            eventsBefore: try db.first("SELECT COALESCE(MAX(id), 0) FROM events") { $0.int(0) } ?? 0,
+            staffEventsBefore: try db.first("SELECT COALESCE(MAX(id), 0) FROM staff_events") { $0.int(0) } ?? 0)
     }
 
     /// Begins the journal with what stands now, once (inside the caller's write transaction).

@@ -74,6 +74,9 @@ private struct JournalState {
     var attachments: AttachmentsSnapshot?
     var superseded: Set<SupersededSnapshot> = []
     var eventsBefore = 0
+    var staffEventsBefore = 0
+    /// The staff changes the journal records, in order: account, change, detail.
+    var staffChanges: [[String]] = []
 }
 
 extension Store {
@@ -118,6 +121,7 @@ extension Store {
             try checkCases(expected, &report)
             try checkAttachments(expected, &report)
             try checkNumbering(&report)
+            try checkAgencyNames(&report)
             return report
         }
     }
@@ -284,6 +288,7 @@ extension Store {
             state.attachments = b.attachments
             state.superseded = Set(b.superseded)
             state.eventsBefore = b.eventsBefore ?? 0
+            state.staffEventsBefore = b.staffEventsBefore ?? 0
         case "office":
             state.office = try Store.decodeJSON(payload) as OfficeSnapshot
         case "calendar":
@@ -295,6 +300,7 @@ extension Store {
         case "staff":
             let s: StaffPayload = try Store.decodeJSON(payload)
             state.accounts[s.account.id] = s.account
+            state.staffChanges.append([String(s.account.id), s.change, s.detail])
         case "restore":
             let r: RestorePayload = try Store.decodeJSON(payload)
             report.restores.append(
@@ -333,6 +339,13 @@ extension Store {
                     zh: "账号“\(a.name)”（accounts表第\(a.id)行）与机关日志不符（角色、状态或密码在程序外被改动）",
                     en: "account “\(a.name)” (accounts row \(a.id)) differs from the journal "
                         + "(roles, state or password changed outside the program)"))
+        }
+        // `staff history` shows staff_events: each row since the journal began is one of its staff entries.
+        let rows = try db.all("SELECT account_id, kind, detail FROM staff_events WHERE id > ? ORDER BY id",
+                              expected.staffEventsBefore) { [String($0.int(0)), $0.text(1), $0.text(2)] }
+        if rows != expected.staffChanges {
+            report.add(Text(zh: "账号变更记录（staff_events表）与机关日志不符（被改动）",
+                            en: "the staff history (staff_events) differs from the journal (altered)"))
         }
         for id in Set(expected.accounts.keys).subtracting(accounts.map(\.id)).sorted() {
             report.add(Text(zh: "第\(id)号账号被删除", en: "account \(id) was deleted"))
@@ -482,6 +495,16 @@ extension Store {
                         zh: "案件（第\(caseID)行）第\(seq)号附件已记录但被删除",
                         en: "case row \(caseID): attachment \(seq) is recorded but was deleted"))
             }
+        }
+    }
+
+    /// This office's own cases carry its name (which no command changes).
+    private func checkAgencyNames(_ report: inout AuditReport) throws(DisclosureError) {
+        try db.query("SELECT year, serial FROM cases WHERE agency_code = ? AND agency_name != ? ORDER BY id",
+                     [office.code, office.name]) { r in
+            let label = CaseNumber(year: r.int(0), serial: r.int(1)).description
+            report.add(Text(zh: "案件\(label)的agency_name列与本机关名称不符（被改动）",
+                            en: "case \(label): column agency_name differs from the office's name (altered)"))
         }
     }
 

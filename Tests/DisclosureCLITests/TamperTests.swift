@@ -127,6 +127,9 @@ struct TamperTests {
             ("DROP TRIGGER events_no_update; CREATE TRIGGER events_no_update BEFORE UPDATE ON events WHEN 0 "
                 + "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END", "events_no_update"),
             ("CREATE VIEW v AS SELECT 1", "视图 v"),
+            ("UPDATE cases SET agency_name = '别的机关' WHERE serial = 2", "2026-000002的agency_name列"),
+            ("INSERT INTO staff_events (account_id, kind, detail, recorded_at) VALUES (1, 'granted', 'x', '2026')",
+             "staff_events"),
         ])
     func oneLineEdits(_ sql: String, _ expected: String) throws {
         let o = try evidenceOffice()
