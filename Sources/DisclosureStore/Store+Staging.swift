@@ -49,6 +49,8 @@ extension Store {
             CREATE TABLE staging.superseded (old_id INTEGER NOT NULL, new_local INTEGER NOT NULL);
             CREATE TABLE staging.touched (case_id INTEGER PRIMARY KEY);
             CREATE TABLE staging.identities (agency_code TEXT, year INTEGER, serial INTEGER);
+                CREATE INDEX staging.identities_key ON identities (agency_code, year, serial);
+                CREATE INDEX staging.cases_key ON cases (agency_code, year, serial);
             """)
         // Phase 1: one read snapshot of the office; every write goes to staging only.
         var report = ImportReport()
