@@ -206,6 +206,7 @@ struct CalendarPayload: Codable {
     var reason: String?
 }
 
+/// The journal's record of an import; `segment` where its events were staged (see `stagedImport`).
 struct ImportPayload: Codable {
     var file: String
     var imported: Int
@@ -213,6 +214,7 @@ struct ImportPayload: Codable {
     var replaced: Int
     var restore: Bool
     var reason: String?
+    var segment: ChainSegment?
 }
 
 extension Store {

@@ -15,16 +15,6 @@ struct ChainSegment: Codable, Equatable {
     var head: String
 }
 
-/// The journal's record of an import made through staging.
-struct StagedImportPayload: Codable {
-    var file: String
-    var imported: Int
-    var identical: Int
-    var replaced: Int
-    var restore: Bool
-    var reason: String?
-    var segment: ChainSegment?
-}
 
 extension Store {
     /// Reads, checks and replays the whole file into a private staging database while holding no lock,
@@ -94,11 +84,6 @@ extension Store {
                 let d = replay.dossier
                 try checkOwnCode(d, ctx)
                 let counted = d.agencyCode == office.code && !snapshot.locks.isEmpty
-                let existing = try db.first(
-                    """
-                    SELECT id FROM main.cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by
-                        IS NULL
-                    """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) })
                 // A file naming one case twice is refused: which of the two would be the case?
                 if try db.first(
                     "SELECT 1 FROM staging.identities WHERE agency_code = ? AND year = ? AND serial = ?",
@@ -111,17 +96,15 @@ extension Store {
                 try db.run(
                     "INSERT INTO staging.identities VALUES (?, ?, ?)", d.agencyCode, d.number.year, d.number.serial)
                 var replaces: String?
+                let existing: Int?
+                switch try versionHere(of: replay, ctx, counted: counted) {
+                case .identical:
+                    report.add(identical: d.identifier)
+                    return
+                case let .replaceable(id): existing = id
+                case .none: existing = nil
+                }
                 if let existing {
-                    if try dossier(caseID: existing).sameContent(as: d) {
-                        report.add(identical: d.identifier)
-                        return
-                    }
-                    guard ctx.replace else { throw conflictError(d) }
-                    if counted {
-                        try checkLocks(
-                            before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state,
-                            label: d.identifier)
-                    }
                     let last = try db.first(
                         "SELECT seq, hash FROM main.events WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
                         existing
@@ -286,12 +269,7 @@ extension Store {
                 : ChainSegment(
                     first: eventOffset + 1, count: localEvent, genesis: genesis, joinedAfter: joinedAfter,
                     head: previous)
-            try appendJournal(
-                kind: ctx.restore ? "restore-cases" : "import", actor: ctx.actor, now: ctx.now,
-                payload: StagedImportPayload(
-                    file: ctx.file, imported: report.importedCount,
-                    identical: report.identicalCount, replaced: report.replacedCount,
-                    restore: ctx.restore, reason: ctx.reason, segment: segment))
+            try journalImport(ctx, report, segment: segment)
             return report
         }
     }
@@ -305,7 +283,7 @@ extension Store {
         var out: [Int: ChainSegment] = [:]
         try db.query("SELECT payload FROM journal WHERE kind IN ('import', 'restore-cases')", []) {
             (r: Row) throws(DisclosureError) in
-            let p: StagedImportPayload = try Store.decodeJSON(r.text(0))
+            let p: ImportPayload = try Store.decodeJSON(r.text(0))
             if let s = p.segment { out[s.first] = s }
         }
         return out

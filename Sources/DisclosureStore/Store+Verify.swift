@@ -259,7 +259,7 @@ extension Store {
             }
             try apply(kind: kind, payload: r.text(5), recordedAt: r.text(4), to: &state, report: &report)
             if kind == "import" || kind == "restore-cases",
-               let segment = (try? Store.decodeJSON(r.text(5)) as StagedImportPayload)?.segment {
+               let segment = (try? Store.decodeJSON(r.text(5)) as ImportPayload)?.segment {
                 report.segmentRecords.append(SegmentRecord(journalEntry: id, firstEvent: segment.first, count: segment.count))
             }
         }

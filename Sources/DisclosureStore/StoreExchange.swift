@@ -242,18 +242,15 @@ extension Store {
                 try checkOwnCode(d, ctx)
                 // Another agency's cases are not in this office's report; its own re-imported ones are.
                 let counted = d.agencyCode == office.code && !locks.isEmpty
-                let existing = try db.first("""
-                    SELECT id FROM cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by IS NULL
-                    """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) })
+                let existing: Int?
+                switch try versionHere(of: replay, ctx, counted: counted) {
+                case .identical:
+                    report.add(identical: d.identifier)
+                    return
+                case let .replaceable(id): existing = id
+                case .none: existing = nil
+                }
                 if let existing {
-                    if try dossier(caseID: existing).sameContent(as: d) {
-                        report.add(identical: d.identifier)
-                        return
-                    }
-                    guard ctx.replace else { throw conflictError(d) }
-                    if counted {
-                        try checkLocks(before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state, label: d.identifier)
-                    }
                     let priorHash = try db.first("SELECT hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", existing) {
                         $0.text(0)
                     }
@@ -274,12 +271,42 @@ extension Store {
                     report.add(dueDifference: d.identifier, exported: d.due, here: replay.state.clock.due)
                 }
             }
-            try appendJournal(kind: ctx.restore ? "restore-cases" : "import", actor: ctx.actor, now: ctx.now,
-                              payload: ImportPayload(file: ctx.file, imported: report.importedCount,
-                                                     identical: report.identicalCount, replaced: report.replacedCount,
-                                                     restore: ctx.restore, reason: ctx.reason))
+            try journalImport(ctx, report, segment: nil)
             return report
         }
+    }
+
+    /// What this office already holds of a file's case.
+    enum VersionHere {
+        case none
+        case identical
+        /// A different version, which the import may replace (asked for, and no locked year changes).
+        case replaceable(Int)
+    }
+
+    /// Finds the current version of `replay`'s case here and decides what the import may do with it;
+    /// `counted`: its figures are this office's, to be checked against locked years.
+    func versionHere(of replay: ValidatedDossier, _ ctx: ImportContext, counted: Bool) throws(DisclosureError)
+        -> VersionHere {
+        let d = replay.dossier
+        guard let existing = try db.first("""
+            SELECT id FROM main.cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by IS NULL
+            """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) }) else { return .none }
+        if try dossier(caseID: existing).sameContent(as: d) { return .identical }
+        guard ctx.replace else { throw conflictError(d) }
+        if counted {
+            try checkLocks(before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state,
+                           label: d.identifier)
+        }
+        return .replaceable(existing)
+    }
+
+    /// Records an import in the journal: who, the file, what it did, and where its events joined the chain.
+    func journalImport(_ ctx: ImportContext, _ report: ImportReport, segment: ChainSegment?) throws(DisclosureError) {
+        try appendJournal(kind: ctx.restore ? "restore-cases" : "import", actor: ctx.actor, now: ctx.now,
+                          payload: ImportPayload(file: ctx.file, imported: report.importedCount,
+                                                 identical: report.identicalCount, replaced: report.replacedCount,
+                                                 restore: ctx.restore, reason: ctx.reason, segment: segment))
     }
 
     /// A file naming this office as its author could forge its numbering and its staff's acts: only
