@@ -9,6 +9,7 @@
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlerror.h>
+#include <libxml/SAX2.h>
 
 /* xmlFree is a global function pointer, which Swift 6 rejects as shared mutable state. */
 static inline void disclosure_xml_free(void *p) { xmlFree(p); }

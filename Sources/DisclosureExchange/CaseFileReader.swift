@@ -8,6 +8,8 @@ final class Element {
     let line: Int
     var attributes: [String: String] = [:]
     var text = ""
+    /// The decoded content of an xs:base64Binary element, read straight from the parser's buffer.
+    var binary: [UInt8]?
     var children: [Element] = []
 
     init(name: String, line: Int) {
@@ -134,6 +136,333 @@ enum StreamingReader {
     }
 }
 
+/// Reads documents whose root holds many large children (case files) with libxml2's push parser
+/// and our own SAX handlers, validating in the same pass through the schema's SAX plug.
+/// libxml2's own tree builder and streaming validator each keep a whole text node, appending to it,
+/// so one 16 MB attachment took a minute and several copies of itself. Here the text of a binary
+/// element is decoded as it arrives and the validator sees a one-quantum stand-in for it; the
+/// decoder checks the xs:base64Binary rules itself. Other text is capped long before it could fill memory.
+enum SAXReader {
+    /// What the root must be and which of its descendants hold base64.
+    struct Root: Sendable {
+        let name: String
+        let child: String
+        let binaryElements: Set<String>
+        /// Decoded bytes allowed in one child of the root; more stops the read.
+        let binaryLimit: Int
+    }
+
+    /// Text beyond this many bytes in one element is refused at once (the longest field the schema
+    /// allows is 20,000 characters).
+    static let textLimit = 100_000
+
+    /// Elements deeper than this are refused at once (a case file is six levels deep).
+    static let depthLimit = 24
+
+    /// Streams the children of the root of `path` to `body`; the first problem ends it when `stopAtFirst`.
+    static func stream(path: String, schema: LibXML.Schema, namespace: String, root: Root, stopAtFirst: Bool,
+                       body: (Element, [String: String]) throws(DisclosureError) -> Void) throws(DisclosureError)
+        -> [XMLProblem] {
+        LibXML.start()
+        disclosure_xml_silence_generic_errors()
+        guard FileManager.default.isReadableFile(atPath: path), let file = FileHandle(forReadingAtPath: path) else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(path)", en: "cannot read \(path)")
+        }
+        defer { try? file.close() }
+        guard let validator = xmlSchemaNewValidCtxt(schema.pointer) else {
+            throw DisclosureError(.io, zh: "无法启用表单校验", en: "cannot enable schema validation")
+        }
+        defer { xmlSchemaFreeValidCtxt(validator) }
+        let state = SAXState(namespace: namespace, root: root)
+        let stateRef = Unmanaged.passRetained(state)
+        defer { stateRef.release() }
+        xmlSchemaSetValidStructuredErrors(validator, LibXML.errorHandler, Unmanaged.passUnretained(state.log).toOpaque())
+
+        // The validator's wrappers, around a handler that does nothing else: called from ours.
+        let inner = UnsafeMutablePointer<xmlSAXHandler>.allocate(capacity: 1)
+        inner.initialize(to: xmlSAXHandler())
+        inner.pointee.initialized = XML_SAX2_MAGIC
+        defer { inner.deallocate() }
+        var plugged: UnsafeMutablePointer<xmlSAXHandler>? = inner
+        var plugData: UnsafeMutableRawPointer?
+        guard let plug = xmlSchemaSAXPlug(validator, &plugged, &plugData), let plugged else {
+            throw DisclosureError(.io, zh: "无法启用表单校验", en: "cannot enable schema validation")
+        }
+        defer { xmlSchemaSAXUnplug(plug) }
+        state.validating = plugged.pointee
+        state.validatingData = plugData
+
+        var handler = SAXState.handler
+        guard let parser = xmlCreatePushParserCtxt(&handler, stateRef.toOpaque(), nil, 0, path) else {
+            throw DisclosureError(.io, field: "FILE", zh: "无法打开 \(path)", en: "cannot open \(path)")
+        }
+        defer {
+            if let doc = parser.pointee.myDoc { xmlFreeDoc(doc) }
+            xmlFreeParserCtxt(parser)
+        }
+        xmlCtxtUseOptions(parser, LibXML.untrustedOptions | Int32(XML_PARSE_BIG_LINES.rawValue))
+        state.parser = parser
+        xmlSchemaValidateSetLocator(validator, SAXState.locator, UnsafeMutableRawPointer(parser))
+
+        func drain() throws(DisclosureError) {
+            // Each was complete and valid when it ended, before anything later went wrong.
+            let finished = state.done
+            state.done.removeAll()
+            for e in finished { try body(e, state.rootAttributes) }
+        }
+        while true {
+            let chunk: Data?
+            do { chunk = try file.read(upToCount: 65536) } catch {
+                throw DisclosureError(.io, field: "FILE", zh: "读取 \(path) 失败", en: "reading \(path) failed")
+            }
+            let bytes = chunk ?? Data()
+            let rc = bytes.withUnsafeBytes { b in
+                xmlParseChunk(parser, b.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(b.count),
+                              bytes.isEmpty ? 1 : 0)
+            }
+            if rc != 0, state.log.problems.isEmpty {
+                // Errors the parser halts on without a structured report, such as bytes that are not
+                // in the declared encoding.
+                state.problem(
+                    rc == Int32(XML_ERR_INVALID_ENCODING.rawValue)
+                        ? "the bytes do not match the declared encoding (文件编码与声明不符)"
+                        : "the document is not well-formed XML")
+            }
+            try drain()
+            if state.stopped || (stopAtFirst && !state.log.problems.isEmpty) || bytes.isEmpty { break }
+        }
+        if state.log.problems.isEmpty {
+            if parser.pointee.wellFormed == 0 {
+                state.problem("the document is not well-formed XML")
+            } else if !state.sawRoot {
+                state.problem("the document has no root element")
+            } else if xmlSchemaIsValid(validator) != 1 {
+                state.problem("the document does not conform to the schema")
+            }
+        }
+        if state.log.dropped > 0 {
+            state.log.problems.append(XMLProblem(line: 0, column: 0, message: "… and \(state.log.dropped) more problems"))
+        }
+        return state.log.problems
+    }
+}
+
+/// What the SAX callbacks build: the open elements, the finished children of the root, the problems.
+final class SAXState {
+    let namespace: String
+    let root: SAXReader.Root
+    let log = ProblemLog()
+    var validating = xmlSAXHandler()
+    var validatingData: UnsafeMutableRawPointer?
+    var parser: xmlParserCtxtPtr?
+    var stack: [Element] = []
+    var depth = 0
+    var sawRoot = false
+    var rootAttributes: [String: String] = [:]
+    var done: [Element] = []
+    var decoder: Base64Decoder?
+    var binaryBytes = 0
+    var textBytes = 0
+    var stopped = false
+
+    init(namespace: String, root: SAXReader.Root) {
+        self.namespace = namespace
+        self.root = root
+    }
+
+    var line: Int { parser.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) } ?? 0 }
+
+    func problem(_ en: String) {
+        log.add(XMLProblem(line: line, column: 0, message: en))
+    }
+
+    /// Records a refusal and ends the parse: nothing after it is read.
+    func refuse(_ en: String) {
+        problem(en)
+        stopped = true
+        if let parser { xmlStopParser(parser) }
+    }
+
+    static func from(_ ctx: UnsafeMutableRawPointer?) -> SAXState? {
+        ctx.map { Unmanaged<SAXState>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    static let locator: xmlSchemaValidityLocatorFunc = { ctx, file, line in
+        guard let ctx else { return -1 }
+        file?.pointee = nil
+        line?.pointee = UInt(xmlSAX2GetLineNumber(ctx))
+        return 0
+    }
+
+    static var handler: xmlSAXHandler {
+        var h = xmlSAXHandler()
+        h.initialized = XML_SAX2_MAGIC
+        h.startElementNs = startElement
+        h.endElementNs = endElement
+        h.characters = characters
+        h.ignorableWhitespace = characters
+        h.cdataBlock = characters
+        h.internalSubset = { ctx, _, _, _ in
+            SAXState.from(ctx)?.refuse(
+                "documents with a DTD are refused (不接受含DTD的文件): a DTD can pull in outside files or expand entities")
+        }
+        h.reference = { ctx, _ in SAXState.from(ctx)?.refuse("entity references are refused (不接受实体引用)") }
+        h.serror = { ctx, error in
+            guard let me = SAXState.from(ctx), let error else { return }
+            let e = error.pointee
+            var message = e.message.map { String(cString: $0) } ?? "unknown XML error"
+            while message.last == "\n" { message.removeLast() }
+            me.log.add(XMLProblem(line: Int(e.line), column: Int(e.int2), message: message))
+        }
+        return h
+    }
+
+    static let startElement: startElementNsSAX2Func = {
+        ctx, localname, prefix, uri, nsCount, namespaces, attributeCount, defaulted, attributes in
+        guard let me = from(ctx), !me.stopped, let localname else { return }
+        me.validating.startElementNs?(me.validatingData, localname, prefix, uri, nsCount, namespaces, attributeCount,
+                                      defaulted, attributes)
+        let name = String(cString: localname)
+        let ns = uri.map { String(cString: $0) } ?? ""
+        var values: [String: String] = [:]
+        if let attributes {
+            for i in 0..<Int(attributeCount) {
+                let base = attributes + 5 * i
+                guard let key = base[0], let from = base[3], let to = base[4] else { continue }
+                // Attributes in another namespace (xsi:) are the validator's business, not ours.
+                if base[2] != nil { continue }
+                let count = to - from
+                values[String(cString: key)] = String(
+                    decoding: UnsafeBufferPointer(start: UnsafeRawPointer(from).assumingMemoryBound(to: UInt8.self),
+                                                  count: count), as: UTF8.self)
+            }
+        }
+        // The formats nest a few levels; our own parser keeps no depth limit of its own, and a
+        // deeper tree would only cost stack (its release recurses).
+        guard me.depth < SAXReader.depthLimit else {
+            me.refuse("elements are nested more than \(SAXReader.depthLimit) deep (嵌套过深)")
+            return
+        }
+        defer { me.depth += 1 }
+        if me.depth == 0 {
+            me.sawRoot = true
+            guard name == me.root.name, ns == me.namespace else {
+                me.refuse("the root element must be \(me.root.name) in the namespace \(me.namespace) (根元素不符), not \(name)")
+                return
+            }
+            me.rootAttributes = values
+            return
+        }
+        guard ns == me.namespace else {
+            me.refuse("element \(name) is not in the namespace \(me.namespace) (元素不属于本格式的命名空间)")
+            return
+        }
+        let element = Element(name: name, line: me.line)
+        element.attributes = values
+        if me.depth == 1 {
+            me.binaryBytes = 0
+        }
+        me.stack.last?.children.append(element)
+        me.stack.append(element)
+        me.textBytes = 0
+        if me.root.binaryElements.contains(name) {
+            me.decoder = Base64Decoder()
+            // One valid quantum stands in for the content, which the decoder checks.
+            me.validating.characters?(me.validatingData, "AAAA", 4)
+        }
+    }
+
+    static let endElement: endElementNsSAX2Func = { ctx, localname, prefix, uri in
+        guard let me = from(ctx), !me.stopped else { return }
+        me.depth -= 1
+        if var d = me.decoder, let top = me.stack.last {
+            me.decoder = nil
+            guard let bytes = d.finish() else {
+                me.refuse("the content of \(top.name) is not base64 (xs:base64Binary)")
+                return
+            }
+            top.binary = bytes
+        }
+        me.validating.endElementNs?(me.validatingData, localname, prefix, uri)
+        guard me.depth >= 1, let finished = me.stack.popLast() else { return }
+        if me.depth == 1, me.log.problems.isEmpty { me.done.append(finished) }
+    }
+
+    static let characters: charactersSAXFunc = { ctx, text, length in
+        guard let me = from(ctx), !me.stopped, let text, length > 0 else { return }
+        if me.decoder != nil {
+            me.binaryBytes += Int(length) / 4 * 3
+            if me.binaryBytes > me.root.binaryLimit {
+                me.refuse("a \(me.root.child) holds more than \(me.root.binaryLimit) bytes of documents (附件超过上限)")
+                return
+            }
+            me.decoder?.feed(UnsafeBufferPointer(start: text, count: Int(length)))
+            return
+        }
+        me.validating.characters?(me.validatingData, text, length)
+        guard me.depth >= 2, let top = me.stack.last else { return }
+        me.textBytes += Int(length)
+        if me.textBytes > SAXReader.textLimit {
+            me.refuse("the text of \(top.name) is longer than \(SAXReader.textLimit) bytes (文字过长)")
+            return
+        }
+        top.text += String(decoding: UnsafeBufferPointer(start: text, count: Int(length)), as: UTF8.self)
+    }
+}
+
+/// Decodes base64 by the lexical rules of xs:base64Binary: whitespace anywhere, at most two `=`
+/// at the end, and the bits a `=` leaves over must be zero.
+struct Base64Decoder {
+    private var out: [UInt8] = []
+    private var accumulator: UInt32 = 0
+    private var bits = 0
+    private var symbols = 0
+    private var padding = 0
+    private var last: Int8 = 0
+    private var broken = false
+
+    private static let values: [Int8] = {
+        var t = [Int8](repeating: -1, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            t[Int(c)] = Int8(i)
+        }
+        for c in [0x20, 0x09, 0x0A, 0x0D] { t[c] = -2 }
+        t[Int(UInt8(ascii: "="))] = -3
+        return t
+    }()
+
+    mutating func feed(_ text: UnsafeBufferPointer<xmlChar>) {
+        if out.isEmpty { out.reserveCapacity(text.count / 4 * 3) }
+        for c in text {
+            let v = Self.values[Int(c)]
+            if v >= 0 {
+                if padding > 0 { broken = true }
+                accumulator = accumulator << 6 | UInt32(v)
+                bits += 6
+                symbols += 1
+                last = v
+                if bits >= 8 {
+                    bits -= 8
+                    out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                }
+            } else if v == -3 {
+                padding += 1
+                symbols += 1
+            } else if v == -1 {
+                broken = true
+            }
+        }
+    }
+
+    /// The bytes, or nil when the text was not base64.
+    mutating func finish() -> [UInt8]? {
+        guard !broken, symbols % 4 == 0, padding <= 2 else { return nil }
+        if padding == 1, last & 0x03 != 0 { return nil }
+        if padding == 2, last & 0x0F != 0 { return nil }
+        return out
+    }
+}
+
 /// Reads case files (forms/case-file.xsd).
 public enum CaseFileReader {
     /// Streams the cases of `path` to `body`, validating as it reads; the first problem stops it.
@@ -142,8 +471,10 @@ public enum CaseFileReader {
         throws(DisclosureError) {
         let origin = origin ?? (path as NSString).lastPathComponent
         var count = 0
-        try StreamingReader.read(path: path, schema: try LibXML.caseFile(), namespace: caseFileNamespace, origin: origin) {
-            (e: Element, _) throws(DisclosureError) in
+        let problems = try SAXReader.stream(
+            path: path, schema: try LibXML.caseFile(), namespace: caseFileNamespace, root: caseFileRoot,
+            stopAtFirst: true
+        ) { (e: Element, _) throws(DisclosureError) in
             count += 1
             if count > DossierLimits.casesPerFile {
                 throw DisclosureError(.invalidValue, field: origin,
@@ -152,12 +483,19 @@ public enum CaseFileReader {
             }
             try body(try dossier(e, origin: origin))
         }
+        if let p = problems.first {
+            throw DisclosureError(.invalidValue, field: "\(origin):\(p.line):\(p.column)", zh: p.message, en: p.message)
+        }
     }
+
+    /// The root of a case file: cases, whose attachments are base64.
+    static let caseFileRoot = SAXReader.Root(
+        name: "caseFile", child: "case", binaryElements: ["attachment"], binaryLimit: DossierLimits.attachmentBytes)
 
     /// Every problem of `path` against the case-file schema (empty when valid).
     public static func validate(path: String) throws(DisclosureError) -> [XMLProblem] {
-        try StreamingReader.validate(path: path, schema: try LibXML.caseFile(), namespace: caseFileNamespace,
-                                     origin: (path as NSString).lastPathComponent)
+        try SAXReader.stream(path: path, schema: try LibXML.caseFile(), namespace: caseFileNamespace,
+                                   root: caseFileRoot, stopAtFirst: false) { _, _ in }
     }
 
     static func dossier(_ c: Element, origin: String) throws(DisclosureError) -> CaseDossier {
@@ -261,13 +599,11 @@ public enum CaseFileReader {
 
         var attachments: [Attachment] = []
         for a in c.child("attachments")?.children ?? [] {
-            guard let content = Data(base64Encoded: a.text, options: .ignoreUnknownCharacters) else {
-                throw fail(a, "attachment content is not base64")
-            }
+            guard let content = a.binary else { throw fail(a, "attachment content is not base64") }
             attachments.append(Attachment(seq: try int(try attr(a, "seq"), a), kind: try vocab(try attr(a, "kind"), a),
                                           name: try attr(a, "name"), size: try int(try attr(a, "size"), a),
                                           sha256: try attr(a, "sha256"), addedAt: try stamp(a, "added"), addedBy: try attr(a, "by"),
-                                          content: [UInt8](content)))
+                                          content: content))
         }
         let due = c.child("due")
         let outcome = c.child("outcome")

@@ -86,11 +86,15 @@ public final class CaseFileWriter {
         if !d.attachments.isEmpty && (!redact || withAttachments) {
             x.open("attachments", depth: 2)
             for att in d.attachments {
-                let encoded = Data(att.content).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
-                x.element("attachment", encoded, attributes: [
+                x.open("attachment", attributes: [
                     ("seq", String(att.seq)), ("kind", att.kind.rawValue), ("name", att.name), ("size", String(att.size)),
                     ("sha256", att.sha256), ("added", att.addedAt), ("by", att.addedBy),
                 ], depth: 3)
+                // The content goes out in pieces as it is encoded, never whole as text.
+                try raw(x.bytes)
+                x.bytes.removeAll(keepingCapacity: true)
+                try writeBase64(att.content)
+                x.put("</attachment>")
             }
             x.close("attachments", depth: 2)
         }
@@ -111,6 +115,35 @@ public final class CaseFileWriter {
             throw DisclosureError(.io, field: "out", zh: "无法写完 \(path)（磁盘已满或无权限？）", en: "cannot finish writing \(path) (disk full or no permission?)")
         }
         try output.commit()
+    }
+
+    /// Base64 in lines of 76 characters, each ending in a line feed, as Foundation lays it out.
+    private func writeBase64(_ content: [UInt8]) throws(DisclosureError) {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(66_000)
+        var i = 0
+        var column = 0
+        while i < content.count {
+            let n = min(3, content.count - i)
+            let b0 = UInt32(content[i]), b1 = n > 1 ? UInt32(content[i + 1]) : 0, b2 = n > 2 ? UInt32(content[i + 2]) : 0
+            let v = b0 << 16 | b1 << 8 | b2
+            if column == 76 {
+                out.append(0x0A)
+                column = 0
+            }
+            out.append(alphabet[Int(v >> 18 & 63)])
+            out.append(alphabet[Int(v >> 12 & 63)])
+            out.append(n > 1 ? alphabet[Int(v >> 6 & 63)] : UInt8(ascii: "="))
+            out.append(n > 2 ? alphabet[Int(v & 63)] : UInt8(ascii: "="))
+            column += 4
+            i += 3
+            if out.count >= 65_536 {
+                try raw(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        if !out.isEmpty { try raw(out) }
     }
 
     private func writeEvent(_ r: RecordedEvent, into x: inout XMLFragment) {

@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 
 /// One problem libxml2 reported, with where it is.
-public struct XMLProblem: Sendable, Hashable, CustomStringConvertible {
+public struct XMLProblem: Error, Sendable, Hashable, CustomStringConvertible {
     public let line: Int
     public let column: Int
     public let message: String
@@ -72,6 +72,7 @@ enum LibXML {
 
         deinit { xmlSchemaFree(pointer) }
     }
+
 
     /// The compiled case-file schema.
     static func caseFile() throws(DisclosureError) -> Schema { try cached("case-file.xsd") }

@@ -4,32 +4,65 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A bounded queue of batches between two threads; the producer waits while it is full, so memory
-/// stays flat however many cases pass through.
+/// A bounded queue of batches from one producer thread to one consumer: the producer waits while
+/// the queue is full, by count or by the bytes the batches hold, so memory stays flat however many
+/// cases, or however large, pass through.
 final class BatchChannel<T: Sendable>: Sendable {
     private struct State: ~Copyable {
-        var queue: [[T]] = []
+        var queue: [(batch: [T], cost: Int)] = []
+        /// Bytes queued plus those of the batch the consumer is working on (until it asks for the next).
+        var cost = 0
+        var handling = 0
         var closed = false
     }
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
-    private let space: DispatchSemaphore
+    private let taken = DispatchSemaphore(value: 0)
+    private let capacity: Int
+    private let budget: Int
 
-    init(capacity: Int) { space = DispatchSemaphore(value: capacity) }
+    /// At most `capacity` batches wait; a batch waits until the bytes in flight leave room under
+    /// `budget`, except that one batch always may (so a single large case still passes).
+    init(capacity: Int, budget: Int = Int.max) {
+        self.capacity = capacity
+        self.budget = budget
+    }
 
-    func send(_ batch: [T]) {
-        space.wait()
-        state.withLock { $0.queue.append(batch) }
-        available.signal()
+    func send(_ batch: [T], cost: Int = 0) {
+        while true {
+            let sent = state.withLock { s -> Bool in
+                let idle = s.queue.isEmpty && s.handling == 0
+                guard idle || (s.queue.count < capacity && s.cost + cost <= budget) else { return false }
+                s.queue.append((batch, cost))
+                s.cost += cost
+                return true
+            }
+            if sent {
+                available.signal()
+                return
+            }
+            // Woken by every batch taken; a wake-up left over from earlier only costs a second look.
+            taken.wait()
+        }
     }
 
     /// The next batch, or nil once the producer has closed the channel and everything was taken
-    /// (then at once, however often it is asked again).
+    /// (then at once, however often it is asked again). Asking for the next batch releases the last.
     func receive() -> [T]? {
+        state.withLock { s in
+            s.cost -= s.handling
+            s.handling = 0
+        }
+        taken.signal()
         available.wait()
-        let batch: [T]? = state.withLock { s in s.queue.isEmpty ? nil : s.queue.removeFirst() }
+        let batch: [T]? = state.withLock { s in
+            guard !s.queue.isEmpty else { return nil }
+            let next = s.queue.removeFirst()
+            s.handling = next.cost
+            return next.batch
+        }
         if batch != nil {
-            space.signal()
+            taken.signal()
         } else {
             // Closed and drained: pass the close signal on, so that the next receive does not wait.
             available.signal()
@@ -43,6 +76,9 @@ final class BatchChannel<T: Sendable>: Sendable {
     }
 }
 
+/// Bytes of documents a pipeline may hold between its two threads; one larger case still passes alone.
+let pipelineBudget = 8_000_000
+
 /// Exports case files on two threads: the caller produces dossiers (reading the database) while a
 /// second thread decodes their events, lays out and writes the XML. Returns the number of cases written.
 public func exportCaseFile(path: String, redact: Bool, withAttachments: Bool = false, force: Bool = false,
@@ -51,7 +87,7 @@ public func exportCaseFile(path: String, redact: Bool, withAttachments: Bool = f
     throws(DisclosureError) -> Int {
     // Refused before any case is read: an existing file (without force) or the database itself.
     try OutputFile.checkTarget(path, force: force, protecting: protecting)
-    let channel = BatchChannel<PendingDossier>(capacity: 8)
+    let channel = BatchChannel<PendingDossier>(capacity: 8, budget: pipelineBudget)
     let outcome = Mutex<Result<Int, DisclosureError>?>(nil)
     // Set when reading the database failed: the writer must then leave no file, and not touch `path`.
     let abandon = Atomic<Bool>(false)
@@ -82,16 +118,19 @@ public func exportCaseFile(path: String, redact: Bool, withAttachments: Bool = f
     }
     var batch: [PendingDossier] = []
     batch.reserveCapacity(64)
+    var bytes = 0
     var produced: Result<Void, DisclosureError> = .success(())
     do throws(DisclosureError) {
         try produce { (d: PendingDossier) throws(DisclosureError) in
             batch.append(d)
-            if batch.count == 64 {
-                channel.send(batch)
+            bytes += d.head.attachments.reduce(0) { $0 + $1.content.count }
+            if batch.count == 64 || bytes >= 1_000_000 {
+                channel.send(batch, cost: bytes)
                 batch.removeAll(keepingCapacity: true)
+                bytes = 0
             }
         }
-        if !batch.isEmpty { channel.send(batch) }
+        if !batch.isEmpty { channel.send(batch, cost: bytes) }
     } catch {
         produced = .failure(error)
         abandon.store(true, ordering: .releasing)
@@ -113,7 +152,7 @@ public func readValidatedCaseFile(path: String, origin: String? = nil, calendar:
                                   handle: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) {
     // Few batches in flight, each of at most 64 cases or about 1 MB of documents: memory stays flat
     // (under 64 MiB) however large the file or its cases (see DossierLimits).
-    let channel = BatchChannel<ValidatedDossier>(capacity: 2)
+    let channel = BatchChannel<ValidatedDossier>(capacity: 2, budget: pipelineBudget)
     let stop = Atomic<Bool>(false)
     let readerError = Mutex<DisclosureError?>(nil)
     let finished = DispatchSemaphore(value: 0)
@@ -130,12 +169,12 @@ public func readValidatedCaseFile(path: String, origin: String? = nil, calendar:
                 batch.append(try d.validated(calendar: calendar, today: today))
                 bytes += d.attachments.reduce(0) { $0 + $1.content.count }
                 if batch.count == 64 || bytes >= 1_000_000 {
-                    channel.send(batch)
+                    channel.send(batch, cost: bytes)
                     batch.removeAll(keepingCapacity: true)
                     bytes = 0
                 }
             }
-            if !batch.isEmpty { channel.send(batch) }
+            if !batch.isEmpty { channel.send(batch, cost: bytes) }
         } catch {
             readerError.withLock { $0 = error }
         }

@@ -234,12 +234,14 @@ extension Store {
             let caseColumns = try columns("cases").filter { $0 != "id" }.joined(separator: ", ")
             let attachmentColumns = try columns("attachments").filter { $0 != "id" && $0 != "case_id" }.joined(
                 separator: ", ")
+            // Staged rows were written in the order of their local ids, so rowid order is id order: no
+            // sort (which held every staged attachment in memory, and a million events in the lock).
             // The superseded rows leave the identity index before their successors arrive.
             try db.run(
                 "UPDATE main.cases SET superseded_by = id, is_open = 0 WHERE id IN (SELECT old_id FROM staging.superseded)"
             )
             try db.run(
-                "INSERT INTO main.cases (id, \(caseColumns)) SELECT id + ?, \(caseColumns) FROM staging.cases ORDER BY id",
+                "INSERT INTO main.cases (id, \(caseColumns)) SELECT id + ?, \(caseColumns) FROM staging.cases ORDER BY rowid",
                 caseOffset)
             try db.run(
                 """
@@ -248,12 +250,12 @@ extension Store {
                     prev_hash, hash, account_id, late_entry)
                 SELECT id + ?1, CASE WHEN case_id < 0 THEN -case_id ELSE case_id + ?2 END, seq, kind, on_date, actor,
                     recorded_at, payload, due_before, due_after, prev_hash, hash, account_id, late_entry
-                FROM staging.events ORDER BY id
+                FROM staging.events ORDER BY rowid
                 """, eventOffset, caseOffset)
             try db.run(
                 """
                 INSERT INTO main.attachments (id, case_id, \(attachmentColumns))
-                SELECT id + ?, case_id + ?, \(attachmentColumns) FROM staging.attachments ORDER BY id
+                SELECT id + ?, case_id + ?, \(attachmentColumns) FROM staging.attachments ORDER BY rowid
                 """, attachmentOffset, caseOffset)
             try db.run(
                 """
