@@ -59,7 +59,8 @@ test: deps
 	DISCLOSURE_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build
 
 # Speed and memory, measured as whole commands against baselines in the same run: register, due and
-# the annual report on a generated office of BENCH_SCALE cases, then export and import of BENCH_CASES.
+# the annual report on a generated office of BENCH_SCALE cases, then export and import of BENCH_CASES,
+# then export, validation and import of cases at the attachment limit.
 # The figures are printed and written to Tests/Bench/results/, one file per run.
 BENCH_SCALE ?= 1000000
 BENCH_CASES ?= 100000
@@ -70,6 +71,7 @@ bench: release
 	@out=Tests/Bench/results/$$(date -u +%Y-%m-%dT%H%MZ).txt; \
 	.build/release/disclosure-bench scale --cases $(BENCH_SCALE) --runs $(BENCH_RUNS) --work $(BENCH_WORK) --results $$out && \
 	.build/release/disclosure-bench exchange --cases $(BENCH_CASES) --runs 3 --results $$out && \
+	.build/release/disclosure-bench documents --results $$out && \
 	echo "figures written to $$out"
 
 # Crash, concurrency and fault tests at full size (make test runs them smaller), on the release

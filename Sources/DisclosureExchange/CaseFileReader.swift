@@ -262,6 +262,7 @@ final class SAXState {
     var done: [Element] = []
     var decoder: Base64Decoder?
     var binaryBytes = 0
+    var reservedBytes = 0
     var textBytes = 0
     var stopped = false
 
@@ -361,12 +362,19 @@ final class SAXState {
         element.attributes = values
         if me.depth == 1 {
             me.binaryBytes = 0
+            me.reservedBytes = 0
         }
         me.stack.last?.children.append(element)
         me.stack.append(element)
         me.textBytes = 0
         if me.root.binaryElements.contains(name) {
-            me.decoder = Base64Decoder()
+            // Room for the size the element declares (checked against the content later), so the
+            // bytes are never copied while growing.
+            let declared = values["size"].flatMap { Int($0) } ?? 0
+            // What is reserved for one child stays under the limit, whatever sizes a file declares.
+            let room = min(max(declared, 0), me.root.binaryLimit - me.reservedBytes)
+            me.reservedBytes += room
+            me.decoder = Base64Decoder(expected: room)
             // One valid quantum stands in for the content, which the decoder checks.
             me.validating.characters?(me.validatingData, "AAAA", 4)
         }
@@ -382,6 +390,7 @@ final class SAXState {
                 return
             }
             top.binary = bytes
+            me.binaryBytes += bytes.count
         }
         me.validating.endElementNs?(me.validatingData, localname, prefix, uri)
         guard me.depth >= 1, let finished = me.stack.popLast() else { return }
@@ -391,12 +400,10 @@ final class SAXState {
     static let characters: charactersSAXFunc = { ctx, text, length in
         guard let me = from(ctx), !me.stopped, let text, length > 0 else { return }
         if me.decoder != nil {
-            me.binaryBytes += Int(length) / 4 * 3
-            if me.binaryBytes > me.root.binaryLimit {
-                me.refuse("a \(me.root.child) holds more than \(me.root.binaryLimit) bytes of documents (附件超过上限)")
-                return
-            }
             me.decoder?.feed(UnsafeBufferPointer(start: text, count: Int(length)))
+            if me.binaryBytes + (me.decoder?.count ?? 0) > me.root.binaryLimit {
+                me.refuse("a \(me.root.child) holds more than \(me.root.binaryLimit) bytes of documents (附件超过上限)")
+            }
             return
         }
         me.validating.characters?(me.validatingData, text, length)
@@ -431,8 +438,14 @@ struct Base64Decoder {
         return t
     }()
 
+    /// Bytes decoded so far.
+    var count: Int { out.count }
+
+    init(expected: Int = 0) {
+        if expected > 0 { out.reserveCapacity(expected) }
+    }
+
     mutating func feed(_ text: UnsafeBufferPointer<xmlChar>) {
-        if out.isEmpty { out.reserveCapacity(text.count / 4 * 3) }
         for c in text {
             let v = Self.values[Int(c)]
             if v >= 0 {

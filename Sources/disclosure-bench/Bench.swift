@@ -13,7 +13,7 @@ struct DisclosureBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disclosure-bench",
         abstract: "Benchmarks for Disclosure (internal; not installed).",
-        subcommands: [Generate.self, Scale.self, Exchange.self])
+        subcommands: [Generate.self, Scale.self, Exchange.self, Documents.self])
 }
 
 /// Fills a new database with `count` generated cases received between `from` and `to`, in one transaction.
@@ -183,5 +183,59 @@ struct Exchange: ParsableCommand {
         print(lines.joined(separator: "\n"))
         if let results { try appendResults(lines, to: results) }
         if work == nil { try? FileManager.default.removeItem(atPath: dir) }
+    }
+}
+
+struct Documents: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export, validation and import of cases at the attachment limit: memory stays under 64 MiB.")
+    @Option(help: "Cases, each with two attachments that together nearly reach the per-case limit.") var cases = 12
+    @Option(help: "Where to write the figures (appended).") var results: String?
+
+    func run() throws {
+        let dir = NSTemporaryDirectory() + "disclosure-bench-documents-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bin = disclosureBinary()
+        let source = dir + "/source.db", target = dir + "/target.db", xml = dir + "/documents.xml"
+        setenv("XDG_CONFIG_HOME", dir + "/config", 1)
+        let password = dir + "/password.txt"
+        try "bench-password-1\n".write(toFile: password, atomically: true, encoding: .utf8)
+        // Two documents of random bytes (base64 cannot shrink them) just under half the limit each.
+        let half = DossierLimits.attachmentBytes / 2 - 50_000
+        var generator = SystemRandomNumberGenerator()
+        for k in 0..<2 {
+            let bytes = (0..<half).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            try Data(bytes).write(to: URL(fileURLWithPath: dir + "/document-\(k).bin"))
+        }
+        for (db, code) in [(source, "DOCS"), (target, "PEER")] {
+            try measure([bin, "init", "--db", db, "--agency", "基准机关\(code)", "--code", code, "--admin", "基准管理员",
+                         "--password-stdin", "--password-cost", "10"], stdin: password)
+            try signInStaff(bin: bin, db: db, dir: dir, initialised: true)
+        }
+        for n in 1...cases {
+            try measure([bin, "--db", source, "register", "--received", "2026-11-30", "--channel", "in-person",
+                         "--applicant", "申请人\(n)", "--applicant-type", "person", "--request", "某文件\(n)"])
+            let number = String(format: "2026-%06d", n)
+            for k in 0..<2 {
+                try measure([bin, "--db", source, "attach", number, dir + "/document-\(k).bin", "--kind", "application"])
+            }
+        }
+        let export = try measure([bin, "--db", source, "export", "--all", "--out", xml])
+        let validate = try measure([bin, "validate", xml])
+        let imported = try measure([bin, "--db", target, "import", xml])
+        let size = (try FileManager.default.attributesOfItem(atPath: xml)[.size] as? Int) ?? 0
+        func line(_ what: String, _ m: Measurement) -> String {
+            let mib = Double(m.maxRSSKiB) / 1024
+            return "\(what)  \(String(format: "%6.2f", m.seconds)) s  peak \(String(format: "%5.1f", mib)) MiB  "
+                + "(target < 64 MiB)  \(m.maxRSSKiB < 64 * 1024 ? "ok" : "MISSED")"
+        }
+        let lines = [
+            "documents bench: \(cases) cases with 2 × \(half / 1_000_000) MB attachments, \(size / 1_048_576) MiB of XML, "
+                + ISO8601DateFormatter().string(from: Date()),
+            line("export  ", export), line("validate", validate), line("import  ", imported),
+        ]
+        print(lines.joined(separator: "\n"))
+        if let results { try appendResults(lines, to: results) }
     }
 }
