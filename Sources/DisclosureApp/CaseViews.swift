@@ -303,10 +303,12 @@ public struct CaseViews: Sendable {
     public static func importReport(_ report: ImportReport) -> JSON {
         .object([
             ("imported_count", .int(report.importedCount)), ("identical_count", .int(report.identicalCount)),
-            ("replaced_count", .int(report.replacedCount)), ("due_difference_count", .int(report.dueDifferenceCount)),
+            ("replaced_count", .int(report.replacedCount)), ("updated_count", .int(report.updatedCount)),
+            ("due_difference_count", .int(report.dueDifferenceCount)),
             ("imported", .array(report.imported.map(JSON.string))),
             ("identical", .array(report.identical.map(JSON.string))),
             ("replaced", .array(report.replaced.map(JSON.string))),
+            ("updated", .array(report.updated.map(JSON.string))),
             (
                 "due_differences",
                 .array(

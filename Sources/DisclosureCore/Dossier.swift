@@ -127,6 +127,17 @@ public struct CaseDossier: Sendable, Hashable {
             && attachments.map(\.name) == other.attachments.map(\.name)
     }
 
+    /// This dossier is a later state of `older`: the same application and registration, and every
+    /// step and document of `older` at the start of its own (the other agency went on with the case).
+    public func continues(_ older: CaseDossier) -> Bool {
+        agencyCode == older.agencyCode && number.local == older.number.local && application == older.application
+            && registeredAt == older.registeredAt && registeredBy == older.registeredBy
+            && registrationLateEntry == older.registrationLateEntry
+            && events.count >= older.events.count && Array(events.prefix(older.events.count)) == older.events
+            && attachments.count >= older.attachments.count
+            && zip(attachments, older.attachments).allSatisfy { $0.sha256 == $1.sha256 && $0.name == $1.name }
+    }
+
     /// Replays the events through the rules, as if recorded one by one; the first refusal is thrown.
     /// The result carries the final state and the due date after registration and after each event.
     /// Nothing may be dated after `today`: a case file cannot record what has not happened yet.

@@ -6,7 +6,7 @@ import Foundation
 final class Element {
     let name: String
     let line: Int
-    var attributes: [String: String] = [:]
+    var attributes = Attributes()
     var text = ""
     /// The decoded content of an xs:base64Binary element, read straight from the parser's buffer.
     var binary: [UInt8]?
@@ -18,6 +18,22 @@ final class Element {
     }
 
     func child(_ name: String) -> Element? { children.first { $0.name == name } }
+}
+
+/// An element's few attributes, in document order: searched, not hashed (a dictionary per element
+/// cost more than the rest of building the tree).
+struct Attributes {
+    private(set) var pairs: [(key: String, value: String)] = []
+
+    subscript(key: String) -> String? {
+        get { pairs.first { $0.key == key }?.value }
+        set {
+            pairs.removeAll { $0.key == key }
+            if let newValue { pairs.append((key, newValue)) }
+        }
+    }
+
+    var dictionary: [String: String] { Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }) }
 }
 
 /// Reads XML documents of forms/ as untrusted input: streaming, validated against the schema while
@@ -107,7 +123,7 @@ enum StreamingReader {
                 xmlTextReaderMoveToElement(reader)
                 if depth == 0 {
                     sawRoot = true
-                    rootAttributes = element.attributes
+                    rootAttributes = element.attributes.dictionary
                     continue
                 }
                 stack.last?.children.append(element)
@@ -266,9 +282,22 @@ final class SAXState {
     var textBytes = 0
     var stopped = false
 
+    let namespaceC: [CChar]
+    /// Names as Swift strings, by the parser's pointer: libxml2 interns every element and attribute
+    /// name in its dictionary for the life of the parse, so one pointer is one name.
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
+
     init(namespace: String, root: SAXReader.Root) {
         self.namespace = namespace
         self.root = root
+        namespaceC = Array(namespace.utf8CString)
+    }
+
+    func name(_ p: UnsafePointer<xmlChar>) -> String {
+        if let known = names[p] { return known }
+        let s = String(cString: p)
+        if names.count < 4096 { names[p] = s }
+        return s
     }
 
     var line: Int { parser.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) } ?? 0 }
@@ -323,9 +352,9 @@ final class SAXState {
         guard let me = from(ctx), !me.stopped, let localname else { return }
         me.validating.startElementNs?(me.validatingData, localname, prefix, uri, nsCount, namespaces, attributeCount,
                                       defaulted, attributes)
-        let name = String(cString: localname)
-        let ns = uri.map { String(cString: $0) } ?? ""
-        var values: [String: String] = [:]
+        let name = me.name(localname)
+        let inNamespace = uri.map { strcmp($0, me.namespaceC) == 0 } ?? false
+        var values = Attributes()
         if let attributes {
             for i in 0..<Int(attributeCount) {
                 let base = attributes + 5 * i
@@ -333,7 +362,7 @@ final class SAXState {
                 // Attributes in another namespace (xsi:) are the validator's business, not ours.
                 if base[2] != nil { continue }
                 let count = to - from
-                values[String(cString: key)] = String(
+                values[me.name(key)] = String(
                     decoding: UnsafeBufferPointer(start: UnsafeRawPointer(from).assumingMemoryBound(to: UInt8.self),
                                                   count: count), as: UTF8.self)
             }
@@ -347,14 +376,14 @@ final class SAXState {
         defer { me.depth += 1 }
         if me.depth == 0 {
             me.sawRoot = true
-            guard name == me.root.name, ns == me.namespace else {
+            guard name == me.root.name, inNamespace else {
                 me.refuse("the root element must be \(me.root.name) in the namespace \(me.namespace) (根元素不符), not \(name)")
                 return
             }
-            me.rootAttributes = values
+            me.rootAttributes = values.dictionary
             return
         }
-        guard ns == me.namespace else {
+        guard inNamespace else {
             me.refuse("element \(name) is not in the namespace \(me.namespace) (元素不属于本格式的命名空间)")
             return
         }

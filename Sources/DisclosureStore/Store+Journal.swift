@@ -212,6 +212,8 @@ struct ImportPayload: Codable {
     var imported: Int
     var identical: Int
     var replaced: Int
+    /// Another agency's cases brought up to date (absent in entries written before there were updates).
+    var updated: Int?
     var restore: Bool
     var reason: String?
     var segment: ChainSegment?

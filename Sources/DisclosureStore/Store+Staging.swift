@@ -97,11 +97,14 @@ extension Store {
                     "INSERT INTO staging.identities VALUES (?, ?, ?)", d.agencyCode, d.number.year, d.number.serial)
                 var replaces: String?
                 let existing: Int?
+                var isUpdate = false
                 switch try versionHere(of: replay, ctx, counted: counted) {
                 case .identical:
                     report.add(identical: d.identifier)
                     return
-                case let .replaceable(id): existing = id
+                case let .replaceable(id, update):
+                    existing = id
+                    isUpdate = update
                 case .none: existing = nil
                 }
                 if let existing {
@@ -121,7 +124,7 @@ extension Store {
                         ctx.actor.accountID, nil)
                     try db.run("INSERT INTO staging.touched VALUES (?)", existing)
                     try db.run("INSERT INTO staging.superseded VALUES (?, ?)", existing, localCase + 1)
-                    report.add(replaced: d.identifier)
+                    report.add(superseding: d.identifier, update: isUpdate)
                 } else {
                     if counted { try checkLocks(before: nil, after: replay.state, label: d.identifier) }
                     if d.agencyCode == office.code {

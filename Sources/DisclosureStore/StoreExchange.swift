@@ -24,6 +24,9 @@ public struct ImportReport: Sendable {
     /// Present with different content and replaced (asked for); the old case is kept, superseded.
     public private(set) var replacedCount = 0
     public private(set) var replaced: [String] = []
+    /// Another agency's cases brought up to date: the file's version continues the one held here.
+    public private(set) var updatedCount = 0
+    public private(set) var updated: [String] = []
     /// Cases whose due date on this office's calendar differs from the one exported.
     public private(set) var dueDifferenceCount = 0
     public private(set) var dueDifferences: [(identifier: String, exported: CivilDate?, here: CivilDate?)] = []
@@ -40,6 +43,14 @@ public struct ImportReport: Sendable {
     mutating func add(replaced id: String) {
         replacedCount += 1
         if replaced.count < Self.listed { replaced.append(id) }
+    }
+    mutating func add(updated id: String) {
+        updatedCount += 1
+        if updated.count < Self.listed { updated.append(id) }
+    }
+    /// Counts a version taken in place of the one held: an update or a replacement.
+    mutating func add(superseding id: String, update: Bool) {
+        if update { add(updated: id) } else { add(replaced: id) }
     }
     mutating func add(dueDifference id: String, exported: CivilDate?, here: CivilDate?) {
         dueDifferenceCount += 1
@@ -243,11 +254,14 @@ extension Store {
                 // Another agency's cases are not in this office's report; its own re-imported ones are.
                 let counted = d.agencyCode == office.code && !locks.isEmpty
                 let existing: Int?
+                var isUpdate = false
                 switch try versionHere(of: replay, ctx, counted: counted) {
                 case .identical:
                     report.add(identical: d.identifier)
                     return
-                case let .replaceable(id): existing = id
+                case let .replaceable(id, update):
+                    existing = id
+                    isUpdate = update
                 case .none: existing = nil
                 }
                 if let existing {
@@ -260,7 +274,7 @@ extension Store {
                     try db.run("UPDATE cases SET superseded_by = id, is_open = 0 WHERE id = ?", existing)
                     let newID = try insertDossier(d, replay: replay, ctx: ctx, replaces: priorHash)
                     try db.run("UPDATE cases SET superseded_by = ? WHERE id = ?", newID, existing)
-                    report.add(replaced: d.identifier)
+                    report.add(superseding: d.identifier, update: isUpdate)
                 } else {
                     if counted { try checkLocks(before: nil, after: replay.state, label: d.identifier) }
                     if d.agencyCode == office.code { try checkSerial(d.number) }
@@ -280,8 +294,9 @@ extension Store {
     enum VersionHere {
         case none
         case identical
-        /// A different version, which the import may replace (asked for, and no locked year changes).
-        case replaceable(Int)
+        /// A different version, which the import may replace (asked for, and no locked year changes),
+        /// or update (`update`: another agency's case, which the file's version continues).
+        case replaceable(Int, update: Bool)
     }
 
     /// Finds the current version of `replay`'s case here and decides what the import may do with it;
@@ -292,13 +307,17 @@ extension Store {
         guard let existing = try db.first("""
             SELECT id FROM main.cases WHERE agency_code = ? AND year = ? AND serial = ? AND superseded_by IS NULL
             """, d.agencyCode, d.number.year, d.number.serial, map: { $0.int(0) }) else { return .none }
-        if try dossier(caseID: existing).sameContent(as: d) { return .identical }
-        guard ctx.replace else { throw conflictError(d) }
+        let held = try dossier(caseID: existing)
+        if held.sameContent(as: d) { return .identical }
+        // Another agency's case that went on there: its newer export updates the copy, on record.
+        // Anything else (this office's cases, a history that differs) is replaced only on purpose.
+        let update = d.agencyCode != office.code && d.continues(held)
+        guard ctx.replace || update else { throw conflictError(d) }
         if counted {
             try checkLocks(before: try loadRecord(id: existing, calendar: calendar).state, after: replay.state,
                            label: d.identifier)
         }
-        return .replaceable(existing)
+        return .replaceable(existing, update: update && !ctx.replace)
     }
 
     /// Records an import in the journal: who, the file, what it did, and where its events joined the chain.
@@ -306,6 +325,7 @@ extension Store {
         try appendJournal(kind: ctx.restore ? "restore-cases" : "import", actor: ctx.actor, now: ctx.now,
                           payload: ImportPayload(file: ctx.file, imported: report.importedCount,
                                                  identical: report.identicalCount, replaced: report.replacedCount,
+                                                 updated: report.updatedCount,
                                                  restore: ctx.restore, reason: ctx.reason, segment: segment))
     }
 

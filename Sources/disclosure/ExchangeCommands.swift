@@ -77,11 +77,18 @@ struct Import: ParsableCommand {
         var lines = [
             zh
                 ? "导入完成：新增 \(report.importedCount) 件，已有且相同而跳过 \(report.identicalCount) 件，替换 \(report.replacedCount) 件"
-                : "imported \(report.importedCount) cases; \(report.identicalCount) already present and identical, skipped; \(report.replacedCount) replaced"
+                    + (report.updatedCount > 0 ? "，更新外机关案件 \(report.updatedCount) 件" : "")
+                : "imported \(report.importedCount) cases; \(report.identicalCount) already present and identical, skipped; "
+                    + "\(report.replacedCount) replaced" + (report.updatedCount > 0 ? "; \(report.updatedCount) updated" : "")
         ]
         for id in report.identical { lines.append(zh ? "  已有相同案卷，跳过：\(id)" : "  already present, skipped: \(id)") }
         for id in report.replaced {
             lines.append(zh ? "  已替换：\(id)（原案件保留为已替代记录）" : "  replaced: \(id) (the old case is kept, superseded)")
+        }
+        for id in report.updated {
+            lines.append(
+                zh ? "  已更新：\(id)（来文机关的新版本接续本库所存版本；原版本保留为已替代记录）"
+                    : "  updated: \(id) (the sending agency's newer version continues the one held; the old one is kept, superseded)")
         }
         for d in report.dueDifferences {
             lines.append(
@@ -91,7 +98,8 @@ struct Import: ParsableCommand {
             )
         }
         let listed = ImportReport.listed
-        if report.identicalCount > listed || report.replacedCount > listed || report.dueDifferenceCount > listed {
+        if report.identicalCount > listed || report.replacedCount > listed || report.updatedCount > listed
+            || report.dueDifferenceCount > listed {
             lines.append(zh ? "（每类最多列出 \(listed) 件）" : "(at most \(listed) of each kind are listed)")
         }
         emit(json, CaseViews.importReport(report), lines.joined(separator: "\n"))

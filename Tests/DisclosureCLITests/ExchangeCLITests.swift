@@ -99,7 +99,7 @@ struct ExchangeCLITests {
         #expect(try target.caseCount() == 0)
     }
 
-    @Test("same identifier, different content: refused unless --replace, and the old case is kept")
+    @Test("another agency's newer export updates its cases here; a different history is replaced only on purpose")
     func conflicts() throws {
         let source = try populatedOffice()
         let file = source.dir.appendingPathComponent("cases.xml").path
@@ -111,20 +111,36 @@ struct ExchangeCLITests {
         // The earlier file is there: replacing it must be asked for.
         #expect(try source.run("export", "--all", "--out", file).stderr.contains("--force"))
         try source.ok("export", "--all", "--out", file, "--force")
+        // The newer version continues the one held: it updates the copy, on record, without flags.
+        let updated = try target.ok("import", file, "--as-of", "2026-12-31", "--json").object
+        #expect(updated["updated"] as? [String] == ["TEST/2026-000001"])
+        #expect((updated["replaced"] as? [String])?.isEmpty == true)
+        #expect((updated["identical"] as? [String])?.count == 2)
+        var events = try target.ok("history", "TEST/2026-1", "--json").array
+        #expect(events.map { $0["kind"] as? String }.suffix(2) == ["consultation-answered", "imported"])
+        #expect(try target.caseCount() == 3)
+
+        // A file whose history differs from the one held (a step's date changed) is not an update.
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let doctored = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.contains("<consultationAnswered") ? line.replacingOccurrences(of: "2026-03-09", with: "2026-03-10") : String(line)
+        }.joined(separator: "\n")
+        #expect(doctored != text)
+        try doctored.write(toFile: file, atomically: true, encoding: .utf8)
         let refused = try target.run("import", file, "--as-of", "2026-12-31")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("TEST/2026-000001"))
         #expect(refused.stderr.contains("--replace"))
         // Replacing needs a reason, which each replaced case's history keeps.
         #expect(try target.run("import", file, "--as-of", "2026-12-31", "--replace").stderr.contains("--reason"))
-        let replaced = try target.ok("import", file, "--as-of", "2026-12-31", "--replace", "--reason", "对方机关补充了答复",
+        let replaced = try target.ok("import", file, "--as-of", "2026-12-31", "--replace", "--reason", "对方机关更正了征求意见的日期",
                                      "--json").object
         #expect(replaced["replaced"] as? [String] == ["TEST/2026-000001"])
         #expect((replaced["identical"] as? [String])?.count == 2)
         #expect(try target.caseCount() == 3)
-        let events = try target.ok("history", "TEST/2026-1", "--json").array
+        events = try target.ok("history", "TEST/2026-1", "--json").array
         #expect(events.map { $0["kind"] as? String }.suffix(2) == ["consultation-answered", "imported"])
-        #expect((events.last?["summary"] as? String)?.contains("理由：对方机关补充了答复") == true)
+        #expect((events.last?["summary"] as? String)?.contains("理由：对方机关更正了征求意见的日期") == true)
         #expect(try target.ok("audit", "verify").status == 0)
     }
 
