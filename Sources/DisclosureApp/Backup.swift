@@ -18,6 +18,11 @@ public struct BackupResult: Sendable {
 public struct RestoreResult: Sendable {
     public let replaced: ChainHead
     public let restored: ChainHead
+    /// This office's cases registered after the backup, which the restore took away (the first 1,000).
+    public let lostCount: Int
+    public let lost: [CaseNumber]
+    /// The number the next case of each year a case was lost in will get.
+    public let nextSerials: [Int: Int]
     /// Where the database it replaced is kept.
     public let kept: String
 }
@@ -81,10 +86,14 @@ extension Desk {
                 en: "the backup fails the audit and is not restored: \(first.en)")
         }
         let replaced = try store.chainHead()
+        let issued = try store.issuedSerials()
+        let lost = try store.ownCases(after: try copy.issuedSerials(), limit: 1000)
         let now = clock.now().stamp
         let instance = try store.instanceID()
         let office = store.office.code
-        try copy.noteRestore(reason: reason, file: digest, replaced: replaced, actor: ref(account), now: now) {
+        try copy.noteRestore(
+            reason: reason, file: digest, replaced: replaced, issued: issued, actor: ref(account), now: now
+        ) {
             (backup: ChainHead) throws(DisclosureError) in
             let text = restoreStatement(
                 office: office, instance: instance, at: now, file: digest, reason: reason, replaced: replaced,
@@ -106,6 +115,9 @@ extension Desk {
         try keep.commit()
         try store.replaceContent(with: copy)
         let restored = try store.chainHead()
-        return RestoreResult(replaced: replaced, restored: restored, kept: kept)
+        let years = Set(lost.first.map(\.year))
+        return RestoreResult(
+            replaced: replaced, restored: restored, lostCount: lost.count, lost: lost.first,
+            nextSerials: Dictionary(uniqueKeysWithValues: years.map { ($0, (issued[$0] ?? 0) + 1) }), kept: kept)
     }
 }

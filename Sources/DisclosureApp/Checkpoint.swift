@@ -245,9 +245,16 @@ extension Desk {
     {
         var parsed: [(String, Checkpoint?, Text?)] = []
         for f in files {
-            guard let data = FileManager.default.contents(atPath: f), let text = String(data: data, encoding: .utf8)
-            else {
-                parsed.append((f, nil, Text(zh: "无法读取 \(f)", en: "cannot read \(f)")))
+            // A file that is not there is a mistake in the command, not a verdict on the record.
+            guard let data = FileManager.default.contents(atPath: f) else {
+                throw DisclosureError(
+                    .io, field: "--checkpoint", zh: "无法读取锚点文件 \(f)（路径是否正确？默认保存在 "
+                        + "$XDG_CONFIG_HOME/disclosure/checkpoints/）",
+                    en: "cannot read the checkpoint file \(f) (is the path right? they are saved in "
+                        + "$XDG_CONFIG_HOME/disclosure/checkpoints/ by default)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                parsed.append((f, nil, Text(zh: "\(f) 不是锚点文件", en: "\(f) is not a checkpoint file")))
                 continue
             }
             do {

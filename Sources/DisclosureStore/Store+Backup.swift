@@ -45,19 +45,67 @@ extension Store {
     /// Notes a restore in a prepared copy (`self`, opened on that copy) before it replaces the live
     /// database; `sign` signs the statement of what the restore replaced and returned to.
     public func noteRestore(
-        reason: String, file: String, replaced: ChainHead, actor: ActorRef, now: String,
+        reason: String, file: String, replaced: ChainHead, issued: [Int: Int], actor: ActorRef, now: String,
         sign: (_ backup: ChainHead) throws(DisclosureError) -> (publicKey: String, signature: String)
     ) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
             let backup = try currentHead()
             let signed = try sign(backup)
+            let inBackup = try issuedSerials()
             // The account may not exist in the copy: the name is kept, the reference is not.
             try appendJournal(
                 kind: "restore", actor: ActorRef(name: actor.name, accountID: nil), now: now,
                 payload: RestorePayload(
                     reason: reason, file: file, replaced: replaced, backup: backup, signedAt: now,
-                    publicKey: signed.publicKey, signature: signed.signature))
+                    publicKey: signed.publicKey, signature: signed.signature,
+                    issued: Dictionary(uniqueKeysWithValues: issued.map { (String($0.key), $0.value) }),
+                    inBackup: Dictionary(uniqueKeysWithValues: inBackup.map { (String($0.key), $0.value) })))
         }
+    }
+
+    /// The highest serial of each year this office has given, to a case here or to one a restore
+    /// took away (the numbers a receipt may already carry).
+    public func issuedSerials() throws(DisclosureError) -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        try db.query("SELECT year, MAX(serial) FROM cases WHERE agency_code = ? GROUP BY year", [office.code]) {
+            out[$0.int(0)] = $0.int(1)
+        }
+        for (year, gaps) in try restoreGaps() {
+            for g in gaps { out[year] = max(out[year] ?? 0, g.upperBound) }
+        }
+        return out
+    }
+
+    /// This office's cases with serials above `serials` of their year: those a backup made then lacks.
+    public func ownCases(after serials: [Int: Int], limit: Int) throws(DisclosureError) -> (count: Int, first: [CaseNumber]) {
+        var count = 0
+        var first: [CaseNumber] = []
+        try db.query(
+            "SELECT year, serial FROM cases WHERE agency_code = ? AND superseded_by IS NULL ORDER BY year, serial",
+            [office.code]
+        ) { r in
+            let n = CaseNumber(year: r.int(0), serial: r.int(1))
+            guard n.serial > (serials[n.year] ?? 0) else { return }
+            count += 1
+            if first.count < limit { first.append(n) }
+        }
+        return (count, first)
+    }
+
+    /// The serials of each year given to cases a restore took away, as the journal's restores record
+    /// them: never given again, and a gap the numbering check allows.
+    func restoreGaps() throws(DisclosureError) -> [Int: [ClosedRange<Int>]] {
+        var gaps: [Int: [ClosedRange<Int>]] = [:]
+        try db.query("SELECT payload FROM journal WHERE kind = 'restore' ORDER BY id", []) {
+            (r: Row) throws(DisclosureError) in
+            let p: RestorePayload = try Store.decodeJSON(r.text(0))
+            for (key, issued) in p.issued ?? [:] {
+                guard let year = Int(key) else { continue }
+                let kept = p.inBackup?[key] ?? 0
+                if issued > kept { gaps[year, default: []].append((kept + 1)...issued) }
+            }
+        }
+        return gaps
     }
 
     /// Replaces this database's whole content with `source`'s in one step under the write lock.

@@ -354,7 +354,16 @@ extension Store {
             SELECT COALESCE(MAX(serial), 0) FROM main.cases WHERE agency_code = ? AND year = ? AND superseded_by IS NULL
             """, office.code, n.year) { $0.int(0) } ?? 0
         let next = max(stored, staged) + 1
-        if n.serial != next {
+        // A case a restore took away may come back into its own number.
+        let gaps = try restoreGaps()[n.year] ?? []
+        var inGap = false
+        if gaps.contains(where: { $0.contains(n.serial) }) {
+            let taken = try db.first(
+                "SELECT 1 FROM main.cases WHERE agency_code = ? AND year = ? AND serial = ?", office.code, n.year, n.serial
+            ) { _ in true } ?? false
+            inGap = !taken
+        }
+        if n.serial != next, !inGap {
             throw DisclosureError(.ruleViolation, field: "\(office.code)/\(n.local)",
                                   zh: "恢复的案件\(n)不接续本机关\(n.year)年的编号（下一个应为\(n.year)-\(next)）",
                                   en: "restored case \(n) does not continue this office's \(n.year) numbering (next is \(n.year)-\(next))")

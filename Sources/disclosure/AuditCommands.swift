@@ -242,20 +242,49 @@ struct Restore: ParsableCommand {
         try desk.requireRole(.restore)
         let keyPath = key ?? defaultKeyPath(office: desk.office.code)
         let r = try desk.restore(from: file, reason: reason, key: try CheckpointKey.load(from: keyPath))
-        print(
-            global.language == .zh
+        let zh = global.language == .zh
+        var lines = [
+            zh
                 ? "已从 \(file) 恢复：回到\(r.restored.events)条事件（被替换的数据库有\(r.replaced.events)条事件、\(r.replaced.journal)条机关日志，已记入机关日志并以机关密钥签署；原数据库保存为 \(r.kept)）"
                 : "restored from \(file): back to \(r.restored.events) events (the database replaced had \(r.replaced.events) "
                     + "events and \(r.replaced.journal) journal entries; this is on record in the journal, signed with the "
-                    + "office key; the replaced database is kept as \(r.kept))")
+                    + "office key; the replaced database is kept as \(r.kept))"
+        ]
+        if r.lostCount > 0 {
+            let next = r.nextSerials.sorted { $0.key < $1.key }.map { "\($0.key)-\(String(format: "%06d", $0.value))" }
+                .joined(separator: "、")
+            lines.append(
+                zh
+                    ? "备份之后登记的\(r.lostCount)件案件不在恢复后的数据库中（其编号不再使用，新案件从 \(next) 起编号；"
+                        + "如需找回，从原数据库导出这些案件，再以 import --restore 导入，仍用原编号）："
+                    : "\(r.lostCount) cases registered after the backup are not in the restored database (their numbers are "
+                        + "not given again: new cases start at \(next); to bring them back, export them from the replaced "
+                        + "database and import them with --restore, under their own numbers):")
+            lines.append("  " + r.lost.map(\.description).joined(separator: " "))
+        }
+        lines.append(
+            zh ? "恢复前的登录均已失效，请重新登录（disclosure login 账号名）"
+                : "sign-ins made before the restore no longer hold: sign in again (disclosure login NAME)")
+        print(lines.joined(separator: "\n"))
     }
 }
 
 /// The board's reminder (on standard error, so that the board itself reads the same) when the
 /// office's newest checkpoint is older than `DISCLOSURE_CHECKPOINT_DAYS` days (default 30).
 func remindCheckpoint(_ desk: Desk, lang: Language) throws {
-    guard let last = try desk.lastCheckpoint(), let signed = CivilDate(iso: String(last.prefix(10))) else { return }
     let limit = Int(ProcessInfo.processInfo.environment["DISCLOSURE_CHECKPOINT_DAYS"] ?? "") ?? 30
+    guard let last = try desk.lastCheckpoint(), let signed = CivilDate(iso: String(last.prefix(10))) else {
+        // Never anchored: remind once the office has existed that long.
+        guard let created = CivilDate(iso: String(desk.office.createdAt.prefix(10))),
+            created.days(to: desk.today) > limit
+        else { return }
+        printError(
+            lang == .zh
+                ? "提示：本机关尚未签署过审计锚点；请负责人运行 disclosure audit key create 和 disclosure audit checkpoint"
+                : "note: this office has never signed an audit checkpoint; the head should run disclosure audit key create "
+                    + "and disclosure audit checkpoint")
+        return
+    }
     let age = signed.days(to: desk.today)
     guard age > limit else { return }
     printError(

@@ -7,18 +7,19 @@ import Foundation
 struct Main {
     static func main() {
         // Parse and run by hand so that every refusal exits 1 with our message, whatever produced it.
+        var command: ParsableCommand?
         do {
             let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
-            var command: ParsableCommand
             if let (type, rest) = directCommand(args), let parsed = try? type.parseAsRoot(rest) {
                 command = parsed
             } else {
                 // Help, and every refusal, come from the whole tree so that they read the same as always.
                 command = try Disclosure.parseAsRoot(args)
             }
-            try command.run()
+            try command?.run()
         } catch let error as DisclosureError {
-            printError(prefix() + render(error, currentLanguage()))
+            let names = command.flatMap { type(of: $0) as? NamesItsFields.Type }?.fieldNames ?? [:]
+            printError(prefix() + render(error, currentLanguage(), names: names))
             exit(1)
         } catch let code as ExitCode {
             exit(code.rawValue)
@@ -120,11 +121,11 @@ struct Main {
     }
 
     /// A domain error in the CLI's words: its field as the option that sets it, and how to sign in.
-    static func render(_ error: DisclosureError, _ lang: Language) -> String {
+    static func render(_ error: DisclosureError, _ lang: Language, names: [String: String] = [:]) -> String {
         var text = error.message(lang)
         // The session and the signed-in account are no option to name.
         if let field = error.field, field != "session", field != "actor", field != "password" {
-            let name = optionName(field)
+            let name = names[field] ?? optionName(field)
             text = lang == .zh ? "\(name)：\(text)" : "\(name): \(text)"
         }
         // What to type next, in the CLI's words (the application layer knows no commands).
@@ -197,4 +198,25 @@ struct Disclosure: ParsableCommand {
             CalendarCommand.self, Audit.self, Backup.self, Restore.self,
         ]
     )
+}
+
+/// A command whose arguments name some domain fields otherwise than `--field` (a positional NAME or
+/// FILE, one option for several kinds): errors then name the argument the user typed.
+protocol NamesItsFields {
+    static var fieldNames: [String: String] { get }
+}
+
+extension StaffAdd: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME"] } }
+extension StaffDisable: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME"] } }
+extension StaffEnable: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME"] } }
+extension StaffGrant: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME"] } }
+extension StaffRevoke: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME"] } }
+extension StaffPassword: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME"] } }
+extension Backup: NamesItsFields { static var fieldNames: [String: String] { ["out": "FILE"] } }
+extension Restore: NamesItsFields { static var fieldNames: [String: String] { ["out": "FILE"] } }
+extension NoticeCommand: NamesItsFields {
+    static var fieldNames: [String: String] {
+        Dictionary(uniqueKeysWithValues: ["receipt", "correction", "consultation", "extension", "deferral", "fee", "reply"]
+            .map { ($0, "--kind \($0)") })
+    }
 }

@@ -144,7 +144,8 @@ struct Renderer {
             )
         }
         if let d = c.deferredTo { lines.append(t("  延迟答复（第三十五条）至：\(d)", "  Deferred (art. 35) to: \(d)")) }
-        if let su = c.suspension {
+        // A closed case waits for nothing: what it was waiting for when it closed is history.
+        if let su = c.suspension, s.closedOn == nil {
             switch su {
             case .correction(let until):
                 lines.append(

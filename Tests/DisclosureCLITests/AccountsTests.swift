@@ -130,7 +130,9 @@ struct AccountsTests {
         }
         let r = try o.run(["staff", "add", name, "--role", "handler", "--password-stdin"], input: testPassword + "\n")
         #expect((r.status == 0) == accepted, "\(name.unicodeScalars.map { String($0.value, radix: 16) }): \(r.stderr)")
-        if !accepted { #expect(r.stderr.contains("--name") || r.stderr.contains("账号"), "\(r.stderr)") }
+        // The positional argument is named as the user typed it: NAME, not an option.
+        if !accepted { #expect(r.stderr.contains("NAME：") || r.stderr.contains("账号"), "\(r.stderr)") }
+        #expect(!r.stderr.contains("--name"))
     }
 
     @Test("sessions: none, signed out, expired, another day, wrong passwords throttled; the file is the user's alone")

@@ -159,6 +159,38 @@ struct TamperTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test("a restore never gives again a number its lost cases had, lists them, and lets them come back")
+    func restoreNumbering() throws {
+        let o = try evidenceOffice()
+        let key = o.dir.appendingPathComponent("keys/office.key").path
+        try o.ok("audit", "key", "create", "--key", key)
+        let backup = o.dir.appendingPathComponent("backup.db").path
+        try o.ok("backup", backup)
+        // Registered after the backup: its receipt, with its number, may already be in the applicant's hands.
+        let lost = try o.register("2026-12-23", applicant: "赵六", request: "某道路规划许可")
+        #expect(lost == "2026-000004")
+        let done = try o.ok("restore", backup, "--reason", "数据库损坏，恢复至备份", "--key", key).stdout
+        #expect(done.contains("备份之后登记的1件案件不在恢复后的数据库中"), "\(done)")
+        #expect(done.contains("2026-000004") && done.contains("新案件从 2026-000005 起编号"), "\(done)")
+        #expect(done.contains("请重新登录"))
+        #expect(try o.caseCount() == 3)
+        // The next case gets a number no one had; verify accepts the gap the restore recorded, and no other.
+        #expect(try o.register("2026-12-24", applicant: "钱七", request: "某学校招生计划") == "2026-000005")
+        let verified = try o.run("audit", "verify")
+        #expect(verified.status == 0, "\(verified.stdout)")
+        // The lost case comes back under its own number from the database the restore replaced.
+        let kept = String(done.split(separator: "原数据库保存为 ").last?.prefix { $0 != "）" } ?? "")
+        #expect(FileManager.default.fileExists(atPath: kept), "\(kept)")
+        let file = o.dir.appendingPathComponent("lost.xml").path
+        let exported = try o.run(["export", "2026-4", "--out", file], env: ["DISCLOSURE_DB": kept])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        try o.ok(["import", file, "--restore", "--reason", "找回恢复前登记的案件", "--actor", "管理员"], today: "2026-12-24")
+        #expect(try o.ok("show", "2026-4").stdout.contains("赵六"))
+        #expect(try o.ok("audit", "verify").status == 0)
+        // A number outside the recorded gap still may not be taken.
+        #expect(try o.register("2026-12-24", applicant: "孙八", request: "某河道治理方案") == "2026-000006")
+    }
+
     @Test(
         "a rewrite, a cut or a silent rollback before a checkpoint is found with the office key; a restore on record is not"
     )
