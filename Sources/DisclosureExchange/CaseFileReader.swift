@@ -526,7 +526,11 @@ public enum CaseFileReader {
             try body(try dossier(e, origin: origin))
         }
         if let p = problems.first {
-            throw DisclosureError(.invalidValue, field: "\(origin):\(p.line):\(p.column)", zh: p.message, en: p.message)
+            // libxml2 words its findings in English; the Chinese message says what they are about.
+            let place = p.column > 0 ? "\(origin):\(p.line):\(p.column)" : "\(origin):\(p.line)"
+            throw DisclosureError(
+                .invalidValue, field: place, zh: "案卷文件不符合格式（forms/case-file.xsd）：\(p.message)",
+                en: "the case file does not conform to the format (forms/case-file.xsd): \(p.message)")
         }
     }
 
@@ -668,6 +672,8 @@ public enum CalendarFileReader {
         let origin = (path as NSString).lastPathComponent
         var year = ""
         var lines: [String] = []
+        // The XML line of each line given to the text parser (its first is the year), for its messages.
+        var xmlLines: [Int] = [1]
         try StreamingReader.read(path: path, schema: try LibXML.calendar(), namespace: "urn:disclosure:calendar:1", origin: origin) {
             (e: Element, root: [String: String]) throws(DisclosureError) in
             year = root["year"] ?? ""
@@ -678,11 +684,20 @@ public enum CalendarFileReader {
                 let through = e.attributes["through"].map { "..\($0)" } ?? ""
                 lines.append("holiday \(from)\(through) \(e.attributes["name"] ?? "")")
             case "workday": lines.append("workday \(e.attributes["date"] ?? "") \(e.attributes["name"] ?? "")")
-            default: break
+            default: return
             }
+            xmlLines.append(e.line)
         }
         // One set of rules for both formats: the text parser checks weekdays, overlaps and years.
-        return try HolidaySchedule.parse((["year \(year)"] + lines).joined(separator: "\n"), origin: origin)
+        do {
+            return try HolidaySchedule.parse((["year \(year)"] + lines).joined(separator: "\n"), origin: origin)
+        } catch {
+            // Its line numbers count the text it was given; the user's file is the XML.
+            guard let field = error.field, field.hasPrefix(origin + ":"), let n = Int(field.dropFirst(origin.count + 1)),
+                n >= 1, n <= xmlLines.count
+            else { throw error }
+            throw DisclosureError(error.code, field: "\(origin):\(xmlLines[n - 1])", zh: error.message.zh, en: error.message.en)
+        }
     }
 
     /// Every problem of `path` against the calendar schema.

@@ -103,6 +103,8 @@ public struct CalendarYearInfo: Sendable, Hashable {
 public struct CalendarImportResult: Sendable {
     public let year: Int
     public let replaced: Bool
+    /// The same schedule was already loaded: nothing was written.
+    public var unchanged = false
     public let recomputed: Int
     /// Open cases whose due date or next deadline moved, with old and new due dates.
     public let changed: [(number: CaseNumber, before: CivilDate?, after: CivilDate?)]
@@ -326,7 +328,15 @@ public final class Store {
                                       + "with one name over 16 days in all); nothing was imported")
         }
         return try db.writeTransaction { () throws(DisclosureError) in
-            let replaced = try db.first("SELECT 1 FROM calendar_year WHERE year = ?", schedule.year, map: { _ in true }) ?? false
+            let held = try db.first("SELECT source, body FROM calendar_year WHERE year = ?", schedule.year) {
+                ($0.text(0), $0.text(1))
+            }
+            if let held, held.0 == schedule.source, held.1 == body {
+                var same = CalendarImportResult(year: schedule.year, replaced: false, recomputed: 0, changed: [])
+                same.unchanged = true
+                return same
+            }
+            let replaced = held != nil
             let oldCalendar = calendar
             try db.run("""
                 INSERT INTO calendar_year (year, source, body, origin, loaded_at) VALUES (?, ?, ?, ?, ?)

@@ -207,8 +207,25 @@ struct AuditJournal: ParsableCommand {
                 }),
             table(
                 global.language == .zh ? ["序号", "事项", "经办人", "时间", "内容"] : ["#", "Kind", "By", "At", "Facts"],
-                entries.map { [String($0.id), $0.kind, $0.actor, $0.recordedAt, String($0.payload.prefix(100))] }))
+                entries.map {
+                    [
+                        String($0.id), journalKindLabel($0.kind, global.language),
+                        $0.actor.isEmpty ? (global.language == .zh ? "（程序）" : "(program)") : $0.actor,
+                        $0.recordedAt, String($0.payload.prefix(100)),
+                    ]
+                }))
     }
+}
+
+/// A journal entry's kind as the office reads it, with the code the JSON and the README use.
+func journalKindLabel(_ kind: String, _ lang: Language) -> String {
+    let zh: [String: String] = [
+        "baseline": "基线", "created": "建库", "calendar": "放假安排", "report-lock": "年度锁定",
+        "report-unlock": "解除锁定", "staff": "账号变更", "office": "机关设置", "import": "导入案卷",
+        "restore-cases": "恢复案件", "backup": "备份", "restore": "恢复数据库", "checkpoint": "审计锚点",
+    ]
+    guard lang == .zh, let label = zh[kind] else { return kind }
+    return "\(label)（\(kind)）"
 }
 
 struct Backup: ParsableCommand {

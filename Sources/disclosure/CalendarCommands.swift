@@ -151,11 +151,18 @@ struct CalendarImport: ParsableCommand {
         let zh = global.language == .zh
         var lines = [zh ? "已\(result.replaced ? "替换" : "载入")\(result.year)年放假安排（\(schedule.holidays.count)天假日，\(schedule.workdays.count)天调休上班），重算未结案件\(result.recomputed)件，期限变化\(result.changed.count)件"
                         : "\(result.replaced ? "replaced" : "loaded") the \(result.year) schedule (\(schedule.holidays.count) holidays, \(schedule.workdays.count) make-up days); recomputed \(result.recomputed) open cases, \(result.changed.count) changed"]
+        if result.unchanged {
+            lines = [
+                zh ? "\(result.year)年放假安排与已载入的完全相同，未作改动"
+                    : "the \(result.year) schedule is exactly the one already loaded; nothing was changed"
+            ]
+        }
         for c in result.changed {
             lines.append("  \(c.number)  \(c.before.map(\.description) ?? "—") → \(c.after.map(\.description) ?? "—")")
         }
         emit(json, .object([
-            ("year", .int(result.year)), ("replaced", .bool(result.replaced)), ("recomputed", .int(result.recomputed)),
+            ("year", .int(result.year)), ("replaced", .bool(result.replaced)), ("unchanged", .bool(result.unchanged)),
+            ("recomputed", .int(result.recomputed)),
             ("changed", .array(result.changed.map { .object([("number", .string($0.number.description)),
                                                              ("due_before", .date($0.before)), ("due_after", .date($0.after))]) })),
         ]), lines.joined(separator: "\n"))

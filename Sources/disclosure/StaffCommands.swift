@@ -245,8 +245,8 @@ struct StaffHistory: ParsableCommand {
                 zh ? ["序号", "时间", "账号", "变更", "内容", "操作人"] : ["#", "Recorded", "Account", "Change", "Detail", "By"],
                 events.map {
                     [
-                        String($0.id), $0.recordedAt, $0.account, $0.kind, $0.detail,
-                        $0.by ?? (zh ? "（程序）" : "(program)"),
+                        String($0.id), $0.recordedAt, $0.account, staffChangeLabel($0.kind, zh),
+                        zh ? staffDetailZh($0.detail) : $0.detail, $0.by ?? (zh ? "（程序）" : "(program)"),
                     ]
                 }))
     }
@@ -324,4 +324,34 @@ struct ReportLateEntries: ParsableCommand {
                         ]
                     }))
     }
+}
+
+/// A staff change as the office reads it.
+func staffChangeLabel(_ kind: String, _ zh: Bool) -> String {
+    guard zh else { return kind }
+    let labels = [
+        "added": "新增", "granted": "授予角色", "revoked": "撤销角色", "disabled": "停用", "enabled": "启用",
+        "password": "密码", "bootstrap": "设立管理员", "legacy": "旧库账号",
+    ]
+    return labels[kind] ?? kind
+}
+
+/// The detail of a staff change in Chinese: role codes as their names, the stock phrases translated.
+func staffDetailZh(_ detail: String) -> String {
+    func roles(_ list: Substring) -> String {
+        list.split(separator: ",").map { Role(rawValue: String($0))?.label(.zh) ?? String($0) }.joined(separator: "、")
+    }
+    switch detail {
+    case "changed by the account": return "本人修改"
+    case "reset": return "由管理员重设"
+    default: break
+    }
+    return detail.split(separator: " ").map { part -> String in
+        if part.hasPrefix("roles=") { return "角色：" + roles(part.dropFirst(6)) }
+        if part.hasPrefix("email=") { return "邮箱：" + part.dropFirst(6) }
+        if !part.contains("="), part.split(separator: ",").allSatisfy({ Role(rawValue: String($0)) != nil }) {
+            return roles(part)
+        }
+        return String(part)
+    }.joined(separator: " ")
 }

@@ -219,8 +219,20 @@ struct StoreTests {
         #expect(!after.state.clock.provisional)
         #expect(try store.board(through: nil).first?.due == date("2027-01-18"))
         #expect(try Store.open(path: store.path).calendar.isLoaded(2027))
-        // Replacing the year again is allowed and reported as a replacement.
-        #expect(try store.importCalendar(schedule, origin: "2027.txt", now: now).replaced)
+        // The same schedule again changes nothing and writes nothing; another one replaces it, on record.
+        let journal = try store.journal().count
+        let again = try store.importCalendar(schedule, origin: "2027.txt", now: now)
+        #expect(again.unchanged && !again.replaced)
+        #expect(try store.journal().count == journal)
+        let moved = try HolidaySchedule.parse(
+            """
+            year 2027
+            source 国务院办公厅关于2027年部分节假日安排的通知（测试）
+            holiday 2027-01-01..2027-01-03 元旦
+            holiday 2027-02-05..2027-02-12 春节
+            """, origin: "2027b.txt")
+        #expect(try store.importCalendar(moved, origin: "2027b.txt", now: now).replaced)
+        #expect(try store.journal().count == journal + 1)
         #expect(try store.verifyAudit().firstBreak == nil)
     }
 
