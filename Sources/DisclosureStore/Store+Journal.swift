@@ -217,6 +217,17 @@ struct ImportPayload: Codable {
     var restore: Bool
     var reason: String?
     var segment: ChainSegment?
+    /// Set when the cases were copied in parts (`import-part` entries with the same id).
+    var importID: String?
+}
+
+/// One part of an import copied in parts: its cases (hidden until the import's own entry) and events.
+struct ImportPartPayload: Codable {
+    var importID: String
+    var file: String
+    var firstCase: Int
+    var lastCase: Int
+    var segment: ChainSegment
 }
 
 extension Store {

@@ -212,7 +212,14 @@ extension Store {
             try? db.exec("ROLLBACK")
             throw error
         }
-        // Phase 2: the short copy, if nothing staged depends on what changed meanwhile.
+        // Phase 2: the short copy, if nothing staged depends on what changed meanwhile. A large file of
+        // new cases from other agencies is copied in parts, hidden until one last step shows them all.
+        let replacing = try db.first("SELECT 1 FROM staging.superseded LIMIT 1") { _ in true } ?? false
+        let ownCases =
+            try db.first("SELECT 1 FROM staging.cases WHERE agency_code = ? LIMIT 1", office.code) { _ in true } ?? false
+        if localCase > Store.importPartCases, !replacing, !ownCases {
+            return try copyInParts(ctx, report, snapshot: (snapshot.journal, snapshot.events), cases: localCase)
+        }
         return try db.writeTransaction { () throws(DisclosureError) -> ImportReport? in
             let journalEnd = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.journal") { $0.int(0) } ?? 0
             if journalEnd != snapshot.journal { return nil }
@@ -279,6 +286,129 @@ extension Store {
         }
     }
 
+    /// Cases copied per write transaction when an import is copied in parts: each part holds the write
+    /// lock a fraction of a second however large the file.
+    static let importPartCases = 2_000
+
+    /// Copies the staged cases in parts, each in its own short write transaction and hidden (marked
+    /// superseded by itself, closed) with its events as a chain segment the journal records; then shows
+    /// them all in one step. A part left behind by a failure stays hidden, recorded as an import that
+    /// never finished. Returns nil, to import the slow way, when the office changed meanwhile.
+    private func copyInParts(
+        _ ctx: ImportContext, _ report: ImportReport, snapshot: (journal: Int, events: Int), cases: Int
+    ) throws(DisclosureError) -> ImportReport? {
+        // Outside any lock: the part boundaries are found by case.
+        try db.exec(
+            """
+            CREATE INDEX staging.events_case ON events (case_id);
+            CREATE INDEX staging.attachments_case ON attachments (case_id);
+            CREATE INDEX staging.remedies_case ON remedies (case_id);
+            """)
+        let importID = SHA256.hex(Array(0..<16).map { _ in UInt8.random(in: 0...255) }).prefix(32)
+        let caseColumns = try columns("cases").filter { $0 != "id" }
+        let hiddenSelect = caseColumns.map { c in
+            c == "superseded_by" ? "id + ?1" : c == "is_open" ? "0" : c
+        }.joined(separator: ", ")
+        let attachmentColumns = try columns("attachments").filter { $0 != "id" && $0 != "case_id" }.joined(
+            separator: ", ")
+        var journalEnd = snapshot.journal
+        var parts: [(first: Int, last: Int, shift: Int)] = []
+
+        /// The office changed in a way the staged decisions depend on: another journal entry, or a case
+        /// with a staged identity, or a step on one, since the snapshot.
+        func changed() throws(DisclosureError) -> Bool {
+            let last = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.journal") { $0.int(0) } ?? 0
+            if last != journalEnd { return true }
+            return try db.first(
+                """
+                SELECT 1 FROM main.events e JOIN main.cases c ON c.id = e.case_id WHERE e.id > ?1
+                  AND c.superseded_by IS NULL AND EXISTS (SELECT 1 FROM staging.identities i
+                      WHERE i.agency_code = c.agency_code AND i.year = c.year AND i.serial = c.serial)
+                LIMIT 1
+                """, snapshot.events) { _ in true } ?? false
+        }
+
+        var from = 1
+        while from <= cases {
+            let to = min(from + Store.importPartCases - 1, cases)
+            let stillValid = try db.writeTransaction { () throws(DisclosureError) -> Bool in
+                if try changed() { return false }
+                let caseOffset = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.cases") { $0.int(0) } ?? 0
+                let eventOffset = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.events") { $0.int(0) } ?? 0
+                let joinedAfter =
+                    try db.first("SELECT hash FROM main.events ORDER BY id DESC LIMIT 1") { $0.text(0) }
+                    ?? Store.genesisHash
+                let shift = caseOffset - from + 1
+                // Hidden: superseded by itself (out of every list, the board and the identity index), closed.
+                try db.run(
+                    """
+                    INSERT INTO main.cases (id, \(caseColumns.joined(separator: ", ")))
+                    SELECT id + ?1, \(hiddenSelect) FROM staging.cases WHERE rowid BETWEEN ?2 AND ?3 ORDER BY rowid
+                    """, shift, from, to)
+                guard
+                    let span = try db.first(
+                        "SELECT MIN(rowid), MAX(rowid) FROM staging.events WHERE case_id BETWEEN ? AND ?", from, to,
+                        map: { (r: Row) in r.isNull(0) ? nil : (r.int(0), r.int(1)) }) ?? nil
+                else {
+                    throw DisclosureError(.storage, field: "database", zh: "导入的案件缺少事件", en: "staged cases without events")
+                }
+                let eventShift = eventOffset - span.0 + 1
+                try db.run(
+                    """
+                    INSERT INTO main.events (id, case_id, seq, kind, on_date, actor, recorded_at, payload, due_before,
+                        due_after, prev_hash, hash, account_id, late_entry)
+                    SELECT id + ?1, case_id + ?2, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after,
+                        prev_hash, hash, account_id, late_entry
+                    FROM staging.events WHERE rowid BETWEEN ?3 AND ?4 ORDER BY rowid
+                    """, eventShift, shift, span.0, span.1)
+                try db.run(
+                    """
+                    INSERT INTO main.attachments (case_id, \(attachmentColumns))
+                    SELECT case_id + ?1, \(attachmentColumns) FROM staging.attachments
+                    WHERE case_id BETWEEN ?2 AND ?3 ORDER BY rowid
+                    """, shift, from, to)
+                try db.run(
+                    """
+                    INSERT INTO main.remedies (case_id, remedy_id, kind, body, filed, decided, result)
+                    SELECT case_id + ?1, remedy_id, kind, body, filed, decided, result FROM staging.remedies
+                    WHERE case_id BETWEEN ?2 AND ?3
+                    """, shift, from, to)
+                let ends =
+                    try db.first(
+                        "SELECT (SELECT prev_hash FROM staging.events WHERE rowid = ?1), "
+                            + "(SELECT hash FROM staging.events WHERE rowid = ?2)", span.0, span.1
+                    ) { ($0.text(0), $0.text(1)) } ?? ("", "")
+                let segment = ChainSegment(
+                    first: eventOffset + 1, count: span.1 - span.0 + 1, genesis: ends.0, joinedAfter: joinedAfter,
+                    head: ends.1)
+                try appendJournal(
+                    kind: "import-part", actor: ctx.actor, now: ctx.now,
+                    payload: ImportPartPayload(
+                        importID: String(importID), file: ctx.file, firstCase: caseOffset + 1,
+                        lastCase: caseOffset + to - from + 1, segment: segment))
+                journalEnd = try db.first("SELECT MAX(id) FROM main.journal") { $0.int(0) } ?? journalEnd
+                parts.append((caseOffset + 1, caseOffset + to - from + 1, shift))
+                return true
+            }
+            if !stillValid { return nil }
+            from = to + 1
+        }
+        // The one step that shows them: each case opens as its replay left it.
+        return try db.writeTransaction { () throws(DisclosureError) -> ImportReport? in
+            if try changed() { return nil }
+            for p in parts {
+                try db.run(
+                    """
+                    UPDATE main.cases SET superseded_by = NULL,
+                        is_open = (SELECT s.is_open FROM staging.cases s WHERE s.rowid = main.cases.id - ?1)
+                    WHERE id BETWEEN ?2 AND ?3
+                    """, p.shift, p.first, p.last)
+            }
+            try journalImport(ctx, report, segment: nil, importID: String(importID))
+            return report
+        }
+    }
+
     private func columns(_ table: String) throws(DisclosureError) -> [String] {
         try db.all("SELECT name FROM pragma_table_info(?)", table) { $0.text(0) }
     }
@@ -286,10 +416,15 @@ extension Store {
     /// The event chain's import segments, by their first event's id, from the journal.
     func chainSegments() throws(DisclosureError) -> [Int: ChainSegment] {
         var out: [Int: ChainSegment] = [:]
-        try db.query("SELECT payload FROM journal WHERE kind IN ('import', 'restore-cases')", []) {
+        try db.query("SELECT kind, payload FROM journal WHERE kind IN ('import', 'restore-cases', 'import-part')", []) {
             (r: Row) throws(DisclosureError) in
-            let p: ImportPayload = try Store.decodeJSON(r.text(0))
-            if let s = p.segment { out[s.first] = s }
+            if r.text(0) == "import-part" {
+                let p: ImportPartPayload = try Store.decodeJSON(r.text(1))
+                out[p.segment.first] = p.segment
+            } else {
+                let p: ImportPayload = try Store.decodeJSON(r.text(1))
+                if let s = p.segment { out[s.first] = s }
+            }
         }
         return out
     }

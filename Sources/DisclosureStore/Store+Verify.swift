@@ -77,6 +77,14 @@ private struct JournalState {
     var staffEventsBefore = 0
     /// The staff changes the journal records, in order: account, change, detail.
     var staffChanges: [[String]] = []
+    /// Cases of imports copied in parts, by import, and the imports that finished (showing them).
+    var importParts: [String: [ClosedRange<Int>]] = [:]
+    var importsFinished: Set<String> = []
+
+    /// Cases an import copied in parts left hidden because it never finished.
+    func hiddenCases(_ id: Int) -> Bool {
+        importParts.contains { key, ranges in !importsFinished.contains(key) && ranges.contains { $0.contains(id) } }
+    }
 }
 
 extension Store {
@@ -258,9 +266,18 @@ extension Store {
                 return
             }
             try apply(kind: kind, payload: r.text(5), recordedAt: r.text(4), to: &state, report: &report)
-            if kind == "import" || kind == "restore-cases",
-               let segment = (try? Store.decodeJSON(r.text(5)) as ImportPayload)?.segment {
-                report.segmentRecords.append(SegmentRecord(journalEntry: id, firstEvent: segment.first, count: segment.count))
+            if kind == "import" || kind == "restore-cases", let p = try? Store.decodeJSON(r.text(5)) as ImportPayload {
+                if let segment = p.segment {
+                    report.segmentRecords.append(
+                        SegmentRecord(journalEntry: id, firstEvent: segment.first, count: segment.count))
+                }
+                if let importID = p.importID { state.importsFinished.insert(importID) }
+            }
+            if kind == "import-part" {
+                let p: ImportPartPayload = try Store.decodeJSON(r.text(5))
+                report.segmentRecords.append(
+                    SegmentRecord(journalEntry: id, firstEvent: p.segment.first, count: p.segment.count))
+                state.importParts[p.importID, default: []].append(p.firstCase...p.lastCase)
             }
         }
         if let broken { report.add(broken) }
@@ -410,7 +427,9 @@ extension Store {
             let notes = record.events.compactMap(\.note)
             let supersededNote = notes.contains { if case .superseded = $0 { true } else { false } }
             if let by = row.1 {
-                if !supersededNote && !expected.superseded.contains(SupersededSnapshot(caseID: id, by: by)) {
+                // Hidden by an import copied in parts that never finished: superseded by itself, no note.
+                let hidden = by == id && expected.hiddenCases(id)
+                if !supersededNote && !hidden && !expected.superseded.contains(SupersededSnapshot(caseID: id, by: by)) {
                     column("superseded_by")
                 }
                 if row.0[1] != .int(0) { column("is_open") }

@@ -321,12 +321,14 @@ extension Store {
     }
 
     /// Records an import in the journal: who, the file, what it did, and where its events joined the chain.
-    func journalImport(_ ctx: ImportContext, _ report: ImportReport, segment: ChainSegment?) throws(DisclosureError) {
+    func journalImport(_ ctx: ImportContext, _ report: ImportReport, segment: ChainSegment?, importID: String? = nil)
+        throws(DisclosureError) {
         try appendJournal(kind: ctx.restore ? "restore-cases" : "import", actor: ctx.actor, now: ctx.now,
                           payload: ImportPayload(file: ctx.file, imported: report.importedCount,
                                                  identical: report.identicalCount, replaced: report.replacedCount,
                                                  updated: report.updatedCount,
-                                                 restore: ctx.restore, reason: ctx.reason, segment: segment))
+                                                 restore: ctx.restore, reason: ctx.reason, segment: segment,
+                                                 importID: importID))
     }
 
     /// A file naming this office as its author could forge its numbering and its staff's acts: only
