@@ -63,9 +63,24 @@ final class Connection {
             throw DisclosureError(.storage, field: "database",
                                   zh: "无法打开数据库 \(path)：\(msg)", en: "cannot open the database \(path): \(msg)")
         }
-        // Writers queue behind each other instead of failing with "database is locked".
-        sqlite3_busy_timeout(db, 60_000)
+        // Writers queue behind each other instead of failing with "database is locked", asking again
+        // every few milliseconds: SQLite's own timeout backs off to 100 ms between tries and so misses
+        // the short gaps a long import leaves between its parts.
+        sqlite3_busy_handler(db, Connection.busyHandler, nil)
         sqlite3_extended_result_codes(db, 1)
+    }
+
+    /// Waits 2 ms a try for the first 200 ms, then 5 ms, and gives up after about a minute.
+    static let busyHandler: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32 = { _, tries in
+        if tries < 100 {
+            usleep(2_000)
+            return 1
+        }
+        if tries < 100 + 12_000 {
+            usleep(5_000)
+            return 1
+        }
+        return 0
     }
 
     deinit {

@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 import DisclosureCore
 
 /// An import's events as one segment of the event chain: chained from their own genesis while the
@@ -306,13 +307,11 @@ extension Store {
             """)
         let importID = SHA256.hex(Array(0..<16).map { _ in UInt8.random(in: 0...255) }).prefix(32)
         let caseColumns = try columns("cases").filter { $0 != "id" }
-        let hiddenSelect = caseColumns.map { c in
-            c == "superseded_by" ? "id + ?1" : c == "is_open" ? "0" : c
-        }.joined(separator: ", ")
+        let hiddenSelect = caseColumns.map { $0 == "superseded_by" ? "id + ?1" : $0 }.joined(separator: ", ")
         let attachmentColumns = try columns("attachments").filter { $0 != "id" && $0 != "case_id" }.joined(
             separator: ", ")
         var journalEnd = snapshot.journal
-        var parts: [(first: Int, last: Int, shift: Int)] = []
+        var parts: [(first: Int, last: Int)] = []
 
         /// The office changed in a way the staged decisions depend on: another journal entry, or a case
         /// with a staged identity, or a step on one, since the snapshot.
@@ -339,7 +338,8 @@ extension Store {
                     try db.first("SELECT hash FROM main.events ORDER BY id DESC LIMIT 1") { $0.text(0) }
                     ?? Store.genesisHash
                 let shift = caseOffset - from + 1
-                // Hidden: superseded by itself (out of every list, the board and the identity index), closed.
+                // Hidden: superseded by itself, which takes it out of every list, the board and the identity
+                // index; every other column is final, so that showing it touches that one column.
                 try db.run(
                     """
                     INSERT INTO main.cases (id, \(caseColumns.joined(separator: ", ")))
@@ -387,26 +387,69 @@ extension Store {
                         importID: String(importID), file: ctx.file, firstCase: caseOffset + 1,
                         lastCase: caseOffset + to - from + 1, segment: segment))
                 journalEnd = try db.first("SELECT MAX(id) FROM main.journal") { $0.int(0) } ?? journalEnd
-                parts.append((caseOffset + 1, caseOffset + to - from + 1, shift))
+                parts.append((caseOffset + 1, caseOffset + to - from + 1))
                 return true
             }
             if !stillValid { return nil }
+            // The importer copies what it wrote into the database file itself, outside the lock, so that
+            // no registration's commit has to; then it leaves a gap in which a waiting writer gets in.
+            try? db.exec("PRAGMA main.wal_checkpoint(PASSIVE)")
+            usleep(15_000)
             from = to + 1
         }
-        // The one step that shows them: each case opens as its replay left it.
-        return try db.writeTransaction { () throws(DisclosureError) -> ImportReport? in
-            if try changed() { return nil }
-            for p in parts {
-                try db.run(
-                    """
-                    UPDATE main.cases SET superseded_by = NULL,
-                        is_open = (SELECT s.is_open FROM staging.cases s WHERE s.rowid = main.cases.id - ?1)
-                    WHERE id BETWEEN ?2 AND ?3
-                    """, p.shift, p.first, p.last)
-            }
+        // The import happens in the step that records it and shows its first part; the other parts are
+        // shown in order, each in a short step of its own, and a command that opens the database to
+        // write finishes showing them should this process stop before it has (`finishShowingImport`).
+        guard let first = parts.first else { return nil }
+        let recorded = try db.writeTransaction { () throws(DisclosureError) -> Bool in
+            if try changed() { return false }
             try journalImport(ctx, report, segment: nil, importID: String(importID))
-            return report
+            try db.run("UPDATE main.cases SET superseded_by = NULL WHERE id BETWEEN ? AND ?", first.first, first.last)
+            return true
         }
+        if !recorded { return nil }
+        for p in parts.dropFirst() {
+            usleep(15_000)
+            _ = try db.writeTransaction { () throws(DisclosureError) in
+                try db.run("UPDATE main.cases SET superseded_by = NULL WHERE id BETWEEN ? AND ?", p.first, p.last)
+            }
+        }
+        try? db.exec("PRAGMA main.wal_checkpoint(PASSIVE)")
+        return report
+    }
+
+    /// Shows whatever the newest import copied in parts still hides, when the process that recorded
+    /// it stopped before showing it all (parts are shown in order, so its last part tells).
+    func finishShowingImport() throws(DisclosureError) {
+        guard let (entry, importID) = try importBeingShown() else { return }
+        try db.writeTransaction { () throws(DisclosureError) in
+            try db.query(
+                "SELECT payload FROM journal WHERE kind = 'import-part' AND id < ? ORDER BY id", [entry]
+            ) { (r: Row) throws(DisclosureError) in
+                let p: ImportPartPayload = try Store.decodeJSON(r.text(0))
+                guard p.importID == importID else { return }
+                try db.run(
+                    "UPDATE main.cases SET superseded_by = NULL WHERE id BETWEEN ? AND ? AND superseded_by = id",
+                    p.firstCase, p.lastCase)
+            }
+        }
+    }
+
+    /// The newest import (its journal entry and id) when some of its parts are still hidden.
+    func importBeingShown() throws(DisclosureError) -> (Int, String)? {
+        guard
+            let entry = try db.first(
+                "SELECT id, payload FROM journal WHERE kind = 'import' ORDER BY id DESC LIMIT 1",
+                map: { (r: Row) in (r.int(0), r.text(1)) }),
+            let importID = (try? Store.decodeJSON(entry.1) as ImportPayload)?.importID,
+            let last = try db.first(
+                "SELECT payload FROM journal WHERE kind = 'import-part' AND id < ? ORDER BY id DESC LIMIT 1", entry.0,
+                map: { (r: Row) in try? Store.decodeJSON(r.text(0)) as ImportPartPayload }) ?? nil,
+            last.importID == importID,
+            try db.first(
+                "SELECT 1 FROM cases WHERE id = ? AND superseded_by = id", last.lastCase, map: { _ in true }) == true
+        else { return nil }
+        return (entry.0, importID)
     }
 
     private func columns(_ table: String) throws(DisclosureError) -> [String] {

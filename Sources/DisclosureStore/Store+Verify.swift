@@ -80,10 +80,14 @@ private struct JournalState {
     /// Cases of imports copied in parts, by import, and the imports that finished (showing them).
     var importParts: [String: [ClosedRange<Int>]] = [:]
     var importsFinished: Set<String> = []
+    /// The newest import copied in parts, when it is still being shown (its last part still hidden).
+    var beingShown: String?
 
-    /// Cases an import copied in parts left hidden because it never finished.
+    /// Cases an import copied in parts hides: it never finished, or it is being shown part by part.
     func hiddenCases(_ id: Int) -> Bool {
-        importParts.contains { key, ranges in !importsFinished.contains(key) && ranges.contains { $0.contains(id) } }
+        importParts.contains { key, ranges in
+            (!importsFinished.contains(key) || key == beingShown) && ranges.contains { $0.contains(id) }
+        }
     }
 }
 
@@ -271,7 +275,15 @@ extension Store {
                     report.segmentRecords.append(
                         SegmentRecord(journalEntry: id, firstEvent: segment.first, count: segment.count))
                 }
-                if let importID = p.importID { state.importsFinished.insert(importID) }
+                if let importID = p.importID {
+                    state.importsFinished.insert(importID)
+                    let last = state.importParts[importID]?.last?.upperBound ?? 0
+                    let hidden =
+                        try db.first("SELECT 1 FROM cases WHERE id = ? AND superseded_by = id", last) { _ in true } ?? false
+                    state.beingShown = hidden ? importID : nil
+                } else if kind == "import" {
+                    state.beingShown = nil
+                }
             }
             if kind == "import-part" {
                 let p: ImportPartPayload = try Store.decodeJSON(r.text(5))
@@ -432,7 +444,7 @@ extension Store {
                 if !supersededNote && !hidden && !expected.superseded.contains(SupersededSnapshot(caseID: id, by: by)) {
                     column("superseded_by")
                 }
-                if row.0[1] != .int(0) { column("is_open") }
+                if row.0[1] != .int(0) && !hidden { column("is_open") }
             } else {
                 if supersededNote { column("superseded_by") }
                 let fresh = try materialisedValues(record.state).map(\.sqlValue)

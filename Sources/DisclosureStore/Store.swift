@@ -222,7 +222,14 @@ public final class Store {
             }
             return try open(path: path, readOnly: false)
         }
-        return try Store(db: db, path: path)
+        let store = try Store(db: db, path: path)
+        if !readOnly {
+            try store.finishShowingImport()
+        } else if try store.importBeingShown() != nil, access(path, W_OK) == 0 {
+            // An import its process stopped showing: whoever may write finishes it before reading.
+            try Store.open(path: path, readOnly: false).finishShowingImport()
+        }
+        return store
     }
 
     /// Checks the file is ours (or, for `init` only, brand new) before anything is written to it.
