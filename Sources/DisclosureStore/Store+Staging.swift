@@ -298,6 +298,11 @@ extension Store {
     private func copyInParts(
         _ ctx: ImportContext, _ report: ImportReport, snapshot: (journal: Int, events: Int), cases: Int
     ) throws(DisclosureError) -> ImportReport? {
+        // While this process shows its parts, no other command may take over showing them: it holds
+        // an advisory lock on a file beside the database, which the system releases if it dies.
+        let lease = Glibc.open(path + "-import", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if lease >= 0 { flock(lease, LOCK_EX) }
+        defer { if lease >= 0 { close(lease) } }
         // Outside any lock: the part boundaries are found by case.
         try db.exec(
             """
@@ -311,6 +316,8 @@ extension Store {
         let attachmentColumns = try columns("attachments").filter { $0 != "id" && $0 != "case_id" }.joined(
             separator: ", ")
         var journalEnd = snapshot.journal
+        // Events up to here were looked at, or are the import's own: each check reads only the newer.
+        var eventsSeen = snapshot.events
         var parts: [(first: Int, last: Int)] = []
 
         /// The office changed in a way the staged decisions depend on: another journal entry, or a case
@@ -318,13 +325,16 @@ extension Store {
         func changed() throws(DisclosureError) -> Bool {
             let last = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.journal") { $0.int(0) } ?? 0
             if last != journalEnd { return true }
-            return try db.first(
-                """
-                SELECT 1 FROM main.events e JOIN main.cases c ON c.id = e.case_id WHERE e.id > ?1
-                  AND c.superseded_by IS NULL AND EXISTS (SELECT 1 FROM staging.identities i
-                      WHERE i.agency_code = c.agency_code AND i.year = c.year AND i.serial = c.serial)
-                LIMIT 1
-                """, snapshot.events) { _ in true } ?? false
+            let clash =
+                try db.first(
+                    """
+                    SELECT 1 FROM main.events e JOIN main.cases c ON c.id = e.case_id WHERE e.id > ?1
+                      AND c.superseded_by IS NULL AND EXISTS (SELECT 1 FROM staging.identities i
+                          WHERE i.agency_code = c.agency_code AND i.year = c.year AND i.serial = c.serial)
+                    LIMIT 1
+                    """, eventsSeen) { _ in true } ?? false
+            eventsSeen = try db.first("SELECT COALESCE(MAX(id), 0) FROM main.events") { $0.int(0) } ?? eventsSeen
+            return clash
         }
 
         var from = 1
@@ -387,6 +397,7 @@ extension Store {
                         importID: String(importID), file: ctx.file, firstCase: caseOffset + 1,
                         lastCase: caseOffset + to - from + 1, segment: segment))
                 journalEnd = try db.first("SELECT MAX(id) FROM main.journal") { $0.int(0) } ?? journalEnd
+                eventsSeen = eventOffset + span.1 - span.0 + 1
                 parts.append((caseOffset + 1, caseOffset + to - from + 1))
                 return true
             }
@@ -422,6 +433,12 @@ extension Store {
     /// it stopped before showing it all (parts are shown in order, so its last part tells).
     func finishShowingImport() throws(DisclosureError) {
         guard let (entry, importID) = try importBeingShown() else { return }
+        // The importing process is alive and showing them itself: leave it to it.
+        let lease = Glibc.open(path + "-import", O_RDWR | O_CLOEXEC)
+        if lease >= 0 {
+            defer { close(lease) }
+            if flock(lease, LOCK_EX | LOCK_NB) != 0 { return }
+        }
         try db.writeTransaction { () throws(DisclosureError) in
             try db.query(
                 "SELECT payload FROM journal WHERE kind = 'import-part' AND id < ? ORDER BY id", [entry]

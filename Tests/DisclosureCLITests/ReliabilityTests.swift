@@ -140,7 +140,7 @@ struct ReliabilityTests {
     @Test("an import runs beside 4 registering processes: it is staged without the lock, so no registration waits a second")
     func importBesideRegistrations() throws {
         let source = Office()
-        let cases = fullReliability ? 20_000 : 3_000
+        let cases = fullReliability ? 100_000 : 3_000
         #expect(try sh("'\(benchBinary)' generate --db '\(source.db)' --cases \(cases)", in: source.dir)
             .contains("generated \(cases)"))
         let file = source.dir.appendingPathComponent("cases.xml").path
