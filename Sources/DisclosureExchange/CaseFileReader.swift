@@ -25,6 +25,9 @@ final class Element {
 struct Attributes {
     private(set) var pairs: [(key: String, value: String)] = []
 
+    /// Adds an attribute the parser has already checked is not there (libxml2 refuses duplicates).
+    mutating func append(_ key: String, _ value: String) { pairs.append((key, value)) }
+
     subscript(key: String) -> String? {
         get { pairs.first { $0.key == key }?.value }
         set {
@@ -172,6 +175,12 @@ enum SAXReader {
     /// allows is 20,000 characters).
     static let textLimit = 100_000
 
+    /// Attributes allowed on one element (a case file's have at most nine).
+    static let attributeLimit: Int32 = 32
+
+    /// Bytes of text and attribute values in one child of the root, documents apart.
+    static let caseTextLimit = 8_000_000
+
     /// Elements deeper than this are refused at once (a case file is six levels deep).
     static let depthLimit = 24
 
@@ -199,14 +208,22 @@ enum SAXReader {
         inner.initialize(to: xmlSAXHandler())
         inner.pointee.initialized = XML_SAX2_MAGIC
         defer { inner.deallocate() }
-        var plugged: UnsafeMutablePointer<xmlSAXHandler>? = inner
-        var plugData: UnsafeMutableRawPointer?
-        guard let plug = xmlSchemaSAXPlug(validator, &plugged, &plugData), let plugged else {
+        // The plug keeps the addresses of these two cells and writes through them when unplugged, so
+        // they live on the heap until after that, not in Swift's temporary inout storage.
+        let saxCell = UnsafeMutablePointer<UnsafeMutablePointer<xmlSAXHandler>?>.allocate(capacity: 1)
+        saxCell.initialize(to: inner)
+        let dataCell = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 1)
+        dataCell.initialize(to: nil)
+        defer {
+            saxCell.deallocate()
+            dataCell.deallocate()
+        }
+        guard let plug = xmlSchemaSAXPlug(validator, saxCell, dataCell), let plugged = saxCell.pointee else {
             throw DisclosureError(.io, zh: "无法启用表单校验", en: "cannot enable schema validation")
         }
         defer { xmlSchemaSAXUnplug(plug) }
         state.validating = plugged.pointee
-        state.validatingData = plugData
+        state.validatingData = dataCell.pointee
 
         var handler = SAXState.handler
         guard let parser = xmlCreatePushParserCtxt(&handler, stateRef.toOpaque(), nil, 0, path) else {
@@ -279,6 +296,7 @@ final class SAXState {
     var decoder: Base64Decoder?
     var binaryBytes = 0
     var reservedBytes = 0
+    var caseBytes = 0
     var textBytes = 0
     var stopped = false
 
@@ -354,6 +372,10 @@ final class SAXState {
                                       defaulted, attributes)
         let name = me.name(localname)
         let inNamespace = uri.map { strcmp($0, me.namespaceC) == 0 } ?? false
+        guard attributeCount <= SAXReader.attributeLimit else {
+            me.refuse("an element has more than \(SAXReader.attributeLimit) attributes (属性过多)")
+            return
+        }
         var values = Attributes()
         if let attributes {
             for i in 0..<Int(attributeCount) {
@@ -362,9 +384,18 @@ final class SAXState {
                 // Attributes in another namespace (xsi:) are the validator's business, not ours.
                 if base[2] != nil { continue }
                 let count = to - from
-                values[me.name(key)] = String(
+                guard count <= SAXReader.textLimit else {
+                    me.refuse("an attribute is longer than \(SAXReader.textLimit) bytes (属性值过长)")
+                    return
+                }
+                me.caseBytes += count
+                var value = String(
                     decoding: UnsafeBufferPointer(start: UnsafeRawPointer(from).assumingMemoryBound(to: UInt8.self),
                                                   count: count), as: UTF8.self)
+                // Without entity substitution libxml2 hands an attribute's `&` on as `&#38;` (and only
+                // `&`: every other reference arrives resolved), which its validator decodes too.
+                if value.contains("&#38;") { value = value.replacingOccurrences(of: "&#38;", with: "&") }
+                values.append(me.name(key), value)
             }
         }
         // The formats nest a few levels; our own parser keeps no depth limit of its own, and a
@@ -392,8 +423,27 @@ final class SAXState {
         if me.depth == 1 {
             me.binaryBytes = 0
             me.reservedBytes = 0
+            me.caseBytes = 0
         }
-        me.stack.last?.children.append(element)
+        if let parent = me.stack.last {
+            // Limits on a case's shape, enforced as it is read: the schema sets no upper bound.
+            let limit =
+                parent.name == "events"
+                ? DossierLimits.events : parent.name == "attachments" ? DossierLimits.attachments : 32
+            guard parent.children.count < limit else {
+                switch parent.name {
+                case "events": me.refuse("a case may hold at most \(limit) steps (一件案件最多\(limit)个步骤)")
+                case "attachments": me.refuse("a case may hold at most \(limit) attachments (一件案件最多\(limit)个附件)")
+                default: me.refuse("<\(parent.name)> holds more than \(limit) elements (超过上限)")
+                }
+                return
+            }
+            parent.children.append(element)
+        }
+        if me.caseBytes > SAXReader.caseTextLimit {
+            me.refuse("a \(me.root.child) holds more than \(SAXReader.caseTextLimit) bytes of text (文字超过上限)")
+            return
+        }
         me.stack.append(element)
         me.textBytes = 0
         if me.root.binaryElements.contains(name) {
@@ -438,6 +488,11 @@ final class SAXState {
         me.validating.characters?(me.validatingData, text, length)
         guard me.depth >= 2, let top = me.stack.last else { return }
         me.textBytes += Int(length)
+        me.caseBytes += Int(length)
+        if me.caseBytes > SAXReader.caseTextLimit {
+            me.refuse("a \(me.root.child) holds more than \(SAXReader.caseTextLimit) bytes of text (文字超过上限)")
+            return
+        }
         if me.textBytes > SAXReader.textLimit {
             me.refuse("the text of \(top.name) is longer than \(SAXReader.textLimit) bytes (文字过长)")
             return

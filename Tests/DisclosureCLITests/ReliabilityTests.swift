@@ -192,6 +192,30 @@ struct ReliabilityTests {
         #expect(try o.ok("audit", "verify").status == 0)
     }
 
+    @Test("an import stopped while showing its parts is shown whole by the next command; hiding a case later is found")
+    func importShownWhole() throws {
+        let source = Office()
+        #expect(try sh("'\(benchBinary)' generate --db '\(source.db)' --cases 4500", in: source.dir).contains("generated 4500"))
+        let file = source.dir.appendingPathComponent("cases.xml").path
+        _ = try sh("'\(binary)' --db '\(source.db)' export --all --redact --out '\(file)'", in: source.dir)
+        let o = try Office.initialised(code: "CITY")
+        try o.ok(["import", file], today: "2026-12-01")
+        #expect(try o.caseCount() == 4500)
+        let journal = try o.ok("audit", "journal", "--json").array
+        let parts = journal.filter { $0["kind"] as? String == "import-part" }
+        #expect(parts.count == 3, "\(parts.count) parts")
+        // As if the importer had stopped after recording the import and showing its first part.
+        _ = try sh("sqlite3 '\(o.db)' 'UPDATE cases SET superseded_by = id WHERE id > 2000'", in: o.dir)
+        #expect(Int(try sh("sqlite3 '\(o.db)' 'SELECT COUNT(*) FROM cases WHERE superseded_by IS NULL'", in: o.dir)) == 2000)
+        // The next command, even one that only reads, shows the rest before it answers.
+        #expect(try o.caseCount() == 4500)
+        #expect(try o.ok("audit", "verify").status == 0)
+        // Hiding a case of a finished import is not that: verify names it.
+        _ = try sh("sqlite3 '\(o.db)' 'UPDATE cases SET superseded_by = id WHERE id = 17'", in: o.dir)
+        let found = try o.run("audit", "verify")
+        #expect(found.status == 1 && found.stdout.contains("superseded_by"), "\(found.stdout)")
+    }
+
     @Test("a read-only database: the board still reads, a registration is refused clearly, the file is untouched")
     func readOnlyDatabase() throws {
         let o = try Office.initialised()

@@ -42,7 +42,8 @@ func fullDossier(serial: Int = 7) -> CaseDossier {
         registeredAt: "2026-03-02T09:00:00+08:00", registeredBy: "王科员",
         events: [
             ev("2026-03-03", .correctionRequested(items: "写明文号", periodDays: 10, served: day("2026-03-04"))),
-            ev("2026-03-06", .correctionReceived),
+            // An attribute with `&`, `<` and quotes: libxml2 hands `&` on as `&#38;`, which the reader decodes.
+            ev("2026-03-06", .correctionReceived, "R&D <科> \"办\" &amp;"),
             ev("2026-03-09", .consultationSent(id: 1, party: .thirdParty, to: "甲公司", served: nil)),
             ev("2026-03-10", .consultationSent(id: 2, party: .agency, to: "财政局", served: day("2026-03-11"))),
             ev("2026-03-12", .consultationAnswered(id: 1, opinion: .object)),
