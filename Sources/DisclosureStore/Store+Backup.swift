@@ -98,10 +98,14 @@ extension Store {
         var gaps: [Int: [ClosedRange<Int>]] = [:]
         try db.query("SELECT payload FROM journal WHERE kind = 'restore' ORDER BY id", []) {
             (r: Row) throws(DisclosureError) in
-            let p: RestorePayload = try Store.decodeJSON(r.text(0))
+            // A payload that does not read, or numbers out of range, excuses nothing (verify reports it).
+            guard let p = try? Store.decodeJSON(r.text(0)) as RestorePayload else { return }
             for (key, issued) in p.issued ?? [:] {
                 guard let year = Int(key) else { continue }
                 let kept = p.inBackup?[key] ?? 0
+                guard (0...CaseNumber.maxSerial).contains(issued), (0...CaseNumber.maxSerial).contains(kept) else {
+                    continue
+                }
                 if issued > kept { gaps[year, default: []].append((kept + 1)...issued) }
             }
         }
@@ -110,7 +114,8 @@ extension Store {
 
     /// Replaces this database's whole content with `source`'s in one step under the write lock.
     public func replaceContent(with source: Store) throws(DisclosureError) {
-        try Store.copy(from: source.db, to: db, label: path)
+        // Not while an import shows its parts: they would land in, or be shown over, the restored file.
+        try withImportLease { () throws(DisclosureError) in try Store.copy(from: source.db, to: db, label: path) }
     }
 
     /// Whether SQLite finds the file whole.

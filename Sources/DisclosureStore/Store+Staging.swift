@@ -298,11 +298,6 @@ extension Store {
     private func copyInParts(
         _ ctx: ImportContext, _ report: ImportReport, snapshot: (journal: Int, events: Int), cases: Int
     ) throws(DisclosureError) -> ImportReport? {
-        // While this process shows its parts, no other command may take over showing them: it holds
-        // an advisory lock on a file beside the database, which the system releases if it dies.
-        let lease = Glibc.open(path + "-import", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if lease >= 0 { flock(lease, LOCK_EX) }
-        defer { if lease >= 0 { close(lease) } }
         // Outside any lock: the part boundaries are found by case.
         try db.exec(
             """
@@ -415,26 +410,40 @@ extension Store {
         let recorded = try db.writeTransaction { () throws(DisclosureError) -> Bool in
             if try changed() { return false }
             try journalImport(ctx, report, segment: nil, importID: String(importID))
-            try db.run("UPDATE main.cases SET superseded_by = NULL WHERE id BETWEEN ? AND ?", first.first, first.last)
+            try db.run(
+                "UPDATE main.cases SET superseded_by = NULL WHERE id BETWEEN ? AND ? AND superseded_by = id",
+                first.first, first.last)
             return true
         }
         if !recorded { return nil }
         for p in parts.dropFirst() {
             usleep(15_000)
             _ = try db.writeTransaction { () throws(DisclosureError) in
-                try db.run("UPDATE main.cases SET superseded_by = NULL WHERE id BETWEEN ? AND ?", p.first, p.last)
+                try db.run(
+                    "UPDATE main.cases SET superseded_by = NULL WHERE id BETWEEN ? AND ? AND superseded_by = id",
+                    p.first, p.last)
             }
         }
         try? db.exec("PRAGMA main.wal_checkpoint(PASSIVE)")
         return report
     }
 
+    /// Runs `body` holding the import lease: an advisory lock on a file beside the database, which the
+    /// system releases when the process dies. Imports and restores take it, one at a time, so that
+    /// none runs while another's parts are being shown, and no command takes over showing them.
+    public func withImportLease<T>(_ body: () throws(DisclosureError) -> T) throws(DisclosureError) -> T {
+        let lease = Glibc.open(path + "-import", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if lease >= 0 { flock(lease, LOCK_EX) }
+        defer { if lease >= 0 { close(lease) } }
+        return try body()
+    }
+
     /// Shows whatever the newest import copied in parts still hides, when the process that recorded
     /// it stopped before showing it all (parts are shown in order, so its last part tells).
-    func finishShowingImport() throws(DisclosureError) {
+    func finishShowingImport(holdingLease: Bool = false) throws(DisclosureError) {
         guard let (entry, importID) = try importBeingShown() else { return }
         // The importing process is alive and showing them itself: leave it to it.
-        let lease = Glibc.open(path + "-import", O_RDWR | O_CLOEXEC)
+        let lease = holdingLease ? -1 : Glibc.open(path + "-import", O_RDWR | O_CLOEXEC | O_NOFOLLOW)
         if lease >= 0 {
             defer { close(lease) }
             if flock(lease, LOCK_EX | LOCK_NB) != 0 { return }

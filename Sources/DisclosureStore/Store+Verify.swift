@@ -289,7 +289,16 @@ extension Store {
                 let p: ImportPartPayload = try Store.decodeJSON(r.text(5))
                 report.segmentRecords.append(
                     SegmentRecord(journalEntry: id, firstEvent: p.segment.first, count: p.segment.count))
-                state.importParts[p.importID, default: []].append(p.firstCase...p.lastCase)
+                // A part may excuse hidden cases only as the cases that own exactly its events, none of
+                // them this office's: an entry anyone appended cannot hide a case it did not bring.
+                if try importPartHolds(p) {
+                    state.importParts[p.importID, default: []].append(p.firstCase...p.lastCase)
+                } else {
+                    report.add(
+                        Text(
+                            zh: "机关日志第\(id)条记录的导入部分与其事件和案件不符（伪造）",
+                            en: "journal entry \(id) records an import part that its events and cases do not match (forged)"))
+                }
             }
         }
         if let broken { report.add(broken) }
@@ -537,6 +546,23 @@ extension Store {
             report.add(Text(zh: "案件\(label)的agency_name列与本机关名称不符（被改动）",
                             en: "case \(label): column agency_name differs from the office's name (altered)"))
         }
+    }
+
+    /// Whether the part's cases are exactly those owning its segment's events, and another agency's.
+    private func importPartHolds(_ p: ImportPartPayload) throws(DisclosureError) -> Bool {
+        guard p.firstCase >= 1, p.firstCase <= p.lastCase, p.segment.count >= 1, p.segment.first >= 1 else {
+            return false
+        }
+        let lastEvent = p.segment.first + p.segment.count - 1
+        let owners = try db.first(
+            "SELECT MIN(case_id), MAX(case_id), COUNT(DISTINCT case_id) FROM events WHERE id BETWEEN ? AND ?",
+            p.segment.first, lastEvent) { (r: Row) in r.isNull(0) ? nil : (r.int(0), r.int(1), r.int(2)) } ?? nil
+        guard let owners, owners.0 == p.firstCase, owners.1 == p.lastCase, owners.2 == p.lastCase - p.firstCase + 1
+        else { return false }
+        let own = try db.first(
+            "SELECT COUNT(*) FROM cases WHERE id BETWEEN ? AND ? AND agency_code = ?", p.firstCase, p.lastCase,
+            office.code) { $0.int(0) } ?? 1
+        return own == 0
     }
 
     /// Ranges put together where they overlap or touch, in order.

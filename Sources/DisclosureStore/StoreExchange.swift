@@ -235,8 +235,12 @@ extension Store {
     public func importDossiers(_ ctx: ImportContext,
                                _ produce: (_ sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
         throws(DisclosureError) -> ImportReport {
-        if let report = try stagedImport(ctx, produce) { return report }
-        return try lockedImport(ctx, produce)
+        try withImportLease { () throws(DisclosureError) -> ImportReport in
+            // An import another process stopped while showing it is finished before this one starts.
+            try finishShowingImport(holdingLease: true)
+            if let report = try stagedImport(ctx, produce) { return report }
+            return try lockedImport(ctx, produce)
+        }
     }
 
     /// The import inside one write transaction, start to end.

@@ -159,6 +159,22 @@ struct TamperTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test("a forged import part cannot excuse hiding one of the office's own cases")
+    func forgedImportPart() throws {
+        let o = try evidenceOffice()
+        let forged = try copy(o, "forged-part.db")
+        let first = try sh("sqlite3 -separator '|' '\(forged)' 'SELECT prev_hash, hash FROM events WHERE id = 1'", in: o.dir)
+            .split(separator: "|").map(String.init)
+        try forgeJournal(
+            forged, kind: "import-part",
+            payload: #"{"importID":"x","file":"f","firstCase":1,"lastCase":1,"segment":{"count":1,"first":1,"#
+                + #""genesis":"\#(first[0])","head":"\#(first[1])","joinedAfter":"\#(first[0])"}}"#, in: o.dir)
+        _ = try sh("sqlite3 '\(forged)' 'UPDATE cases SET superseded_by = id, is_open = 0 WHERE id = 1'", in: o.dir)
+        let caught = try o.run(["audit", "verify", "--db", forged])
+        #expect(caught.status == 1 && caught.stdout.contains("伪造") && caught.stdout.contains("superseded_by"),
+                "\(caught.stdout)")
+    }
+
     @Test("a restore never gives again a number its lost cases had, lists them, and lets them come back")
     func restoreNumbering() throws {
         let o = try evidenceOffice()
