@@ -265,6 +265,13 @@ public final class Desk {
     /// Locks a published year: only when its table balances.
     public func lockReport(year: Int) throws(DisclosureError) {
         let account = try signedIn(.reportLock)
+        // A year still running has no final report: locking it would refuse every registration.
+        let today = clock.now().day
+        guard year < today.year else {
+            throw DisclosureError(
+                .ruleViolation, field: "year", zh: "\(year)年尚未结束，其年度报表不能锁定（最早\(year + 1)年1月1日）",
+                en: "the year \(year) has not ended; its report can be locked from \(year + 1)-01-01")
+        }
         let report = try store.annualReport(year: year)
         guard report.imbalances.isEmpty else {
             throw DisclosureError(

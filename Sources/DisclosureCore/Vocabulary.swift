@@ -7,6 +7,8 @@ extension Vocabulary {
     /// Parses `text` or throws an error naming `field` and every allowed value.
     public static func parse(_ text: String, field: String) throws(DisclosureError) -> Self {
         if let v = Self(rawValue: text) { return v }
+        // The Chinese name the program prints (已终止, 当面) is taken as well as the code.
+        if let v = allCases.first(where: { $0.label.zh == text }) { return v }
         let allowed = allCases.map { "\($0.rawValue)（\($0.label.zh)）" }.joined(separator: "、")
         let allowedEn = allCases.map(\.rawValue).joined(separator: ", ")
         throw DisclosureError(.invalidValue, field: field,

@@ -81,6 +81,12 @@ struct ReportTests {
         let late = try o.register("2025-12-22", applicant: "李四")
         try o.reply(old, "1", on: "2025-06-20")
         try o.ok("report", "lock", "--year", "2025")
+        // A year still running has no final report to lock.
+        let running = try o.run(["report", "lock", "--year", "2026"], today: "2026-12-31")
+        #expect(running.status == 1 && running.stderr.contains("2026年尚未结束"), "\(running.stderr)")
+        // Statuses are taken by the Chinese name the board prints, as well as by their code.
+        #expect(try o.ok("list", "--status", "办理中", "--json").array.count
+                == (try o.ok("list", "--status", "handling", "--json").array.count))
         // Registering a 2025 application now, or closing a 2025 case in 2025, would change 2025.
         let register = try o.run("register", "--received", "2025-12-30", "--channel", "post", "--applicant", "王五",
                                  "--applicant-type", "person", "--request", "x", "--as-of", "2026-01-05")
