@@ -50,7 +50,7 @@ extension Desk {
         }
         try file.commit()
         for suffix in ["-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
-        let digest = try fileDigest(path: path)
+        let digest = try FileReading.sha256(path: path)
         try store.recordBackup(file: digest, head: head, actor: ref(account), now: clock.now().stamp)
         return BackupResult(path: path, sha256: digest, head: head)
     }
@@ -64,7 +64,7 @@ extension Desk {
         guard !reason.isEmpty else {
             throw DisclosureError(.missingField, field: "reason", zh: "恢复须说明理由", en: "a restore needs a reason")
         }
-        let digest = try fileDigest(path: path)
+        let digest = try FileReading.sha256(path: path)
         let source = try Store.open(path: path, readOnly: true)
         // The restore is noted in a private copy, and the copy, checked as it will stand, replaces the
         // database in one step: a crash leaves the old database or the restored one with its note.
