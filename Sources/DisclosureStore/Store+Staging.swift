@@ -97,18 +97,12 @@ extension Store {
                 try db.run(
                     "INSERT INTO staging.identities VALUES (?, ?, ?)", d.agencyCode, d.number.year, d.number.serial)
                 var replaces: String?
-                let existing: Int?
-                var isUpdate = false
-                switch try versionHere(of: replay, ctx, counted: counted) {
-                case .identical:
+                let version = try versionHere(of: replay, ctx, counted: counted)
+                if case .identical = version {
                     report.add(identical: d.identifier)
                     return
-                case let .replaceable(id, update):
-                    existing = id
-                    isUpdate = update
-                case .none: existing = nil
                 }
-                if let existing {
+                if let (existing, isUpdate) = version.held {
                     let last = try db.first(
                         "SELECT seq, hash FROM main.events WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
                         existing
@@ -432,10 +426,15 @@ extension Store {
     /// system releases when the process dies. Imports and restores take it, one at a time, so that
     /// none runs while another's parts are being shown, and no command takes over showing them.
     public func withImportLease<T>(_ body: () throws(DisclosureError) -> T) throws(DisclosureError) -> T {
-        let lease = Glibc.open(path + "-import", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        let lease = leaseDescriptor(create: true)
         if lease >= 0 { flock(lease, LOCK_EX) }
         defer { if lease >= 0 { close(lease) } }
         return try body()
+    }
+
+    /// The file the import lease is taken on, beside the database (-1 when it cannot be opened).
+    private func leaseDescriptor(create: Bool) -> Int32 {
+        Glibc.open(path + "-import", O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0o600)
     }
 
     /// Shows whatever the newest import copied in parts still hides, when the process that recorded
@@ -443,7 +442,7 @@ extension Store {
     func finishShowingImport(holdingLease: Bool = false) throws(DisclosureError) {
         guard let (entry, importID) = try importBeingShown() else { return }
         // The importing process is alive and showing them itself: leave it to it.
-        let lease = holdingLease ? -1 : Glibc.open(path + "-import", O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        let lease = holdingLease ? -1 : leaseDescriptor(create: false)
         if lease >= 0 {
             defer { close(lease) }
             if flock(lease, LOCK_EX | LOCK_NB) != 0 { return }

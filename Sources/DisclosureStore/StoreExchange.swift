@@ -257,18 +257,12 @@ extension Store {
                 try checkOwnCode(d, ctx)
                 // Another agency's cases are not in this office's report; its own re-imported ones are.
                 let counted = d.agencyCode == office.code && !locks.isEmpty
-                let existing: Int?
-                var isUpdate = false
-                switch try versionHere(of: replay, ctx, counted: counted) {
-                case .identical:
+                let version = try versionHere(of: replay, ctx, counted: counted)
+                if case .identical = version {
                     report.add(identical: d.identifier)
                     return
-                case let .replaceable(id, update):
-                    existing = id
-                    isUpdate = update
-                case .none: existing = nil
                 }
-                if let existing {
+                if let (existing, isUpdate) = version.held {
                     let priorHash = try db.first("SELECT hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", existing) {
                         $0.text(0)
                     }
@@ -301,6 +295,11 @@ extension Store {
         /// A different version, which the import may replace (asked for, and no locked year changes),
         /// or update (`update`: another agency's case, which the file's version continues).
         case replaceable(Int, update: Bool)
+
+        /// The version held here that the file's takes the place of, and whether that is an update.
+        var held: (id: Int, update: Bool)? {
+            if case let .replaceable(id, update) = self { (id, update) } else { nil }
+        }
     }
 
     /// Finds the current version of `replay`'s case here and decides what the import may do with it;
@@ -360,16 +359,19 @@ extension Store {
             SELECT COALESCE(MAX(serial), 0) FROM main.cases WHERE agency_code = ? AND year = ? AND superseded_by IS NULL
             """, office.code, n.year) { $0.int(0) } ?? 0
         let next = max(stored, staged) + 1
-        // A case a restore took away may come back into its own number.
+        if n.serial == next { return }
+        // A case a restore took away may come back into its own number (asked only off the usual path).
         let gaps = try restoreGaps()[n.year] ?? []
         var inGap = false
         if gaps.contains(where: { $0.contains(n.serial) }) {
-            let taken = try db.first(
-                "SELECT 1 FROM main.cases WHERE agency_code = ? AND year = ? AND serial = ?", office.code, n.year, n.serial
-            ) { _ in true } ?? false
+            let taken =
+                try db.first(
+                    "SELECT 1 FROM main.cases WHERE agency_code = ? AND year = ? AND serial = ?", office.code, n.year,
+                    n.serial
+                ) { _ in true } ?? false
             inGap = !taken
         }
-        if n.serial != next, !inGap {
+        if !inGap {
             throw DisclosureError(.ruleViolation, field: "\(office.code)/\(n.local)",
                                   zh: "恢复的案件\(n)不接续本机关\(n.year)年的编号（下一个应为\(n.year)-\(next)）",
                                   en: "restored case \(n) does not continue this office's \(n.year) numbering (next is \(n.year)-\(next))")
