@@ -58,7 +58,9 @@ extension Desk {
     /// Puts a verified backup of this same database in its place, recording in it the restore, the
     /// reason and the chains it replaced, so that checkpoints tell it from a silent rollback.
     /// The office key signs the restore record, so that no one without it can explain away a rollback.
-    public func restore(from path: String, reason: String, key: CheckpointKey) throws(DisclosureError) -> RestoreResult {
+    public func restore(from path: String, reason: String, key: CheckpointKey) throws(DisclosureError)
+        -> RestoreResult
+    {
         let account = try signedIn(.restore)
         try TextField.requireLine(reason, field: "reason", max: 2_000)
         guard !reason.isEmpty else {

@@ -307,7 +307,8 @@ extension Desk {
             return .broken(
                 Text(
                     zh: "机关日志第\(forged.journalEntry)条在锚点之后才记录导入，却声称第\(forged.firstEvent)条起的事件属于它（早于锚点）：记录被改写",
-                    en: "journal entry \(forged.journalEntry), recorded after the checkpoint, claims events from \(forged.firstEvent) "
+                    en: "journal entry \(forged.journalEntry), recorded after the checkpoint, claims events "
+                        + "from \(forged.firstEvent) "
                         + "on, before it: the record was rewritten"))
         }
         let head = report.head
@@ -330,9 +331,11 @@ extension Desk {
             return .broken(
                 Text(
                     zh:
-                        "签署时有\(cp.head.events)条事件、\(cp.head.journal)条日志，现只有\(head.events)条、\(head.journal)条：记录被截断或回退，且无恢复记录",
+                        "签署时有\(cp.head.events)条事件、\(cp.head.journal)条日志，现只有\(head.events)条、\(head.journal)条："
+                            + "记录被截断或回退，且无恢复记录",
                     en:
-                        "signed at \(cp.head.events) events and \(cp.head.journal) journal entries, now \(head.events) and "
+                        "signed at \(cp.head.events) events and \(cp.head.journal) journal entries, now "
+                            + "\(head.events) and "
                         + "\(head.journal): the record was cut or rolled back, with no restore on record"))
         }
         return .broken(
@@ -352,8 +355,9 @@ extension Desk {
               let sig = r.signature.flatMap({ Data(base64Encoded: $0) }), key.trusts([UInt8](pub)),
               let verifier = try? Curve25519.Signing.PublicKey(rawRepresentation: pub)
         else { return false }
-        let text = restoreStatement(office: store.office.code, instance: instance, at: at, file: r.file, reason: r.reason,
-                                    replaced: r.replaced, backup: r.backup)
+        let text = restoreStatement(
+            office: store.office.code, instance: instance, at: at, file: r.file, reason: r.reason,
+            replaced: r.replaced, backup: r.backup)
         return verifier.isValidSignature(sig, for: Data(text.utf8))
     }
 

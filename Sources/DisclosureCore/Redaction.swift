@@ -62,7 +62,9 @@ public enum Redaction {
                 while end < s.count {
                     if isDigit(s[end]) {
                         digits.append(s[end])
-                    } else if (s[end] == "-" || s[end] == " ") && end + 1 < s.count && isDigit(s[end + 1]) && digits.count < 13 {
+                    } else if (s[end] == "-" || s[end] == " ") && end + 1 < s.count && isDigit(s[end + 1])
+                        && digits.count < 13
+                    {
                         separated = true
                     } else {
                         break

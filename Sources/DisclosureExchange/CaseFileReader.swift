@@ -36,7 +36,9 @@ struct Attributes {
         }
     }
 
-    var dictionary: [String: String] { Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }) }
+    var dictionary: [String: String] {
+        Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
 }
 
 /// Reads XML documents of forms/ as untrusted input: streaming, validated against the schema while
@@ -201,7 +203,8 @@ enum SAXReader {
         let state = SAXState(namespace: namespace, root: root)
         let stateRef = Unmanaged.passRetained(state)
         defer { stateRef.release() }
-        xmlSchemaSetValidStructuredErrors(validator, LibXML.errorHandler, Unmanaged.passUnretained(state.log).toOpaque())
+        xmlSchemaSetValidStructuredErrors(
+            validator, LibXML.errorHandler, Unmanaged.passUnretained(state.log).toOpaque())
 
         // The validator's wrappers, around a handler that does nothing else: called from ours.
         let inner = UnsafeMutablePointer<xmlSAXHandler>.allocate(capacity: 1)
@@ -274,7 +277,8 @@ enum SAXReader {
             }
         }
         if state.log.dropped > 0 {
-            state.log.problems.append(XMLProblem(line: 0, column: 0, message: "… and \(state.log.dropped) more problems"))
+            state.log.problems.append(XMLProblem(line: 0, column: 0, message: "… and \(state.log.dropped) more "
+                + "problems"))
         }
         return state.log.problems
     }
@@ -408,7 +412,8 @@ final class SAXState {
         if me.depth == 0 {
             me.sawRoot = true
             guard name == me.root.name, inNamespace else {
-                me.refuse("the root element must be \(me.root.name) in the namespace \(me.namespace) (根元素不符), not \(name)")
+                me.refuse("the root element must be \(me.root.name) in the namespace \(me.namespace) (根元素不符), "
+                    + "not \(name)")
                 return
             }
             me.rootAttributes = values.dictionary
@@ -576,7 +581,8 @@ public enum CaseFileReader {
             if count > DossierLimits.casesPerFile {
                 throw DisclosureError(.invalidValue, field: origin,
                                       zh: "一个案卷文件最多\(DossierLimits.casesPerFile)件案件；请分成几个文件",
-                                      en: "one case file may hold at most \(DossierLimits.casesPerFile) cases; split it")
+                                      en: "one case file may hold at most \(DossierLimits.casesPerFile) cases; "
+                                          + "split it")
             }
             try body(try dossier(e, origin: origin))
         }
@@ -748,10 +754,11 @@ public enum CalendarFileReader {
             return try HolidaySchedule.parse((["year \(year)"] + lines).joined(separator: "\n"), origin: origin)
         } catch {
             // Its line numbers count the text it was given; the user's file is the XML.
-            guard let field = error.field, field.hasPrefix(origin + ":"), let n = Int(field.dropFirst(origin.count + 1)),
-                n >= 1, n <= xmlLines.count
+            guard let field = error.field, field.hasPrefix(origin + ":"),
+                let n = Int(field.dropFirst(origin.count + 1)), n >= 1, n <= xmlLines.count
             else { throw error }
-            throw DisclosureError(error.code, field: "\(origin):\(xmlLines[n - 1])", zh: error.message.zh, en: error.message.en)
+            throw DisclosureError(
+                error.code, field: "\(origin):\(xmlLines[n - 1])", zh: error.message.zh, en: error.message.en)
         }
     }
 

@@ -126,8 +126,9 @@ public final class CaseFileWriter {
         var column = 0
         while i < content.count {
             let n = min(3, content.count - i)
-            let b0 = UInt32(content[i]), b1 = n > 1 ? UInt32(content[i + 1]) : 0, b2 = n > 2 ? UInt32(content[i + 2]) : 0
-            let v = b0 << 16 | b1 << 8 | b2
+            let b1 = n > 1 ? UInt32(content[i + 1]) : 0
+            let b2 = n > 2 ? UInt32(content[i + 2]) : 0
+            let v = UInt32(content[i]) << 16 | b1 << 8 | b2
             if column == 76 {
                 out.append(0x0A)
                 column = 0

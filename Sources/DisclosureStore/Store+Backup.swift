@@ -77,7 +77,9 @@ extension Store {
     }
 
     /// This office's cases with serials above `serials` of their year: those a backup made then lacks.
-    public func ownCases(after serials: [Int: Int], limit: Int) throws(DisclosureError) -> (count: Int, first: [CaseNumber]) {
+    public func ownCases(after serials: [Int: Int], limit: Int) throws(DisclosureError)
+        -> (count: Int, first: [CaseNumber])
+    {
         var count = 0
         var first: [CaseNumber] = []
         try db.query(

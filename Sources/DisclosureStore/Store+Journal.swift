@@ -38,7 +38,8 @@ public enum RecordNote: Sendable, Hashable {
             Text(
                 zh: "导入\(year)年节假日安排（文件SHA-256 \(file.prefix(16))…），本案期限随之重算",
                 en:
-                    "the \(year) holiday calendar was imported (file SHA-256 \(file.prefix(16))…); this case's dates were recomputed"
+                    "the \(year) holiday calendar was imported (file SHA-256 \(file.prefix(16))…); this case's "
+                        + "dates were recomputed"
             )
         case .imported(let file, let replaces, let reason, let restore):
             Text(

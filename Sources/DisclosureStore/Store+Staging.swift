@@ -47,7 +47,8 @@ extension Store {
         var report = ImportReport()
         let genesis = SHA256.hex(
             utf8:
-                "segment\u{1F}\(ctx.file)\u{1F}\(ctx.now)\u{1F}\(SHA256.hex(Array(0..<16).map { _ in UInt8.random(in: 0...255) }))"
+                "segment\u{1F}\(ctx.file)\u{1F}\(ctx.now)\u{1F}"
+                    + SHA256.hex(Array(0..<16).map { _ in UInt8.random(in: 0...255) })
         )
         var previous = genesis
         var localCase = 0
@@ -211,7 +212,8 @@ extension Store {
         // new cases from other agencies is copied in parts, hidden until one last step shows them all.
         let replacing = try db.first("SELECT 1 FROM staging.superseded LIMIT 1") { _ in true } ?? false
         let ownCases =
-            try db.first("SELECT 1 FROM staging.cases WHERE agency_code = ? LIMIT 1", office.code) { _ in true } ?? false
+            try db.first("SELECT 1 FROM staging.cases WHERE agency_code = ? LIMIT 1", office.code) { _ in true }
+            ?? false
         if localCase > Store.importPartCases, !replacing, !ownCases {
             return try copyInParts(ctx, report, snapshot: (snapshot.journal, snapshot.events), cases: localCase)
         }
@@ -243,10 +245,12 @@ extension Store {
             // sort (which held every staged attachment in memory, and a million events in the lock).
             // The superseded rows leave the identity index before their successors arrive.
             try db.run(
-                "UPDATE main.cases SET superseded_by = id, is_open = 0 WHERE id IN (SELECT old_id FROM staging.superseded)"
+                "UPDATE main.cases SET superseded_by = id, is_open = 0 WHERE id IN (SELECT old_id FROM "
+                    + "staging.superseded)"
             )
             try db.run(
-                "INSERT INTO main.cases (id, \(caseColumns)) SELECT id + ?, \(caseColumns) FROM staging.cases ORDER BY rowid",
+                "INSERT INTO main.cases (id, \(caseColumns)) SELECT id + ?, \(caseColumns) FROM staging.cases "
+                    + "ORDER BY rowid",
                 caseOffset)
             try db.run(
                 """
@@ -268,7 +272,8 @@ extension Store {
                 SELECT case_id + ?, remedy_id, kind, body, filed, decided, result FROM staging.remedies
                 """, caseOffset)
             try db.run(
-                "UPDATE main.cases SET superseded_by = (SELECT new_local + ?1 FROM staging.superseded s WHERE s.old_id = cases.id) "
+                "UPDATE main.cases SET superseded_by = (SELECT new_local + ?1 FROM staging.superseded s WHERE "
+                    + "s.old_id = cases.id) "
                     + "WHERE id IN (SELECT old_id FROM staging.superseded)", caseOffset)
             let segment =
                 localEvent == 0
@@ -349,15 +354,16 @@ extension Store {
                         "SELECT MIN(rowid), MAX(rowid) FROM staging.events WHERE case_id BETWEEN ? AND ?", from, to,
                         map: { (r: Row) in r.isNull(0) ? nil : (r.int(0), r.int(1)) }) ?? nil
                 else {
-                    throw DisclosureError(.storage, field: "database", zh: "导入的案件缺少事件", en: "staged cases without events")
+                    throw DisclosureError(.storage, field: "database", zh: "导入的案件缺少事件", en: "staged cases "
+                        + "without events")
                 }
                 let eventShift = eventOffset - span.0 + 1
                 try db.run(
                     """
                     INSERT INTO main.events (id, case_id, seq, kind, on_date, actor, recorded_at, payload, due_before,
                         due_after, prev_hash, hash, account_id, late_entry)
-                    SELECT id + ?1, case_id + ?2, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after,
-                        prev_hash, hash, account_id, late_entry
+                    SELECT id + ?1, case_id + ?2, seq, kind, on_date, actor, recorded_at, payload, due_before,
+                        due_after, prev_hash, hash, account_id, late_entry
                     FROM staging.events WHERE rowid BETWEEN ?3 AND ?4 ORDER BY rowid
                     """, eventShift, shift, span.0, span.1)
                 try db.run(

@@ -124,7 +124,8 @@ extension Store {
             let expected = try walkJournal(&report, positions: journalPositions)
             try walkEvents(&report, positions: eventPositions.union(report.restores.map(\.backup.events)),
                            eventsBefore: expected.eventsBefore)
-            for r in report.restores where r.backup.events > 0 && report.eventLinks[r.backup.events] != r.backup.eventsHash {
+            for r in report.restores
+            where r.backup.events > 0 && report.eventLinks[r.backup.events] != r.backup.eventsHash {
                 report.add(Text(zh: "\(r.recordedAt)的恢复记录与事件链不符：恢复回到的第\(r.backup.events)条事件已不是当时的记录",
                                 en: "the restore of \(r.recordedAt) does not fit the chain: event \(r.backup.events), "
                                     + "which it returned to, is not as it was then"))
@@ -160,7 +161,9 @@ extension Store {
         }
     }
 
-    private func walkEvents(_ report: inout AuditReport, positions: Set<Int>, eventsBefore: Int) throws(DisclosureError) {
+    private func walkEvents(_ report: inout AuditReport, positions: Set<Int>, eventsBefore: Int)
+        throws(DisclosureError)
+    {
         var previous = Store.genesisHash
         var broken: Text?
         var seqs: [Int: Int] = [:]
@@ -197,7 +200,8 @@ extension Store {
                 broken = Text(
                     zh: "案件\(label)第\(seq)号事件之前的记录被删除或改动（链中第\(checked)条）",
                     en:
-                        "a record before event \(seq) of case \(label) was deleted or altered (link \(checked) of the chain)"
+                        "a record before event \(seq) of case \(label) was deleted or altered (link \(checked) "
+                            + "of the chain)"
                 )
                 return
             }
@@ -210,7 +214,8 @@ extension Store {
                 broken = Text(
                     zh: "导入的第\(end.first)至\(r.int(0))条事件与机关日志记录的导入不符（被改动）",
                     en:
-                        "the imported events \(end.first) to \(r.int(0)) differ from the import the journal records (altered)"
+                        "the imported events \(end.first) to \(r.int(0)) differ from the import the journal "
+                            + "records (altered)"
                 )
                 return
             }
@@ -226,7 +231,8 @@ extension Store {
             broken = Text(
                 zh: "机关日志记录的导入事件（自第\(missing.first)条起\(missing.count)条）不全（被删除）",
                 en:
-                    "the imported events the journal records (\(missing.count) from \(missing.first)) are incomplete (deleted)"
+                    "the imported events the journal records (\(missing.count) from \(missing.first)) are "
+                        + "incomplete (deleted)"
             )
         }
         if let broken { report.add(broken) }
@@ -279,7 +285,8 @@ extension Store {
                     state.importsFinished.insert(importID)
                     let last = state.importParts[importID]?.last?.upperBound ?? 0
                     let hidden =
-                        try db.first("SELECT 1 FROM cases WHERE id = ? AND superseded_by = id", last) { _ in true } ?? false
+                        try db.first("SELECT 1 FROM cases WHERE id = ? AND superseded_by = id", last) { _ in true }
+                        ?? false
                     state.beingShown = hidden ? importID : nil
                 } else if kind == "import" {
                     state.beingShown = nil
@@ -297,7 +304,8 @@ extension Store {
                     report.add(
                         Text(
                             zh: "机关日志第\(id)条记录的导入部分与其事件和案件不符（伪造）",
-                            en: "journal entry \(id) records an import part that its events and cases do not match (forged)"))
+                            en: "journal entry \(id) records an import part that its events and cases do not "
+                                + "match (forged)"))
                 }
             }
         }
@@ -426,11 +434,14 @@ extension Store {
                         zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）",
                         en: "case \(label)'s intake facts differ from its registration event (altered)"))
             }
-            if let first = record.events.first, record.registeredAt != first.recordedAt || record.registeredBy != first.actor {
+            if let first = record.events.first,
+                record.registeredAt != first.recordedAt || record.registeredBy != first.actor
+            {
                 report.add(
                     Text(
                         zh: "案件\(label)的登记时间或登记人与登记事件不符（被改动）",
-                        en: "case \(label)'s registration time or registrar differs from its registration event (altered)"))
+                        en: "case \(label)'s registration time or registrar differs from its registration event "
+                            + "(altered)"))
             }
             guard
                 let row = try db.first(
@@ -595,7 +606,8 @@ extension Store {
                 guard g.lowerBound <= upper else { continue }
                 let present =
                     try db.first(
-                        "SELECT COUNT(DISTINCT serial) FROM cases WHERE agency_code = ? AND year = ? AND serial BETWEEN ? AND ?",
+                        "SELECT COUNT(DISTINCT serial) FROM cases WHERE agency_code = ? AND year = ? AND serial "
+                            + "BETWEEN ? AND ?",
                         office.code, y.year, g.lowerBound, upper) { $0.int(0) } ?? 0
                 excused += upper - g.lowerBound + 1 - present
             }
@@ -604,7 +616,8 @@ extension Store {
                     Text(
                         zh: "\(y.year)年的案件编号不连续：最大为\(y.max)，实有\(y.count)个（有案件被删除或编号被改动）",
                         en:
-                            "the \(y.year) case numbers are not contiguous: the highest is \(y.max) but \(y.count) exist "
+                            "the \(y.year) case numbers are not contiguous: the highest is \(y.max) but "
+                                + "\(y.count) exist "
                             + "(a case was deleted or renumbered)"))
             }
         }

@@ -415,7 +415,8 @@ public final class Store {
             let year = application.received.year
             // Superseded rows always have a current row with the same number, so the partial identity
             // index answers this without a scan.
-            let stored = try db.first("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE agency_code = ? AND year = ? AND superseded_by IS NULL",
+            let stored = try db.first("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE agency_code = ? AND "
+                + "year = ? AND superseded_by IS NULL",
                                       office.code, year) { $0.int(0) } ?? 1
             // A number given before a restore took its case away is never given again.
             let serial = max(stored, (try restoreGaps()[year]?.map(\.upperBound).max() ?? 0) + 1)

@@ -95,14 +95,18 @@ extension Store {
             try a.verify(field: "seq")
             // The row alone proves nothing (its digest can be replaced with its content): the history's
             // note of the attachment, inside the hash chain, must name the same bytes.
-            let notes = try db.all("SELECT payload FROM events WHERE case_id = ? AND kind = 'attached'", id) { $0.text(0) }
+            let notes = try db.all("SELECT payload FROM events WHERE case_id = ? AND kind = 'attached'", id) {
+                $0.text(0)
+            }
             for payload in notes {
-                if case let .attached(noted, kind, name, size, sha256) = try RecordNote.decode(kind: "attached", payload),
+                if case let .attached(noted, kind, name, size, sha256) =
+                    try RecordNote.decode(kind: "attached", payload),
                    noted == seq,
                    kind != a.info.kind || name != a.info.name || size != a.info.size || sha256 != a.info.sha256 {
                     throw DisclosureError(.storage, field: "seq",
                                           zh: "案件\(number)第\(seq)号附件与办理记录中登记的附件（SHA-256 \(sha256)）不符：附件已被替换",
-                                          en: "attachment \(seq) of case \(number) differs from the one its history records "
+                                          en: "attachment \(seq) of case \(number) differs from the one its "
+                                              + "history records "
                                               + "(SHA-256 \(sha256)): it was replaced")
                 }
             }
@@ -244,9 +248,10 @@ extension Store {
     }
 
     /// The import inside one write transaction, start to end.
-    func lockedImport(_ ctx: ImportContext,
-                      _ produce: (_ sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void)
-        throws(DisclosureError) -> ImportReport {
+    func lockedImport(
+        _ ctx: ImportContext,
+        _ produce: (_ sink: (ValidatedDossier) throws(DisclosureError) -> Void) throws(DisclosureError) -> Void
+    ) throws(DisclosureError) -> ImportReport {
         try db.writeTransaction { () throws(DisclosureError) in
             var report = ImportReport()
             let locks = try lockedYears()
@@ -340,7 +345,8 @@ extension Store {
         if d.agencyCode == office.code && !ctx.restore {
             throw DisclosureError(.forbidden, field: d.identifier,
                                   zh: "案卷中的案件\(d.identifier)使用本机关的代码\(office.code)；本机关的案件只能由管理员以恢复方式导入本机关自己导出的案卷",
-                                  en: "case \(d.identifier) carries this office's own code \(office.code); this office's cases are "
+                                  en: "case \(d.identifier) carries this office's own code \(office.code); this "
+                                      + "office's cases are "
                                       + "only taken back from its own export, restored by an admin")
         }
     }

@@ -218,7 +218,9 @@ struct Documents: ParsableCommand {
                          "--applicant", "申请人\(n)", "--applicant-type", "person", "--request", "某文件\(n)"])
             let number = String(format: "2026-%06d", n)
             for k in 0..<2 {
-                try measure([bin, "--db", source, "attach", number, dir + "/document-\(k).bin", "--kind", "application"])
+                try measure([
+                    bin, "--db", source, "attach", number, dir + "/document-\(k).bin", "--kind", "application",
+                ])
             }
         }
         let export = try measure([bin, "--db", source, "export", "--all", "--out", xml])
@@ -231,7 +233,8 @@ struct Documents: ParsableCommand {
                 + "(target < 64 MiB)  \(m.maxRSSKiB < 64 * 1024 ? "ok" : "MISSED")"
         }
         let lines = [
-            "documents bench: \(cases) cases with 2 × \(half / 1_000_000) MB attachments, \(size / 1_048_576) MiB of XML, "
+            "documents bench: \(cases) cases with 2 × \(half / 1_000_000) MB attachments, \(size / 1_048_576) "
+                + "MiB of XML, "
                 + ISO8601DateFormatter().string(from: Date()),
             line("export  ", export), line("validate", validate), line("import  ", imported),
         ]

@@ -240,7 +240,8 @@ struct Backup: ParsableCommand {
         print(
             global.language == .zh
                 ? "已备份到 \(r.path)：\(r.head.events)条事件、\(r.head.journal)条机关日志，SHA-256 \(r.sha256)"
-                : "backed up to \(r.path): \(r.head.events) events, \(r.head.journal) journal entries, SHA-256 \(r.sha256)"
+                : "backed up to \(r.path): \(r.head.events) events, \(r.head.journal) journal entries, SHA-256 "
+                    + "\(r.sha256)"
         )
     }
 }
@@ -262,9 +263,11 @@ struct Restore: ParsableCommand {
         let zh = global.language == .zh
         var lines = [
             zh
-                ? "已从 \(file) 恢复：回到\(r.restored.events)条事件（被替换的数据库有\(r.replaced.events)条事件、\(r.replaced.journal)条机关日志，已记入机关日志并以机关密钥签署；原数据库保存为 \(r.kept)）"
+                ? "已从 \(file) 恢复：回到\(r.restored.events)条事件（被替换的数据库有\(r.replaced.events)条事件、"
+                    + "\(r.replaced.journal)条机关日志，已记入机关日志并以机关密钥签署；原数据库保存为 \(r.kept)）"
                 : "restored from \(file): back to \(r.restored.events) events (the database replaced had \(r.replaced.events) "
-                    + "events and \(r.replaced.journal) journal entries; this is on record in the journal, signed with the "
+                    + "events and \(r.replaced.journal) journal entries; this is on record in the journal, "
+                        + "signed with the "
                     + "office key; the replaced database is kept as \(r.kept))"
         ]
         if r.lostCount > 0 {
@@ -274,8 +277,10 @@ struct Restore: ParsableCommand {
                 zh
                     ? "备份之后登记的\(r.lostCount)件案件不在恢复后的数据库中（其编号不再使用，新案件从 \(next) 起编号；"
                         + "如需找回，从原数据库导出这些案件，再以 import --restore 导入，仍用原编号）："
-                    : "\(r.lostCount) cases registered after the backup are not in the restored database (their numbers are "
-                        + "not given again: new cases start at \(next); to bring them back, export them from the replaced "
+                    : "\(r.lostCount) cases registered after the backup are not in the restored database (their "
+                        + "numbers are "
+                        + "not given again: new cases start at \(next); to bring them back, export them from "
+                            + "the replaced "
                         + "database and import them with --restore, under their own numbers):")
             lines.append("  " + r.lost.map(\.description).joined(separator: " "))
         }
@@ -298,7 +303,8 @@ func remindCheckpoint(_ desk: Desk, lang: Language) throws {
         printError(
             lang == .zh
                 ? "提示：本机关尚未签署过审计锚点；请负责人运行 disclosure audit key create 和 disclosure audit checkpoint"
-                : "note: this office has never signed an audit checkpoint; the head should run disclosure audit key create "
+                : "note: this office has never signed an audit checkpoint; the head should run disclosure audit "
+                    + "key create "
                     + "and disclosure audit checkpoint")
         return
     }
@@ -307,6 +313,7 @@ func remindCheckpoint(_ desk: Desk, lang: Language) throws {
     printError(
         lang == .zh
             ? "提示：最近一次审计锚点签署于\(signed)，已过\(age)天；请负责人运行 disclosure audit checkpoint"
-            : "note: the last audit checkpoint was signed on \(signed), \(age) days ago; the head should run disclosure audit checkpoint"
+            : "note: the last audit checkpoint was signed on \(signed), \(age) days ago; the head should run "
+                + "disclosure audit checkpoint"
     )
 }

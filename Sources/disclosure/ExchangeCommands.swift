@@ -78,8 +78,10 @@ struct Import: ParsableCommand {
             zh
                 ? "导入完成：新增 \(report.importedCount) 件，已有且相同而跳过 \(report.identicalCount) 件，替换 \(report.replacedCount) 件"
                     + (report.updatedCount > 0 ? "，更新外机关案件 \(report.updatedCount) 件" : "")
-                : "imported \(report.importedCount) cases; \(report.identicalCount) already present and identical, skipped; "
-                    + "\(report.replacedCount) replaced" + (report.updatedCount > 0 ? "; \(report.updatedCount) updated" : "")
+                : "imported \(report.importedCount) cases; \(report.identicalCount) already present and "
+                    + "identical, skipped; "
+                    + "\(report.replacedCount) replaced" + (report.updatedCount > 0 ? "; \(report.updatedCount) "
+                        + "updated" : "")
         ]
         for id in report.identical { lines.append(zh ? "  已有相同案卷，跳过：\(id)" : "  already present, skipped: \(id)") }
         for id in report.replaced {
@@ -88,7 +90,8 @@ struct Import: ParsableCommand {
         for id in report.updated {
             lines.append(
                 zh ? "  已更新：\(id)（来文机关的新版本接续本库所存版本；原版本保留为已替代记录）"
-                    : "  updated: \(id) (the sending agency's newer version continues the one held; the old one is kept, superseded)")
+                    : "  updated: \(id) (the sending agency's newer version continues the one held; the old one "
+                        + "is kept, superseded)")
         }
         for d in report.dueDifferences {
             lines.append(

@@ -216,7 +216,7 @@ extension Backup: NamesItsFields { static var fieldNames: [String: String] { ["o
 extension Restore: NamesItsFields { static var fieldNames: [String: String] { ["out": "FILE"] } }
 extension NoticeCommand: NamesItsFields {
     static var fieldNames: [String: String] {
-        Dictionary(uniqueKeysWithValues: ["receipt", "correction", "consultation", "extension", "deferral", "fee", "reply"]
-            .map { ($0, "--kind \($0)") })
+        let kinds = ["receipt", "correction", "consultation", "extension", "deferral", "fee", "reply"]
+        return Dictionary(uniqueKeysWithValues: kinds.map { ($0, "--kind \($0)") })
     }
 }

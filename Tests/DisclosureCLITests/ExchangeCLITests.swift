@@ -123,7 +123,8 @@ struct ExchangeCLITests {
         // A file whose history differs from the one held (a step's date changed) is not an update.
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let doctored = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.contains("<consultationAnswered") ? line.replacingOccurrences(of: "2026-03-09", with: "2026-03-10") : String(line)
+            line.contains("<consultationAnswered")
+                ? line.replacingOccurrences(of: "2026-03-09", with: "2026-03-10") : String(line)
         }.joined(separator: "\n")
         #expect(doctored != text)
         try doctored.write(toFile: file, atomically: true, encoding: .utf8)

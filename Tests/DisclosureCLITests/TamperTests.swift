@@ -92,11 +92,13 @@ private func journalHash(_ prev: String, _ id: Int, _ kind: String, _ actor: Str
 
 /// Appends a journal entry, hashed as the program would, with the sqlite3 shell.
 private func forgeJournal(_ db: String, kind: String, payload: String, in dir: URL) throws {
-    let last = try sh("sqlite3 -separator '|' '\(db)' 'SELECT id, hash, recorded_at FROM journal ORDER BY id DESC LIMIT 1'",
+    let last = try sh("sqlite3 -separator '|' '\(db)' 'SELECT id, hash, recorded_at FROM journal ORDER BY id "
+        + "DESC LIMIT 1'",
                       in: dir).split(separator: "|").map(String.init)
     let id = (Int(last[0]) ?? 0) + 1
     let h = journalHash(last[1], id, kind, "李主任", nil, last[2], payload)
-    let sql = "INSERT INTO journal VALUES (\(id), '\(kind)', '李主任', NULL, '\(last[2])', '\(payload)', '\(last[1])', '\(h)');"
+    let sql = "INSERT INTO journal VALUES (\(id), '\(kind)', '李主任', NULL, '\(last[2])', '\(payload)', "
+        + "'\(last[1])', '\(h)');"
     let file = dir.appendingPathComponent("forge.sql")
     try sql.write(to: file, atomically: true, encoding: .utf8)
     _ = try sh("sqlite3 '\(db)' < '\(file.path)'", in: dir)
@@ -163,7 +165,8 @@ struct TamperTests {
     func forgedImportPart() throws {
         let o = try evidenceOffice()
         let forged = try copy(o, "forged-part.db")
-        let first = try sh("sqlite3 -separator '|' '\(forged)' 'SELECT prev_hash, hash FROM events WHERE id = 1'", in: o.dir)
+        let first = try sh("sqlite3 -separator '|' '\(forged)' 'SELECT prev_hash, hash FROM events WHERE id = "
+            + "1'", in: o.dir)
             .split(separator: "|").map(String.init)
         try forgeJournal(
             forged, kind: "import-part",
@@ -286,7 +289,8 @@ struct TamperTests {
         // Forged journal entries cannot explain a rewrite away: a restore not signed with the office key,
         // an import that claims events from before the checkpoint, a second baseline.
         let rewritten = try copy(o, "rewritten.db")
-        try rewriteAndRechain(rewritten, "UPDATE events SET actor = '张局长' WHERE seq = 1 AND kind = 'consultation-sent';",
+        try rewriteAndRechain(rewritten, "UPDATE events SET actor = '张局长' WHERE seq = 1 AND kind = "
+            + "'consultation-sent';",
                               in: o.dir)
         let zero = String(repeating: "0", count: 64)
         let head = #"{"events":999,"events_head":"\#(zero)","journal":999,"journal_head":"\#(zero)"}"#
