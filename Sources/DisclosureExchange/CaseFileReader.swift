@@ -118,7 +118,8 @@ enum StreamingReader {
                 if ns != namespace {
                     return refuse("element \(name) is not in the namespace \(namespace) (元素不属于本格式的命名空间)")
                 }
-                let element = Element(name: name, line: Int(xmlTextReaderGetParserLineNumber(reader)))
+                // The node's own line: the parser's position has read ahead, often to the end of a small file.
+                let element = Element(name: name, line: Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader))))
                 let empty = xmlTextReaderIsEmptyElement(reader) == 1
                 while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                     if xmlTextReaderIsNamespaceDecl(reader) == 1 { continue }

@@ -161,6 +161,12 @@ struct ExchangeCLITests {
         </holidaySchedule>
         """.write(to: cal, atomically: true, encoding: .utf8)
         #expect(try target.ok("validate", cal.path).stdout.contains("有效"))
+        // A rule broken in an XML schedule is named by the XML line it stands on (a Monday, line 5).
+        let monday = target.dir.appendingPathComponent("2027-monday.xml")
+        try String(contentsOf: cal, encoding: .utf8).replacingOccurrences(of: "2027-01-09", with: "2027-01-04")
+            .write(to: monday, atomically: true, encoding: .utf8)
+        let refused = try target.run(["calendar", "import", monday.path])
+        #expect(refused.status == 1 && refused.stderr.contains("2027-monday.xml:5"), "\(refused.stderr)")
         try target.ok("calendar", "import", cal.path)
         let report = try target.ok("import", file, "--as-of", "2026-12-31", "--json").object
         let diffs = report["due_differences"] as? [[String: Any]]
