@@ -13,6 +13,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         // Ed25519 for signed audit checkpoints (already resolved for hummingbird-auth).
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // The office's server (`disclosure-server`); kept out of the CLI's executable so its start-up does not pay.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -53,6 +57,26 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // HTTP: sessions, CSRF, the JSON API; no rule of its own, every decision is DisclosureApp's.
+        .target(
+            name: "DisclosureServer",
+            dependencies: [
+                "DisclosureCore", "DisclosureStore", "DisclosureApp", "DisclosureDocuments", "DisclosureExchange",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "disclosure-server",
+            dependencies: [
+                "DisclosureServer", "DisclosureApp", "DisclosureCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/disclosure-server"
+        ),
         .executableTarget(name: "storage-embedder", path: "Sources/storage-embedder"),
         .executableTarget(
             name: "disclosure-bench",
@@ -82,6 +106,13 @@ let package = Package(
         .testTarget(name: "DisclosureExchangeTests", dependencies: ["DisclosureExchange", "DisclosureCore"]),
         .testTarget(name: "DisclosureDocumentsTests", dependencies: ["DisclosureDocuments", "DisclosureCore"]),
         .testTarget(name: "DisclosureCLITests", dependencies: ["DisclosureCore"]),
+        .testTarget(
+            name: "DisclosureServerTests",
+            dependencies: [
+                "DisclosureServer", "DisclosureApp", "DisclosureCore", "DisclosureStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,8 @@ public final class Desk {
     public let account: Account?
     /// Why there is no signed-in account, for the refusal of a write.
     let sessionProblem: Text
+    /// Set when the server opened the desk for a request: its session and the caller's address.
+    var server: ServerContext?
 
     public var calendar: WorkCalendar { store.calendar }
     public var office: Office { store.office }

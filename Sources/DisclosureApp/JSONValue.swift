@@ -13,6 +13,14 @@ public enum JSON: Sendable {
     public static func str(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
     public static func date(_ d: CivilDate?) -> JSON { d.map { .string($0.description) } ?? .null }
 
+    /// The pretty-printed text and a newline, as bytes (a server's response body).
+    public func encoded() -> [UInt8] {
+        let out = ByteSink(capacity: 1 << 12)
+        write(into: out, depth: 0)
+        out.append(0x0A)
+        return out.bytes
+    }
+
     /// Prints the pretty-printed text and a newline on standard output, as `print` would, without
     /// making a String of it first (the board's JSON can run to megabytes).
     public func printOut() {
@@ -100,6 +108,35 @@ public enum JSON: Sendable {
         }
     }
 
+    /// The value on one line, with no spaces (a log line).
+    public func compactEncoded() -> [UInt8] {
+        let out = ByteSink(capacity: 256)
+        writeCompact(into: out)
+        return out.bytes
+    }
+
+    private func writeCompact(into out: ByteSink) {
+        switch self {
+        case .null, .bool, .int, .string: write(into: out, depth: 0)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                item.writeCompact(into: out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let fields):
+            out.append(UInt8(ascii: "{"))
+            for (i, field) in fields.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.quote(field.0, into: out)
+                out.append(UInt8(ascii: ":"))
+                field.1.writeCompact(into: out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
     /// Appends `s` as a JSON string literal, escaping on UTF-8 bytes and copying clean runs whole.
     public static func quote(_ s: String, into out: ByteSink) {
         out.append(0x22)
@@ -180,6 +217,9 @@ public final class ByteSink {
         var text = String(n)
         text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
+
+    /// A copy of what was written.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
 
     /// Writes everything to a file descriptor.
     public func write(to fd: Int32) {

@@ -30,6 +30,8 @@ public enum UseCase: String, Sendable, CaseIterable {
     case restore
     /// Signing the chain's head with the office's key.
     case checkpoint
+    /// Seeing who looked at a case's personal data.
+    case auditAccess = "audit-access"
 
     /// Who may run it (§11). The four-eyes parts (never the drafter) are rules on the case, in Core.
     public var roles: Set<Role> {
@@ -42,7 +44,7 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .close: [.handler, .head]
         case .staff, .calendar, .restoreCases: [.admin]
         case .checkpoint, .restore: [.head]
-        case .backup: [.head, .admin]
+        case .backup, .auditAccess: [.head, .admin]
         }
     }
 
@@ -72,6 +74,7 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .backup: Text(zh: "备份数据库", en: "back up the database")
         case .restore: Text(zh: "从备份恢复数据库", en: "restore the database from a backup")
         case .checkpoint: Text(zh: "签署审计锚点", en: "sign an audit checkpoint")
+        case .auditAccess: Text(zh: "查看个人信息查阅记录", en: "see who looked at personal data")
         }
     }
 

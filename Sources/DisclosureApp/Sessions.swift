@@ -126,10 +126,12 @@ extension Desk {
         }
         let state = try store.claimSigninAttempt(account.id, now: now.epoch) { SessionPolicy.wait(afterFailures: $0) }
         if let until = state.lockedUntil, until > now.epoch {
-            throw DisclosureError(
+            var e = DisclosureError(
                 .throttled, field: "password",
                 zh: "失败次数过多，请\(until - now.epoch)秒后再试",
                 en: "too many failed sign-ins; try again in \(until - now.epoch) seconds")
+            e.retryAfter = until - now.epoch
+            throw e
         }
         guard let hash = state.passwordHash else {
             Passwords.decoyCheck(password, cost: cost)

@@ -44,6 +44,8 @@ public struct DisclosureError: Error, Sendable, CustomStringConvertible {
     /// names it in its own words (the CLI as `--received`).
     public let field: String?
     public let message: Text
+    /// For `throttled`: seconds until trying again is allowed.
+    public var retryAfter: Int?
 
     public init(_ code: Code, field: String? = nil, zh: String, en: String) {
         self.code = code

@@ -1,4 +1,5 @@
 import DisclosureCore
+import Foundation
 
 /// The letters an office sends (告知书), one template each in forms/notices.
 public enum NoticeKind: String, Vocabulary {
@@ -23,6 +24,25 @@ public struct NoticeTemplates: Sendable {
 
     /// The templates built into the program from forms/notices.
     public static var shipped: NoticeTemplates { NoticeTemplates(files: EmbeddedTemplates.files) }
+
+    /// The office's own templates from `dir` where it has them (`*.txt`), the shipped ones for the rest;
+    /// `field` names the option or setting that gave the folder.
+    public static func load(directory dir: String, field: String) throws(DisclosureError) -> NoticeTemplates {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
+            throw DisclosureError(.io, field: field, zh: "无法读取模板目录 \(dir)", en: "cannot read the template folder \(dir)")
+        }
+        var files = shipped.files
+        for name in names where name.hasSuffix(".txt") {
+            guard let text = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(name))
+                .flatMap({ String(data: $0, encoding: .utf8) })
+            else {
+                throw DisclosureError(
+                    .io, field: field, zh: "模板 \(name) 不是 UTF-8 文本", en: "the template \(name) is not UTF-8 text")
+            }
+            files[name] = text
+        }
+        return NoticeTemplates(files: files)
+    }
 
     func file(_ name: String) throws(DisclosureError) -> String {
         guard let f = files[name] else {

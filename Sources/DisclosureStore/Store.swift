@@ -299,6 +299,9 @@ public final class Store {
         }
     }
 
+    /// Reads the calendar again, after another connection of the same process has changed it.
+    public func reloadCalendar() throws(DisclosureError) { calendar = try loadCalendar() }
+
     private func loadCalendar() throws(DisclosureError) -> WorkCalendar {
         let schedules = try db.all("SELECT year, body FROM calendar_year ORDER BY year") { (r: Row) throws(DisclosureError) in
             try HolidaySchedule.parse(r.text(1), origin: "calendar_year \(r.int(0))")

@@ -17,29 +17,14 @@ struct GlobalOptions: ParsableArguments {
     var lang: String?
 
     /// The database path by the documented precedence.
-    var databasePath: String {
-        if let db { return db }
-        let env = ProcessInfo.processInfo.environment
-        if let p = env["DISCLOSURE_DB"], !p.isEmpty { return p }
-        let base =
-            env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
-        return (base as NSString).appendingPathComponent("disclosure/disclosure.db")
-    }
+    var databasePath: String { DatabaseLocation.resolve(db, environment: ProcessInfo.processInfo.environment) }
 
     var language: Language {
         if let lang, let l = Language(rawValue: lang) { return l }
         return GlobalOptions.environmentLanguage
     }
 
-    static var environmentLanguage: Language {
-        let env = ProcessInfo.processInfo.environment
-        if let l = env["DISCLOSURE_LANG"].flatMap(Language.init(rawValue:)) { return l }
-        let locale =
-            env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_MESSAGES"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? env["LANG"] ?? ""
-        return locale.hasPrefix("en") ? .en : .zh
-    }
+    static var environmentLanguage: Language { Language.fromEnvironment(ProcessInfo.processInfo.environment) }
 
     func validate() throws {
         if let lang, Language(rawValue: lang) == nil {

@@ -195,7 +195,7 @@ struct Disclosure: ParsableCommand {
             ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self, RemedyCommand.self,
             ReportCommand.self, NoticeCommand.self,
             Attach.self, Attachments.self, Extract.self, Export.self, Import.self, Validate.self,
-            CalendarCommand.self, Audit.self, Backup.self, Restore.self,
+            CalendarCommand.self, Audit.self, Backup.self, Restore.self, Serve.self,
         ]
     )
 }
@@ -218,5 +218,38 @@ extension NoticeCommand: NamesItsFields {
     static var fieldNames: [String: String] {
         let kinds = ["receipt", "correction", "consultation", "extension", "deferral", "fee", "reply"]
         return Dictionary(uniqueKeysWithValues: kinds.map { ($0, "--kind \($0)") })
+    }
+}
+
+/// `disclosure serve`: hands over to `disclosure-server` beside this program (or `$DISCLOSURE_SERVER`),
+/// which has the HTTP stack the CLI itself does without.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "启动本机关的服务器（工作人员登录、JSON API）/ run the office's server (staff sign-in, JSON API)",
+        discussion: "disclosure serve --db FILE [--listen 127.0.0.1:8080] [--tls-cert PEM --tls-key PEM]; "
+            + "disclosure serve --help lists every option.")
+    @Argument(parsing: .captureForPassthrough, help: "服务器选项 / the server's options") var options: [String] = []
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        let server = env["DISCLOSURE_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? Serve.besideThisProgram()
+        guard access(server, X_OK) == 0 else {
+            throw DisclosureError(
+                .notInitialised, field: "DISCLOSURE_SERVER",
+                zh: "找不到服务器程序 \(server)：请用 make install 安装，或以 DISCLOSURE_SERVER 指明其位置",
+                en: "the server program \(server) is missing: install it with make install, or set DISCLOSURE_SERVER")
+        }
+        let argv = [server] + options
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
+        cArgs.append(nil)
+        execv(server, &cArgs)
+        throw DisclosureError(
+            .io, field: "DISCLOSURE_SERVER", zh: "无法启动 \(server)：\(String(cString: strerror(errno)))",
+            en: "cannot start \(server): \(String(cString: strerror(errno)))")
+    }
+
+    static func besideThisProgram() -> String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("disclosure-server")
     }
 }

@@ -50,17 +50,6 @@ struct NoticeCommand: ParsableCommand {
     /// The office's own templates where it has them, the shipped ones for the rest.
     func loadTemplates(_ dir: String?) throws -> NoticeTemplates {
         guard let dir else { return .shipped }
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
-            throw DisclosureError(.io, field: "--templates", zh: "无法读取模板目录 \(dir)", en: "cannot read the template folder \(dir)")
-        }
-        var files = NoticeTemplates.shipped.files
-        for name in names where name.hasSuffix(".txt") {
-            guard let text = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(name))
-                .flatMap({ String(data: $0, encoding: .utf8) }) else {
-                throw DisclosureError(.io, field: "--templates", zh: "模板 \(name) 不是 UTF-8 文本", en: "the template \(name) is not UTF-8 text")
-            }
-            files[name] = text
-        }
-        return NoticeTemplates(files: files)
+        return try NoticeTemplates.load(directory: dir, field: "--templates")
     }
 }

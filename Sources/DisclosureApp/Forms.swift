@@ -1,0 +1,254 @@
+import DisclosureCore
+import DisclosureStore
+
+/// One value of a submitted form (a JSON body's member): what a front end received, before any rule.
+public enum FormValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+}
+
+/// The fields of one request, read by name with the rule of each; every field not read is refused by
+/// `finish()`, so that a misspelt option is an error rather than silently ignored.
+public struct Form: Sendable {
+    private let fields: [String: FormValue]
+    private var read: Set<String> = []
+    /// A URL query: every value arrives as text, and numbers and true/false are read from it.
+    private let fromQuery: Bool
+
+    public init(_ fields: [String: FormValue]) {
+        self.fields = fields
+        fromQuery = false
+    }
+
+    /// The fields of a URL query (`?status=handling&limit=20`).
+    public init(query: [String: String]) {
+        fields = query.mapValues { FormValue.string($0) }
+        fromQuery = true
+    }
+
+    /// The value of `name`, nil when absent or null.
+    private mutating func value(_ name: String) -> FormValue? {
+        read.insert(name)
+        guard let v = fields[name], v != .null else { return nil }
+        return v
+    }
+
+    private func wrongType(_ name: String, _ zh: String, _ en: String) -> DisclosureError {
+        DisclosureError(.invalidValue, field: name, zh: "须为\(zh)", en: "must be \(en)")
+    }
+
+    /// Text, nil when absent, null or empty.
+    public mutating func text(_ name: String) throws(DisclosureError) -> String? {
+        switch value(name) {
+        case nil: return nil
+        case .string(let s): return s.isEmpty ? nil : s
+        default: throw wrongType(name, "文字", "a string")
+        }
+    }
+
+    /// Text that must be given.
+    public mutating func requiredText(_ name: String) throws(DisclosureError) -> String {
+        guard let s = try text(name) else { throw missing(name) }
+        return s
+    }
+
+    /// A whole number, nil when absent or null.
+    public mutating func int(_ name: String) throws(DisclosureError) -> Int? {
+        switch value(name) {
+        case nil: return nil
+        case .int(let n): return n
+        case .string(let s) where fromQuery && s.isEmpty: return nil
+        case .string(let s) where fromQuery:
+            guard s.count <= 18, let n = Int(s) else { throw wrongType(name, "整数", "a whole number") }
+            return n
+        default: throw wrongType(name, "整数", "a whole number")
+        }
+    }
+
+    public mutating func requiredInt(_ name: String) throws(DisclosureError) -> Int {
+        guard let n = try int(name) else { throw missing(name) }
+        return n
+    }
+
+    public mutating func bool(_ name: String) throws(DisclosureError) -> Bool? {
+        switch value(name) {
+        case nil: return nil
+        case .bool(let b): return b
+        case .string("true") where fromQuery: return true
+        case .string("false") where fromQuery: return false
+        case .string("") where fromQuery: return nil
+        default: throw wrongType(name, "true 或 false", "true or false")
+        }
+    }
+
+    /// A date `YYYY-MM-DD`, nil when absent.
+    public mutating func date(_ name: String) throws(DisclosureError) -> CivilDate? {
+        guard let s = try text(name) else { return nil }
+        return try CivilDate.parse(s, field: name)
+    }
+
+    public mutating func requiredDate(_ name: String) throws(DisclosureError) -> CivilDate {
+        guard let d = try date(name) else { throw missing(name) }
+        return d
+    }
+
+    /// One value of a vocabulary (its code or its Chinese name), nil when absent.
+    public mutating func choice<V: Vocabulary>(_ name: String, _ type: V.Type) throws(DisclosureError) -> V? {
+        guard let s = try text(name) else { return nil }
+        return try V.parse(s, field: name)
+    }
+
+    public mutating func requiredChoice<V: Vocabulary>(_ name: String, _ type: V.Type) throws(DisclosureError) -> V {
+        guard let v = try choice(name, type) else { throw missing(name) }
+        return v
+    }
+
+    private func missing(_ name: String) -> DisclosureError {
+        DisclosureError(.missingField, field: name, zh: "必须填写", en: "is required")
+    }
+
+    /// Refuses any field the use case did not read.
+    public func finish() throws(DisclosureError) {
+        guard let extra = fields.keys.filter({ !read.contains($0) }).sorted().first else { return }
+        throw DisclosureError(
+            .invalidValue, field: extra, zh: "不是此处可填写的项目", en: "is not a field of this request")
+    }
+}
+
+/// A step as a form submits it: the step, the legal date it happened (default today) and any
+/// 补录 reason. The field names are the CLI's option names with `_` for `-`.
+public struct StepForm: Sendable {
+    public let step: Step
+    public let on: CivilDate?
+    public let lateEntry: String?
+
+    /// Every step kind a form may name, as the CLI's commands name them.
+    public static let kinds = [
+        "correction-request", "correction-receive", "consult-send", "consult-answer", "extension", "deferral",
+        "fee-notice", "fee-paid", "draft", "review", "issue", "deliver", "archive", "reopen", "withdraw", "close",
+        "remedy-file", "remedy-decide", "assign",
+    ]
+
+    /// Reads the step named by the form's `kind`, with the fields of that kind only.
+    public static func read(_ form: Form) throws(DisclosureError) -> StepForm {
+        var f = form
+        let kind = try f.requiredText("kind")
+        let on = try f.date("on")
+        let lateEntry = try f.text("late_entry")
+        let step: Step
+        switch kind {
+        case "correction-request":
+            step = .correctionRequest(
+                items: try f.requiredText("items"), periodDays: try positive(f.requiredInt("period"), "period"),
+                served: try f.date("served"))
+        case "correction-receive": step = .correctionReceive
+        case "consult-send":
+            step = .consultSend(
+                party: try f.requiredChoice("party", ConsultParty.self), to: try f.requiredText("to"),
+                served: try f.date("served"))
+        case "consult-answer":
+            step = .consultAnswer(id: try f.int("consultation"), opinion: try f.requiredChoice("opinion", Opinion.self))
+        case "extension":
+            step = .extend(days: try positive(f.requiredInt("days"), "days"), reason: try f.requiredText("reason"))
+        case "deferral": step = .deferral(until: try f.requiredDate("until"), reason: try f.requiredText("reason"))
+        case "fee-notice":
+            let q = try FeeQuantity.from(items: f.int("items"), pages: f.int("pages"))
+            step = .feeNotice(basis: q.basis, quantity: q.quantity, served: try f.date("served"))
+        case "fee-paid": step = .feePaid
+        case "draft":
+            step = .draft(
+                outcome: try f.requiredChoice("outcome", Outcome.self), basis: try f.text("basis"),
+                referTo: try f.text("refer_to"))
+        case "review":
+            guard let approve = try f.bool("approve") else {
+                throw DisclosureError(
+                    .missingField, field: "approve", zh: "须填写 true（审核通过）或 false（退回修改）",
+                    en: "give true (approve) or false (return for changes)")
+            }
+            step = .review(approve: approve, comment: try f.text("comment"))
+        case "issue": step = .issue
+        case "deliver": step = .deliver(method: try f.requiredChoice("method", DeliveryMethod.self))
+        case "archive": step = .archive
+        case "reopen": step = .reopen(reason: try f.requiredText("reason"))
+        case "withdraw": step = .withdraw
+        case "close": step = .close(reason: try f.requiredChoice("abandoned", AbandonReason.self))
+        case "remedy-file":
+            step = .remedyFile(kind: try f.requiredChoice("remedy_kind", RemedyKind.self), body: try f.requiredText("body"))
+        case "remedy-decide":
+            step = .remedyDecide(id: try f.int("remedy"), result: try f.requiredChoice("result", RemedyResult.self))
+        case "assign": step = .assign(account: try f.requiredText("account"))
+        default:
+            throw DisclosureError(
+                .invalidValue, field: "kind", zh: "“\(kind)”不是可用的步骤，可用：\(kinds.joined(separator: "、"))",
+                en: "“\(kind)” is not a step; use one of: \(kinds.joined(separator: ", "))")
+        }
+        try f.finish()
+        return StepForm(step: step, on: on, lateEntry: lateEntry)
+    }
+
+    private static func positive(_ n: Int, _ field: String) throws(DisclosureError) -> Int {
+        guard n >= 1 else {
+            throw DisclosureError(.invalidValue, field: field, zh: "须为正整数", en: "must be a positive whole number")
+        }
+        return n
+    }
+}
+
+/// A registration as a form submits it (the CLI's `register` options).
+public struct RegistrationForm: Sendable {
+    public let application: Application
+    public let lateEntry: String?
+
+    public static func read(_ form: Form) throws(DisclosureError) -> RegistrationForm {
+        var f = form
+        let app = Application(
+            received: try f.requiredDate("received"),
+            channel: try f.requiredChoice("channel", Channel.self),
+            applicant: Applicant(
+                name: try f.requiredText("applicant"),
+                type: try f.requiredChoice("applicant_type", ApplicantType.self),
+                idNumber: try f.text("id_number"), contact: try f.text("contact")),
+            request: try f.requiredText("request"),
+            form: try f.choice("form", InfoForm.self),
+            note: try f.text("note"))
+        let lateEntry = try f.text("late_entry")
+        try f.finish()
+        return RegistrationForm(application: app, lateEntry: lateEntry)
+    }
+}
+
+/// A list of cases as a query asks for it (the CLI's `list` options; `q` for `--text`).
+public enum ListForm {
+    public static func read(_ form: Form) throws(DisclosureError) -> CaseFilter {
+        var f = form
+        let limit = try f.int("limit")
+        if let limit, !(1...10_000).contains(limit) {
+            throw DisclosureError(.invalidValue, field: "limit", zh: "须为1至10000", en: "must be 1 to 10,000")
+        }
+        let year = try f.int("year")
+        if let year, !(1900...9999).contains(year) {
+            throw DisclosureError(.invalidValue, field: "year", zh: "须为四位年份", en: "must be a four-digit year")
+        }
+        let filter = CaseFilter(
+            status: try f.choice("status", CaseStatus.self), openOnly: try f.bool("open") ?? false, year: year,
+            applicant: try f.text("applicant"), text: try f.text("q"), limit: limit)
+        try f.finish()
+        return filter
+    }
+}
+
+/// The deadline board as a query asks for it (the CLI's `due` options).
+public struct BoardForm: Sendable {
+    public let within: Int?
+    public let imported: Bool
+    public let asOf: CivilDate?
+
+    public static func read(_ form: Form) throws(DisclosureError) -> BoardForm {
+        var f = form
+        let b = BoardForm(within: try f.int("within"), imported: try f.bool("imported") ?? false, asOf: try f.date("as_of"))
+        try f.finish()
+        return b
+    }
+}

@@ -1,0 +1,497 @@
+import DisclosureApp
+import DisclosureCore
+import DisclosureDocuments
+import DisclosureExchange
+import DisclosureStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The cookie of a browser session. `__Host-` (under HTTPS) pins it to this host and path.
+enum SessionCookie {
+    static func name(https: Bool) -> String { https ? "__Host-disclosure" : "disclosure" }
+}
+
+/// How a request proves who it is: a bearer token (scripts, the CLI) or a browser's cookie, which
+/// must then carry the session's CSRF token on every write.
+struct Credentials: Sendable {
+    let token: String
+    let viaCookie: Bool
+    let address: String?
+
+    var kinds: Set<SessionKind> { viaCookie ? [.web] : [.token, .cli] }
+
+    /// The CSRF token of a session: derived from its secret, so nothing more is stored, and useless
+    /// without the cookie, which scripts on a page cannot read (`HttpOnly`).
+    static func csrf(for token: String) -> String { SHA256.hex(Array("csrf\u{0}\(token)".utf8)) }
+}
+
+/// `a == b` in time that depends on the length only.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var diff: UInt8 = 0
+    for i in 0..<x.count { diff |= x[i] ^ y[i] }
+    return diff == 0
+}
+
+/// The JSON API under `/api/v1`: each route reads its input, runs one use case of `DisclosureApp` on a
+/// database thread, and renders the result with the views every front end shares.
+struct API: Sendable {
+    let settings: ServerSettings
+    let connections: Connections
+    let throttle = AddressThrottle()
+    let clock: any OfficeClock
+    let templates: NoticeTemplates
+
+    init(settings: ServerSettings) throws(DisclosureError) {
+        self.settings = settings
+        clock = settings.clock
+        connections = try Connections(path: settings.database, readers: settings.readers, signers: 2)
+        templates = try settings.templates.map { d throws(DisclosureError) in
+            try NoticeTemplates.load(directory: d, field: "--templates")
+        } ?? .shipped
+    }
+
+    func routes(on router: Router<DisclosureContext>) {
+        router.get("healthz") { _, _ in
+            try await connections.read { c throws(DisclosureError) in
+                try c.check()
+                return Reply.json(.object([("status", .string("ok"))]))
+            }.response()
+        }
+        let v1 = router.group("api/v1")
+        v1.post("session") { request, context in try await signIn(request, context) }
+        v1.get("session") { request, context in
+            let creds = try credentials(request, context)
+            return try await reading(creds, request, context) { desk, _, creds in
+                let a = try desk.whoami()
+                var fields: [(String, JSON)] = [("account", CaseViews.account(a))]
+                if creds.viaCookie { fields.append(("csrf_token", .string(Credentials.csrf(for: creds.token)))) }
+                return .json(.object(fields))
+            }
+        }
+        v1.delete("session") { request, context in
+            let creds = try writeCredentials(request, context)
+            var response = try await writing(creds, request, context) { desk, _, _ in
+                try desk.signOutHere()
+                return .noContent
+            }
+            expireCookie(&response, request, context)
+            return response
+        }
+        v1.delete("sessions") { request, context in
+            let creds = try writeCredentials(request, context)
+            var response = try await writing(creds, request, context) { desk, _, _ in
+                .json(.object([("ended", .int(try desk.signOutEverywhere()))]))
+            }
+            expireCookie(&response, request, context)
+            return response
+        }
+        v1.get("tokens") { request, context in
+            let creds = try credentials(request, context)
+            return try await reading(creds, request, context) { desk, _, _ in .json(.array(try desk.tokens().map(tokenJSON))) }
+        }
+        v1.post("tokens") { request, context in
+            let creds = try writeCredentials(request, context)
+            var form = try await body(request)
+            let label = try form.requiredText("label")
+            try form.finish()
+            return try await writing(creds, request, context) { desk, _, _ in
+                let (ticket, info) = try desk.createToken(label: label)
+                var json = tokenJSON(info)
+                if case .object(var fields) = json {
+                    fields.insert(("token", .string(ticket.token)), at: 0)
+                    json = .object(fields)
+                }
+                return .json(json, status: .created)
+            }
+        }
+        v1.delete("tokens/:id") { request, context in
+            let creds = try writeCredentials(request, context)
+            let id = try parameter(context, "id")
+            return try await writing(creds, request, context) { desk, _, _ in
+                try desk.revokeToken(id: id)
+                return .noContent
+            }
+        }
+        caseRoutes(v1)
+        v1.get("board") { request, context in
+            let creds = try credentials(request, context)
+            let b = try BoardForm.read(try query(request))
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let asOf = b.asOf ?? desk.today
+                let through = try desk.boardThrough(within: b.within, of: asOf)
+                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: asOf)
+                return .json(.array(try desk.board(through: through, imported: b.imported).map(views.summary)))
+            }
+        }
+        v1.get("reports/annual") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            guard let year = try q.int("year") else {
+                throw DisclosureError(.missingField, field: "year", zh: "必须填写", en: "is required")
+            }
+            let format = try q.text("format") ?? "json"
+            try q.finish()
+            guard (2000...9998).contains(year) else {
+                throw DisclosureError(.invalidValue, field: "year", zh: "须为四位年份", en: "must be a four-digit year")
+            }
+            guard format == "json" || format == "xml" else {
+                throw DisclosureError(.invalidValue, field: "format", zh: "只能是 json 或 xml", en: "must be json or xml")
+            }
+            return try await reading(creds, request, context) { desk, _, _ in
+                let report = try desk.annualReport(year: year)
+                if format == "xml" {
+                    return Reply(
+                        status: .ok, body: Array(AnnualReportXML.render(report, agency: desk.office.name).utf8),
+                        contentType: "application/xml; charset=utf-8", disposition: nil, location: nil)
+                }
+                return .json(CaseViews.annualReport(report))
+            }
+        }
+    }
+
+    private func caseRoutes(_ v1: RouterGroup<DisclosureContext>) {
+        v1.post("cases") { request, context in
+            let creds = try writeCredentials(request, context)
+            let form = try RegistrationForm.read(try await body(request))
+            return try await writing(creds, request, context) { desk, lang, _ in
+                let (record, warnings) = try desk.register(form.application, lateEntry: form.lateEntry)
+                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
+                return .json(
+                    views.case(record, warnings: warnings), status: .created,
+                    location: "/api/v1/cases/\(record.number)")
+            }
+        }
+        v1.get("cases") { request, context in
+            let creds = try credentials(request, context)
+            let filter = try ListForm.read(try query(request))
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
+                return .json(.array(try desk.list(filter).map(views.summary)))
+            }
+        }
+        v1.get("cases/:number") { request, context in
+            let creds = try credentials(request, context)
+            let number = try caseNumber(context)
+            try query(request).finish()
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
+                return .json(views.case(try desk.view(number)))
+            }
+        }
+        v1.post("cases/:number/steps") { request, context in
+            let creds = try writeCredentials(request, context)
+            let number = try caseNumber(context)
+            let form = try StepForm.read(try await body(request))
+            return try await writing(creds, request, context) { desk, lang, _ in
+                let (record, warnings) = try desk.record(form.step, on: number, date: form.on, lateEntry: form.lateEntry)
+                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
+                return .json(views.case(record, warnings: warnings), status: .created)
+            }
+        }
+        v1.get("cases/:number/notices/:kind") { request, context in
+            let creds = try credentials(request, context)
+            let number = try caseNumber(context)
+            let kind = try NoticeKind.parse(try parameter(context, "kind"), field: "kind")
+            var q = try query(request)
+            let format = try q.text("format") ?? "html"
+            let date = try q.date("date")
+            let howToPay = try q.text("how_to_pay")
+            let consultation = try q.int("consultation")
+            try q.finish()
+            guard format == "html" || format == "text" else {
+                throw DisclosureError(.invalidValue, field: "format", zh: "只能是 html 或 text", en: "must be html or text")
+            }
+            let templates = self.templates
+            let body = settings.reconsiderationBody
+            return try await reading(creds, request, context) { desk, _, _ in
+                let record = try desk.viewNotice(number, kind: kind.rawValue)
+                let notice = try NoticeRenderer.render(
+                    kind, agency: desk.office.name, number: record.number, state: record.state,
+                    settings: NoticeSettings(
+                        date: date ?? desk.today, reconsiderationBody: body, howToPay: howToPay,
+                        consultation: consultation),
+                    calendar: desk.calendar, templates: templates)
+                let name = "\(record.number.description.replacingOccurrences(of: "/", with: "_"))-\(kind.rawValue)"
+                return format == "html"
+                    ? .download(Array(notice.html().utf8), type: "text/html; charset=utf-8", filename: name + ".html")
+                    : .download(Array(notice.text().utf8), type: "text/plain; charset=utf-8", filename: name + ".txt")
+            }
+        }
+        v1.get("cases/:number/attachments") { request, context in
+            let creds = try credentials(request, context)
+            let number = try caseNumber(context)
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.attachments(of: number).map(CaseViews.attachment)))
+            }
+        }
+        v1.post("cases/:number/attachments") { request, context in
+            let creds = try writeCredentials(request, context)
+            let number = try caseNumber(context)
+            var q = try query(request)
+            let name = try q.requiredText("name")
+            let kind = try q.requiredChoice("kind", AttachmentKind.self)
+            try q.finish()
+            let type = request.headers[.contentType]?.lowercased() ?? ""
+            guard type.hasPrefix("application/octet-stream") else {
+                throw APIError(
+                    .unsupportedMediaType, code: "unsupported-media-type", field: "Content-Type",
+                    zh: "附件须以 application/octet-stream 上传", en: "upload the document as application/octet-stream")
+            }
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.body.collect(upTo: Desk.attachmentLimit)
+            } catch {
+                throw APIError(
+                    .contentTooLarge, code: "too-large", field: "body",
+                    zh: "附件超过\(Desk.attachmentLimit / 1_000_000) MB",
+                    en: "the document is over \(Desk.attachmentLimit / 1_000_000) MB")
+            }
+            let content = Array(buffer: buffer)
+            return try await writing(creds, request, context) { desk, _, _ in
+                .json(CaseViews.attachment(try desk.attach(content, name: name, kind: kind, to: number)), status: .created)
+            }
+        }
+        v1.get("cases/:number/attachments/:seq") { request, context in
+            let creds = try credentials(request, context)
+            let number = try caseNumber(context)
+            guard let seq = Int(try parameter(context, "seq")), seq >= 1 else {
+                throw DisclosureError(.invalidValue, field: "seq", zh: "须为正整数", en: "must be a positive whole number")
+            }
+            return try await reading(creds, request, context) { desk, _, _ in
+                let a = try desk.download(seq, of: number)
+                return .download(a.content, type: "application/octet-stream", filename: a.info.name)
+            }
+        }
+        v1.get("cases/:number/access") { request, context in
+            let creds = try credentials(request, context)
+            let number = try caseNumber(context)
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(
+                    .array(
+                        try desk.dataAccess(number).map { e in
+                            .object([
+                                ("time", .string(Moment(epoch: e.at).stamp)), ("account", .string(e.account)),
+                                ("what", .string(e.what)), ("address", .str(e.address)),
+                            ])
+                        }))
+            }
+        }
+    }
+
+    // MARK: - Running a use case for a request
+
+    /// The request's credentials, or 401.
+    private func credentials(_ request: Request, _ context: DisclosureContext) throws -> Credentials {
+        let address = settings.clientAddress(request, context)
+        if let auth = request.headers[.authorization] {
+            let parts = auth.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+                throw DisclosureError(
+                    .unauthenticated, field: "Authorization", zh: "应为“Bearer 令牌”", en: "must be “Bearer TOKEN”")
+            }
+            return Credentials(token: String(parts[1]), viaCookie: false, address: address)
+        }
+        for https in [true, false] {
+            if let token = request.cookies[SessionCookie.name(https: https)]?.value, !token.isEmpty {
+                return Credentials(token: token, viaCookie: true, address: address)
+            }
+        }
+        throw DisclosureError(
+            .unauthenticated, field: "session", zh: "尚未登录：请先登录（POST /api/v1/session）或使用 API 令牌",
+            en: "not signed in: sign in first (POST /api/v1/session) or send an API token")
+    }
+
+    /// Runs a read for the signed-in account.
+    private func reading(
+        _ creds: Credentials, _ request: Request, _ context: DisclosureContext,
+        _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
+    ) async throws -> Response {
+        let lang = language(of: request)
+        let notes = context.notes
+        let clock = self.clock
+        return try await connections.read { c throws(DisclosureError) in
+            let desk = try c.desk(token: creds.token, kinds: creds.kinds, address: creds.address, clock: clock)
+            notes.account = desk.account?.name
+            return try domain { () throws in try body(desk, lang, creds) }
+        }.response()
+    }
+
+    /// The credentials of a change: a cookie session must send its CSRF token, checked before anything
+    /// of the request is read.
+    private func writeCredentials(_ request: Request, _ context: DisclosureContext) throws -> Credentials {
+        let creds = try credentials(request, context)
+        if creds.viaCookie {
+            let sent = request.headers[.csrfToken] ?? ""
+            guard constantTimeEqual(sent, Credentials.csrf(for: creds.token)) else {
+                throw APIError(
+                    .forbidden, code: "csrf", field: "X-CSRF-Token",
+                    zh: "缺少或不符的 CSRF 令牌：每次修改须在 X-CSRF-Token 中带上登录时得到的 csrf_token",
+                    en: "missing or wrong CSRF token: send the csrf_token from sign-in in X-CSRF-Token with every change")
+            }
+        }
+        return creds
+    }
+
+    /// Runs a change for the signed-in account.
+    private func writing(
+        _ creds: Credentials, _ request: Request, _ context: DisclosureContext, changesCalendar: Bool = false,
+        _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
+    ) async throws -> Response {
+        let lang = language(of: request)
+        let notes = context.notes
+        let clock = self.clock
+        return try await connections.write(changesCalendar: changesCalendar) { c throws(DisclosureError) in
+            let desk = try c.desk(token: creds.token, kinds: creds.kinds, address: creds.address, clock: clock)
+            notes.account = desk.account?.name
+            return try domain { () throws in try body(desk, lang, creds) }
+        }.response()
+    }
+
+    private func signIn(_ request: Request, _ context: DisclosureContext) async throws -> Response {
+        var form = try await body(request)
+        let name = try form.requiredText("name")
+        let password = try form.requiredText("password")
+        let bearer = try form.bool("bearer") ?? false
+        if try form.text("totp") != nil {
+            throw DisclosureError(
+                .invalidValue, field: "totp", zh: "本机关未启用动态口令", en: "this office has no second factor turned on")
+        }
+        try form.finish()
+        let address = settings.clientAddress(request, context) ?? "unknown"
+        let old = try? credentials(request, context)
+        let throttle = self.throttle
+        let clock = self.clock
+        let ticket = try await connections.signIn { c throws(DisclosureError) in
+            let t = try c.signIn(
+                name: name, password: password, kind: bearer ? .cli : .web, address: address, throttle: throttle,
+                clock: clock)
+            // Whatever session the browser held before, it ends now: an id is never reused across a sign-in.
+            if let old, old.viaCookie { try c.discard(token: old.token, address: address, clock: clock) }
+            return t
+        }
+        context.notes.account = ticket.account.name
+        var fields: [(String, JSON)] = [
+            ("account", CaseViews.account(ticket.account)),
+            ("expires", .string(Moment(epoch: ticket.expires).stamp)),
+        ]
+        if bearer {
+            fields.append(("token", .string(ticket.token)))
+        } else {
+            fields.append(("csrf_token", .string(Credentials.csrf(for: ticket.token))))
+            fields.append(("idle_seconds", .int(ServerSessionPolicy.idleSeconds)))
+        }
+        var response = Reply.json(.object(fields), status: .created).response()
+        if !bearer {
+            let https = settings.isHTTPS(request, context)
+            response.setCookie(
+                Cookie(
+                    name: SessionCookie.name(https: https), value: ticket.token, path: "/", secure: https,
+                    httpOnly: true, sameSite: .strict))
+        }
+        return response
+    }
+
+    private func expireCookie(_ response: inout Response, _ request: Request, _ context: DisclosureContext) {
+        let https = settings.isHTTPS(request, context)
+        response.setCookie(
+            Cookie(
+                name: SessionCookie.name(https: https), value: "", maxAge: 0, path: "/", secure: https, httpOnly: true,
+                sameSite: .strict))
+    }
+
+    private func tokenJSON(_ t: TokenInfo) -> JSON {
+        .object([
+            ("id", .string(t.id)), ("label", .str(t.label)), ("created", .string(Moment(epoch: t.created).stamp)),
+            ("expires", .string(Moment(epoch: t.expires).stamp)),
+            ("last_used", t.lastUsed.map { .string(Moment(epoch: $0).stamp) } ?? .null),
+        ])
+    }
+}
+
+/// Runs `body`, whose every error is the domain's (its closures are untyped only for brevity).
+func domain<T>(_ body: () throws -> T) throws(DisclosureError) -> T {
+    do {
+        return try body()
+    } catch let e as DisclosureError {
+        throw e
+    } catch {
+        throw DisclosureError(.storage, zh: "内部错误：\(error)", en: "internal error: \(error)")
+    }
+}
+
+// MARK: - Reading the request
+
+/// The JSON object of the body as a form: 415 unless JSON, 413 past the limit, 400 unless an object
+/// of strings, whole numbers, true/false and nulls.
+func body(_ request: Request) async throws -> Form {
+    let type = request.headers[.contentType]?.lowercased() ?? ""
+    guard type.hasPrefix("application/json") else {
+        throw APIError(
+            .unsupportedMediaType, code: "unsupported-media-type", field: "Content-Type",
+            zh: "请求内容须为 application/json", en: "the body must be application/json")
+    }
+    let buffer = try await request.body.collect(upTo: ServerLimits.jsonBody)
+    let bytes = Data(buffer: buffer)
+    let members: [String: BodyValue]
+    do {
+        members = try JSONDecoder().decode([String: BodyValue].self, from: bytes)
+    } catch let DecodingError.typeMismatch(_, c) where !c.codingPath.isEmpty {
+        throw APIError.body(
+            "须为文字、整数、true/false 或 null", "must be a string, a whole number, true/false or null",
+            field: c.codingPath.map(\.stringValue).joined(separator: "."))
+    } catch {
+        throw APIError.body("请求内容不是一个 JSON 对象", "the body is not a JSON object")
+    }
+    return Form(members.mapValues(\.value))
+}
+
+/// One member of a JSON body.
+struct BodyValue: Decodable {
+    let value: FormValue
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            value = .null
+        } else if let b = try? c.decode(Bool.self) {
+            value = .bool(b)
+        } else if let n = try? c.decode(Int.self) {
+            value = .int(n)
+        } else if let s = try? c.decode(String.self) {
+            value = .string(s)
+        } else {
+            throw DecodingError.typeMismatch(
+                FormValue.self, .init(codingPath: c.codingPath, debugDescription: "not a scalar"))
+        }
+    }
+}
+
+/// The URL query as a form, without `lang` (the answer's language, read apart).
+func query(_ request: Request) throws -> Form {
+    var fields: [String: String] = [:]
+    for (k, v) in request.uri.queryParameters where k != "lang" {
+        let key = String(k)
+        guard fields[key] == nil else {
+            throw DisclosureError(.invalidValue, field: key, zh: "只能给出一次", en: "may be given once only")
+        }
+        fields[key] = String(v)
+    }
+    return Form(query: fields)
+}
+
+func parameter(_ context: DisclosureContext, _ name: String) throws -> String {
+    guard let raw = context.parameters.get(name) else {
+        throw DisclosureError(.missingField, field: name, zh: "必须填写", en: "is required")
+    }
+    return raw.removingPercentEncoding ?? raw
+}
+
+/// The case number in the path; another agency's is written with `%2F` for its `/`.
+func caseNumber(_ context: DisclosureContext) throws -> CaseNumber {
+    try CaseNumber.parse(try parameter(context, "number"), field: "number")
+}

@@ -1,0 +1,167 @@
+import DisclosureApp
+import DisclosureCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+
+/// Where the server listens: an address and port, or a Unix socket for a proxy on the same machine.
+public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    case tcp(host: String, port: Int)
+    case unix(path: String)
+
+    /// Parses `HOST:PORT`, `[V6]:PORT` or `unix:PATH`.
+    public static func parse(_ text: String, field: String) throws(DisclosureError) -> ListenAddress {
+        if text.hasPrefix("unix:") {
+            let path = String(text.dropFirst(5))
+            guard path.hasPrefix("/") else {
+                throw DisclosureError(.invalidValue, field: field, zh: "unix: 后须为绝对路径", en: "unix: needs an absolute path")
+            }
+            return .unix(path: path)
+        }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65535).contains(port)
+        else {
+            throw DisclosureError(
+                .invalidValue, field: field, zh: "“\(text)”应为“地址:端口”，如 127.0.0.1:8080，或 unix:/run/disclosure.sock",
+                en: "“\(text)” must be HOST:PORT, e.g. 127.0.0.1:8080, or unix:/run/disclosure.sock")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else {
+            throw DisclosureError(.invalidValue, field: field, zh: "缺少地址", en: "the host is missing")
+        }
+        return .tcp(host: host, port: port)
+    }
+
+    public var description: String {
+        switch self {
+        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .unix(let path): "unix:\(path)"
+        }
+    }
+}
+
+/// How the server runs: its database, where it listens, TLS, and which proxy it believes.
+public struct ServerSettings: Sendable {
+    public var database: String
+    public var listen: ListenAddress
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// Peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`unix` for a Unix socket).
+    public var trustedProxies: Set<String>
+    /// Reading connections; each is one thread.
+    public var readers: Int
+    /// The office's notice templates (default: the shipped ones).
+    public var templates: String?
+    /// The 行政复议 organ named in replies.
+    public var reconsiderationBody: String?
+    /// Where the use cases read the time (the system's clock; tests pass their own).
+    public var clock: any OfficeClock = SystemClock()
+    /// Where each access log line goes (standard output; a test keeps its own).
+    public var accessLog: @Sendable ([UInt8]) -> Void = { line in line.withUnsafeBytes { writeAll(1, $0) } }
+
+    public init(
+        database: String, listen: ListenAddress, tlsCertificate: String? = nil, tlsKey: String? = nil,
+        trustedProxies: Set<String> = [], readers: Int = 4, templates: String? = nil,
+        reconsiderationBody: String? = nil
+    ) {
+        self.database = database
+        self.listen = listen
+        self.tlsCertificate = tlsCertificate
+        self.tlsKey = tlsKey
+        self.trustedProxies = trustedProxies
+        self.readers = readers
+        self.templates = templates
+        self.reconsiderationBody = reconsiderationBody
+    }
+
+    var tls: Bool { tlsCertificate != nil }
+
+    /// The peer as the socket names it: an IP address, or `unix` for a Unix socket.
+    private func peer(_ context: DisclosureContext) -> String? {
+        guard let a = context.remoteAddress else { return nil }
+        if case .unixDomainSocket = a { return "unix" }
+        return a.ipAddress
+    }
+
+    /// Whether the request came from a proxy this server believes.
+    func fromTrustedProxy(_ context: DisclosureContext) -> Bool {
+        guard let p = peer(context) else { return false }
+        return trustedProxies.contains(p)
+    }
+
+    /// The client's address: the peer, or the address a trusted proxy says it forwarded for.
+    func clientAddress(_ request: Request, _ context: DisclosureContext) -> String? {
+        if fromTrustedProxy(context), let forwarded = request.headers[.forwardedFor] {
+            // The proxy appends the address it saw last: that one is the proxy's own word.
+            let last = forwarded.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
+            if let last, !last.isEmpty, last.count <= 64 { return last }
+        }
+        return peer(context)
+    }
+
+    /// Whether the browser reached us over HTTPS (directly, or through a trusted proxy that says so).
+    func isHTTPS(_ request: Request, _ context: DisclosureContext) -> Bool {
+        tls || fromTrustedProxy(context) && request.headers[.forwardedProto]?.lowercased() == "https"
+    }
+}
+
+/// The office's server: builds the application and runs it until SIGTERM or SIGINT, letting requests
+/// in flight finish.
+public enum DisclosureServer {
+    /// Opens the database, binds, and serves; `onListening` hears the bound port (0 asks for any).
+    public static func run(
+        _ settings: ServerSettings, onListening: @escaping @Sendable (Int?) async -> Void = { _ in }
+    ) async throws {
+        let app = try makeApplication(settings, onListening: onListening)
+        try await app.runService()
+    }
+
+    /// The application, for `run` and for tests.
+    static func makeApplication(
+        _ settings: ServerSettings, onListening: @escaping @Sendable (Int?) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let api = try API(settings: settings)
+        let router = Router(context: DisclosureContext.self)
+        router.add(middleware: FrontMiddleware(settings: settings))
+        api.routes(on: router)
+        var logger = Logger(label: "disclosure-server")
+        logger.logLevel = .notice
+        let address: BindAddress =
+            switch settings.listen {
+            case .tcp(let host, let port): .hostname(host, port: port)
+            case .unix(let path): .unixDomainSocket(path: path)
+            }
+        let server: HTTPServerBuilder
+        if let cert = settings.tlsCertificate, let key = settings.tlsKey {
+            server = try .tls(.http1(), tlsConfiguration: try tlsConfiguration(certificate: cert, key: key))
+        } else {
+            server = .http1()
+        }
+        return Application(
+            router: router, server: server,
+            configuration: ApplicationConfiguration(address: address, serverName: "disclosure"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port) },
+            logger: logger)
+    }
+
+    static func tlsConfiguration(certificate: String, key: String) throws(DisclosureError) -> TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            var config = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain, privateKey: .privateKey(privateKey))
+            config.minimumTLSVersion = .tlsv12
+            return config
+        } catch {
+            throw DisclosureError(
+                .io, field: "--tls-cert", zh: "无法读取 TLS 证书或私钥（\(certificate)、\(key)）：\(error)",
+                en: "cannot read the TLS certificate or key (\(certificate), \(key)): \(error)")
+        }
+    }
+}

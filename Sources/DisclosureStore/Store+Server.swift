@@ -1,0 +1,195 @@
+import DisclosureCore
+
+/// How a session was opened: the CLI's own file, a browser's cookie, or a personal API token.
+public enum SessionKind: String, Sendable, Hashable, CaseIterable {
+    case cli, web, token
+}
+
+/// A session of the server as stored, with what its timeouts need.
+public struct ServerSession: Sendable {
+    public let tokenHash: String
+    public let kind: SessionKind
+    public let account: Account
+    public let created: Int
+    public let expires: Int
+    public let ended: Int?
+    public let lastSeen: Int?
+    public let label: String?
+}
+
+/// One line of the security log: a sign-in, a failure, a sign-out, a token made, used or revoked.
+public struct SecurityLogEntry: Sendable, Hashable {
+    public let id: Int
+    public let at: Int
+    public let kind: String
+    public let account: String?
+    /// The name typed when no account has it.
+    public let name: String?
+    public let address: String?
+    public let detail: String?
+}
+
+/// One view or download of a case's personal data.
+public struct DataAccessEntry: Sendable, Hashable {
+    public let at: Int
+    public let account: String
+    public let caseNumber: String
+    public let what: String
+    public let address: String?
+}
+
+extension Store {
+    /// Stores a new session of `kind` and clears the account's failed sign-ins, logging it in the same
+    /// transaction.
+    public func createSession(
+        tokenHash: String, account: Int, kind: SessionKind, created: Int, expires: Int, label: String?,
+        address: String?, log: String
+    ) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            if kind != .token {
+                try db.run("UPDATE accounts SET failed_signins = 0, locked_until = NULL WHERE id = ?", account)
+            }
+            try db.run(
+                """
+                INSERT INTO sessions (token_hash, account_id, created, expires, kind, last_seen, label, address)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, tokenHash, account, created, expires, kind.rawValue, created, label, address)
+            try insertSecurityLog(at: created, kind: log, account: account, name: nil, address: address, detail: label)
+        }
+    }
+
+    /// The server session with this token hash, whatever its state.
+    public func serverSession(tokenHash: String) throws(DisclosureError) -> ServerSession? {
+        try db.first(
+            """
+            SELECT a.id, a.name, a.roles, a.email, a.disabled, a.legacy, a.created_at,
+                   s.created, s.expires, s.ended, s.kind, s.last_seen, s.label, s.token_hash
+            FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?
+            """, tokenHash
+        ) { (r: Row) throws(DisclosureError) in
+            ServerSession(
+                tokenHash: r.text(13), kind: SessionKind(rawValue: r.text(10)) ?? .cli, account: try Store.account(r),
+                created: r.int(7), expires: r.int(8), ended: r.isNull(9) ? nil : r.int(9),
+                lastSeen: r.isNull(11) ? nil : r.int(11), label: r.optionalText(12))
+        }
+    }
+
+    /// Notes that a session was used at `epoch`.
+    public func touchSession(tokenHash: String, at epoch: Int) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            _ = try db.run("UPDATE sessions SET last_seen = ? WHERE token_hash = ? AND ended IS NULL", epoch, tokenHash)
+        }
+    }
+
+    /// Ends one session, logging why; true if it was still open.
+    @discardableResult
+    public func endSession(
+        tokenHash: String, at epoch: Int, log: String, address: String?
+    ) throws(DisclosureError) -> Bool {
+        try db.writeTransaction { () throws(DisclosureError) in
+            guard let account = try db.first(
+                "SELECT account_id FROM sessions WHERE token_hash = ? AND ended IS NULL", tokenHash, map: { $0.int(0) })
+            else { return false }
+            _ = try db.run("UPDATE sessions SET ended = ? WHERE token_hash = ?", epoch, tokenHash)
+            try insertSecurityLog(at: epoch, kind: log, account: account, name: nil, address: address, detail: nil)
+            return true
+        }
+    }
+
+    /// Ends every session of `kinds` the account has open (sign-out everywhere); returns how many.
+    public func endSessions(
+        of account: Int, kinds: [SessionKind], at epoch: Int, log: String, address: String?
+    ) throws(DisclosureError) -> Int {
+        try db.writeTransaction { () throws(DisclosureError) in
+            var ended = 0
+            for kind in kinds {
+                ended += try db.run(
+                    "UPDATE sessions SET ended = ? WHERE account_id = ? AND kind = ? AND ended IS NULL",
+                    epoch, account, kind.rawValue)
+            }
+            try insertSecurityLog(
+                at: epoch, kind: log, account: account, name: nil, address: address, detail: "\(ended)")
+            return ended
+        }
+    }
+
+    /// The account's personal API tokens still open, newest first.
+    public func openTokens(of account: Int) throws(DisclosureError) -> [ServerSession] {
+        try db.all(
+            """
+            SELECT a.id, a.name, a.roles, a.email, a.disabled, a.legacy, a.created_at,
+                   s.created, s.expires, s.ended, s.kind, s.last_seen, s.label, s.token_hash
+            FROM sessions s JOIN accounts a ON a.id = s.account_id
+            WHERE s.account_id = ? AND s.kind = 'token' AND s.ended IS NULL ORDER BY s.created DESC
+            """, account
+        ) { (r: Row) throws(DisclosureError) in
+            ServerSession(
+                tokenHash: r.text(13), kind: .token, account: try Store.account(r), created: r.int(7),
+                expires: r.int(8), ended: nil, lastSeen: r.isNull(11) ? nil : r.int(11), label: r.optionalText(12))
+        }
+    }
+
+    /// Appends to the security log, and drops lines older than `keepSeconds` now and then.
+    public func logSecurity(
+        at epoch: Int, kind: String, account: Int?, name: String?, address: String?, detail: String?
+    ) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            try insertSecurityLog(at: epoch, kind: kind, account: account, name: name, address: address, detail: detail)
+        }
+    }
+
+    private func insertSecurityLog(
+        at epoch: Int, kind: String, account: Int?, name: String?, address: String?, detail: String?
+    ) throws(DisclosureError) {
+        _ = try db.run(
+            "INSERT INTO security_log (at, kind, account_id, name, address, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            epoch, kind, account, name.map { String($0.prefix(200)) }, address, detail)
+        // One line in a thousand sweeps what is past keeping, so the log neither grows forever nor
+        // costs a delete on every sign-in.
+        if Int.random(in: 0..<1000) == 0 {
+            _ = try db.run("DELETE FROM security_log WHERE at < ?", epoch - Store.securityLogKeepSeconds)
+        }
+    }
+
+    /// Thirteen months: the law asks for six at least; a year and a month lets a yearly review see all.
+    public static let securityLogKeepSeconds = 396 * 86_400
+
+    /// The security log, newest first; `account` limits it to one account's lines.
+    public func securityLog(account: Int?, limit: Int) throws(DisclosureError) -> [SecurityLogEntry] {
+        try db.all(
+            """
+            SELECT l.id, l.at, l.kind, a.name, l.name, l.address, l.detail FROM security_log l
+            LEFT JOIN accounts a ON a.id = l.account_id
+            WHERE ? IS NULL OR l.account_id = ? ORDER BY l.id DESC LIMIT ?
+            """, account, account, limit
+        ) { r in
+            SecurityLogEntry(
+                id: r.int(0), at: r.int(1), kind: r.text(2), account: r.optionalText(3), name: r.optionalText(4),
+                address: r.optionalText(5), detail: r.optionalText(6))
+        }
+    }
+
+    /// Records that `account` saw `what` of a case's personal data.
+    public func logDataAccess(
+        account: Int, caseNumber: String, what: String, address: String?, at epoch: Int
+    ) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            _ = try db.run(
+                "INSERT INTO data_access (at, account_id, case_number, what, address) VALUES (?, ?, ?, ?, ?)",
+                epoch, account, caseNumber, what, address)
+        }
+    }
+
+    /// Who saw a case's personal data, oldest first.
+    public func dataAccess(caseNumber: String) throws(DisclosureError) -> [DataAccessEntry] {
+        try db.all(
+            """
+            SELECT d.at, a.name, d.case_number, d.what, d.address FROM data_access d
+            JOIN accounts a ON a.id = d.account_id WHERE d.case_number = ? ORDER BY d.id
+            """, caseNumber
+        ) { r in
+            DataAccessEntry(
+                at: r.int(0), account: r.text(1), caseNumber: r.text(2), what: r.text(3), address: r.optionalText(4))
+        }
+    }
+}

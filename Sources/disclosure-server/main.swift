@@ -1,0 +1,77 @@
+import ArgumentParser
+import DisclosureApp
+import DisclosureCore
+import DisclosureServer
+import Foundation
+
+/// `disclosure-server`, which `disclosure serve` hands over to: its own executable, so that the CLI's
+/// start-up does not pay for the HTTP stack.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disclosure serve",
+        abstract: "本机关的服务器：工作人员登录、JSON API / the office's server: staff sign-in and the JSON API",
+        discussion: "SIGTERM or SIGINT stops it after the requests in flight. The access log is one JSON line per request on standard output.")
+
+    @Option(help: "数据库文件 / database file (default: $DISCLOSURE_DB, else ~/.local/share/disclosure/disclosure.db)")
+    var db: String?
+    @Option(help: "监听地址 / HOST:PORT or unix:PATH") var listen: String = "127.0.0.1:8080"
+    @Option(name: .customLong("tls-cert"), help: "TLS 证书链（PEM）/ TLS certificate chain (PEM)") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "TLS 私钥（PEM）/ TLS private key (PEM)") var tlsKey: String?
+    @Option(
+        name: .customLong("trust-proxy"),
+        help: "信任其 X-Forwarded-For 的代理地址（可重复；unix 表示 Unix 套接字）/ a proxy whose X-Forwarded-* is believed")
+    var trustProxy: [String] = []
+    @Option(help: "读连接数 / reading connections (threads)") var readers: Int = 4
+    @Option(help: "自定义告知书模板目录 / the office's notice templates") var templates: String?
+    @Option(name: .customLong("reconsideration-body"), help: "答复书中的行政复议机关 / the reconsideration body named in replies")
+    var reconsiderationBody: String?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let listenAddress = try ListenAddress.parse(listen, field: "--listen")
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw DisclosureError(
+                .missingField, field: tlsCert == nil ? "--tls-cert" : "--tls-key",
+                zh: "--tls-cert 与 --tls-key 须同时给出", en: "--tls-cert and --tls-key go together")
+        }
+        guard (1...64).contains(readers) else {
+            throw DisclosureError(.invalidValue, field: "--readers", zh: "须为1至64", en: "must be 1 to 64")
+        }
+        let settings = ServerSettings(
+            database: DatabaseLocation.resolve(db, environment: env), listen: listenAddress, tlsCertificate: tlsCert,
+            tlsKey: tlsKey, trustedProxies: Set(trustProxy), readers: readers,
+            templates: templates ?? env["DISCLOSURE_TEMPLATES"].flatMap { $0.isEmpty ? nil : $0 },
+            reconsiderationBody: reconsiderationBody
+                ?? env["DISCLOSURE_RECONSIDERATION_BODY"].flatMap { $0.isEmpty ? nil : $0 })
+        let scheme = tlsCert == nil ? "http" : "https"
+        try await DisclosureServer.run(settings) { port in
+            let shown: String
+            switch listenAddress {
+            case .tcp(let host, _): shown = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port ?? 0)"
+            case .unix: shown = listenAddress.description
+            }
+            FileHandle.standardError.write(Data("disclosure-server: serving \(settings.database) on \(shown)\n".utf8))
+        }
+    }
+}
+
+/// A refusal before the server starts: the field and the rule, in Chinese first, and exit status 2.
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try ServeCommand.parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch let e as DisclosureError {
+            let lang = Language.fromEnvironment(ProcessInfo.processInfo.environment)
+            FileHandle.standardError.write(Data("disclosure serve: \(e.render(lang))\n".utf8))
+            exit(2)
+        } catch {
+            ServeCommand.exit(withError: error)
+        }
+    }
+}

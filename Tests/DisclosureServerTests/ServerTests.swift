@@ -1,0 +1,285 @@
+import DisclosureApp
+import DisclosureCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import DisclosureServer
+
+@Suite("Server: sign-in, sessions and CSRF")
+struct SessionTests {
+    @Test("a browser signs in, writes with its CSRF token only, and its cookie is dead after sign-out")
+    func signInWriteSignOut() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let browser = Caller(client)
+            let signed = try await browser.signIn("registrar")
+            #expect(signed.status == .created)
+            let cookie = try #require(signed.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            // Plain HTTP in a test: Secure would stop the browser sending it back.
+            #expect(!cookie.contains("Secure"))
+            #expect((signed["csrf_token"] as? String)?.count == 64)
+
+            // A write without the token, or with another, is refused and writes nothing.
+            let form = body([
+                "received": "2026-11-20", "channel": "online", "applicant": "张三", "applicant_type": "person",
+                "request": "某项目环评批复",
+            ])
+            let bare = try await browser.call(.post, "/api/v1/cases", json: form, sendCSRF: false)
+            #expect(bare.status == .forbidden)
+            #expect(bare.code == "csrf")
+            let wrong = try await browser.call(
+                .post, "/api/v1/cases", json: form, sendCSRF: false,
+                headers: [HTTPField.Name("X-CSRF-Token")!: String(repeating: "0", count: 64)])
+            #expect(wrong.status == .forbidden)
+            #expect(try office.caseCount() == 0)
+
+            let made = try await browser.call(.post, "/api/v1/cases", json: form)
+            #expect(made.status == .created)
+            #expect(made.headers[.location] == "/api/v1/cases/2026-000001")
+            #expect(try office.caseCount() == 1)
+
+            // Reading needs no CSRF token, only the session.
+            let read = try await browser.call(.get, "/api/v1/cases/2026-000001", sendCSRF: false)
+            #expect(read.status == .ok)
+            #expect(read["number"] as? String == "2026-000001")
+
+            let out = try await browser.call(.delete, "/api/v1/session")
+            #expect(out.status == .noContent)
+            // Someone who copied the cookie before sign-out gets nothing with it.
+            let stolen = try await browser.call(.get, "/api/v1/cases/2026-000001")
+            #expect(stolen.status == .unauthorized)
+            #expect(stolen.code == "not-signed-in")
+        }
+    }
+
+    @Test("signing in again kills the session id the browser carried (no fixation)")
+    func noFixation() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let browser = Caller(client)
+            try await browser.signIn("handler")
+            let first = try #require(browser.cookie)
+            try await browser.signIn("handler")
+            let second = try #require(browser.cookie)
+            #expect(first != second)
+            let old = Caller(client)
+            old.cookie = first
+            #expect(try await old.call(.get, "/api/v1/session").status == .unauthorized)
+            #expect(try await browser.call(.get, "/api/v1/session").status == .ok)
+        }
+    }
+
+    @Test("a session idle for 30 minutes, or older than a working day, is over")
+    func timeouts() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let browser = Caller(client)
+            try await browser.signIn("handler")
+            office.clock.advance(seconds: 29 * 60)
+            #expect(try await browser.call(.get, "/api/v1/board").status == .ok)
+            office.clock.advance(seconds: 29 * 60)
+            // Used 29 minutes ago: still alive.
+            #expect(try await browser.call(.get, "/api/v1/board").status == .ok)
+            office.clock.advance(seconds: 31 * 60)
+            let idle = try await browser.call(.get, "/api/v1/board")
+            #expect(idle.status == .unauthorized)
+
+            try await browser.signIn("handler")
+            for _ in 0..<21 {
+                office.clock.advance(seconds: 28 * 60)
+                #expect(try await browser.call(.get, "/api/v1/board").status == .ok)
+            }
+            // 22 × 28 minutes = 10 h 16 min after sign-in: past the absolute limit, however busy.
+            office.clock.advance(seconds: 28 * 60)
+            #expect(try await browser.call(.get, "/api/v1/board").status == .unauthorized)
+        }
+    }
+
+    @Test("sign-out everywhere ends every browser session of the account, not another's")
+    func signOutEverywhere() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let a = Caller(client)
+            let b = Caller(client)
+            let other = Caller(client)
+            try await a.signIn("head")
+            try await b.signIn("head")
+            try await other.signIn("handler")
+            let out = try await a.call(.delete, "/api/v1/sessions")
+            #expect(out.status == .ok)
+            #expect(out["ended"] as? Int == 2)
+            #expect(try await b.call(.get, "/api/v1/session").status == .unauthorized)
+            #expect(try await other.call(.get, "/api/v1/session").status == .ok)
+        }
+    }
+
+    @Test("after five wrong passwords the account waits, with 429 and Retry-After, even for the right one")
+    func accountThrottle() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let guesser = Caller(client)
+            for _ in 0..<5 {
+                #expect(try await guesser.signIn("head", password: "wrong-password").status == .unauthorized)
+            }
+            let locked = try await guesser.signIn("head")
+            #expect(locked.status == .tooManyRequests)
+            #expect(Int(locked.headers[.retryAfter] ?? "") ?? 0 > 0)
+            office.clock.advance(seconds: 61)
+            #expect(try await guesser.signIn("head").status == .created)
+        }
+    }
+
+    @Test("one address guessing over many names is stopped though no account reaches its limit")
+    func addressThrottle() async throws {
+        let office = try Office()
+        try await office.serve(.live) { client in
+            let guesser = Caller(client)
+            for i in 0..<ServerSessionPolicy.addressFreeFailures {
+                let a = try await guesser.signIn("nobody-\(i)", password: "wrong-password")
+                #expect(a.status == .unauthorized)
+            }
+            let stopped = try await guesser.signIn("registrar")
+            #expect(stopped.status == .tooManyRequests)
+            #expect(stopped.headers[.retryAfter] != nil)
+        }
+        // The failures went to the security log, apart from the case chain.
+        let admin = try adminDesk(office)
+        let lines = try admin.securityLog(limit: 100)
+        #expect(lines.filter { $0.kind == "signin-failed" }.count == ServerSessionPolicy.addressFreeFailures)
+        #expect(lines.contains { $0.kind == "signin-throttled" && $0.address == "127.0.0.1" })
+        #expect(try admin.verifyAudit().problems.isEmpty)
+    }
+
+    @Test("a personal API token works without CSRF, carries its account's roles, and dies when revoked")
+    func tokens() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let browser = Caller(client)
+            try await browser.signIn("registrar")
+            let made = try await browser.call(.post, "/api/v1/tokens", json: body(["label": "夜间导入脚本"]))
+            #expect(made.status == .created)
+            let token = try #require(made["token"] as? String)
+            let id = try #require(made["id"] as? String)
+
+            let script = Caller(client)
+            script.bearer = token
+            _ = try await script.register()
+            // The registrar's token cannot do what the registrar cannot.
+            let draft = try await script.call(
+                .post, "/api/v1/cases/2026-000001/steps", json: body(["kind": "extension", "days": 5, "reason": "需调取档案"]))
+            #expect(draft.status == .forbidden)
+            let list = try await browser.call(.get, "/api/v1/tokens")
+            #expect((list.json as? [[String: Any]])?.first?["id"] as? String == id)
+            #expect(!list.text.contains(token))
+
+            #expect(try await browser.call(.delete, "/api/v1/tokens/\(id)").status == .noContent)
+            #expect(try await script.call(.get, "/api/v1/board").status == .unauthorized)
+        }
+        let lines = try adminDesk(office).securityLog(limit: 100).map(\.kind)
+        #expect(lines.contains("token-created"))
+        #expect(lines.contains("token-revoked"))
+    }
+}
+
+/// The office's admin, signed in on the test's clock.
+func adminDesk(_ office: Office) throws -> Desk {
+    let anonymous = try Desk.open(path: office.path, clock: office.clock)
+    let ticket = try anonymous.signIn(name: Office.admin, password: Office.password(Office.admin))
+    return try Desk.open(path: office.path, clock: office.clock) { _ in ticket }
+}
+
+@Suite("Server: bad requests are refused and write nothing")
+struct BadRequestTests {
+    @Test(
+        "each bad body gets its status and names the field",
+        arguments: [
+            ("{\"received\": \"2026-11-20\"", HTTPResponse.Status.badRequest, "body"),
+            ("[1, 2]", .badRequest, "body"),
+            ("{\"received\": [\"2026-11-20\"]}", .badRequest, "received"),
+            ("{\"received\": \"2026-13-01\", \"channel\": \"online\"}", .badRequest, "received"),
+            ("{\"received\": \"2026-11-20\", \"channel\": \"pigeon\"}", .badRequest, "channel"),
+            (
+                "{\"received\": \"2026-11-20\", \"channel\": \"online\", \"applicant\": \"张三\", "
+                    + "\"applicant_type\": \"person\", \"request\": \"环评批复\", \"colour\": \"red\"}",
+                .badRequest, "colour"
+            ),
+            (
+                "{\"received\": \"2026-11-27\", \"channel\": \"online\", \"applicant\": \"张三\", "
+                    + "\"applicant_type\": \"person\", \"request\": \"环评批复\"}",
+                .unprocessableContent, "received"
+            ),
+        ])
+    func badBodies(_ text: String, _ status: HTTPResponse.Status, _ field: String) async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let browser = Caller(client)
+            try await browser.signIn("registrar")
+            let a = try await browser.call(.post, "/api/v1/cases", json: text)
+            #expect(a.status == status, "\(a.text)")
+            #expect(a["field"] as? String == field)
+            #expect(!(a["message"] as? String ?? "").isEmpty)
+        }
+        #expect(try office.caseCount() == 0)
+    }
+
+    @Test("an over-long body is 413, another content type 415, and neither writes")
+    func sizeAndType() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let browser = Caller(client)
+            try await browser.signIn("registrar")
+            let huge = body([
+                "received": "2026-11-20", "channel": "online", "applicant": "张三", "applicant_type": "person",
+                "request": String(repeating: "长", count: 300_000),
+            ])
+            let big = try await browser.call(.post, "/api/v1/cases", json: huge)
+            #expect(big.status == .contentTooLarge)
+            #expect(big.code == "too-large")
+            let form = try await browser.call(
+                .post, "/api/v1/cases", json: "received=2026-11-20",
+                headers: [.contentType: "application/x-www-form-urlencoded"])
+            #expect(form.status == .unsupportedMediaType)
+        }
+        #expect(try office.caseCount() == 0)
+    }
+
+    @Test("every answer carries the security headers, errors included")
+    func headers() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            for uri in ["/healthz", "/api/v1/board", "/no/such/page"] {
+                let a = try await Caller(client).call(.get, uri)
+                let csp = a.headers[.contentSecurityPolicy] ?? ""
+                #expect(csp.contains("frame-ancestors 'none'"))
+                #expect(a.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                #expect(a.headers[.contentType]?.hasPrefix("application/json") == true)
+            }
+        }
+    }
+}
+
+@Suite("Server: the access log")
+struct AccessLogTests {
+    @Test("one JSON line per request with the account, and never the query (it may hold a name)")
+    func lines() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let browser = Caller(client)
+            try await browser.signIn("handler")
+            _ = try await browser.call(.get, "/api/v1/cases?applicant=%E5%BC%A0%E4%B8%89")
+        }
+        let lines = office.accessLog.withLock { $0 }
+        #expect(lines.count == 2)
+        let last = try #require(
+            lines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        #expect(last["path"] as? String == "/api/v1/cases")
+        #expect(last["account"] as? String == "handler")
+        #expect(last["status"] as? Int == 200)
+        #expect(lines.allSatisfy { !$0.contains("applicant") && $0.hasSuffix("\n") })
+    }
+}
