@@ -24,10 +24,10 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
             return .unix(path: path)
         }
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (1...65535).contains(port)
+            (0...65535).contains(port)
         else {
             throw DisclosureError(
-                .invalidValue, field: field, zh: "“\(text)”应为“地址:端口”，如 127.0.0.1:8080，或 unix:/run/disclosure.sock",
+                .invalidValue, field: field, zh: "“\(text)”应为“地址:端口”（端口0：由系统选定），如 127.0.0.1:8080，或 unix:/run/disclosure.sock",
                 en: "“\(text)” must be HOST:PORT, e.g. 127.0.0.1:8080, or unix:/run/disclosure.sock")
         }
         var host = String(text[..<colon])

@@ -1,0 +1,366 @@
+import AsyncHTTPClient
+import DisclosureApp
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The built `disclosure` binary: $DISCLOSURE_BIN (set by `make test`), else the debug build; its
+/// `serve` hands over to `disclosure-server` beside it.
+let cliBinary: String = {
+    if let b = ProcessInfo.processInfo.environment["DISCLOSURE_BIN"], !b.isEmpty { return b }
+    return packageRoot.appendingPathComponent(".build/debug/disclosure").path
+}()
+
+/// A scratch office made with the CLI, as an office would make one, in its own folder.
+struct LiveOffice {
+    let dir: URL
+    let db: String
+    let environment: [String: String]
+
+    init(passwordCost: Int = 10, staff: [(String, String)]) throws {
+        signal(SIGPIPE, SIG_IGN)
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("disclosure-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        db = dir.appendingPathComponent("office.db").path
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CONFIG_HOME"] = dir.appendingPathComponent("config").path
+        env["DISCLOSURE_DB"] = db
+        env["DISCLOSURE_LANG"] = "en"
+        environment = env
+        let made = try cli(
+            ["init", "--agency", "测试机关", "--code", "LIVE", "--admin", "root", "--password-stdin",
+             "--password-cost", "\(passwordCost)"], stdin: "root-password-1")
+        #expect(made.status == 0, "\(made.err)")
+        for (name, roles) in staff {
+            let added = try cli(["staff", "add", name, "--role", roles, "--password-stdin"], stdin: "\(name)-password-1")
+            #expect(added.status == 0, "\(added.err)")
+        }
+    }
+
+    /// Runs the CLI to its end.
+    @discardableResult
+    func cli(_ args: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: cliBinary)
+        p.arguments = args
+        p.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data((stdin + "\n").utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// Starts `disclosure serve` on a port of the system's choosing and waits until it listens.
+    func serve(_ extra: [String] = []) async throws -> LiveServer {
+        try await LiveServer.start(environment: environment, args: ["serve", "--db", db] + extra)
+    }
+}
+
+/// `disclosure serve` running as its own process.
+final class LiveServer: Sendable {
+    let process: Process
+    let port: Int
+    private let errors: Captured
+
+    private init(process: Process, port: Int, errors: Captured) {
+        self.process = process
+        self.port = port
+        self.errors = errors
+    }
+
+    /// What the server has written on standard error so far.
+    var stderr: String { errors.text.withLock { $0 } }
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    static func start(environment: [String: String], args: [String]) async throws -> LiveServer {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: cliBinary)
+        p.arguments = args + (args.contains("--listen") ? [] : ["--listen", "127.0.0.1:0"])
+        p.environment = environment
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        let seen = Captured()
+        err.fileHandleForReading.readabilityHandler = { h in
+            let chunk = String(decoding: h.availableData, as: UTF8.self)
+            seen.text.withLock { $0 += chunk }
+        }
+        try p.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let so = seen.text.withLock { $0 }
+            if let line = so.split(separator: "\n").first(where: { $0.contains("serving") }) {
+                let port = line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                // A Unix socket has no port: the caller knows its path.
+                return LiveServer(process: p, port: port ?? 0, errors: seen)
+            }
+            if !p.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        p.terminate()
+        throw LiveError.didNotStart(seen.text.withLock { $0 })
+    }
+
+    /// Waits for the process to end; its exit status.
+    func wait() async -> Int32 {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationStatus
+    }
+
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+}
+
+enum LiveError: Error { case didNotStart(String) }
+
+/// The case numbers the server answered 201 for.
+final class Acknowledged: Sendable {
+    let numbers = Mutex<[String]>([])
+}
+
+/// Text a child process writes, gathered as it comes.
+final class Captured: Sendable {
+    let text = Mutex("")
+}
+
+/// One HTTP exchange.
+struct Exchange {
+    let status: Int
+    let headers: HTTPHeaders
+    let text: String
+    var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+}
+
+func send(
+    _ client: HTTPClient, _ method: HTTPMethod, _ url: String, json: String? = nil, headers: [(String, String)] = []
+) async throws -> Exchange {
+    var request = HTTPClientRequest(url: url)
+    request.method = method
+    for (k, v) in headers { request.headers.add(name: k, value: v) }
+    if let json {
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: json))
+    }
+    let response = try await client.execute(request, timeout: .seconds(60))
+    let body = try await response.body.collect(upTo: 1 << 22)
+    return Exchange(status: Int(response.status.code), headers: response.headers, text: String(buffer: body))
+}
+
+/// Today in China, as the server's clock has it.
+func chinaToday() -> String {
+    let f = DateFormatter()
+    f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+    f.dateFormat = "yyyy-MM-dd"
+    f.locale = Locale(identifier: "en_US_POSIX")
+    return f.string(from: Date())
+}
+
+func registration(_ i: Int) -> String {
+    """
+    {"received": "\(chinaToday())", "channel": "online", "applicant": "申请人\(i)", "applicant_type": "person", \
+    "request": "第\(i)项政府信息"}
+    """
+}
+
+@Suite("Server: the built binary, as an office runs it", .serialized)
+struct LiveServerTests {
+    @Test("SIGTERM lets a request in flight finish, then the server exits 0")
+    func gracefulStop() async throws {
+        // A slow hash keeps the sign-in in flight while the signal arrives.
+        let office = try LiveOffice(passwordCost: 13, staff: [("reg", "registrar")])
+        let server = try await office.serve()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let health = try await send(client, .GET, server.base + "/healthz")
+        #expect(health.status == 200)
+        let inFlight = Task {
+            try await send(
+                client, .POST, server.base + "/api/v1/session",
+                json: #"{"name": "reg", "password": "reg-password-1"}"#)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        server.signal(SIGTERM)
+        let answer = try await inFlight.value
+        #expect(answer.status == 201, "\(answer.text)")
+        #expect(await server.wait() == 0, "\(server.stderr)")
+        await #expect(throws: (any Error).self) { try await send(client, .GET, server.base + "/healthz") }
+        try await client.shutdown()
+    }
+
+    @Test("SIGKILL under a load of registrations: every 201 is there after restart, audit verify passes")
+    func killUnderLoad() async throws {
+        let office = try LiveOffice(staff: [("reg", "registrar")])
+        let server = try await office.serve()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let signed = try await send(
+            client, .POST, server.base + "/api/v1/session",
+            json: #"{"name": "reg", "password": "reg-password-1", "bearer": true}"#)
+        let token = try #require(signed.object["token"] as? String)
+        let acknowledged = Acknowledged()
+        let workers = (0..<8).map { w in
+            Task {
+                var i = 0
+                while !Task.isCancelled {
+                    i += 1
+                    guard
+                        let a = try? await send(
+                            client, .POST, server.base + "/api/v1/cases", json: registration(w * 10_000 + i),
+                            headers: [("Authorization", "Bearer \(token)")])
+                    else { return }
+                    if a.status == 201, let n = a.object["number"] as? String { acknowledged.numbers.withLock { $0.append(n) } }
+                }
+            }
+        }
+        // Kill once registrations are flowing, mid-stream.
+        while acknowledged.numbers.withLock({ $0.count }) < 300 { try await Task.sleep(for: .milliseconds(10)) }
+        server.signal(SIGKILL)
+        _ = await server.wait()
+        for w in workers { w.cancel() }
+        for w in workers { _ = await w.value }
+        let acked = Set(acknowledged.numbers.withLock { $0 })
+
+        let restarted = try await office.serve()
+        let listed = try await send(
+            client, .GET, restarted.base + "/api/v1/cases?limit=10000", headers: [("Authorization", "Bearer \(token)")])
+        #expect(listed.status == 200, "\(listed.text)")
+        let numbers = Set(
+            ((try? JSONSerialization.jsonObject(with: Data(listed.text.utf8))) as? [[String: Any]] ?? [])
+                .compactMap { $0["number"] as? String })
+        #expect(acked.isSubset(of: numbers), "lost: \(acked.subtracting(numbers).sorted())")
+        // A registration may have committed as its answer was cut off: never fewer, at most 8 more.
+        #expect(numbers.count >= acked.count && numbers.count <= acked.count + 8)
+        restarted.signal(SIGTERM)
+        #expect(await restarted.wait() == 0)
+        try await client.shutdown()
+        let verify = try office.cli(["audit", "verify"])
+        #expect(verify.status == 0, "\(verify.out)\(verify.err)")
+    }
+
+    @Test("behind a real nginx with TLS: Secure __Host- cookie, HSTS, and the client's address from nginx only")
+    func behindNginx() async throws {
+        let office = try LiveOffice(staff: [("reg", "registrar"), ("boss", "admin")])
+        let dir = office.dir.path
+        let socket = dir + "/disclosure.sock"
+        let made = try run(
+            "/usr/bin/openssl",
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2", "-keyout",
+             dir + "/key.pem", "-out", dir + "/cert.pem"])
+        #expect(made == 0)
+        let port = try freePort()
+        // The shipped site, with this test's paths and port in place of the production ones.
+        var site = try String(
+            contentsOf: packageRoot.appendingPathComponent("Storage/deploy/nginx-site.conf"), encoding: .utf8)
+        site = site.replacingOccurrences(of: "/run/disclosure/disclosure.sock", with: socket)
+            .replacingOccurrences(of: "/etc/ssl/disclosure/fullchain.pem", with: dir + "/cert.pem")
+            .replacingOccurrences(of: "/etc/ssl/disclosure/privkey.pem", with: dir + "/key.pem")
+            .replacingOccurrences(of: "listen 443 ssl;", with: "listen 127.0.0.1:\(port) ssl;")
+            .replacingOccurrences(of: "listen 80;", with: "listen 127.0.0.1:\(try freePort());")
+        try site.write(toFile: dir + "/site.conf", atomically: true, encoding: .utf8)
+        let user = getuid() == 0 ? "user root;" : ""
+        let conf = """
+            \(user)
+            worker_processes 1;
+            pid \(dir)/nginx.pid;
+            error_log \(dir)/nginx-error.log;
+            daemon off;
+            events { worker_connections 128; }
+            http {
+                access_log off;
+                client_body_temp_path \(dir)/nginx-body;
+                proxy_temp_path \(dir)/nginx-proxy;
+                fastcgi_temp_path \(dir)/nginx-fastcgi;
+                uwsgi_temp_path \(dir)/nginx-uwsgi;
+                scgi_temp_path \(dir)/nginx-scgi;
+                include \(dir)/site.conf;
+            }
+            """
+        try conf.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+
+        let server = try await office.serve(["--listen", "unix:" + socket, "--trust-proxy", "unix"])
+        let nginx = Process()
+        nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+        nginx.arguments = ["-c", dir + "/nginx.conf", "-p", dir]
+        nginx.standardError = FileHandle.nullDevice
+        try nginx.run()
+        var tls = HTTPClient.Configuration()
+        tls.tlsConfiguration = .makeClientConfiguration()
+        tls.tlsConfiguration?.certificateVerification = .none
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: tls)
+        let base = "https://localhost:\(port)"
+        var health: Exchange?
+        for _ in 0..<200 where health == nil {
+            health = try? await send(client, .GET, base + "/healthz")
+            if health == nil { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(health?.status == 200, "nginx: \((try? String(contentsOfFile: dir + "/nginx-error.log", encoding: .utf8)) ?? "")")
+        #expect(health?.headers.first(name: "Strict-Transport-Security") != nil)
+
+        // A forged X-Forwarded-For from the client is not the address logged: nginx's own entry is.
+        let signed = try await send(
+            client, .POST, base + "/api/v1/session", json: #"{"name": "reg", "password": "reg-password-1"}"#,
+            headers: [("X-Forwarded-For", "203.0.113.9")])
+        #expect(signed.status == 201, "\(signed.text)")
+        let cookie = signed.headers.first(name: "Set-Cookie") ?? ""
+        #expect(cookie.hasPrefix("__Host-disclosure="))
+        #expect(cookie.contains("Secure"))
+        #expect(cookie.contains("HttpOnly"))
+        let pair = String(cookie.split(separator: ";").first ?? "")
+        let csrf = signed.object["csrf_token"] as? String ?? ""
+        let made1 = try await send(
+            client, .POST, base + "/api/v1/cases", json: registration(1), headers: [("Cookie", pair), ("X-CSRF-Token", csrf)])
+        #expect(made1.status == 201, "\(made1.text)")
+
+        nginx.terminate()
+        nginx.waitUntilExit()
+        server.signal(SIGTERM)
+        #expect(await server.wait() == 0)
+        try await client.shutdown()
+        let anonymous = try Desk.open(path: office.db)
+        let ticket = try anonymous.signIn(name: "boss", password: "boss-password-1")
+        let entries = try Desk.open(path: office.db) { _ in ticket }.securityLog(limit: 50)
+        #expect(entries.first { $0.kind == "signin" && $0.account == "reg" }?.address == "127.0.0.1")
+        #expect(!entries.contains { $0.address == "203.0.113.9" })
+    }
+}
+
+/// Runs a program to its end; its exit status.
+func run(_ path: String, _ args: [String]) throws -> Int32 {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    return p.terminationStatus
+}
+
+/// A TCP port nothing listens on now.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+    }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
