@@ -3,15 +3,19 @@ SWIFT   ?= swift
 PREFIX  ?= /usr/local
 DEMO_DB ?= $(CURDIR)/.build/demo/disclosure.db
 DEMO_AS_OF ?= 2026-11-20
+VENV ?= $(CURDIR)/.build/venv
+SCHEMATHESIS_VERSION ?= 4.32.5
 BIN_RELEASE = .build/release/disclosure
 BIN_DEBUG   = .build/debug/disclosure
 
 # System packages (Debian names): SQLite and libxml2 to build; the sqlite3 shell and xmllint, which the
 # tests and the bench check our output with; Chromium, poppler-utils and CJK fonts, with which a test
 # prints a notice to PDF as an office would; faketime and tzdata, with which the tests, the demo and
-# the README's examples run each step on its day (the program reads today only from the clock).
+# the README's examples run each step on its day (the program reads today only from the clock); nginx
+# and openssl, with which a test runs the server behind TLS as an office would; python3-venv, for
+# schemathesis from PyPI.
 
-.PHONY: all deps build release demo test bench reliability fuzz sanitize install uninstall clean
+.PHONY: all deps build release release-cli demo test bench reliability fuzz sanitize install uninstall clean
 
 all: release
 
@@ -28,6 +32,10 @@ deps:
 	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
 	[ -e /usr/share/zoneinfo/Asia/Shanghai ] || missing="$$missing tzdata"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
+	python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \
@@ -39,6 +47,9 @@ deps:
 	    echo "missing system packages; install them with: apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
+	@# schemathesis (PyPI) checks the live server against forms/openapi.yaml; kept in .build, not the system.
+	@[ -x $(VENV)/bin/schemathesis ] || { echo "installing schemathesis $(SCHEMATHESIS_VERSION) into $(VENV)"; \
+	  python3 -m venv $(VENV) && $(VENV)/bin/pip install -q "schemathesis==$(SCHEMATHESIS_VERSION)"; }
 
 build: deps
 	$(SWIFT) build
@@ -48,9 +59,13 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
+# The CLI alone, without the server's HTTP stack (a quarter of the build time): what the demo needs.
+release-cli: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product disclosure
+
 # The main job on a fresh database: register a realistic set of applications, take some through
 # their procedural steps, and print the deadline board as of $(DEMO_AS_OF).
-demo: release
+demo: release-cli
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@BIN=$(BIN_RELEASE) DB=$(DEMO_DB) AS_OF=$(DEMO_AS_OF) sh Storage/demo/run.sh
 
@@ -111,9 +126,10 @@ sanitize: deps
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/disclosure
+	install -m 0755 .build/release/disclosure-server $(DESTDIR)$(PREFIX)/bin/disclosure-server
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/disclosure
+	rm -f $(DESTDIR)$(PREFIX)/bin/disclosure $(DESTDIR)$(PREFIX)/bin/disclosure-server
 
 clean:
 	rm -rf .build

@@ -31,7 +31,7 @@ extension Desk {
     /// Writes a consistent copy of the database (mode 0600, never over an existing file unless
     /// `force`), checks it, and records the backup in the journal.
     public func backup(to path: String, force: Bool = false) throws(DisclosureError) -> BackupResult {
-        let account = try signedIn(.backup)
+        let account = try signedIn(.backup, reading: true)
         let file = try OutputFile(path: path, force: force, protecting: databaseFiles, named: true)
         guard let temporary = file.temporaryPath else {
             throw DisclosureError(.io, field: "FILE", zh: "无法创建临时文件", en: "cannot create a temporary file")

@@ -46,8 +46,15 @@ public final class Desk {
     /// Today in the office (China time), from the clock: no option can move it.
     public var today: CivilDate { clock.now().day }
 
-    /// The signed-in account, if it may run `useCase`.
-    func signedIn(_ useCase: UseCase) throws(DisclosureError) -> Account {
+    /// The signed-in account, if it may run `useCase`; a change (not `reading`) made locally is refused
+    /// while a server serves the database.
+    func signedIn(_ useCase: UseCase, reading: Bool = false) throws(DisclosureError) -> Account {
+        if !reading, server == nil, let url = try store.serverURL() {
+            throw DisclosureError(
+                .servedByServer, field: "database",
+                zh: "本数据库由服务器 \(url) 管理，不能在本地直接修改；请登录该服务器办理",
+                en: "this database is served by \(url) and is not changed locally; sign in to that server")
+        }
         guard let account else {
             throw DisclosureError(
                 .unauthenticated, field: "session",

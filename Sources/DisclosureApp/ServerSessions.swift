@@ -90,6 +90,19 @@ public final class OfficeConnection {
     /// Reads the calendar again after a calendar import on another connection.
     public func reloadCalendar() throws(DisclosureError) { try store.reloadCalendar() }
 
+    /// Records that the server at `url` serves this database: local writes are refused from now on.
+    public func announce(url: String, clock: any OfficeClock) throws(DisclosureError) {
+        try store.setServerURL(url, at: clock.now().epoch)
+    }
+
+    /// Gives the database back to local use (the server no longer serves it).
+    public func release(clock: any OfficeClock) throws(DisclosureError) {
+        try store.setServerURL(nil, at: clock.now().epoch)
+    }
+
+    /// The server recorded as serving this database, if any.
+    public func servedBy() throws(DisclosureError) -> String? { try store.serverURL() }
+
     /// Whether the database answers (for `/healthz`).
     public func check() throws(DisclosureError) { _ = try store.instanceID() }
 
@@ -298,14 +311,14 @@ extension Desk {
 
     /// Who saw the personal data of a case (`audit access CASE`); a head's or admin's question.
     public func dataAccess(_ number: CaseNumber) throws(DisclosureError) -> [DataAccessEntry] {
-        _ = try signedIn(.auditAccess)
+        _ = try signedIn(.auditAccess, reading: true)
         _ = try store.load(number)
         return try store.dataAccess(caseNumber: number.description)
     }
 
     /// The security log (sign-ins, failures, tokens), newest first: the admin's to review.
     public func securityLog(limit: Int) throws(DisclosureError) -> [SecurityLogEntry] {
-        _ = try signedIn(.staff)
+        _ = try signedIn(.staff, reading: true)
         return try store.securityLog(account: nil, limit: limit)
     }
 }

@@ -125,13 +125,13 @@ extension Desk {
 
     /// Every account, legacy ones last.
     public func staffList() throws(DisclosureError) -> [Account] {
-        _ = try signedIn(.staff)
+        _ = try signedIn(.staff, reading: true)
         return try store.accounts()
     }
 
     /// One live account by name (compared as `AccountName.key`).
     public func staffMember(_ name: String) throws(DisclosureError) -> Account {
-        _ = try signedIn(.staff)
+        _ = try signedIn(.staff, reading: true)
         return try liveAccount(name)
     }
 
@@ -223,7 +223,7 @@ extension Desk {
 
     /// Staff changes, of one account or all.
     public func staffHistory(of name: String?) throws(DisclosureError) -> [StaffEvent] {
-        _ = try signedIn(.staff)
+        _ = try signedIn(.staff, reading: true)
         return try store.staffHistory(
             account: try name.map { (n: String) throws(DisclosureError) in try liveAccount(n).id })
     }

@@ -37,6 +37,8 @@ public struct DisclosureError: Error, Sendable, CustomStringConvertible {
         case throttled = "throttled"
         /// The same case exists with different content; only an explicit replacement takes the new one.
         case conflict = "conflict"
+        /// A server serves this database: changes go through it, not through the file.
+        case servedByServer = "served-by-server"
     }
 
     public let code: Code

@@ -55,6 +55,12 @@ struct API: Sendable {
         } ?? .shipped
     }
 
+    /// Records in the database that this server serves it, at `url`.
+    func announce(_ url: String) async throws(DisclosureError) {
+        let clock = self.clock
+        try await connections.write { c throws(DisclosureError) in try c.announce(url: url, clock: clock) }
+    }
+
     func routes(on router: Router<DisclosureContext>) {
         router.get("healthz") { _, _ in
             try await connections.read { c throws(DisclosureError) in

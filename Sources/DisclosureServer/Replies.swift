@@ -71,7 +71,7 @@ struct APIError: Error, Sendable {
         case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
         case .unknownCase: .notFound
-        case .conflict, .locked: .conflict
+        case .conflict, .locked, .servedByServer: .conflict
         case .ruleViolation: .unprocessableContent
         case .throttled: .tooManyRequests
         case .storage, .io, .notInitialised, .schemaTooNew: .serviceUnavailable

@@ -60,6 +60,9 @@ public struct ServerSettings: Sendable {
     public var templates: String?
     /// The 行政复议 organ named in replies.
     public var reconsiderationBody: String?
+    /// The address staff reach the server at, recorded in the database so that local writes point there
+    /// (default: the listening address).
+    public var publicURL: String?
     /// Where the use cases read the time (the system's clock; tests pass their own).
     public var clock: any OfficeClock = SystemClock()
     /// Where each access log line goes (standard output; a test keeps its own).
@@ -81,6 +84,17 @@ public struct ServerSettings: Sendable {
     }
 
     var tls: Bool { tlsCertificate != nil }
+
+    /// What the database records as its server, once bound to `boundPort`.
+    func announcedURL(boundPort: Int?) -> String {
+        if let publicURL { return publicURL }
+        switch listen {
+        case .tcp(let host, let listenPort):
+            let port = boundPort ?? listenPort
+            return "\(tls ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        case .unix(let path): return "unix:\(path)"
+        }
+    }
 
     /// The peer as the socket names it: an IP address, or `unix` for a Unix socket.
     private func peer(_ context: DisclosureContext) -> String? {
@@ -143,10 +157,19 @@ public enum DisclosureServer {
         } else {
             server = .http1()
         }
+        let log = logger
         return Application(
             router: router, server: server,
             configuration: ApplicationConfiguration(address: address, serverName: "disclosure"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port
+                do {
+                    try await api.announce(settings.announcedURL(boundPort: port))
+                } catch {
+                    log.error("cannot record the server's address in the database: \(error)")
+                }
+                await onListening(port)
+            },
             logger: logger)
     }
 

@@ -192,4 +192,19 @@ extension Store {
                 at: r.int(0), account: r.text(1), caseNumber: r.text(2), what: r.text(3), address: r.optionalText(4))
         }
     }
+
+    /// The URL of the server that serves this database, if one does.
+    public func serverURL() throws(DisclosureError) -> String? {
+        try db.first("SELECT server_url FROM office WHERE id = 1") { $0.optionalText(0) } ?? nil
+    }
+
+    /// Records (or with nil clears) the server that serves this database.
+    public func setServerURL(_ url: String?, at epoch: Int) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            _ = try db.run("UPDATE office SET server_url = ? WHERE id = 1", url)
+            try insertSecurityLog(
+                at: epoch, kind: url == nil ? "server-released" : "server-started", account: nil, name: nil,
+                address: nil, detail: url)
+        }
+    }
 }

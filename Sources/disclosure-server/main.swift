@@ -25,9 +25,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "自定义告知书模板目录 / the office's notice templates") var templates: String?
     @Option(name: .customLong("reconsideration-body"), help: "答复书中的行政复议机关 / the reconsideration body named in replies")
     var reconsiderationBody: String?
+    @Option(help: "工作人员访问本服务器的地址（记入数据库）/ the URL staff reach the server at (recorded in the database)")
+    var url: String?
+    @Flag(help: "不再由服务器管理此数据库，恢复本地办理，然后退出 / give the database back to local use, then exit")
+    var release = false
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
+        if release {
+            let path = DatabaseLocation.resolve(db, environment: env)
+            let connection = try OfficeConnection.open(path: path)
+            let was = try connection.servedBy()
+            try connection.release(clock: SystemClock())
+            let lang = Language.fromEnvironment(env)
+            let said = was.map { lang == .zh ? "原由 \($0) 管理" : "it was served by \($0)" } ?? (lang == .zh ? "原无服务器" : "no server had it")
+            print(lang == .zh ? "\(path) 已恢复本地办理（\(said)）" : "\(path) is back in local use (\(said))")
+            return
+        }
         let listenAddress = try ListenAddress.parse(listen, field: "--listen")
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw DisclosureError(
@@ -37,20 +51,22 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...64).contains(readers) else {
             throw DisclosureError(.invalidValue, field: "--readers", zh: "须为1至64", en: "must be 1 to 64")
         }
-        let settings = ServerSettings(
+        var settings = ServerSettings(
             database: DatabaseLocation.resolve(db, environment: env), listen: listenAddress, tlsCertificate: tlsCert,
             tlsKey: tlsKey, trustedProxies: Set(trustProxy), readers: readers,
             templates: templates ?? env["DISCLOSURE_TEMPLATES"].flatMap { $0.isEmpty ? nil : $0 },
             reconsiderationBody: reconsiderationBody
                 ?? env["DISCLOSURE_RECONSIDERATION_BODY"].flatMap { $0.isEmpty ? nil : $0 })
+        settings.publicURL = url
         let scheme = tlsCert == nil ? "http" : "https"
+        let database = settings.database
         try await DisclosureServer.run(settings) { port in
             let shown: String
             switch listenAddress {
             case .tcp(let host, _): shown = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port ?? 0)"
             case .unix: shown = listenAddress.description
             }
-            FileHandle.standardError.write(Data("disclosure-server: serving \(settings.database) on \(shown)\n".utf8))
+            FileHandle.standardError.write(Data("disclosure-server: serving \(database) on \(shown)\n".utf8))
         }
     }
 }

@@ -22,7 +22,10 @@ func defaultKeyPath(office code: String) -> String {
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "审计：校验记录、签署锚点、机关日志 / audit: verify the record, sign checkpoints, the journal",
-        subcommands: [AuditVerify.self, AuditCheckpoint.self, AuditKey.self, AuditJournal.self])
+        subcommands: [
+            AuditVerify.self, AuditCheckpoint.self, AuditKey.self, AuditJournal.self, AuditAccess.self,
+            AuditSecurity.self,
+        ])
 }
 
 struct AuditVerify: ParsableCommand {
@@ -212,6 +215,70 @@ struct AuditJournal: ParsableCommand {
                         String($0.id), journalKindLabel($0.kind, global.language),
                         $0.actor.isEmpty ? (global.language == .zh ? "（程序）" : "(program)") : $0.actor,
                         $0.recordedAt, String($0.payload.prefix(100)),
+                    ]
+                }))
+    }
+}
+
+struct AuditAccess: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "access",
+        abstract: "谁查看过本案的个人信息（身份证件号码、联系方式、附件）/ who looked at a case's personal data")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let n = try CaseNumber.parse(number)
+        let entries = try global.openDesk(readOnly: true).dataAccess(n)
+        let zh = global.language == .zh
+        emit(
+            json,
+            .array(
+                entries.map { e in
+                    .object([
+                        ("time", .string(Moment(epoch: e.at).stamp)), ("account", .string(e.account)),
+                        ("what", .string(e.what)), ("address", .str(e.address)),
+                    ])
+                }),
+            entries.isEmpty
+                ? (zh ? "\(n)：没有查看个人信息的记录" : "\(n): nobody has looked at its personal data")
+                : table(
+                    zh ? ["时间", "账号", "查看内容", "地址"] : ["Time", "Account", "What", "Address"],
+                    entries.map { [Moment(epoch: $0.at).stamp, $0.account, $0.what, $0.address ?? "—"] }))
+    }
+}
+
+struct AuditSecurity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "security",
+        abstract: "安全日志：登录、失败、退出、令牌（管理员）/ the security log: sign-ins, failures, tokens (admin)")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "最多列出 / at most this many, newest first") var limit: Int = 200
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        guard (1...100_000).contains(limit) else {
+            throw DisclosureError(.invalidValue, field: "--limit", zh: "须为1至100000", en: "must be 1 to 100,000")
+        }
+        let entries = try global.openDesk(readOnly: true).securityLog(limit: limit)
+        let zh = global.language == .zh
+        emit(
+            json,
+            .array(
+                entries.map { e in
+                    .object([
+                        ("id", .int(e.id)), ("time", .string(Moment(epoch: e.at).stamp)), ("kind", .string(e.kind)),
+                        ("account", .str(e.account)), ("name_typed", .str(e.name)), ("address", .str(e.address)),
+                        ("detail", .str(e.detail)),
+                    ])
+                }),
+            table(
+                zh ? ["时间", "事项", "账号", "地址", "说明"] : ["Time", "Kind", "Account", "Address", "Detail"],
+                entries.map {
+                    [
+                        Moment(epoch: $0.at).stamp, $0.kind, $0.account ?? ($0.name.map { "“\($0)”" } ?? "—"),
+                        $0.address ?? "—", $0.detail ?? "",
                     ]
                 }))
     }

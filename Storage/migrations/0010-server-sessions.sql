@@ -32,3 +32,7 @@ CREATE TABLE data_access (
     address     TEXT
 );
 CREATE INDEX data_access_case ON data_access (case_number, at);
+
+-- Where the office's server is, once one serves this database: local writes are then refused and
+-- pointed there, so that nobody works the file beside the server. NULL: no server.
+ALTER TABLE office ADD COLUMN server_url TEXT;

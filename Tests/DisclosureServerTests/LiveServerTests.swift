@@ -250,6 +250,29 @@ struct LiveServerTests {
         #expect(verify.status == 0, "\(verify.out)\(verify.err)")
     }
 
+    @Test("once a server serves the database, local writes are refused and point there, until released")
+    func localWritesRefused() async throws {
+        let office = try LiveOffice(staff: [("reg", "registrar")])
+        #expect(try office.cli(["login", "reg", "--password-stdin"], stdin: "reg-password-1").status == 0)
+        let register = [
+            "register", "--received", chinaToday(), "--channel", "online", "--applicant", "张三",
+            "--applicant-type", "person", "--request", "环评批复",
+        ]
+        #expect(try office.cli(register).status == 0)
+        let server = try await office.serve()
+        server.signal(SIGTERM)
+        #expect(await server.wait() == 0)
+        let refused = try office.cli(register)
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("served by http://127.0.0.1:\(server.port)"), "\(refused.err)")
+        // Reading stays open to whoever holds the file.
+        #expect(try office.cli(["list"]).status == 0)
+        let released = try office.cli(["serve", "--release"])
+        #expect(released.status == 0, "\(released.err)")
+        #expect(try office.cli(register).status == 0)
+        #expect(try office.cli(["audit", "verify"]).status == 0)
+    }
+
     @Test("behind a real nginx with TLS: Secure __Host- cookie, HSTS, and the client's address from nginx only")
     func behindNginx() async throws {
         let office = try LiveOffice(staff: [("reg", "registrar"), ("boss", "admin")])
@@ -334,6 +357,66 @@ struct LiveServerTests {
         let entries = try Desk.open(path: office.db) { _ in ticket }.securityLog(limit: 50)
         #expect(entries.first { $0.kind == "signin" && $0.account == "reg" }?.address == "127.0.0.1")
         #expect(!entries.contains { $0.address == "203.0.113.9" })
+    }
+}
+
+/// Schemathesis (from PyPI; `make deps` puts it in .build/venv): $SCHEMATHESIS, else that one.
+let schemathesis: String = {
+    if let s = ProcessInfo.processInfo.environment["SCHEMATHESIS"], !s.isEmpty { return s }
+    return packageRoot.appendingPathComponent(".build/venv/bin/schemathesis").path
+}()
+
+@Suite("Server: forms/openapi.yaml against the live server (schemathesis)")
+struct SpecificationTests {
+    @Test("no 5xx, and every answer's status, type and body are the spec's")
+    func schemathesisRun() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: schemathesis),
+            "schemathesis is missing at \(schemathesis): run make deps (it installs it from PyPI into .build/venv)")
+        let office = try LiveOffice(staff: [("all", "registrar,handler,reviewer,head")])
+        let server = try await office.serve()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let signed = try await send(
+            client, .POST, server.base + "/api/v1/session",
+            json: #"{"name": "all", "password": "all-password-1", "bearer": true}"#)
+        let token = try #require(signed.object["token"] as? String)
+        // Cases for the spec's example number to find.
+        for i in 1...3 {
+            let a = try await send(
+                client, .POST, server.base + "/api/v1/cases", json: registration(i),
+                headers: [("Authorization", "Bearer \(token)")])
+            #expect(a.status == 201)
+        }
+        try await client.shutdown()
+        let report = office.dir.appendingPathComponent("schemathesis.txt").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: schemathesis)
+        p.arguments = [
+            "run", packageRoot.appendingPathComponent("forms/openapi.yaml").path, "--url", server.base,
+            "-H", "Authorization: Bearer \(token)",
+            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+            // Signing out would leave the rest of the run without its session.
+            "--exclude-path-regex", "^/api/v1/sessions?$",
+            "--max-examples", "25", "--seed", "20261201", "--request-timeout", "30", "--no-color",
+        ]
+        var env = ProcessInfo.processInfo.environment
+        env["SCHEMATHESIS_HOOKS"] = nil
+        p.environment = env
+        _ = FileManager.default.createFile(atPath: report, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: report))
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let deadline = ContinuousClock.now + .seconds(240)
+        while p.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        if p.isRunning { p.terminate() }
+        p.waitUntilExit()
+        try out.close()
+        let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+        #expect(p.terminationStatus == 0, "\(text.suffix(6000))")
+        server.signal(SIGTERM)
+        #expect(await server.wait() == 0)
+        #expect(try office.cli(["audit", "verify"]).status == 0)
     }
 }
 
