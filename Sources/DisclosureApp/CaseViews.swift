@@ -264,6 +264,14 @@ public struct CaseViews: Sendable {
         ])
     }
 
+    /// One change to a staff account (`staff history --json`).
+    public static func staffEvent(_ e: StaffEvent) -> JSON {
+        .object([
+            ("id", .int(e.id)), ("account", .string(e.account)), ("kind", .string(e.kind)),
+            ("detail", .string(e.detail)), ("by", .str(e.by)), ("recorded_at", .string(e.recordedAt)),
+        ])
+    }
+
     /// The annual report's tables 三 and 四 (`report annual --format json`): each row by applicant
     /// column, then `organisations` (the 法人或其他组织 subtotal) and `total`.
     public static func annualReport(_ r: AnnualReport) -> JSON {

@@ -46,15 +46,19 @@ public final class Desk {
     /// Today in the office (China time), from the clock: no option can move it.
     public var today: CivilDate { clock.now().day }
 
+    /// While a server serves the database, nothing is changed through the file itself.
+    func refuseLocalChangeIfServed() throws(DisclosureError) {
+        guard server == nil, let url = try store.serverURL() else { return }
+        throw DisclosureError(
+            .servedByServer, field: "database",
+            zh: "本数据库由服务器 \(url) 管理，不能在本地直接修改；请登录该服务器办理",
+            en: "this database is served by \(url) and is not changed locally; sign in to that server")
+    }
+
     /// The signed-in account, if it may run `useCase`; a change (not `reading`) made locally is refused
     /// while a server serves the database.
     func signedIn(_ useCase: UseCase, reading: Bool = false) throws(DisclosureError) -> Account {
-        if !reading, server == nil, let url = try store.serverURL() {
-            throw DisclosureError(
-                .servedByServer, field: "database",
-                zh: "本数据库由服务器 \(url) 管理，不能在本地直接修改；请登录该服务器办理",
-                en: "this database is served by \(url) and is not changed locally; sign in to that server")
-        }
+        if !reading { try refuseLocalChangeIfServed() }
         guard let account else {
             throw DisclosureError(
                 .unauthenticated, field: "session",

@@ -208,6 +208,7 @@ extension Desk {
     /// account's sessions.
     public func setPassword(of name: String?, to password: String, current: String? = nil) throws(DisclosureError) {
         let me = try whoami()
+        try refuseLocalChangeIfServed()
         let target = try name.map { (n: String) throws(DisclosureError) in try liveAccount(n) } ?? me
         if target.id != me.id {
             try UseCase.staff.authorise(me)

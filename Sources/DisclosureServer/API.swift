@@ -124,6 +124,7 @@ struct API: Sendable {
             }
         }
         caseRoutes(v1)
+        staffRoutes(v1)
         v1.get("board") { request, context in
             let creds = try credentials(request, context)
             let b = try BoardForm.read(try query(request))
@@ -289,6 +290,73 @@ struct API: Sendable {
         }
     }
 
+    /// Staff administration (admin; one's own password for everyone).
+    private func staffRoutes(_ v1: RouterGroup<DisclosureContext>) {
+        v1.get("staff") { request, context in
+            let creds = try credentials(request, context)
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.staffList().map(CaseViews.account)))
+            }
+        }
+        v1.get("staff/history") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            let name = try q.text("name")
+            try q.finish()
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.staffHistory(of: name).map(CaseViews.staffEvent)))
+            }
+        }
+        v1.get("staff/:name") { request, context in
+            let creds = try credentials(request, context)
+            let name = try parameter(context, "name")
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(CaseViews.account(try desk.staffMember(name)))
+            }
+        }
+        v1.post("staff") { request, context in
+            let creds = try writeCredentials(request, context)
+            var form = try await body(request)
+            let new = NewAccount(
+                name: try form.requiredText("name"), roles: try Role.parseList(try form.requiredText("role"), field: "role"),
+                email: try form.text("email"), password: try form.requiredText("password"))
+            try form.finish()
+            // A password is hashed here: on a sign-in thread, so that the writer does not wait for bcrypt.
+            return try await writing(creds, request, context, slow: true) { desk, _, _ in
+                .json(CaseViews.account(try desk.addStaff(new)), status: .created)
+            }
+        }
+        v1.post("staff/:name/:change") { request, context in
+            let creds = try writeCredentials(request, context)
+            let name = try parameter(context, "name")
+            let change = try parameter(context, "change")
+            var form = try await body(request)
+            switch change {
+            case "grant", "revoke":
+                let roles = try Role.parseList(try form.requiredText("role"), field: "role")
+                try form.finish()
+                return try await writing(creds, request, context) { desk, _, _ in
+                    .json(CaseViews.account(change == "grant" ? try desk.grant(roles, to: name) : try desk.revoke(roles, from: name)))
+                }
+            case "disable", "enable":
+                try form.finish()
+                return try await writing(creds, request, context) { desk, _, _ in
+                    .json(CaseViews.account(try desk.setDisabled(name, change == "disable")))
+                }
+            case "password":
+                let password = try form.requiredText("password")
+                let current = try form.text("current")
+                try form.finish()
+                return try await writing(creds, request, context, slow: true) { desk, _, _ in
+                    try desk.setPassword(of: name, to: password, current: current)
+                    return .noContent
+                }
+            default:
+                throw APIError.fromHTTP(.notFound)
+            }
+        }
+    }
+
     // MARK: - Running a use case for a request
 
     /// The request's credentials, or 401.
@@ -344,18 +412,21 @@ struct API: Sendable {
     }
 
     /// Runs a change for the signed-in account.
+    /// `slow`: the change checks or sets a password, and runs on a sign-in thread.
     private func writing(
         _ creds: Credentials, _ request: Request, _ context: DisclosureContext, changesCalendar: Bool = false,
-        _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
+        slow: Bool = false, _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
     ) async throws -> Response {
         let lang = language(of: request)
         let notes = context.notes
         let clock = self.clock
-        return try await connections.write(changesCalendar: changesCalendar) { c throws(DisclosureError) in
+        let job = { @Sendable (c: OfficeConnection) throws(DisclosureError) -> Reply in
             let desk = try c.desk(token: creds.token, kinds: creds.kinds, address: creds.address, clock: clock)
             notes.account = desk.account?.name
             return try domain { () throws in try body(desk, lang, creds) }
-        }.response()
+        }
+        if slow { return try await connections.signIn(job).response() }
+        return try await connections.write(changesCalendar: changesCalendar, job).response()
     }
 
     private func signIn(_ request: Request, _ context: DisclosureContext) async throws -> Response {

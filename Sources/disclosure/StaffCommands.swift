@@ -233,14 +233,7 @@ struct StaffHistory: ParsableCommand {
         let zh = global.language == .zh
         emit(
             json,
-            .array(
-                events.map {
-                    .object([
-                        ("id", .int($0.id)), ("account", .string($0.account)), ("kind", .string($0.kind)),
-                        ("detail", .string($0.detail)), ("by", .str($0.by)),
-                        ("recorded_at", .string($0.recordedAt)),
-                    ])
-                }),
+            .array(events.map(CaseViews.staffEvent)),
             table(
                 zh ? ["序号", "时间", "账号", "变更", "内容", "操作人"] : ["#", "Recorded", "Account", "Change", "Detail", "By"],
                 events.map {

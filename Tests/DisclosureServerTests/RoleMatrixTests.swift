@@ -99,6 +99,11 @@ struct ServerRoleMatrixTests {
         ("GET", "/api/v1/cases/{n}/attachments/1", nil), ("GET", "/api/v1/cases/{n}/access", [.head, .admin]),
         ("POST", "/api/v1/cases", [.registrar, .handler]),
         ("POST", "/api/v1/cases/{n}/attachments?name=scan.pdf&kind=application", [.handler]),
+        ("GET", "/api/v1/staff", [.admin]), ("GET", "/api/v1/staff/drafter", [.admin]),
+        ("GET", "/api/v1/staff/history", [.admin]), ("POST", "/api/v1/staff", [.admin]),
+        ("POST", "/api/v1/staff/drafter/grant", [.admin]), ("POST", "/api/v1/staff/drafter/revoke", [.admin]),
+        ("POST", "/api/v1/staff/drafter/disable", [.admin]), ("POST", "/api/v1/staff/drafter/enable", [.admin]),
+        ("POST", "/api/v1/staff/drafter/password", [.admin]),
         ("GET", "/api/v1/tokens", nil), ("POST", "/api/v1/tokens", nil), ("DELETE", "/api/v1/sessions", nil),
     ]
 
@@ -129,6 +134,11 @@ struct ServerRoleMatrixTests {
                             "applicant_type": "person", "request": "某路段规划",
                         ])
                     case ("POST", "/api/v1/tokens"): body(["label": "脚本"])
+                    case ("POST", "/api/v1/staff"):
+                        body(["name": "新同事", "role": "handler", "password": "a-long-password-1"])
+                    case ("POST", let p) where p.hasSuffix("/grant") || p.hasSuffix("/revoke"): body(["role": "registrar"])
+                    case ("POST", let p) where p.hasSuffix("/password"): body(["password": "another-password-1"])
+                    case ("POST", let p) where p.hasPrefix("/api/v1/staff/"): "{}"
                     case ("POST", _): "%PDF-1.4 scan"
                     default: nil
                     }
