@@ -66,6 +66,7 @@ public final class Desk {
                 en: "\(sessionProblem.en); signing in with your own account is needed to \(useCase.label.en)")
         }
         try useCase.authorise(account)
+        try requireSecondFactorIfDue(account)
         return account
     }
 

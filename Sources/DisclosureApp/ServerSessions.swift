@@ -26,6 +26,8 @@ public struct ServerTicket: Sendable {
     public let account: Account
     /// Seconds since 1970.
     public let expires: Int
+    /// The office requires a second factor of this account and it has none yet: it must set one up.
+    public let mustSetUpSecondFactor: Bool
 }
 
 /// Failed sign-ins per network address, in the server's memory: a guesser moving over many accounts
@@ -109,8 +111,8 @@ public final class OfficeConnection {
     /// Signs `name` in with `password` from `address`, after the address's throttle; every outcome
     /// goes to the security log.
     public func signIn(
-        name: String, password: String, kind: SessionKind, address: String, throttle: AddressThrottle,
-        clock: any OfficeClock
+        name: String, password: String, totp: String?, kind: SessionKind, address: String,
+        throttle: AddressThrottle, clock: any OfficeClock
     ) throws(DisclosureError) -> ServerTicket {
         let now = clock.now()
         let wait = throttle.wait(for: address, now: now.epoch)
@@ -129,6 +131,7 @@ public final class OfficeConnection {
         let account: Account
         do {
             account = try desk.checkPassword(password, of: named, at: now)
+            try desk.checkSecondFactor(account, code: totp, at: now)
         } catch {
             throttle.fail(address, now: now.epoch)
             try store.logSecurity(
@@ -144,7 +147,9 @@ public final class OfficeConnection {
                 .unauthenticated, field: "name", zh: "账号“\(account.name)”已停用",
                 en: "the account “\(account.name)” is disabled")
         }
-        return try open(kind, for: account, label: nil, address: address, at: now.epoch, log: "signin")
+        return try open(
+            kind, for: account, label: nil, address: address, at: now.epoch, log: "signin",
+            setup: desk.mustSetUpSecondFactor(account))
     }
 
     /// Ends a session a request still carried when it signed in again: the old id dies at sign-in.
@@ -154,19 +159,23 @@ public final class OfficeConnection {
     }
 
     private func open(
-        _ kind: SessionKind, for account: Account, label: String?, address: String?, at now: Int, log: String
+        _ kind: SessionKind, for account: Account, label: String?, address: String?, at now: Int, log: String,
+        setup: Bool = false
     ) throws(DisclosureError) -> ServerTicket {
         let token = Sessions.newToken()
         let expires = now + (kind == .token ? ServerSessionPolicy.tokenSeconds : ServerSessionPolicy.absoluteSeconds)
         try store.createSession(
             tokenHash: Sessions.tokenHash(token), account: account.id, kind: kind, created: now, expires: expires,
             label: label, address: address, log: log)
-        return ServerTicket(token: token, kind: kind, account: account, expires: expires)
+        return ServerTicket(token: token, kind: kind, account: account, expires: expires, mustSetUpSecondFactor: setup)
     }
 
     /// A desk signed in by `token`, which must be a session of one of `kinds` still valid now.
+    /// `settingUpSecondFactor`: the request sets up the second factor the office requires, the one
+    /// thing such an account may do before it has one.
     public func desk(
-        token: String, kinds: Set<SessionKind>, address: String?, clock: any OfficeClock
+        token: String, kinds: Set<SessionKind>, address: String?, clock: any OfficeClock,
+        settingUpSecondFactor: Bool = false
     ) throws(DisclosureError) -> Desk {
         let now = clock.now().epoch
         let hash = Sessions.tokenHash(token)
@@ -195,6 +204,7 @@ public final class OfficeConnection {
         }
         let desk = Desk(store: store, clock: clock, account: s.account, sessionProblem: Text(zh: "", en: ""))
         desk.server = ServerContext(tokenHash: hash, kind: s.kind, address: address)
+        if !settingUpSecondFactor { try desk.requireSecondFactorIfDue(s.account) }
         return desk
     }
 }
@@ -251,7 +261,7 @@ extension Desk {
             tokenHash: hash, account: account.id, kind: .token, created: now, expires: expires, label: label,
             address: s.address, log: "token-created")
         return (
-            ServerTicket(token: token, kind: .token, account: account, expires: expires),
+            ServerTicket(token: token, kind: .token, account: account, expires: expires, mustSetUpSecondFactor: false),
             TokenInfo(id: String(hash.prefix(12)), label: label, created: now, expires: expires, lastUsed: nil)
         )
     }

@@ -102,10 +102,12 @@ enum Sessions {
 }
 
 extension Desk {
-    /// Signs `name` in with `password`; refuses after repeated failures for a growing while.
-    public func signIn(name: String, password: String) throws(DisclosureError) -> SessionTicket {
+    /// Signs `name` in with `password` (and the one-time `totp` code, when the account has a second
+    /// factor); refuses after repeated failures for a growing while.
+    public func signIn(name: String, password: String, totp: String? = nil) throws(DisclosureError) -> SessionTicket {
         let now = clock.now()
         let account = try checkPassword(password, of: store.account(named: name), at: now)
+        try checkSecondFactor(account, code: totp, at: now)
         if account.disabled || account.legacy {
             throw DisclosureError(
                 .unauthenticated, field: "name", zh: "账号“\(account.name)”已停用",

@@ -72,16 +72,19 @@ struct API: Sendable {
         v1.post("session") { request, context in try await signIn(request, context) }
         v1.get("session") { request, context in
             let creds = try credentials(request, context)
-            return try await reading(creds, request, context) { desk, _, creds in
+            return try await reading(creds, request, context, setup: true) { desk, _, creds in
                 let a = try desk.whoami()
-                var fields: [(String, JSON)] = [("account", CaseViews.account(a))]
+                var fields: [(String, JSON)] = [
+                    ("account", CaseViews.account(a)),
+                    ("totp_setup_required", .bool(try desk.mustSetUpSecondFactorNow())),
+                ]
                 if creds.viaCookie { fields.append(("csrf_token", .string(Credentials.csrf(for: creds.token)))) }
                 return .json(.object(fields))
             }
         }
         v1.delete("session") { request, context in
             let creds = try writeCredentials(request, context)
-            var response = try await writing(creds, request, context) { desk, _, _ in
+            var response = try await writing(creds, request, context, setup: true) { desk, _, _ in
                 try desk.signOutHere()
                 return .noContent
             }
@@ -125,6 +128,7 @@ struct API: Sendable {
         }
         caseRoutes(v1)
         staffRoutes(v1)
+        secondFactorRoutes(v1)
         v1.get("board") { request, context in
             let creds = try credentials(request, context)
             let b = try BoardForm.read(try query(request))
@@ -357,6 +361,61 @@ struct API: Sendable {
         }
     }
 
+    /// The TOTP second factor: set up, confirm and remove one's own; the office's requirement.
+    private func secondFactorRoutes(_ v1: RouterGroup<DisclosureContext>) {
+        v1.post("totp") { request, context in
+            let creds = try writeCredentials(request, context)
+            try (try await body(request)).finish()
+            return try await writing(creds, request, context, setup: true) { desk, _, _ in
+                let s = try desk.beginSecondFactor()
+                return .json(.object([("secret", .string(s.secret)), ("uri", .string(s.uri))]), status: .created)
+            }
+        }
+        v1.post("totp/confirm") { request, context in
+            let creds = try writeCredentials(request, context)
+            var form = try await body(request)
+            let code = try form.requiredText("code")
+            try form.finish()
+            return try await writing(creds, request, context, setup: true) { desk, _, _ in
+                try desk.confirmSecondFactor(code: code)
+                return .noContent
+            }
+        }
+        v1.delete("totp") { request, context in
+            let creds = try writeCredentials(request, context)
+            var form = try await body(request)
+            let code = try form.text("code")
+            let name = try form.text("name")
+            try form.finish()
+            return try await writing(creds, request, context) { desk, _, _ in
+                try desk.removeSecondFactor(of: name, code: code)
+                return .noContent
+            }
+        }
+        v1.get("office") { request, context in
+            let creds = try credentials(request, context)
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(
+                    .object([
+                        ("name", .string(desk.office.name)), ("code", .string(desk.office.code)),
+                        ("totp_required", .bool(try desk.secondFactorRequired())),
+                    ]))
+            }
+        }
+        v1.post("office/totp") { request, context in
+            let creds = try writeCredentials(request, context)
+            var form = try await body(request)
+            guard let on = try form.bool("required") else {
+                throw DisclosureError(.missingField, field: "required", zh: "必须填写 true 或 false", en: "true or false is required")
+            }
+            try form.finish()
+            return try await writing(creds, request, context) { desk, _, _ in
+                try desk.requireSecondFactor(on)
+                return .json(.object([("totp_required", .bool(on))]))
+            }
+        }
+    }
+
     // MARK: - Running a use case for a request
 
     /// The request's credentials, or 401.
@@ -381,15 +440,18 @@ struct API: Sendable {
     }
 
     /// Runs a read for the signed-in account.
+    /// `setup`: one of the few requests an account may make before it sets up a required second factor.
     private func reading(
-        _ creds: Credentials, _ request: Request, _ context: DisclosureContext,
+        _ creds: Credentials, _ request: Request, _ context: DisclosureContext, setup: Bool = false,
         _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
     ) async throws -> Response {
         let lang = language(of: request)
         let notes = context.notes
         let clock = self.clock
         return try await connections.read { c throws(DisclosureError) in
-            let desk = try c.desk(token: creds.token, kinds: creds.kinds, address: creds.address, clock: clock)
+            let desk = try c.desk(
+                token: creds.token, kinds: creds.kinds, address: creds.address, clock: clock,
+                settingUpSecondFactor: setup)
             notes.account = desk.account?.name
             return try domain { () throws in try body(desk, lang, creds) }
         }.response()
@@ -415,13 +477,16 @@ struct API: Sendable {
     /// `slow`: the change checks or sets a password, and runs on a sign-in thread.
     private func writing(
         _ creds: Credentials, _ request: Request, _ context: DisclosureContext, changesCalendar: Bool = false,
-        slow: Bool = false, _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
+        slow: Bool = false, setup: Bool = false,
+        _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
     ) async throws -> Response {
         let lang = language(of: request)
         let notes = context.notes
         let clock = self.clock
         let job = { @Sendable (c: OfficeConnection) throws(DisclosureError) -> Reply in
-            let desk = try c.desk(token: creds.token, kinds: creds.kinds, address: creds.address, clock: clock)
+            let desk = try c.desk(
+                token: creds.token, kinds: creds.kinds, address: creds.address, clock: clock,
+                settingUpSecondFactor: setup)
             notes.account = desk.account?.name
             return try domain { () throws in try body(desk, lang, creds) }
         }
@@ -434,10 +499,7 @@ struct API: Sendable {
         let name = try form.requiredText("name")
         let password = try form.requiredText("password")
         let bearer = try form.bool("bearer") ?? false
-        if try form.text("totp") != nil {
-            throw DisclosureError(
-                .invalidValue, field: "totp", zh: "本机关未启用动态口令", en: "this office has no second factor turned on")
-        }
+        let totp = try form.text("totp")
         try form.finish()
         let address = settings.clientAddress(request, context) ?? "unknown"
         let old = try? credentials(request, context)
@@ -445,8 +507,8 @@ struct API: Sendable {
         let clock = self.clock
         let ticket = try await connections.signIn { c throws(DisclosureError) in
             let t = try c.signIn(
-                name: name, password: password, kind: bearer ? .cli : .web, address: address, throttle: throttle,
-                clock: clock)
+                name: name, password: password, totp: totp, kind: bearer ? .cli : .web, address: address,
+                throttle: throttle, clock: clock)
             // Whatever session the browser held before, it ends now: an id is never reused across a sign-in.
             if let old, old.viaCookie { try c.discard(token: old.token, address: address, clock: clock) }
             return t
@@ -456,6 +518,7 @@ struct API: Sendable {
             ("account", CaseViews.account(ticket.account)),
             ("expires", .string(Moment(epoch: ticket.expires).stamp)),
         ]
+        fields.append(("totp_setup_required", .bool(ticket.mustSetUpSecondFactor)))
         if bearer {
             fields.append(("token", .string(ticket.token)))
         } else {

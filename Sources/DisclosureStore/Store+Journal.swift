@@ -129,6 +129,8 @@ struct OfficeSnapshot: Codable, Equatable {
     var createdAt: String
     var instanceID: String
     var passwordCost: Int
+    /// Set only when the office requires TOTP of heads and admins, so that older entries read the same.
+    var totpRequired: Bool?
 }
 
 /// One calendar year, by the digest of its stored text.
@@ -161,6 +163,8 @@ struct AccountSnapshot: Codable, Equatable {
     var legacy: Bool
     var createdAt: String
     var password: String?
+    /// The digest of the TOTP secret, when the account has one (absent in older entries).
+    var totp: String?
 }
 
 /// The attachments stored before the journal began, by one digest over their rows.
@@ -235,10 +239,12 @@ extension Store {
     static var noteKindList: String { RecordNote.sqlList }
 
     static func snapshotOffice(_ db: Connection) throws(DisclosureError) -> OfficeSnapshot? {
-        try db.first("SELECT name, code, created_at, instance_id, password_cost FROM office WHERE id = 1") {
+        try db.first(
+            "SELECT name, code, created_at, instance_id, password_cost, totp_required FROM office WHERE id = 1"
+        ) {
             OfficeSnapshot(
                 name: $0.text(0), code: $0.text(1), createdAt: $0.text(2), instanceID: $0.text(3),
-                passwordCost: $0.int(4))
+                passwordCost: $0.int(4), totpRequired: $0.int(5) != 0 ? true : nil)
         }
     }
 
@@ -259,13 +265,15 @@ extension Store {
         }
     }
 
-    static let accountSnapshotColumns = "id, name, name_key, roles, email, disabled, legacy, created_at, password_hash"
+    static let accountSnapshotColumns =
+        "id, name, name_key, roles, email, disabled, legacy, created_at, password_hash, totp_secret"
 
     static func accountSnapshot(_ r: Row) -> AccountSnapshot {
         AccountSnapshot(
             id: r.int(0), name: r.text(1), nameKey: r.text(2), roles: r.text(3), email: r.optionalText(4),
             disabled: r.int(5) != 0, legacy: r.int(6) != 0, createdAt: r.text(7),
-            password: r.optionalText(8).map { SHA256.hex(Array($0.utf8)) })
+            password: r.optionalText(8).map { SHA256.hex(Array($0.utf8)) },
+            totp: r.optionalText(9).map { SHA256.hex(Array($0.utf8)) })
     }
 
     static func snapshotAccounts(_ db: Connection) throws(DisclosureError) -> [AccountSnapshot] {

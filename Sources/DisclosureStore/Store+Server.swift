@@ -207,4 +207,65 @@ extension Store {
                 address: nil, detail: url)
         }
     }
+
+    // MARK: - TOTP
+
+    /// An account's TOTP secret (base32), one being set up, and the last time step used.
+    public func totpState(of id: Int) throws(DisclosureError) -> (secret: String?, pending: String?, lastStep: Int?) {
+        try db.first("SELECT totp_secret, totp_pending, totp_last_step FROM accounts WHERE id = ?", id) {
+            ($0.optionalText(0), $0.optionalText(1), $0.isNull(2) ? nil : $0.int(2))
+        } ?? (nil, nil, nil)
+    }
+
+    /// Keeps a secret being set up until its first code confirms it.
+    public func setPendingTOTP(_ id: Int, secret: String) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            _ = try db.run("UPDATE accounts SET totp_pending = ? WHERE id = ?", secret, id)
+        }
+    }
+
+    /// Makes the secret being set up the account's own, with `step` as its last used time step.
+    public func confirmTOTP(_ id: Int, step: Int, now: String) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            _ = try db.run(
+                """
+                UPDATE accounts SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?
+                WHERE id = ? AND totp_pending IS NOT NULL
+                """, step, id)
+            try appendStaffEvent(account: id, kind: "totp", detail: "enabled", by: id, now: now)
+        }
+    }
+
+    /// Removes an account's second factor (`by` itself, or an admin resetting it).
+    public func removeTOTP(_ id: Int, by: Int, now: String) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            _ = try db.run(
+                "UPDATE accounts SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?", id)
+            try appendStaffEvent(
+                account: id, kind: "totp", detail: by == id ? "removed by the account" : "reset", by: by, now: now)
+        }
+    }
+
+    /// Uses time step `step` of the account's codes, unless it or a later one was used already.
+    public func claimTOTPStep(_ id: Int, step: Int) throws(DisclosureError) -> Bool {
+        try db.writeTransaction { () throws(DisclosureError) in
+            try db.run(
+                "UPDATE accounts SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+                step, id, step) == 1
+        }
+    }
+
+    /// Whether the office requires a second factor of heads and admins.
+    public func totpRequired() throws(DisclosureError) -> Bool {
+        try db.first("SELECT totp_required FROM office WHERE id = 1") { $0.int(0) != 0 } ?? false
+    }
+
+    /// Turns the requirement on or off, in the journal as an office setting.
+    public func setTOTPRequired(_ on: Bool, by actor: ActorRef, now: String) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            _ = try db.run("UPDATE office SET totp_required = ? WHERE id = 1", on)
+            guard let snapshot = try Store.snapshotOffice(db) else { return }
+            try appendJournal(kind: "office", actor: actor, now: now, payload: snapshot)
+        }
+    }
 }

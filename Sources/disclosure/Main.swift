@@ -195,7 +195,7 @@ struct Disclosure: ParsableCommand {
             ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self, RemedyCommand.self,
             ReportCommand.self, NoticeCommand.self,
             Attach.self, Attachments.self, Extract.self, Export.self, Import.self, Validate.self,
-            CalendarCommand.self, Audit.self, Backup.self, Restore.self, Serve.self,
+            CalendarCommand.self, Audit.self, Backup.self, Restore.self, Serve.self, TOTPCommand.self,
         ]
     )
 }
@@ -212,6 +212,9 @@ extension StaffEnable: NamesItsFields { static var fieldNames: [String: String] 
 extension StaffGrant: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME"] } }
 extension StaffRevoke: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME"] } }
 extension StaffPassword: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME"] } }
+extension TOTPRemove: NamesItsFields { static var fieldNames: [String: String] { ["name": "NAME", "code": "--code"] } }
+extension TOTPConfirm: NamesItsFields { static var fieldNames: [String: String] { ["code": "CODE"] } }
+extension TOTPRequire: NamesItsFields { static var fieldNames: [String: String] { ["setting": "on|off"] } }
 extension Backup: NamesItsFields { static var fieldNames: [String: String] { ["out": "FILE"] } }
 extension Restore: NamesItsFields { static var fieldNames: [String: String] { ["out": "FILE"] } }
 extension NoticeCommand: NamesItsFields {

@@ -26,10 +26,97 @@ struct Login: ParsableCommand {
             try desk.signOut(previous)
             SessionFiles.remove(instance)
         }
-        let ticket = try desk.signIn(name: name, password: password)
+        // The one-time code, when the account has a second factor: the next line with --password-stdin.
+        let code =
+            try desk.signInNeedsCode(name)
+            ? try readCode(fromStdin: passwordStdin, prompt: zh ? "动态口令（六位数字）：" : "one-time code (six digits): ")
+            : nil
+        let ticket = try desk.signIn(name: name, password: password, totp: code)
         try SessionFiles.save(ticket)
         let until = Moment(epoch: ticket.expires).stamp
         print(zh ? "已登录：\(ticket.account)（至 \(until)）" : "signed in as \(ticket.account) (until \(until))")
+    }
+}
+
+/// A one-time code, typed at a prompt or read as the next line of standard input.
+func readCode(fromStdin: Bool, prompt: String) throws -> String {
+    if !fromStdin {
+        guard isatty(0) == 1 else {
+            throw DisclosureError(
+                .missingField, field: "totp", zh: "标准输入不是终端：请用 --password-stdin，动态口令在密码的下一行",
+                en: "standard input is not a terminal: use --password-stdin, with the code on the line after the password")
+        }
+        writeStandardError(prompt)
+    }
+    return readLine(strippingNewline: true) ?? ""
+}
+
+// MARK: - The second factor
+
+struct TOTPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "totp", abstract: "动态口令（第二重验证，RFC 6238）/ the one-time code second factor",
+        subcommands: [TOTPSetup.self, TOTPConfirm.self, TOTPRemove.self, TOTPRequire.self])
+}
+
+struct TOTPSetup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "setup", abstract: "为本人账号设置动态口令：显示密钥 / set up your one-time codes: shows the secret")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let s = try global.openDesk().beginSecondFactor()
+        let zh = global.language == .zh
+        emit(
+            json, .object([("secret", .string(s.secret)), ("uri", .string(s.uri))]),
+            zh
+                ? "在验证器中添加密钥 \(s.secret)（或扫描 \(s.uri)），再用 disclosure totp confirm 六位数字 确认"
+                : "add the secret \(s.secret) to an authenticator (or \(s.uri)), then confirm: disclosure totp confirm CODE")
+    }
+}
+
+struct TOTPConfirm: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "confirm", abstract: "以当前动态口令确认设置 / confirm with the current code")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "验证器当前显示的六位数字 / the six digits shown now") var code: String
+
+    func run() throws {
+        try global.openDesk().confirmSecondFactor(code: code)
+        print(global.language == .zh ? "已启用动态口令：此后登录须输入" : "one-time codes are on: sign-in asks for one from now on")
+    }
+}
+
+struct TOTPRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "取消本人动态口令（须当前口令），或由管理员为他人重置 / remove yours, or reset another's (admin)")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "账号名（省略为本人）/ account name (default: yourself)") var name: String?
+    @Option(help: "当前动态口令（本人取消时）/ your current code") var code: String?
+
+    func run() throws {
+        try global.openDesk().removeSecondFactor(of: name, code: code)
+        print(global.language == .zh ? "已取消动态口令" : "one-time codes removed")
+    }
+}
+
+struct TOTPRequire: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "require", abstract: "要求负责人和管理员使用动态口令（管理员）/ require codes of heads and admins (admin)")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "on|off") var setting: String
+
+    func run() throws {
+        guard setting == "on" || setting == "off" else {
+            throw DisclosureError(.invalidValue, field: "setting", zh: "只能是 on 或 off", en: "must be on or off")
+        }
+        try global.openDesk().requireSecondFactor(setting == "on")
+        let zh = global.language == .zh
+        print(
+            setting == "on"
+                ? (zh ? "已要求负责人和管理员使用动态口令" : "heads and admins now need one-time codes")
+                : (zh ? "不再要求动态口令" : "one-time codes are no longer required"))
     }
 }
 

@@ -36,3 +36,10 @@ CREATE INDEX data_access_case ON data_access (case_number, at);
 -- Where the office's server is, once one serves this database: local writes are then refused and
 -- pointed there, so that nobody works the file beside the server. NULL: no server.
 ALTER TABLE office ADD COLUMN server_url TEXT;
+
+-- The TOTP second factor (RFC 6238): the secret once confirmed, one being set up, and the last time
+-- step used, so that a code cannot be used twice. The office may require it of heads and admins.
+ALTER TABLE accounts ADD COLUMN totp_secret TEXT;
+ALTER TABLE accounts ADD COLUMN totp_pending TEXT;
+ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER;
+ALTER TABLE office ADD COLUMN totp_required INTEGER NOT NULL DEFAULT 0;

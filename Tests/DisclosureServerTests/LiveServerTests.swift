@@ -273,6 +273,25 @@ struct LiveServerTests {
         #expect(try office.cli(["audit", "verify"]).status == 0)
     }
 
+    @Test("disclosure login asks for the one-time code once the account has one")
+    func cliLoginWithCode() async throws {
+        let office = try LiveOffice(staff: [("boss", "head")])
+        #expect(try office.cli(["login", "boss", "--password-stdin"], stdin: "boss-password-1").status == 0)
+        let setup = try office.cli(["totp", "setup", "--json"])
+        let secret = try #require(
+            ((try? JSONSerialization.jsonObject(with: Data(setup.out.utf8))) as? [String: Any])?["secret"] as? String)
+        func code(_ ahead: Int) -> String {
+            TOTP.code(secret: TOTP.decodeBase32(secret) ?? [], step: Int(Date().timeIntervalSince1970) / 30 + ahead)
+        }
+        #expect(try office.cli(["totp", "confirm", code(0)]).status == 0)
+        let bare = try office.cli(["login", "boss", "--password-stdin"], stdin: "boss-password-1")
+        #expect(bare.status == 1)
+        #expect(bare.err.contains("one-time code"), "\(bare.err)")
+        let signed = try office.cli(["login", "boss", "--password-stdin"], stdin: "boss-password-1\n\(code(1))")
+        #expect(signed.status == 0, "\(signed.err)")
+        #expect(try office.cli(["audit", "verify"]).status == 0)
+    }
+
     @Test("behind a real nginx with TLS: Secure __Host- cookie, HSTS, and the client's address from nginx only")
     func behindNginx() async throws {
         let office = try LiveOffice(staff: [("reg", "registrar"), ("boss", "admin")])

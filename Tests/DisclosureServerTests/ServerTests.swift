@@ -283,3 +283,74 @@ struct AccessLogTests {
         #expect(lines.allSatisfy { !$0.contains("applicant") && $0.hasSuffix("\n") })
     }
 }
+
+@Suite("Server: the TOTP second factor")
+struct SecondFactorTests {
+    /// The code an authenticator shows for `secret` at the office clock's now, `ahead` steps on.
+    func code(_ secret: String, _ clock: TestClock, ahead: Int = 0) -> String {
+        TOTP.code(secret: TOTP.decodeBase32(secret) ?? [], step: clock.now().epoch / TOTP.period + ahead)
+    }
+
+    @Test("a head with codes on needs the current code, and a code works once only")
+    func codes() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let head = Caller(client)
+            try await head.signIn("head")
+            let setup = try await head.call(.post, "/api/v1/totp", json: "{}")
+            #expect(setup.status == .created)
+            let secret = try #require(setup["secret"] as? String)
+            #expect((setup["uri"] as? String)?.hasPrefix("otpauth://totp/") == true)
+            let wrong = try await head.call(.post, "/api/v1/totp/confirm", json: body(["code": "000000"]))
+            #expect(wrong.status == .badRequest || code(secret, office.clock) == "000000")
+            let confirmed = try await head.call(
+                .post, "/api/v1/totp/confirm", json: body(["code": code(secret, office.clock)]))
+            #expect(confirmed.status == .noContent)
+
+            let again = Caller(client)
+            let bare = try await again.signIn("head")
+            #expect(bare.status == .unauthorized)
+            #expect(bare["field"] as? String == "totp")
+            // The code that confirmed the setup is spent; the next one signs in, once.
+            let spent = try await again.call(
+                .post, "/api/v1/session",
+                json: body(["name": "head", "password": Office.password("head"), "totp": code(secret, office.clock)]))
+            #expect(spent.status == .unauthorized)
+            let next = body(["name": "head", "password": Office.password("head"), "totp": code(secret, office.clock, ahead: 1)])
+            #expect(try await again.call(.post, "/api/v1/session", json: next).status == .created)
+            #expect(try await Caller(client).call(.post, "/api/v1/session", json: next).status == .unauthorized)
+            // A code two steps (a minute) away is refused.
+            let far = body(["name": "head", "password": Office.password("head"), "totp": code(secret, office.clock, ahead: 3)])
+            #expect(try await Caller(client).call(.post, "/api/v1/session", json: far).status == .unauthorized)
+        }
+        let history = try adminDesk(office).staffHistory(of: "head")
+        #expect(history.contains { $0.kind == "totp" && $0.detail == "enabled" })
+        #expect(try adminDesk(office).verifyAudit().problems.isEmpty)
+    }
+
+    @Test("when the office requires codes, a head without one may only set it up; a handler is unaffected")
+    func required() async throws {
+        let office = try Office()
+        try adminDesk(office).requireSecondFactor(true)
+        try await office.serve { client in
+            let head = Caller(client)
+            let signed = try await head.signIn("head")
+            #expect(signed.status == .created)
+            #expect(signed["totp_setup_required"] as? Bool == true)
+            let board = try await head.call(.get, "/api/v1/board")
+            #expect(board.status == .forbidden)
+            #expect(board["field"] as? String == "totp")
+            #expect(try await head.call(.get, "/api/v1/session").status == .ok)
+            let setup = try await head.call(.post, "/api/v1/totp", json: "{}")
+            let secret = try #require(setup["secret"] as? String)
+            let ok = try await head.call(.post, "/api/v1/totp/confirm", json: body(["code": code(secret, office.clock)]))
+            #expect(ok.status == .noContent)
+            #expect(try await head.call(.get, "/api/v1/board").status == .ok)
+
+            let handler = Caller(client)
+            let h = try await handler.signIn("handler")
+            #expect(h["totp_setup_required"] as? Bool == false)
+            #expect(try await handler.call(.get, "/api/v1/board").status == .ok)
+        }
+    }
+}
