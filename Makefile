@@ -75,18 +75,23 @@ test: deps
 
 # Speed and memory, measured as whole commands against baselines in the same run: register, due and
 # the annual report on a generated office of BENCH_SCALE cases, then export and import of BENCH_CASES,
-# then export, validation and import of cases at the attachment limit.
+# then export, validation and import of cases at the attachment limit, then the server under load (wrk)
+# on the same generated office.
 # The figures are printed and written to Tests/Bench/results/, one file per run.
 BENCH_SCALE ?= 1000000
 BENCH_CASES ?= 100000
 BENCH_RUNS ?= 11
 BENCH_WORK ?= $(CURDIR)/.build/bench
 bench: release
+	@command -v wrk >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk curl >/dev/null; \
+	  else echo "the server bench needs wrk and curl: apt-get install wrk curl"; exit 1; fi; }
 	@mkdir -p Tests/Bench/results
 	@out=Tests/Bench/results/$$(date -u +%Y-%m-%dT%H%MZ).txt; \
 	.build/release/disclosure-bench scale --cases $(BENCH_SCALE) --runs $(BENCH_RUNS) --work $(BENCH_WORK) --results $$out && \
 	.build/release/disclosure-bench exchange --cases $(BENCH_CASES) --runs 3 --results $$out && \
 	.build/release/disclosure-bench documents --results $$out && \
+	.build/release/disclosure-bench server --cases $(BENCH_SCALE) --work $(BENCH_WORK) --results $$out && \
 	echo "figures written to $$out"
 
 # Crash, concurrency and fault tests at full size (make test runs them smaller), on the release

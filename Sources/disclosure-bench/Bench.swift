@@ -13,7 +13,7 @@ struct DisclosureBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disclosure-bench",
         abstract: "Benchmarks for Disclosure (internal; not installed).",
-        subcommands: [Generate.self, Scale.self, Exchange.self, Documents.self])
+        subcommands: [Generate.self, Scale.self, Exchange.self, Documents.self, ServerLoad.self])
 }
 
 /// Fills a new database with `count` generated cases received between `from` and `to`, in one transaction.

@@ -44,8 +44,8 @@ struct Scale: ParsableCommand {
         let youngCases = Int((Double(workdays(from: youngFirst)) * perDay).rounded())
         let youngDays = workdays(from: youngFirst)
 
-        let bigPristine = try office(dir: dir, count: cases, from: Scale.first)
-        let smallPristine = try office(dir: dir, count: youngCases, from: youngFirst)
+        let bigPristine = try generatedOffice(dir: dir, count: cases, from: Scale.first)
+        let smallPristine = try generatedOffice(dir: dir, count: youngCases, from: youngFirst)
         let bigDB = dir + "/measured-big.db", smallDB = dir + "/measured-small.db"
         try copyDatabase(bigPristine, to: bigDB)
         try copyDatabase(smallPristine, to: smallDB)
@@ -84,20 +84,6 @@ struct Scale: ParsableCommand {
         ]
         print(lines.joined(separator: "\n"))
         if let results { try appendResults(lines, to: results) }
-    }
-
-    /// A generated office of `count` cases received from `from` to the last day; generated once per folder.
-    func office(dir: String, count: Int, from: CivilDate) throws -> String {
-        let path = dir + "/office-\(count)-\(from).db"
-        if FileManager.default.fileExists(atPath: path), (try? Store.open(path: path).caseCount()) == count {
-            print("setup: reusing \(path)")
-            return path
-        }
-        removeDatabase(path)
-        let t0 = Date()
-        _ = try generate(path: path, count: count, seed: 2019, from: from, to: Scale.last)
-        print("setup: generated \(count) cases from \(from) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
-        return path
     }
 
     struct Figure {
@@ -169,25 +155,41 @@ struct Scale: ParsableCommand {
 
     /// What the sqlite3 shell does for an equivalent registration: the next number of the year, the
     /// case row and its registration event, in one durable write transaction.
-    func baselineRegistration(code: String, agency: String, k: Int, label: String) -> String {
-        let day = Scale.last.description
-        let payload = #"{"applicant":{"name":"基准对照\#(label)\#(k)","type":"person"},"channel":"online","received":"\#(day)","request":"老旧小区改造工程招标文件"}"#
-        return """
-            PRAGMA synchronous = FULL;
-            BEGIN IMMEDIATE;
-            INSERT INTO cases (agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type,
-                id_number, contact, request, form, note, registered_at, registered_by, status, is_open, due, next_deadline,
-                consult_until, provisional, outcome, closed_on)
-            SELECT '\(code)', '\(agency)', \(Scale.last.year), COALESCE(MAX(serial), 0) + 1, '\(day)', 'online', '基准对照\(label)\(k)', 'person',
-                NULL, NULL, '老旧小区改造工程招标文件', NULL, NULL, '\(day)T09:00:00+08:00', '王科员', 'handling', 1, '2026-12-18', '2026-12-18',
-                NULL, 0, NULL, NULL
-            FROM cases WHERE agency_code = '\(code)' AND year = \(Scale.last.year) AND superseded_by IS NULL;
-            INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, prev_hash, hash)
-            SELECT last_insert_rowid(), 0, 'registered', '\(day)', '王科员', '\(day)T09:00:00+08:00', '\(payload)', NULL, '2026-12-18',
-                (SELECT hash FROM events ORDER BY id DESC LIMIT 1), '\(String(repeating: "0", count: 64))';
-            COMMIT;
-            """
+}
+
+/// One registration as the sqlite3 shell commits it: the case row and its event, one durable transaction.
+func baselineRegistration(code: String, agency: String, k: Int, label: String) -> String {
+    let day = Scale.last.description
+    let payload = #"{"applicant":{"name":"基准对照\#(label)\#(k)","type":"person"},"channel":"online","received":"\#(day)","request":"老旧小区改造工程招标文件"}"#
+    return """
+        PRAGMA synchronous = FULL;
+        BEGIN IMMEDIATE;
+        INSERT INTO cases (agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type,
+            id_number, contact, request, form, note, registered_at, registered_by, status, is_open, due, next_deadline,
+            consult_until, provisional, outcome, closed_on)
+        SELECT '\(code)', '\(agency)', \(Scale.last.year), COALESCE(MAX(serial), 0) + 1, '\(day)', 'online', '基准对照\(label)\(k)', 'person',
+            NULL, NULL, '老旧小区改造工程招标文件', NULL, NULL, '\(day)T09:00:00+08:00', '王科员', 'handling', 1, '2026-12-18', '2026-12-18',
+            NULL, 0, NULL, NULL
+        FROM cases WHERE agency_code = '\(code)' AND year = \(Scale.last.year) AND superseded_by IS NULL;
+        INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, prev_hash, hash)
+        SELECT last_insert_rowid(), 0, 'registered', '\(day)', '王科员', '\(day)T09:00:00+08:00', '\(payload)', NULL, '2026-12-18',
+            (SELECT hash FROM events ORDER BY id DESC LIMIT 1), '\(String(repeating: "0", count: 64))';
+        COMMIT;
+        """
+}
+
+/// A generated office of `count` cases received from `from` to the last day; generated once per folder.
+func generatedOffice(dir: String, count: Int, from: CivilDate) throws -> String {
+    let path = dir + "/office-\(count)-\(from).db"
+    if FileManager.default.fileExists(atPath: path), (try? Store.open(path: path).caseCount()) == count {
+        print("setup: reusing \(path)")
+        return path
     }
+    removeDatabase(path)
+    let t0 = Date()
+    _ = try generate(path: path, count: count, seed: 2019, from: from, to: Scale.last)
+    print("setup: generated \(count) cases from \(from) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
+    return path
 }
 
 /// Copies a database file (a closed one: no WAL content outstanding).
