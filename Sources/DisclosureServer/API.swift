@@ -129,6 +129,7 @@ struct API: Sendable {
         caseRoutes(v1)
         staffRoutes(v1)
         secondFactorRoutes(v1)
+        officeRoutes(v1)
         v1.get("board") { request, context in
             let creds = try credentials(request, context)
             let b = try BoardForm.read(try query(request))
@@ -282,14 +283,7 @@ struct API: Sendable {
             let creds = try credentials(request, context)
             let number = try caseNumber(context)
             return try await reading(creds, request, context) { desk, _, _ in
-                .json(
-                    .array(
-                        try desk.dataAccess(number).map { e in
-                            .object([
-                                ("time", .string(Moment(epoch: e.at).stamp)), ("account", .string(e.account)),
-                                ("what", .string(e.what)), ("address", .str(e.address)),
-                            ])
-                        }))
+                .json(.array(try desk.dataAccess(number).map(CaseViews.dataAccess)))
             }
         }
     }
@@ -357,6 +351,93 @@ struct API: Sendable {
                 }
             default:
                 throw APIError.fromHTTP(.notFound)
+            }
+        }
+    }
+
+    /// The office's records beside its cases: reports, fees, the calendar, the audit.
+    private func officeRoutes(_ v1: RouterGroup<DisclosureContext>) {
+        v1.post("reports/annual/:year/:change") { request, context in
+            let creds = try writeCredentials(request, context)
+            guard let year = Int(try parameter(context, "year")) else {
+                throw DisclosureError(.invalidValue, field: "year", zh: "须为四位年份", en: "must be a four-digit year")
+            }
+            let change = try parameter(context, "change")
+            var form = try await body(request)
+            let reason = change == "unlock" ? try form.requiredText("reason") : nil
+            try form.finish()
+            guard change == "lock" || change == "unlock" else { throw APIError.fromHTTP(.notFound) }
+            return try await writing(creds, request, context) { desk, _, _ in
+                if let reason { try desk.unlockReport(year: year, reason: reason) } else { try desk.lockReport(year: year) }
+                return .json(.object([("year", .int(year)), ("locked", .bool(reason == nil))]))
+            }
+        }
+        v1.get("reports/stats") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            let (from, to, asOf) = (try q.date("from"), try q.date("to"), try q.date("as_of"))
+            try q.finish()
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(CaseViews.statistics(try desk.statistics(from: from, to: to, asOf: asOf ?? desk.today)))
+            }
+        }
+        v1.get("reports/late-entries") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            let year = try q.int("year")
+            try q.finish()
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.lateEntries(recordedIn: year).map(CaseViews.lateEntry)))
+            }
+        }
+        v1.get("fees/quote") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            let applicant = try q.requiredText("applicant")
+            let idNumber = try q.text("id_number")
+            let month = try q.requiredText("month")
+            let quantity = try FeeQuantity.from(items: q.int("items"), pages: q.int("pages"))
+            try q.finish()
+            guard let first = CivilDate(iso: month + "-01") else {
+                throw DisclosureError(
+                    .invalidValue, field: "month", zh: "月份“\(month)”无效，格式为 YYYY-MM", en: "month “\(month)” is invalid; use YYYY-MM")
+            }
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(
+                    CaseViews.quote(
+                        try desk.feeQuote(
+                            applicant: applicant, idNumber: idNumber, year: first.year, month: first.month,
+                            quantity: quantity)))
+            }
+        }
+        v1.get("calendar") { request, context in
+            let creds = try credentials(request, context)
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.calendarYears().map(CaseViews.calendarYear)))
+            }
+        }
+        v1.get("audit/verify") { request, context in
+            let creds = try credentials(request, context)
+            return try await reading(creds, request, context) { desk, lang, _ in
+                .json(CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today).audit(try desk.verifyAudit()))
+            }
+        }
+        v1.get("audit/journal") { request, context in
+            let creds = try credentials(request, context)
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.journal().map(CaseViews.journalEntry)))
+            }
+        }
+        v1.get("audit/security") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            let limit = try q.int("limit") ?? 200
+            try q.finish()
+            guard (1...100_000).contains(limit) else {
+                throw DisclosureError(.invalidValue, field: "limit", zh: "须为1至100000", en: "must be 1 to 100,000")
+            }
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.securityLog(limit: limit).map(CaseViews.securityEntry)))
             }
         }
     }

@@ -91,32 +91,13 @@ struct AuditVerify: ParsableCommand {
         for f in findings { lines.append(verdict(f)) }
         emit(
             json,
-            .object([
-                ("ok", .bool(ok)), ("events", .int(report.eventsChecked)), ("cases", .int(report.casesChecked)),
-                ("journal", .int(report.journalChecked)), ("attachments", .int(report.attachmentsChecked)),
-                ("first_break", .str(report.firstBreak?(global.language))),
-                ("problems", .array(report.problems.map { .string($0(global.language)) })),
-                ("problem_count", .int(report.problemCount)),
-                ("head", head(report.head)),
-                (
-                    "checkpoints",
-                    .array(
-                        findings.map { f in
-                            .object([("file", .string(f.file)), ("ok", .bool(f.ok)), ("verdict", .string(verdict(f)))])
-                        })
-                ),
-            ]),
+            CaseViews(lang: global.language, calendar: desk.calendar, asOf: desk.today).audit(
+                report, checkpoints: findings.map { (file: $0.file, ok: $0.ok, verdict: verdict($0)) }),
             lines.joined(separator: "\n"))
         if !ok { throw ExitCode(1) }
     }
 }
 
-func head(_ h: ChainHead) -> JSON {
-    .object([
-        ("events", .int(h.events)), ("events_head", .string(h.eventsHash)), ("journal", .int(h.journal)),
-        ("journal_head", .string(h.journalHash)),
-    ])
-}
 
 struct AuditKey: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -180,7 +161,7 @@ struct AuditCheckpoint: ParsableCommand {
             json,
             .object([
                 ("file", .string(path)), ("line", .string(cp.line)), ("at", .string(cp.at)),
-                ("fingerprint", .string(cp.fingerprint)), ("head", head(cp.head)),
+                ("fingerprint", .string(cp.fingerprint)), ("head", CaseViews.chainHead(cp.head)),
             ]),
             (zh
                 ? "已签署审计锚点，保存于 \(path)（密钥指纹 \(cp.fingerprint)）：\n"
@@ -200,14 +181,7 @@ struct AuditJournal: ParsableCommand {
         let entries = try global.openDesk(readOnly: true).journal()
         emit(
             json,
-            .array(
-                entries.map { e in
-                    .object([
-                        ("id", .int(e.id)), ("kind", .string(e.kind)), ("actor", .string(e.actor)),
-                        ("account_id", e.accountID.map(JSON.int) ?? .null), ("recorded_at", .string(e.recordedAt)),
-                        ("payload", .string(e.payload)), ("hash", .string(e.hash)),
-                    ])
-                }),
+            .array(entries.map(CaseViews.journalEntry)),
             table(
                 global.language == .zh ? ["序号", "事项", "经办人", "时间", "内容"] : ["#", "Kind", "By", "At", "Facts"],
                 entries.map {
@@ -234,13 +208,7 @@ struct AuditAccess: ParsableCommand {
         let zh = global.language == .zh
         emit(
             json,
-            .array(
-                entries.map { e in
-                    .object([
-                        ("time", .string(Moment(epoch: e.at).stamp)), ("account", .string(e.account)),
-                        ("what", .string(e.what)), ("address", .str(e.address)),
-                    ])
-                }),
+            .array(entries.map(CaseViews.dataAccess)),
             entries.isEmpty
                 ? (zh ? "\(n)：没有查看个人信息的记录" : "\(n): nobody has looked at its personal data")
                 : table(
@@ -265,14 +233,7 @@ struct AuditSecurity: ParsableCommand {
         let zh = global.language == .zh
         emit(
             json,
-            .array(
-                entries.map { e in
-                    .object([
-                        ("id", .int(e.id)), ("time", .string(Moment(epoch: e.at).stamp)), ("kind", .string(e.kind)),
-                        ("account", .str(e.account)), ("name_typed", .str(e.name)), ("address", .str(e.address)),
-                        ("detail", .str(e.detail)),
-                    ])
-                }),
+            .array(entries.map(CaseViews.securityEntry)),
             table(
                 zh ? ["时间", "事项", "账号", "地址", "说明"] : ["Time", "Kind", "Account", "Address", "Detail"],
                 entries.map {

@@ -20,8 +20,7 @@ struct CalendarList: ParsableCommand {
         let desk = try global.openDesk(readOnly: true)
         let years = try desk.calendarYears()
         let zh = global.language == .zh
-        emit(json, .array(years.map { .object([("year", .int($0.year)), ("source", .string($0.source)),
-                                               ("origin", .string($0.origin)), ("loaded_at", .string($0.loadedAt))]) }),
+        emit(json, .array(years.map(CaseViews.calendarYear)),
              table(zh ? ["年份", "通知", "来源", "载入时间"] : ["Year", "Notice", "Origin", "Loaded"],
                    years.map { [String($0.year), $0.source, $0.origin == "shipped" ? (zh ? "随程序发布" : "shipped") : $0.origin, $0.loadedAt] })
              + (zh ? "\n其他年份按法定节假日推算，所得日期标为“暂定”" : "\nOther years use the statutory holidays; dates from them are marked provisional"))

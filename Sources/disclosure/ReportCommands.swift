@@ -186,48 +186,21 @@ struct ReportStats: ParsableCommand {
 
     func run() throws {
         let today = try asOfDate(asOf)
-        let end = try optionalDate(to, field: "--to") ?? today
-        let start =
-            try optionalDate(from, field: "--from")
-            ?? CivilDate(year: end.year - (end.month == 12 ? 0 : 1), month: end.month == 12 ? 1 : end.month + 1, day: 1)
-            ?? end
-        guard start <= end else {
-            throw DisclosureError(.invalidValue, field: "--to", zh: "结束日期不能早于起始日期", en: "must not be before --from")
-        }
-        guard start.days(to: end) <= 3700 else {
-            throw DisclosureError(.invalidValue, field: "--from", zh: "一次最多统计十年", en: "at most ten years at a time")
-        }
         let desk = try global.openDesk(readOnly: true)
-        let months = try desk.statistics(from: start, to: end, asOf: today)
+        let report = try desk.statistics(
+            from: try optionalDate(from, field: "--from"), to: try optionalDate(to, field: "--to"), asOf: today,
+            fields: ("--from", "--to"))
+        let (start, end, months) = (report.from, report.to, report.months)
         let zh = global.language == .zh
         func pct(_ r: Double?) -> String { r.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
         func num(_ n: Int?) -> String { n.map(String.init) ?? "—" }
-        let all = months.reduce(into: MonthStats(month: "total")) { t, m in
-            t.received += m.received
-            t.closed += m.closed
-            t.replyWorkdays += m.replyWorkdays
-            t.repliedOnTime += m.repliedOnTime
-            t.overdueNow += m.overdueNow
-        }
+        let all = report.total
         if let svg {
             let chart = Statistics.svg(months, title: "\(desk.office.name) \(start)至\(end) 收到、办结与当前逾期")
             try writeOutput(Array(chart.utf8), to: svg, force: force, desk: desk)
         }
-        func row(_ m: MonthStats) -> JSON {
-            .object([
-                ("month", .string(m.month)), ("received", .int(m.received)), ("closed", .int(m.closed)),
-                ("replies", .int(m.replyWorkdays.count)),
-                ("on_time_rate", m.onTimeRate.map { .string(String(format: "%.4f", $0)) } ?? .null),
-                ("median_workdays", m.median.map(JSON.int) ?? .null), ("p90_workdays", m.p90.map(JSON.int) ?? .null),
-                ("overdue_now", .int(m.overdueNow)),
-            ])
-        }
         emit(
-            json,
-            .object([
-                ("from", .date(start)), ("to", .date(end)), ("as_of", .date(today)),
-                ("months", .array(months.map(row))), ("total", row(all)),
-            ]),
+            json, CaseViews.statistics(report),
             (zh ? "\(start) 至 \(end)（当前逾期按 \(today) 计）\n" : "\(start) to \(end) (overdue as of \(today))\n")
                 + table(
                     zh

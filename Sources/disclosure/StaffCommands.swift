@@ -383,14 +383,7 @@ struct ReportLateEntries: ParsableCommand {
         let zh = global.language == .zh
         emit(
             json,
-            .array(
-                rows.map {
-                    .object([
-                        ("case", .string($0.number.description)), ("seq", .int($0.seq)), ("kind", .string($0.kind)),
-                        ("on", .date($0.on)), ("recorded_at", .string($0.recordedAt)),
-                        ("actor", .string($0.actor)), ("reason", .string($0.reason)),
-                    ])
-                }),
+            .array(rows.map(CaseViews.lateEntry)),
             rows.isEmpty
                 ? (zh ? "没有补录的事项" : "no late entries")
                 : table(

@@ -104,6 +104,13 @@ struct ServerRoleMatrixTests {
         ("POST", "/api/v1/staff/drafter/grant", [.admin]), ("POST", "/api/v1/staff/drafter/revoke", [.admin]),
         ("POST", "/api/v1/staff/drafter/disable", [.admin]), ("POST", "/api/v1/staff/drafter/enable", [.admin]),
         ("POST", "/api/v1/staff/drafter/password", [.admin]),
+        ("GET", "/api/v1/calendar", nil), ("GET", "/api/v1/reports/stats", nil),
+        ("GET", "/api/v1/reports/late-entries", nil),
+        ("GET", "/api/v1/fees/quote?applicant=%E5%BC%A0%E4%B8%89&month=2026-11&items=1", nil),
+        ("GET", "/api/v1/audit/verify", nil), ("GET", "/api/v1/audit/journal", nil),
+        ("GET", "/api/v1/audit/security", [.admin]), ("GET", "/api/v1/office", nil),
+        ("POST", "/api/v1/reports/annual/2025/lock", [.head]), ("POST", "/api/v1/reports/annual/2025/unlock", [.head]),
+        ("POST", "/api/v1/office/totp", [.admin]), ("POST", "/api/v1/totp", nil),
         ("GET", "/api/v1/tokens", nil), ("POST", "/api/v1/tokens", nil), ("DELETE", "/api/v1/sessions", nil),
     ]
 
@@ -139,6 +146,10 @@ struct ServerRoleMatrixTests {
                     case ("POST", let p) where p.hasSuffix("/grant") || p.hasSuffix("/revoke"): body(["role": "registrar"])
                     case ("POST", let p) where p.hasSuffix("/password"): body(["password": "another-password-1"])
                     case ("POST", let p) where p.hasPrefix("/api/v1/staff/"): "{}"
+                    case ("POST", let p) where p.hasSuffix("/lock"): "{}"
+                    case ("POST", let p) where p.hasSuffix("/unlock"): body(["reason": "更正后重新公布"])
+                    case ("POST", "/api/v1/office/totp"): body(["required": false])
+                    case ("POST", "/api/v1/totp"): "{}"
                     case ("POST", _): "%PDF-1.4 scan"
                     default: nil
                     }
