@@ -53,10 +53,26 @@ extension Desk {
             }
         }
         let store = self.store
-        return try exportCaseFile(
+        let own = store.office.code
+        // Who received whose personal data: each case of an unredacted export, once it is written.
+        var exported: [String] = []
+        let logs = !redact && account != nil
+        let count = try exportCaseFile(
             path: path, redact: redact, withAttachments: withAttachments, force: force, protecting: databaseFiles) {
             (sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in
-            try store.exportDossiers(filter, sink)
+            try store.exportDossiers(filter) { (d: PendingDossier) throws(DisclosureError) in
+                if logs {
+                    let h = d.head
+                    exported.append(h.agencyCode == own ? h.number.description : "\(h.agencyCode)/\(h.number.local)")
+                }
+                try sink(d)
+            }
         }
+        if let account, logs {
+            try store.logDataAccess(
+                account: account.id, caseNumbers: exported, what: "export", address: server?.address,
+                at: clock.now().epoch)
+        }
+        return count
     }
 }

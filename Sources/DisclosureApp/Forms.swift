@@ -252,3 +252,36 @@ public struct BoardForm: Sendable {
         return b
     }
 }
+
+/// An export as a query asks for it (the CLI's `export` options; `cases` comma-separated).
+public struct ExportForm: Sendable {
+    public let filter: ExportFilter
+    public let redact: Bool
+    public let withAttachments: Bool
+
+    public static func read(_ form: Form) throws(DisclosureError) -> ExportForm {
+        var f = form
+        var filter = ExportFilter()
+        if let list = try f.text("cases") {
+            for part in list.split(separator: ",") {
+                filter.numbers.append(try CaseNumber.parse(String(part), field: "cases"))
+            }
+        }
+        filter.all = try f.bool("all") ?? false
+        filter.year = try f.int("year")
+        filter.status = try f.choice("status", CaseStatus.self)
+        filter.closedFrom = try f.date("closed_from")
+        filter.closedThrough = try f.date("closed_through")
+        let redact = try f.bool("redact") ?? false
+        let withAttachments = try f.bool("with_attachments") ?? false
+        try f.finish()
+        guard !filter.numbers.isEmpty || filter.all || filter.year != nil || filter.status != nil
+            || filter.closedFrom != nil || filter.closedThrough != nil
+        else {
+            throw DisclosureError(
+                .missingField, field: "cases", zh: "请指明要导出的案件：案件编号，或 all、year、status、closed_from/closed_through",
+                en: "say which cases: case numbers, or all, year, status, closed_from/closed_through")
+        }
+        return ExportForm(filter: filter, redact: redact, withAttachments: withAttachments)
+    }
+}

@@ -52,24 +52,29 @@ public final class AddressThrottle: Sendable {
         }
     }
 
-    /// Counts a failure from `address`.
-    public func fail(_ address: String, now: Int) {
+    /// Counts a failure from `address`; true when it starts a lock-out.
+    @discardableResult
+    public func fail(_ address: String, now: Int) -> Bool {
         records.withLock { r in
             var rec = r[address] ?? Record(failures: 0, last: now, lockedUntil: 0)
             if now - rec.last > ServerSessionPolicy.addressMemorySeconds { rec.failures = 0 }
             rec.failures += 1
             rec.last = now
             let over = rec.failures - ServerSessionPolicy.addressFreeFailures
+            var locks = false
             if over >= 0 {
                 let wait = min(SessionPolicy.firstWaitSeconds << min(over, 6), SessionPolicy.maxWaitSeconds)
+                locks = rec.lockedUntil <= now
                 rec.lockedUntil = now + wait
             }
             r[address] = rec
             if r.count > capacity {
                 let quiet = now - ServerSessionPolicy.addressMemorySeconds
                 r = r.filter { $0.value.last >= quiet || $0.value.lockedUntil > now }
-                if r.count > capacity { r = [address: rec] }
+                // Still full of recent failures: forget those not locked out, never a lock-out itself.
+                if r.count > capacity { r = r.filter { $0.value.lockedUntil > now } }
             }
+            return locks
         }
     }
 }
@@ -117,9 +122,7 @@ public final class OfficeConnection {
         let now = clock.now()
         let wait = throttle.wait(for: address, now: now.epoch)
         if wait > 0 {
-            try store.logSecurity(
-                at: now.epoch, kind: "signin-throttled", account: nil, name: name, address: address,
-                detail: "address")
+            // Not logged one by one: the lock-out was, when it began; a refused guess costs nothing.
             var e = DisclosureError(
                 .throttled, field: "name", zh: "此地址登录失败次数过多，请\(wait)秒后再试",
                 en: "too many failed sign-ins from this address; try again in \(wait) seconds")
@@ -133,10 +136,17 @@ public final class OfficeConnection {
             account = try desk.checkPassword(password, of: named, at: now)
             try desk.checkSecondFactor(account, code: totp, at: now)
         } catch {
-            throttle.fail(address, now: now.epoch)
+            // An account already locked out was refused before any password check: not logged again.
+            guard error.code != .throttled else { throw error }
+            let locks = throttle.fail(address, now: now.epoch)
             try store.logSecurity(
-                at: now.epoch, kind: error.code == .throttled ? "signin-throttled" : "signin-failed",
-                account: named?.id, name: named == nil ? name : nil, address: address, detail: nil)
+                at: now.epoch, kind: "signin-failed", account: named?.id, name: named == nil ? name : nil,
+                address: address, detail: error.field == "totp" ? "one-time code" : nil)
+            if locks {
+                try store.logSecurity(
+                    at: now.epoch, kind: "signin-throttled", account: nil, name: nil, address: address,
+                    detail: "address locked out")
+            }
             throw error
         }
         if account.disabled || account.legacy {
@@ -252,6 +262,12 @@ extension Desk {
     /// Makes a personal API token with the signed-in account's roles; the token is shown only now.
     public func createToken(label: String) throws(DisclosureError) -> (ServerTicket, TokenInfo) {
         let (account, s) = try serverSession()
+        // A leaked token must not renew itself: tokens are made from a signed-in session only.
+        guard s.kind != .token else {
+            throw DisclosureError(
+                .forbidden, field: "session", zh: "API 令牌不能再生成令牌：请登录后生成",
+                en: "a token cannot make tokens: sign in to make one")
+        }
         try Application.requireText(label, field: "label", max: 100)
         let now = clock.now().epoch
         let token = Sessions.newToken()
@@ -293,6 +309,9 @@ extension Desk {
         try noteAccess(record, what: "case")
         return record
     }
+
+    /// Logs that an answer showed `record` with its personal data (a registration's or a step's).
+    public func shown(_ record: CaseRecord) throws(DisclosureError) { try noteAccess(record, what: "case") }
 
     /// A case for rendering one of its letters, which name the applicant: logged as a view.
     public func viewNotice(_ number: CaseNumber, kind: String) throws(DisclosureError) -> CaseRecord {

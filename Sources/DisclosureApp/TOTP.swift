@@ -134,6 +134,12 @@ extension Desk {
     public func beginSecondFactor() throws(DisclosureError) -> TOTPSetup {
         let me = try whoami()
         try refuseLocalChangeIfServed()
+        // Replacing a factor would need no proof of the old one: it is removed first, with its code.
+        guard try store.totpState(of: me.id).secret == nil else {
+            throw DisclosureError(
+                .ruleViolation, field: "totp", zh: "已设有动态口令：须先以当前口令取消，再重新设置",
+                en: "one-time codes are already on: remove them with a current code first")
+        }
         let secret = TOTP.base32(TOTP.newSecret())
         try store.setPendingTOTP(me.id, secret: secret)
         let issuer = store.office.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "Disclosure"
@@ -165,7 +171,17 @@ extension Desk {
         try refuseLocalChangeIfServed()
         let target = try name.map { (n: String) throws(DisclosureError) in try liveAccount(n) } ?? me
         if target.id == me.id {
-            try checkSecondFactor(me, code: code, at: clock.now())
+            // Each try counts as a failed sign-in, so that a stolen session cannot guess its way through.
+            let now = clock.now()
+            let state = try store.claimSigninAttempt(me.id, now: now.epoch) { SessionPolicy.wait(afterFailures: $0) }
+            if let until = state.lockedUntil, until > now.epoch {
+                var e = DisclosureError(
+                    .throttled, field: "code", zh: "失败次数过多，请\(until - now.epoch)秒后再试",
+                    en: "too many failed tries; try again in \(until - now.epoch) seconds")
+                e.retryAfter = until - now.epoch
+                throw e
+            }
+            try checkSecondFactor(me, code: code, at: now)
         } else {
             try UseCase.staff.authorise(me)
         }

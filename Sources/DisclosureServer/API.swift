@@ -130,6 +130,7 @@ struct API: Sendable {
         staffRoutes(v1)
         secondFactorRoutes(v1)
         officeRoutes(v1)
+        exchangeRoutes(v1)
         v1.get("board") { request, context in
             let creds = try credentials(request, context)
             let b = try BoardForm.read(try query(request))
@@ -172,6 +173,7 @@ struct API: Sendable {
             let form = try RegistrationForm.read(try await body(request))
             return try await writing(creds, request, context) { desk, lang, _ in
                 let (record, warnings) = try desk.register(form.application, lateEntry: form.lateEntry)
+                try desk.shown(record)
                 let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
                 return .json(
                     views.case(record, warnings: warnings), status: .created,
@@ -201,6 +203,7 @@ struct API: Sendable {
             let form = try StepForm.read(try await body(request))
             return try await writing(creds, request, context) { desk, lang, _ in
                 let (record, warnings) = try desk.record(form.step, on: number, date: form.on, lateEntry: form.lateEntry)
+                try desk.shown(record)
                 let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
                 return .json(views.case(record, warnings: warnings), status: .created)
             }
@@ -248,6 +251,17 @@ struct API: Sendable {
             let name = try q.requiredText("name")
             let kind = try q.requiredChoice("kind", AttachmentKind.self)
             try q.finish()
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > Desk.attachmentLimit {
+                throw APIError(
+                    .contentTooLarge, code: "too-large", field: "body",
+                    zh: "附件超过\(Desk.attachmentLimit / 1_000_000) MB",
+                    en: "the document is over \(Desk.attachmentLimit / 1_000_000) MB")
+            }
+            // Who is sending is settled before megabytes are read.
+            _ = try await reading(creds, request, context) { desk, _, _ in
+                try desk.requireRole(.attach)
+                return .noContent
+            }
             let type = request.headers[.contentType]?.lowercased() ?? ""
             guard type.hasPrefix("application/octet-stream") else {
                 throw APIError(
@@ -425,7 +439,9 @@ struct API: Sendable {
         v1.get("audit/journal") { request, context in
             let creds = try credentials(request, context)
             return try await reading(creds, request, context) { desk, _, _ in
-                .json(.array(try desk.journal().map(CaseViews.journalEntry)))
+                // Staff snapshots are in it: for the head and the admin, as the access log is.
+                try desk.requireRole(.auditAccess)
+                return .json(.array(try desk.journal().map(CaseViews.journalEntry)))
             }
         }
         v1.get("audit/security") { request, context in
@@ -500,7 +516,7 @@ struct API: Sendable {
     // MARK: - Running a use case for a request
 
     /// The request's credentials, or 401.
-    private func credentials(_ request: Request, _ context: DisclosureContext) throws -> Credentials {
+    func credentials(_ request: Request, _ context: DisclosureContext) throws -> Credentials {
         let address = settings.clientAddress(request, context)
         if let auth = request.headers[.authorization] {
             let parts = auth.split(separator: " ", maxSplits: 1)
@@ -510,10 +526,10 @@ struct API: Sendable {
             }
             return Credentials(token: String(parts[1]), viaCookie: false, address: address)
         }
-        for https in [true, false] {
-            if let token = request.cookies[SessionCookie.name(https: https)]?.value, !token.isEmpty {
-                return Credentials(token: token, viaCookie: true, address: address)
-            }
+        // Over HTTPS only the __Host- cookie counts: one planted from a sibling host has no such name.
+        let name = SessionCookie.name(https: settings.isHTTPS(request, context))
+        if let token = request.cookies[name]?.value, !token.isEmpty {
+            return Credentials(token: token, viaCookie: true, address: address)
         }
         throw DisclosureError(
             .unauthenticated, field: "session", zh: "尚未登录：请先登录（POST /api/v1/session）或使用 API 令牌",
@@ -522,7 +538,7 @@ struct API: Sendable {
 
     /// Runs a read for the signed-in account.
     /// `setup`: one of the few requests an account may make before it sets up a required second factor.
-    private func reading(
+    func reading(
         _ creds: Credentials, _ request: Request, _ context: DisclosureContext, setup: Bool = false,
         _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
     ) async throws -> Response {
@@ -540,7 +556,7 @@ struct API: Sendable {
 
     /// The credentials of a change: a cookie session must send its CSRF token, checked before anything
     /// of the request is read.
-    private func writeCredentials(_ request: Request, _ context: DisclosureContext) throws -> Credentials {
+    func writeCredentials(_ request: Request, _ context: DisclosureContext) throws -> Credentials {
         let creds = try credentials(request, context)
         if creds.viaCookie {
             let sent = request.headers[.csrfToken] ?? ""
@@ -556,9 +572,9 @@ struct API: Sendable {
 
     /// Runs a change for the signed-in account.
     /// `slow`: the change checks or sets a password, and runs on a sign-in thread.
-    private func writing(
+    func writing(
         _ creds: Credentials, _ request: Request, _ context: DisclosureContext, changesCalendar: Bool = false,
-        slow: Bool = false, setup: Bool = false,
+        slow: Bool = false, setup: Bool = false, bulk: Bool = false,
         _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
     ) async throws -> Response {
         let lang = language(of: request)
@@ -572,6 +588,7 @@ struct API: Sendable {
             return try domain { () throws in try body(desk, lang, creds) }
         }
         if slow { return try await connections.signIn(job).response() }
+        if bulk { return try await connections.bulk(job).response() }
         return try await connections.write(changesCalendar: changesCalendar, job).response()
     }
 
@@ -641,7 +658,8 @@ func domain<T>(_ body: () throws -> T) throws(DisclosureError) -> T {
     } catch let e as DisclosureError {
         throw e
     } catch {
-        throw DisclosureError(.storage, zh: "内部错误：\(error)", en: "internal error: \(error)")
+        FileHandle.standardError.write(Data("disclosure-server: unexpected error: \(error)\n".utf8))
+        throw DisclosureError(.storage, zh: "服务器内部错误", en: "internal server error")
     }
 }
 

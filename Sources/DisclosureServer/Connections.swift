@@ -45,6 +45,8 @@ final class Connections: Sendable {
     private let writer: Worker
     private let readers: [Worker]
     private let signers: [Worker]
+    /// Long jobs that write (imports), on their own connection.
+    private let bulkWorker: Worker
     private let next = Atomic<Int>(0)
     /// Bumped after a write that changed the calendar; each worker reloads it before its next job.
     private let calendarGeneration = Atomic<Int>(0)
@@ -62,6 +64,7 @@ final class Connections: Sendable {
         }
         self.readers = r
         self.signers = s
+        bulkWorker = Worker(connection: try OfficeConnection.open(path: path), label: "db-bulk", calendarGeneration: 0)
     }
 
     private func pick(_ pool: [Worker]) -> Worker {
@@ -82,6 +85,13 @@ final class Connections: Sendable {
         _ body: @escaping @Sendable (OfficeConnection) throws(DisclosureError) -> T
     ) async throws(DisclosureError) -> T {
         try await pick(readers).run(calendar: calendarGeneration.load(ordering: .acquiring), body)
+    }
+
+    /// Runs a long change (an import in parts) beside the writer, which SQLite lets in between parts.
+    func bulk<T: Sendable>(
+        _ body: @escaping @Sendable (OfficeConnection) throws(DisclosureError) -> T
+    ) async throws(DisclosureError) -> T {
+        try await bulkWorker.run(calendar: calendarGeneration.load(ordering: .acquiring), body)
     }
 
     /// Runs a sign-in (a password check).

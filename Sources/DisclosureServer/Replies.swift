@@ -25,7 +25,8 @@ struct Reply: Sendable {
     static func download(_ bytes: [UInt8], type: String, filename: String) -> Reply {
         // RFC 6266 / 5987: an ASCII fallback and the UTF-8 name percent-encoded.
         let ascii = String(filename.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
-        let encoded = filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_"))) ?? ascii
+        let safe = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_")
+        let encoded = filename.addingPercentEncoding(withAllowedCharacters: safe) ?? ascii
         return Reply(
             status: .ok, body: bytes, contentType: type,
             disposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)", location: nil)

@@ -180,6 +180,19 @@ extension Store {
         }
     }
 
+    /// Records that `account` received the personal data of each of `caseNumbers` (an export).
+    public func logDataAccess(
+        account: Int, caseNumbers: [String], what: String, address: String?, at epoch: Int
+    ) throws(DisclosureError) {
+        try db.writeTransaction { () throws(DisclosureError) in
+            for n in caseNumbers {
+                _ = try db.run(
+                    "INSERT INTO data_access (at, account_id, case_number, what, address) VALUES (?, ?, ?, ?, ?)",
+                    epoch, account, n, what, address)
+            }
+        }
+    }
+
     /// Who saw a case's personal data, oldest first.
     public func dataAccess(caseNumber: String) throws(DisclosureError) -> [DataAccessEntry] {
         try db.all(

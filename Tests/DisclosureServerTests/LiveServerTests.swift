@@ -100,8 +100,12 @@ final class LiveServer: Sendable {
             seen.text.withLock { $0 += chunk }
         }
         try p.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
+        // Generous: under the whole suite the pool that resumes this task may be busy for a long while,
+        // and the check runs once more after the deadline, so that a late wake-up still sees the line.
+        let deadline = ContinuousClock.now + .seconds(300)
+        var last = false
+        while !last {
+            last = ContinuousClock.now >= deadline
             let so = seen.text.withLock { $0 }
             if let line = so.split(separator: "\n").first(where: { $0.contains("serving") }) {
                 let port = line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -187,11 +191,15 @@ struct LiveServerTests {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let health = try await send(client, .GET, server.base + "/healthz")
         #expect(health.status == 200)
+        let sent = Acknowledged()
         let inFlight = Task {
-            try await send(
+            sent.numbers.withLock { $0.append("sent") }
+            return try await send(
                 client, .POST, server.base + "/api/v1/session",
                 json: #"{"name": "reg", "password": "reg-password-1"}"#)
         }
+        // The task may start late under a busy test run: the signal waits until it has sent.
+        while sent.numbers.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: .milliseconds(300))
         server.signal(SIGTERM)
         let answer = try await inFlight.value
@@ -309,6 +317,7 @@ struct LiveServerTests {
         site = site.replacingOccurrences(of: "/run/disclosure/disclosure.sock", with: socket)
             .replacingOccurrences(of: "/etc/ssl/disclosure/fullchain.pem", with: dir + "/cert.pem")
             .replacingOccurrences(of: "/etc/ssl/disclosure/privkey.pem", with: dir + "/key.pem")
+            .replacingOccurrences(of: "/var/log/nginx/disclosure.log", with: dir + "/nginx-access.log")
             .replacingOccurrences(of: "listen 443 ssl;", with: "listen 127.0.0.1:\(port) ssl;")
             .replacingOccurrences(of: "listen 80;", with: "listen 127.0.0.1:\(try freePort());")
         try site.write(toFile: dir + "/site.conf", atomically: true, encoding: .utf8)
@@ -426,10 +435,11 @@ struct SpecificationTests {
         p.standardOutput = out
         p.standardError = out
         try p.run()
-        let deadline = ContinuousClock.now + .seconds(240)
-        while p.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
-        if p.isRunning { p.terminate() }
+        // Bounded in time; waited for on this thread, since a busy test run may leave tasks unscheduled.
+        let stop = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 480, execute: stop)
         p.waitUntilExit()
+        stop.cancel()
         try out.close()
         let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         #expect(p.terminationStatus == 0, "\(text.suffix(6000))")

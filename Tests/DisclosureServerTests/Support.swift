@@ -30,13 +30,13 @@ struct Office {
     let accessLog = Arc(Mutex<[String]>([]))
     static let admin = "管理员"
 
-    init(clock: TestClock = TestClock()) throws {
+    init(clock: TestClock = TestClock(), code: String = "TEST") throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("disclosure-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         path = dir.appendingPathComponent("office.db").path
         self.clock = clock
         let (admin, _) = try Desk.initialise(
-            path: path, agency: "测试机关", code: "TEST", admin: Office.admin, password: Office.password(Office.admin),
+            path: path, agency: "测试机关\(code)", code: code, admin: Office.admin, password: Office.password(Office.admin),
             passwordCost: 10, clock: clock)
         for role in Role.allCases where role != .admin {
             _ = try admin.addStaff(
