@@ -151,11 +151,13 @@ public enum DisclosureServer {
             case .tcp(let host, let port): .hostname(host, port: port)
             case .unix(let path): .unixDomainSocket(path: path)
             }
+        // A connection that sends nothing for a minute is closed: a slow client cannot hold one open.
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
         let server: HTTPServerBuilder
         if let cert = settings.tlsCertificate, let key = settings.tlsKey {
-            server = try .tls(.http1(), tlsConfiguration: try tlsConfiguration(certificate: cert, key: key))
+            server = try .tls(http, tlsConfiguration: try tlsConfiguration(certificate: cert, key: key))
         } else {
-            server = .http1()
+            server = http
         }
         let log = logger
         return Application(

@@ -300,6 +300,52 @@ struct LiveServerTests {
         #expect(try office.cli(["audit", "verify"]).status == 0)
     }
 
+    @Test("TLS directly (--tls-cert/--tls-key): HTTPS only, Secure cookie, HSTS")
+    func directTLS() async throws {
+        let office = try LiveOffice(staff: [("reg", "registrar")])
+        let dir = office.dir.path
+        let made = try run(
+            "/usr/bin/openssl",
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2", "-keyout",
+             dir + "/key.pem", "-out", dir + "/cert.pem"])
+        #expect(made == 0)
+        let server = try await office.serve(["--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"])
+        var tls = HTTPClient.Configuration()
+        tls.tlsConfiguration = .makeClientConfiguration()
+        tls.tlsConfiguration?.certificateVerification = .none
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: tls)
+        let base = "https://127.0.0.1:\(server.port)"
+        let signed = try await send(
+            client, .POST, base + "/api/v1/session", json: #"{"name": "reg", "password": "reg-password-1"}"#)
+        #expect(signed.status == 201)
+        #expect((signed.headers.first(name: "Set-Cookie") ?? "").hasPrefix("__Host-disclosure="))
+        #expect((signed.headers.first(name: "Set-Cookie") ?? "").contains("Secure"))
+        #expect(signed.headers.first(name: "Strict-Transport-Security") != nil)
+        // Plain HTTP on the TLS port gets no answer from the API.
+        let plain = HTTPClient(eventLoopGroupProvider: .singleton)
+        let cleartext = try? await send(plain, .GET, "http://127.0.0.1:\(server.port)/healthz")
+        #expect(cleartext?.status != 200)
+        try await plain.shutdown()
+        try await client.shutdown()
+        server.signal(SIGTERM)
+        #expect(await server.wait() == 0)
+    }
+
+    @Test("a missing --tls-key, a bad --listen or a missing certificate are refused before anything starts")
+    func badOptions() throws {
+        let office = try LiveOffice(staff: [])
+        let noKey = try office.cli(["serve", "--tls-cert", office.dir.path + "/nothing.pem"])
+        #expect(noKey.status == 2)
+        #expect(noKey.err.contains("--tls-key"))
+        let listen = try office.cli(["serve", "--listen", "localhost"])
+        #expect(listen.status == 2)
+        #expect(listen.err.contains("--listen"))
+        let missing = try office.cli(
+            ["serve", "--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.pem"])
+        #expect(missing.status != 0)
+        #expect(missing.err.contains("--tls-cert"), "\(missing.err)")
+    }
+
     @Test("behind a real nginx with TLS: Secure __Host- cookie, HSTS, and the client's address from nginx only")
     func behindNginx() async throws {
         let office = try LiveOffice(staff: [("reg", "registrar"), ("boss", "admin")])
