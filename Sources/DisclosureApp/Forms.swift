@@ -175,7 +175,8 @@ public struct StepForm: Sendable {
         case "withdraw": step = .withdraw
         case "close": step = .close(reason: try f.requiredChoice("abandoned", AbandonReason.self))
         case "remedy-file":
-            step = .remedyFile(kind: try f.requiredChoice("remedy_kind", RemedyKind.self), body: try f.requiredText("body"))
+            step = .remedyFile(
+                kind: try f.requiredChoice("remedy_kind", RemedyKind.self), body: try f.requiredText("body"))
         case "remedy-decide":
             step = .remedyDecide(id: try f.int("remedy"), result: try f.requiredChoice("result", RemedyResult.self))
         case "assign": step = .assign(account: try f.requiredText("account"))
@@ -247,7 +248,8 @@ public struct BoardForm: Sendable {
 
     public static func read(_ form: Form) throws(DisclosureError) -> BoardForm {
         var f = form
-        let b = BoardForm(within: try f.int("within"), imported: try f.bool("imported") ?? false, asOf: try f.date("as_of"))
+        let b = BoardForm(
+            within: try f.int("within"), imported: try f.bool("imported") ?? false, asOf: try f.date("as_of"))
         try f.finish()
         return b
     }
@@ -275,8 +277,9 @@ public struct ExportForm: Sendable {
         let redact = try f.bool("redact") ?? false
         let withAttachments = try f.bool("with_attachments") ?? false
         try f.finish()
-        guard !filter.numbers.isEmpty || filter.all || filter.year != nil || filter.status != nil
-            || filter.closedFrom != nil || filter.closedThrough != nil
+        guard
+            !filter.numbers.isEmpty || filter.all || filter.year != nil || filter.status != nil
+                || filter.closedFrom != nil || filter.closedThrough != nil
         else {
             throw DisclosureError(
                 .missingField, field: "cases", zh: "请指明要导出的案件：案件编号，或 all、year、status、closed_from/closed_through",

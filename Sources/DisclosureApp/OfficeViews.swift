@@ -68,7 +68,9 @@ extension CaseViews {
             (
                 "checkpoints",
                 .array(
-                    checkpoints.map { .object([("file", .string($0.file)), ("ok", .bool($0.ok)), ("verdict", .string($0.verdict))]) })
+                    checkpoints.map {
+                        .object([("file", .string($0.file)), ("ok", .bool($0.ok)), ("verdict", .string($0.verdict))])
+                    })
             ),
         ])
     }

@@ -129,7 +129,8 @@ public final class OfficeConnection {
             e.retryAfter = wait
             throw e
         }
-        let desk = Desk(store: store, clock: clock, account: nil, sessionProblem: Text(zh: "尚未登录", en: "nobody is signed in"))
+        let desk = Desk(
+            store: store, clock: clock, account: nil, sessionProblem: Text(zh: "尚未登录", en: "nobody is signed in"))
         let named = try store.account(named: name)
         let account: Account
         do {

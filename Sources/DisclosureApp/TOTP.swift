@@ -115,11 +115,13 @@ extension Desk {
                 .unauthenticated, field: "totp", zh: "须填写动态口令（验证器中的六位数字）",
                 en: "the one-time code (six digits from the authenticator) is required")
         }
-        guard let secret = TOTP.decodeBase32(encoded), let step = TOTP.matchingStep(code, secret: secret, at: now.epoch),
+        guard let secret = TOTP.decodeBase32(encoded),
+            let step = TOTP.matchingStep(code, secret: secret, at: now.epoch),
             try store.claimTOTPStep(account.id, step: step)
         else {
             throw DisclosureError(
-                .unauthenticated, field: "totp", zh: "动态口令不正确或已使用过", en: "the one-time code is wrong or was used already")
+                .unauthenticated, field: "totp", zh: "动态口令不正确或已使用过",
+                en: "the one-time code is wrong or was used already")
         }
     }
 

@@ -50,9 +50,10 @@ struct API: Sendable {
         self.settings = settings
         clock = settings.clock
         connections = try Connections(path: settings.database, readers: settings.readers, signers: 2)
-        templates = try settings.templates.map { d throws(DisclosureError) in
-            try NoticeTemplates.load(directory: d, field: "--templates")
-        } ?? .shipped
+        templates =
+            try settings.templates.map { d throws(DisclosureError) in
+                try NoticeTemplates.load(directory: d, field: "--templates")
+            } ?? .shipped
     }
 
     /// Records in the database that this server serves it, at `url`.
@@ -101,7 +102,9 @@ struct API: Sendable {
         }
         v1.get("tokens") { request, context in
             let creds = try credentials(request, context)
-            return try await reading(creds, request, context) { desk, _, _ in .json(.array(try desk.tokens().map(tokenJSON))) }
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.tokens().map(tokenJSON)))
+            }
         }
         v1.post("tokens") { request, context in
             let creds = try writeCredentials(request, context)
@@ -202,7 +205,8 @@ struct API: Sendable {
             let number = try caseNumber(context)
             let form = try StepForm.read(try await body(request))
             return try await writing(creds, request, context) { desk, lang, _ in
-                let (record, warnings) = try desk.record(form.step, on: number, date: form.on, lateEntry: form.lateEntry)
+                let (record, warnings) = try desk.record(
+                    form.step, on: number, date: form.on, lateEntry: form.lateEntry)
                 try desk.shown(record)
                 let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
                 return .json(views.case(record, warnings: warnings), status: .created)
@@ -279,7 +283,9 @@ struct API: Sendable {
             }
             let content = Array(buffer: buffer)
             return try await writing(creds, request, context) { desk, _, _ in
-                .json(CaseViews.attachment(try desk.attach(content, name: name, kind: kind, to: number)), status: .created)
+                .json(
+                    CaseViews.attachment(try desk.attach(content, name: name, kind: kind, to: number)), status: .created
+                )
             }
         }
         v1.get("cases/:number/attachments/:seq") { request, context in
@@ -330,7 +336,8 @@ struct API: Sendable {
             let creds = try writeCredentials(request, context)
             var form = try await body(request)
             let new = NewAccount(
-                name: try form.requiredText("name"), roles: try Role.parseList(try form.requiredText("role"), field: "role"),
+                name: try form.requiredText("name"),
+                roles: try Role.parseList(try form.requiredText("role"), field: "role"),
                 email: try form.text("email"), password: try form.requiredText("password"))
             try form.finish()
             // A password is hashed here: on a sign-in thread, so that the writer does not wait for bcrypt.
@@ -348,7 +355,9 @@ struct API: Sendable {
                 let roles = try Role.parseList(try form.requiredText("role"), field: "role")
                 try form.finish()
                 return try await writing(creds, request, context) { desk, _, _ in
-                    .json(CaseViews.account(change == "grant" ? try desk.grant(roles, to: name) : try desk.revoke(roles, from: name)))
+                    .json(
+                        CaseViews.account(
+                            change == "grant" ? try desk.grant(roles, to: name) : try desk.revoke(roles, from: name)))
                 }
             case "disable", "enable":
                 try form.finish()
@@ -382,7 +391,11 @@ struct API: Sendable {
             try form.finish()
             guard change == "lock" || change == "unlock" else { throw APIError.fromHTTP(.notFound) }
             return try await writing(creds, request, context) { desk, _, _ in
-                if let reason { try desk.unlockReport(year: year, reason: reason) } else { try desk.lockReport(year: year) }
+                if let reason {
+                    try desk.unlockReport(year: year, reason: reason)
+                } else {
+                    try desk.lockReport(year: year)
+                }
                 return .json(.object([("year", .int(year)), ("locked", .bool(reason == nil))]))
             }
         }
@@ -414,7 +427,8 @@ struct API: Sendable {
             try q.finish()
             guard let first = CivilDate(iso: month + "-01") else {
                 throw DisclosureError(
-                    .invalidValue, field: "month", zh: "月份“\(month)”无效，格式为 YYYY-MM", en: "month “\(month)” is invalid; use YYYY-MM")
+                    .invalidValue, field: "month", zh: "月份“\(month)”无效，格式为 YYYY-MM",
+                    en: "month “\(month)” is invalid; use YYYY-MM")
             }
             return try await reading(creds, request, context) { desk, _, _ in
                 .json(
@@ -503,7 +517,8 @@ struct API: Sendable {
             let creds = try writeCredentials(request, context)
             var form = try await body(request)
             guard let on = try form.bool("required") else {
-                throw DisclosureError(.missingField, field: "required", zh: "必须填写 true 或 false", en: "true or false is required")
+                throw DisclosureError(
+                    .missingField, field: "required", zh: "必须填写 true 或 false", en: "true or false is required")
             }
             try form.finish()
             return try await writing(creds, request, context) { desk, _, _ in
@@ -564,7 +579,10 @@ struct API: Sendable {
                 throw APIError(
                     .forbidden, code: "csrf", field: "X-CSRF-Token",
                     zh: "缺少或不符的 CSRF 令牌：每次修改须在 X-CSRF-Token 中带上登录时得到的 csrf_token",
-                    en: "missing or wrong CSRF token: send the csrf_token from sign-in in X-CSRF-Token with every change")
+                    en:
+                        "missing or wrong CSRF token: send the csrf_token from sign-in in X-CSRF-Token "
+                            + "with every change"
+                )
             }
         }
         return creds

@@ -56,11 +56,15 @@ final class Connections: Sendable {
         writer = Worker(connection: try OfficeConnection.open(path: path), label: "db-writer", calendarGeneration: 0)
         var r: [Worker] = []
         for i in 0..<max(readers, 1) {
-            r.append(Worker(connection: try OfficeConnection.open(path: path), label: "db-reader-\(i)", calendarGeneration: 0))
+            r.append(
+                Worker(
+                    connection: try OfficeConnection.open(path: path), label: "db-reader-\(i)", calendarGeneration: 0))
         }
         var s: [Worker] = []
         for i in 0..<max(signers, 1) {
-            s.append(Worker(connection: try OfficeConnection.open(path: path), label: "db-signin-\(i)", calendarGeneration: 0))
+            s.append(
+                Worker(
+                    connection: try OfficeConnection.open(path: path), label: "db-signin-\(i)", calendarGeneration: 0))
         }
         self.readers = r
         self.signers = s

@@ -79,10 +79,13 @@ struct ScratchFile: Sendable {
 
     /// Writes the request body to the file as it arrives; 413 past `limit`.
     func receive(_ body: RequestBody, limit: Int) async throws {
-        guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-                ? FileHandle(forWritingAtPath: path) : nil
-        }() else {
+        guard
+            let handle = FileHandle(forWritingAtPath: path)
+                ?? {
+                    FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+                        ? FileHandle(forWritingAtPath: path) : nil
+                }()
+        else {
             throw DisclosureError(.io, field: "server", zh: "无法写入临时文件", en: "cannot write the scratch file")
         }
         defer { try? handle.close() }

@@ -24,7 +24,10 @@ struct Reply: Sendable {
     /// A file to save, never shown in the browser's window (attachments, notices).
     static func download(_ bytes: [UInt8], type: String, filename: String) -> Reply {
         // RFC 6266 / 5987: an ASCII fallback and the UTF-8 name percent-encoded.
-        let ascii = String(filename.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
+        let ascii = String(
+            filename.unicodeScalars.map {
+                $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_"
+            })
         let safe = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_")
         let encoded = filename.addingPercentEncoding(withAllowedCharacters: safe) ?? ascii
         return Reply(

@@ -19,7 +19,8 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
         if text.hasPrefix("unix:") {
             let path = String(text.dropFirst(5))
             guard path.hasPrefix("/") else {
-                throw DisclosureError(.invalidValue, field: field, zh: "unix: 后须为绝对路径", en: "unix: needs an absolute path")
+                throw DisclosureError(
+                    .invalidValue, field: field, zh: "unix: 后须为绝对路径", en: "unix: needs an absolute path")
             }
             return .unix(path: path)
         }
@@ -27,7 +28,8 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
             (0...65535).contains(port)
         else {
             throw DisclosureError(
-                .invalidValue, field: field, zh: "“\(text)”应为“地址:端口”（端口0：由系统选定），如 127.0.0.1:8080，或 unix:/run/disclosure.sock",
+                .invalidValue, field: field,
+                zh: "“\(text)”应为“地址:端口”（端口0：由系统选定），如 127.0.0.1:8080，或 unix:/run/disclosure.sock",
                 en: "“\(text)” must be HOST:PORT, e.g. 127.0.0.1:8080, or unix:/run/disclosure.sock")
         }
         var host = String(text[..<colon])

@@ -87,8 +87,10 @@ extension Store {
         tokenHash: String, at epoch: Int, log: String, address: String?
     ) throws(DisclosureError) -> Bool {
         try db.writeTransaction { () throws(DisclosureError) in
-            guard let account = try db.first(
-                "SELECT account_id FROM sessions WHERE token_hash = ? AND ended IS NULL", tokenHash, map: { $0.int(0) })
+            guard
+                let account = try db.first(
+                    "SELECT account_id FROM sessions WHERE token_hash = ? AND ended IS NULL", tokenHash,
+                    map: { $0.int(0) })
             else { return false }
             _ = try db.run("UPDATE sessions SET ended = ? WHERE token_hash = ?", epoch, tokenHash)
             try insertSecurityLog(at: epoch, kind: log, account: account, name: nil, address: address, detail: nil)

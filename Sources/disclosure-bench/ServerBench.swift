@@ -2,8 +2,9 @@ import ArgumentParser
 import DisclosureCore
 import DisclosureStore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The office's server under load, on the generated office, against plain SQLite doing the same work:
@@ -47,34 +48,41 @@ struct ServerLoad: ParsableCommand {
 
         // Registrations: received today, so that no late-entry reason is needed.
         let today = SystemDay.today()
-        let body = #"{"received":"\#(today)","channel":"online","applicant":"压力测试","applicant_type":"person","request":"老旧小区改造工程招标文件"}"#
+        let body =
+            #"{"received":"\#(today)","channel":"online","applicant":"压力测试","applicant_type":"person","#
+            + #""request":"老旧小区改造工程招标文件"}"#
         try """
-            wrk.method = "POST"
-            wrk.headers["Content-Type"] = "application/json"
-            wrk.headers["Authorization"] = "Bearer \(token)"
-            wrk.body = '\(body)'
-            """.write(toFile: dir + "/register.lua", atomically: true, encoding: .utf8)
+        wrk.method = "POST"
+        wrk.headers["Content-Type"] = "application/json"
+        wrk.headers["Authorization"] = "Bearer \(token)"
+        wrk.body = '\(body)'
+        """.write(toFile: dir + "/register.lua", atomically: true, encoding: .utf8)
         let reg = try wrk(
-            ["-t2", "-c\(clients)", "-d\(seconds)s", "--latency", "-s", dir + "/register.lua", server.base + "/api/v1/cases"],
+            [
+                "-t2", "-c\(clients)", "-d\(seconds)s", "--latency", "-s", dir + "/register.lua",
+                server.base + "/api/v1/cases",
+            ],
             dir: dir)
 
         // The board, one client at a time, against the shell running the same statement.
         let workCalendar = WorkCalendar(schedules: try Store.shippedCalendars())
         let through = workCalendar.addingWorkdays(5, after: Scale.last).date
         try """
-            wrk.headers["Authorization"] = "Bearer \(token)"
-            """.write(toFile: dir + "/board.lua", atomically: true, encoding: .utf8)
+        wrk.headers["Authorization"] = "Bearer \(token)"
+        """.write(toFile: dir + "/board.lua", atomically: true, encoding: .utf8)
         let board = try wrk(
-            ["-t1", "-c1", "-d10s", "--latency", "-s", dir + "/board.lua",
-             server.base + "/api/v1/board?within=5&as_of=\(Scale.last)"], dir: dir)
+            [
+                "-t1", "-c1", "-d10s", "--latency", "-s", dir + "/board.lua",
+                server.base + "/api/v1/board?within=5&as_of=\(Scale.last)",
+            ], dir: dir)
         try """
-            .parameter init
-            .parameter set ?1 '\(through)'
-            .parameter set ?2 '\(code)'
-            .parameter set ?3 1
-            .mode json
-            \(Store.boardQuery);
-            """.write(toFile: dir + "/board.sql", atomically: true, encoding: .utf8)
+        .parameter init
+        .parameter set ?1 '\(through)'
+        .parameter set ?2 '\(code)'
+        .parameter set ?3 1
+        .mode json
+        \(Store.boardQuery);
+        """.write(toFile: dir + "/board.sql", atomically: true, encoding: .utf8)
         var shell: [Double] = []
         for _ in 0..<41 { shell.append(try measure(["sqlite3", db], stdin: dir + "/board.sql").seconds) }
         shell.sort()
@@ -83,22 +91,25 @@ struct ServerLoad: ParsableCommand {
         var tokens: [String] = []
         for _ in 0..<200 { tokens.append(try server.signIn(password: dir + "/password.txt")) }
         try """
-            local tokens = {\(tokens.map { "\"\($0)\"" }.joined(separator: ","))}
-            local n = 0
-            request = function()
-                n = n + 1
-                return wrk.format("GET", "/api/v1/session", {["Authorization"] = "Bearer " .. tokens[(n % #tokens) + 1]})
-            end
-            """.write(toFile: dir + "/many.lua", atomically: true, encoding: .utf8)
-        let many = try wrk(["-t2", "-c500", "-d15s", "--timeout", "10s", "-s", dir + "/many.lua", server.base], dir: dir)
+        local tokens = {\(tokens.map { "\"\($0)\"" }.joined(separator: ","))}
+        local n = 0
+        request = function()
+            n = n + 1
+            return wrk.format("GET", "/api/v1/session", {["Authorization"] = "Bearer " .. tokens[(n % #tokens) + 1]})
+        end
+        """.write(toFile: dir + "/many.lua", atomically: true, encoding: .utf8)
+        let many = try wrk(
+            ["-t2", "-c500", "-d15s", "--timeout", "10s", "-s", dir + "/many.lua", server.base], dir: dir)
         let peakKiB = server.peakKiB()
 
         func f(_ x: Double) -> String { String(format: "%.2f", x) }
         func ms(_ x: Double) -> String { String(format: "%.1f ms", x * 1000) }
         func verdict(_ ok: Bool) -> String { ok ? "ok" : "MISSED" }
         let ratio = reg.rate / baseRate
-        let p50 = shell[shell.count / 2], p99 = shell[min(shell.count - 1, Int(Double(shell.count) * 0.99))]
-        let p50Ratio = board.p50 / p50, p99Ratio = board.p99 / p99
+        let p50 = shell[shell.count / 2]
+        let p99 = shell[min(shell.count - 1, Int(Double(shell.count) * 0.99))]
+        let p50Ratio = board.p50 / p50
+        let p99Ratio = board.p99 / p99
         let lines = [
             "server bench: \(cases) cases, \(ISO8601DateFormatter().string(from: Date()))",
             "register over HTTP  \(clients) clients \(seconds) s: \(f(reg.rate))/s (\(reg.errors) errors)   "
@@ -134,7 +145,8 @@ struct ServerLoad: ParsableCommand {
             guard let r = text.range(of: "\n" + label) ?? text.range(of: label) else { return .nan }
             let rest = text[r.upperBound...].drop { $0 == " " || $0 == "\t" }
             let token = rest.prefix { !$0.isWhitespace }
-            let unit: Double = token.hasSuffix("us") ? 1e-6 : token.hasSuffix("ms") ? 1e-3 : token.hasSuffix("s") ? 1 : 60
+            let unit: Double =
+                token.hasSuffix("us") ? 1e-6 : token.hasSuffix("ms") ? 1e-3 : token.hasSuffix("s") ? 1 : 60
             return (Double(token.prefix { $0.isNumber || $0 == "." }) ?? .nan) * unit
         }
         var errors = Int(number(after: "Non-2xx or 3xx responses:") ?? 0)
@@ -147,7 +159,10 @@ struct ServerLoad: ParsableCommand {
     }
 }
 
-enum BenchError: Error { case unreadable(String), serverDidNotStart(String) }
+enum BenchError: Error {
+    case unreadable(String)
+    case serverDidNotStart(String)
+}
 
 /// Today's date in China, as the server's clock has it.
 enum SystemDay {

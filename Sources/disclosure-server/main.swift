@@ -10,7 +10,10 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disclosure serve",
         abstract: "本机关的服务器：工作人员登录、JSON API / the office's server: staff sign-in and the JSON API",
-        discussion: "SIGTERM or SIGINT stops it after the requests in flight. The access log is one JSON line per request on standard output.")
+        discussion:
+            "SIGTERM or SIGINT stops it after the requests in flight. "
+            + "The access log is one JSON line per request on standard output."
+    )
 
     @Option(help: "数据库文件 / database file (default: $DISCLOSURE_DB, else ~/.local/share/disclosure/disclosure.db)")
     var db: String?
@@ -38,7 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
             let was = try connection.servedBy()
             try connection.release(clock: SystemClock())
             let lang = Language.fromEnvironment(env)
-            let said = was.map { lang == .zh ? "原由 \($0) 管理" : "it was served by \($0)" } ?? (lang == .zh ? "原无服务器" : "no server had it")
+            let said =
+                was.map { lang == .zh ? "原由 \($0) 管理" : "it was served by \($0)" }
+                ?? (lang == .zh ? "原无服务器" : "no server had it")
             print(lang == .zh ? "\(path) 已恢复本地办理（\(said)）" : "\(path) is back in local use (\(said))")
             return
         }

@@ -33,11 +33,14 @@ struct LiveOffice {
         env["DISCLOSURE_LANG"] = "en"
         environment = env
         let made = try cli(
-            ["init", "--agency", "测试机关", "--code", "LIVE", "--admin", "root", "--password-stdin",
-             "--password-cost", "\(passwordCost)"], stdin: "root-password-1")
+            [
+                "init", "--agency", "测试机关", "--code", "LIVE", "--admin", "root", "--password-stdin",
+                "--password-cost", "\(passwordCost)",
+            ], stdin: "root-password-1")
         #expect(made.status == 0, "\(made.err)")
         for (name, roles) in staff {
-            let added = try cli(["staff", "add", name, "--role", roles, "--password-stdin"], stdin: "\(name)-password-1")
+            let added = try cli(
+                ["staff", "add", name, "--role", roles, "--password-stdin"], stdin: "\(name)-password-1")
             #expect(added.status == 0, "\(added.err)")
         }
     }
@@ -229,7 +232,9 @@ struct LiveServerTests {
                             client, .POST, server.base + "/api/v1/cases", json: registration(w * 10_000 + i),
                             headers: [("Authorization", "Bearer \(token)")])
                     else { return }
-                    if a.status == 201, let n = a.object["number"] as? String { acknowledged.numbers.withLock { $0.append(n) } }
+                    if a.status == 201, let n = a.object["number"] as? String {
+                        acknowledged.numbers.withLock { $0.append(n) }
+                    }
                 }
             }
         }
@@ -306,8 +311,10 @@ struct LiveServerTests {
         let dir = office.dir.path
         let made = try run(
             "/usr/bin/openssl",
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2", "-keyout",
-             dir + "/key.pem", "-out", dir + "/cert.pem"])
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2", "-keyout",
+                dir + "/key.pem", "-out", dir + "/cert.pem",
+            ])
         #expect(made == 0)
         let server = try await office.serve(["--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"])
         var tls = HTTPClient.Configuration()
@@ -353,8 +360,10 @@ struct LiveServerTests {
         let socket = dir + "/disclosure.sock"
         let made = try run(
             "/usr/bin/openssl",
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2", "-keyout",
-             dir + "/key.pem", "-out", dir + "/cert.pem"])
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2", "-keyout",
+                dir + "/key.pem", "-out", dir + "/cert.pem",
+            ])
         #expect(made == 0)
         let port = try freePort()
         // The shipped site, with this test's paths and port in place of the production ones.
@@ -403,7 +412,9 @@ struct LiveServerTests {
             health = try? await send(client, .GET, base + "/healthz")
             if health == nil { try await Task.sleep(for: .milliseconds(25)) }
         }
-        #expect(health?.status == 200, "nginx: \((try? String(contentsOfFile: dir + "/nginx-error.log", encoding: .utf8)) ?? "")")
+        #expect(
+            health?.status == 200,
+            "nginx: \((try? String(contentsOfFile: dir + "/nginx-error.log", encoding: .utf8)) ?? "")")
         #expect(health?.headers.first(name: "Strict-Transport-Security") != nil)
 
         // A forged X-Forwarded-For from the client is not the address logged: nginx's own entry is.
@@ -418,7 +429,8 @@ struct LiveServerTests {
         let pair = String(cookie.split(separator: ";").first ?? "")
         let csrf = signed.object["csrf_token"] as? String ?? ""
         let made1 = try await send(
-            client, .POST, base + "/api/v1/cases", json: registration(1), headers: [("Cookie", pair), ("X-CSRF-Token", csrf)])
+            client, .POST, base + "/api/v1/cases", json: registration(1),
+            headers: [("Cookie", pair), ("X-CSRF-Token", csrf)])
         #expect(made1.status == 201, "\(made1.text)")
 
         nginx.terminate()
@@ -468,7 +480,8 @@ struct SpecificationTests {
         p.arguments = [
             "run", packageRoot.appendingPathComponent("forms/openapi.yaml").path, "--url", server.base,
             "-H", "Authorization: Bearer \(token)",
-            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
             // Signing out would leave the rest of the run without its session.
             "--exclude-path-regex", "^/api/v1/sessions?$",
             "--max-examples", "25", "--seed", "20261201", "--request-timeout", "30", "--no-color",

@@ -143,7 +143,8 @@ struct ServerRoleMatrixTests {
                     case ("POST", "/api/v1/tokens"): body(["label": "脚本"])
                     case ("POST", "/api/v1/staff"):
                         body(["name": "新同事", "role": "handler", "password": "a-long-password-1"])
-                    case ("POST", let p) where p.hasSuffix("/grant") || p.hasSuffix("/revoke"): body(["role": "registrar"])
+                    case ("POST", let p) where p.hasSuffix("/grant") || p.hasSuffix("/revoke"):
+                        body(["role": "registrar"])
                     case ("POST", let p) where p.hasSuffix("/password"): body(["password": "another-password-1"])
                     case ("POST", let p) where p.hasPrefix("/api/v1/staff/"): "{}"
                     case ("POST", let p) where p.hasSuffix("/lock"): "{}"

@@ -174,7 +174,8 @@ struct SessionTests {
             _ = try await script.register()
             // The registrar's token cannot do what the registrar cannot.
             let draft = try await script.call(
-                .post, "/api/v1/cases/2026-000001/steps", json: body(["kind": "extension", "days": 5, "reason": "需调取档案"]))
+                .post, "/api/v1/cases/2026-000001/steps",
+                json: body(["kind": "extension", "days": 5, "reason": "需调取档案"]))
             #expect(draft.status == .forbidden)
             // A leaked token cannot renew itself.
             #expect(try await script.call(.post, "/api/v1/tokens", json: body(["label": "续期"])).status == .forbidden)
@@ -323,11 +324,15 @@ struct SecondFactorTests {
                 .post, "/api/v1/session",
                 json: body(["name": "head", "password": Office.password("head"), "totp": code(secret, office.clock)]))
             #expect(spent.status == .unauthorized)
-            let next = body(["name": "head", "password": Office.password("head"), "totp": code(secret, office.clock, ahead: 1)])
+            let next = body([
+                "name": "head", "password": Office.password("head"), "totp": code(secret, office.clock, ahead: 1),
+            ])
             #expect(try await again.call(.post, "/api/v1/session", json: next).status == .created)
             #expect(try await Caller(client).call(.post, "/api/v1/session", json: next).status == .unauthorized)
             // A code two steps (a minute) away is refused.
-            let far = body(["name": "head", "password": Office.password("head"), "totp": code(secret, office.clock, ahead: 3)])
+            let far = body([
+                "name": "head", "password": Office.password("head"), "totp": code(secret, office.clock, ahead: 3),
+            ])
             #expect(try await Caller(client).call(.post, "/api/v1/session", json: far).status == .unauthorized)
         }
         let history = try adminDesk(office).staffHistory(of: "head")
@@ -350,7 +355,8 @@ struct SecondFactorTests {
             #expect(try await head.call(.get, "/api/v1/session").status == .ok)
             let setup = try await head.call(.post, "/api/v1/totp", json: "{}")
             let secret = try #require(setup["secret"] as? String)
-            let ok = try await head.call(.post, "/api/v1/totp/confirm", json: body(["code": code(secret, office.clock)]))
+            let ok = try await head.call(
+                .post, "/api/v1/totp/confirm", json: body(["code": code(secret, office.clock)]))
             #expect(ok.status == .noContent)
             #expect(try await head.call(.get, "/api/v1/board").status == .ok)
 
@@ -398,7 +404,8 @@ struct ExchangeAPITests {
                 .post, "/api/v1/import", json: xml, headers: [.contentType: "application/xml"])
             #expect(done.status == .ok, "\(done.text)")
             #expect(done["imported_count"] as? Int == 1)
-            let again = try await head.call(.post, "/api/v1/import", json: xml, headers: [.contentType: "application/xml"])
+            let again = try await head.call(
+                .post, "/api/v1/import", json: xml, headers: [.contentType: "application/xml"])
             #expect(again["identical_count"] as? Int == 1)
             let handler = Caller(client)
             try await handler.signIn("handler")

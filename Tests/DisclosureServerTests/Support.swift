@@ -31,7 +31,8 @@ struct Office {
     static let admin = "管理员"
 
     init(clock: TestClock = TestClock(), code: String = "TEST") throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("disclosure-server-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "disclosure-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         path = dir.appendingPathComponent("office.db").path
         self.clock = clock
@@ -43,7 +44,8 @@ struct Office {
                 NewAccount(name: role.rawValue, roles: [role], email: nil, password: Office.password(role.rawValue)))
         }
         _ = try admin.addStaff(
-            NewAccount(name: "drafter", roles: [.handler, .reviewer, .head], email: nil, password: Office.password("drafter")))
+            NewAccount(
+                name: "drafter", roles: [.handler, .reviewer, .head], email: nil, password: Office.password("drafter")))
     }
 
     static func password(_ name: String) -> String { "password-of-\(name)" }
@@ -125,7 +127,9 @@ final class Caller: @unchecked Sendable {
     /// Signs in as `name` with a browser session; returns the answer.
     @discardableResult
     func signIn(_ name: String, password: String? = nil) async throws -> Answer {
-        let body = try JSONSerialization.data(withJSONObject: ["name": name, "password": password ?? Office.password(name)])
+        let body = try JSONSerialization.data(withJSONObject: [
+            "name": name, "password": password ?? Office.password(name),
+        ])
         let a = try await call(.post, "/api/v1/session", json: String(decoding: body, as: UTF8.self))
         if a.status == .created {
             cookie = a.headers[.setCookie].flatMap { $0.split(separator: ";").first.map(String.init) }
@@ -150,5 +154,7 @@ final class Caller: @unchecked Sendable {
 
 /// A JSON object literal from pairs, for request bodies.
 func body(_ fields: [String: Any]) -> String {
-    String(decoding: (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+    String(
+        decoding: (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data(), as: UTF8.self
+    )
 }
