@@ -1,5 +1,7 @@
 import DisclosureCore
+import DisclosureExchange
 import DisclosureStore
+import Foundation
 
 /// The JSON views of the office's records beside its cases (calendar, late entries, statistics, the
 /// audit), for the CLI's `--json` and the server alike.
@@ -133,5 +135,70 @@ extension Desk {
         }
         return StatisticsReport(
             from: start, to: end, asOf: asOf, months: try statistics(from: start, to: end, asOf: asOf))
+    }
+}
+
+extension CaseViews {
+    /// One date of the calendar (`calendar days --json`).
+    public static func calendarDay(_ i: DayInfo) -> JSON {
+        .object([
+            ("date", .date(i.date)), ("workday", .bool(i.isWorkday)), ("provisional", .bool(i.provisional)),
+            ("name", .str(i.name)), ("kind", .string(i.kind.rawValue)),
+        ])
+    }
+
+    /// What a calendar import did (`calendar import --json`).
+    public static func calendarImport(_ r: CalendarImportResult) -> JSON {
+        .object([
+            ("year", .int(r.year)), ("replaced", .bool(r.replaced)), ("unchanged", .bool(r.unchanged)),
+            ("recomputed", .int(r.recomputed)),
+            (
+                "changed",
+                .array(
+                    r.changed.map {
+                        .object([
+                            ("number", .string($0.number.description)), ("due_before", .date($0.before)),
+                            ("due_after", .date($0.after)),
+                        ])
+                    })
+            ),
+        ])
+    }
+}
+
+extension Desk {
+    /// The calendar day by day from `from` through `to`, at most ten years; `fields` names the options.
+    public func calendarDays(
+        from: CivilDate, to: CivilDate, fields: (from: String, to: String) = ("from", "to")
+    ) throws(DisclosureError) -> [DayInfo] {
+        guard from <= to else {
+            throw DisclosureError(
+                .invalidValue, field: fields.to, zh: "结束日期不能早于起始日期", en: "must not be before the start")
+        }
+        guard from.days(to: to) <= 3660 else {
+            throw DisclosureError(.invalidValue, field: fields.to, zh: "一次最多列出十年", en: "at most ten years at a time")
+        }
+        return DateSpan(from, to).days.map(calendar.info)
+    }
+
+    /// Loads a year's schedule from a file, XML (forms/calendar.xsd) or the text format of
+    /// Storage/calendar, at most 1 MB of UTF-8; `origin` names it in the journal and in messages.
+    public func importCalendar(
+        fileAt path: String, origin: String, replaceOfficial: Bool, reason: String?, field: String = "FILE"
+    ) throws(DisclosureError) -> (HolidaySchedule, CalendarImportResult) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DisclosureError(.io, field: field, zh: "无法读取文件 \(path)", en: "cannot read \(path)")
+        }
+        guard data.count <= 1_000_000, let text = String(data: data, encoding: .utf8) else {
+            throw DisclosureError(
+                .calendarFormat, field: field, zh: "文件须为不超过1MB的UTF-8文本", en: "the file must be UTF-8 text of at most 1 MB")
+        }
+        let schedule =
+            text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<")
+            ? try CalendarFileReader.read(path: path)
+            : try HolidaySchedule.parse(text, origin: origin)
+        let result = try importCalendar(
+            schedule, origin: origin, file: [UInt8](data), replaceOfficial: replaceOfficial, reason: reason)
+        return (schedule, result)
     }
 }

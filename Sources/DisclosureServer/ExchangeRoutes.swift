@@ -13,6 +13,34 @@ extension API {
     static let importLimit = 2 * 1024 * 1024 * 1024
 
     func exchangeRoutes(_ v1: RouterGroup<DisclosureContext>) {
+        v1.get("calendar/days") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            let (from, to) = (try q.requiredDate("from"), try q.requiredDate("to"))
+            try q.finish()
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.calendarDays(from: from, to: to).map(CaseViews.calendarDay)))
+            }
+        }
+        v1.post("calendar") { request, context in
+            let creds = try writeCredentials(request, context)
+            var q = try query(request)
+            let replaceOfficial = try q.bool("replace_official") ?? false
+            let reason = try q.text("reason")
+            let origin = try q.text("name") ?? "calendar-upload"
+            try q.finish()
+            let scratch = try ScratchFile(purpose: "calendar")
+            defer { scratch.remove() }
+            try await scratch.receive(request.body, limit: 1_000_000)
+            let path = scratch.path
+            return try await writing(creds, request, context, changesCalendar: true) { desk, _, _ in
+                .json(
+                    CaseViews.calendarImport(
+                        try desk.importCalendar(
+                            fileAt: path, origin: origin, replaceOfficial: replaceOfficial, reason: reason, field: "body"
+                        ).1))
+            }
+        }
         v1.get("export") { request, context in
             let creds = try credentials(request, context)
             let form = try ExportForm.read(try query(request))

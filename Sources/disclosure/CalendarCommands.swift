@@ -100,19 +100,10 @@ struct CalendarDays: ParsableCommand {
     func run() throws {
         let a = try CivilDate.parse(from, field: "--from")
         let b = try CivilDate.parse(to, field: "--to")
-        guard a <= b else {
-            throw DisclosureError(.invalidValue, field: "--to", zh: "结束日期不能早于起始日期", en: "must not be before --from")
-        }
-        guard a.days(to: b) <= 3660 else {
-            throw DisclosureError(.invalidValue, field: "--to", zh: "一次最多列出十年", en: "at most ten years at a time")
-        }
         let desk = try global.openDesk(readOnly: true)
-        let infos = DateSpan(a, b).days.map(desk.calendar.info)
+        let infos = try desk.calendarDays(from: a, to: b, fields: ("--from", "--to"))
         let zh = global.language == .zh
-        emit(json, .array(infos.map { i in
-            .object([("date", .date(i.date)), ("workday", .bool(i.isWorkday)), ("provisional", .bool(i.provisional)),
-                     ("name", .str(i.name)), ("kind", .string(i.kind.rawValue))])
-        }), table(zh ? ["日期", "星期", "工作日", "说明"] : ["Date", "Day", "Workday", "Note"], infos.map { i in
+        emit(json, .array(infos.map(CaseViews.calendarDay)), table(zh ? ["日期", "星期", "工作日", "说明"] : ["Date", "Day", "Workday", "Note"], infos.map { i in
             let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: i.date)
             var note = i.name.map { i.kind == .makeupWorkday ? (zh ? "\($0)调休上班" : "\($0) make-up day") : $0 } ?? ""
             if i.provisional { note += zh ? "（暂定）" : " (provisional)" }
@@ -133,20 +124,9 @@ struct CalendarImport: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
-        }
-        guard data.count <= 1_000_000, let text = String(data: data, encoding: .utf8) else {
-            throw DisclosureError(.calendarFormat, field: "FILE", zh: "文件须为不超过1MB的UTF-8文本", en: "the file must be UTF-8 text of at most 1 MB")
-        }
-        // XML (forms/calendar.xsd) or the text format of Storage/calendar.
-        let schedule = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<")
-            ? try CalendarFileReader.read(path: file)
-            : try HolidaySchedule.parse(text, origin: (file as NSString).lastPathComponent)
         let desk = try global.openDesk()
-        let result = try desk.importCalendar(
-            schedule, origin: (file as NSString).lastPathComponent, file: [UInt8](data), replaceOfficial: replaceOfficial,
-            reason: reason)
+        let (schedule, result) = try desk.importCalendar(
+            fileAt: file, origin: (file as NSString).lastPathComponent, replaceOfficial: replaceOfficial, reason: reason)
         let zh = global.language == .zh
         var lines = [zh ? "已\(result.replaced ? "替换" : "载入")\(result.year)年放假安排（\(schedule.holidays.count)天假日，\(schedule.workdays.count)天调休上班），重算未结案件\(result.recomputed)件，期限变化\(result.changed.count)件"
                         : "\(result.replaced ? "replaced" : "loaded") the \(result.year) schedule (\(schedule.holidays.count) holidays, \(schedule.workdays.count) make-up days); recomputed \(result.recomputed) open cases, \(result.changed.count) changed"]
@@ -159,11 +139,6 @@ struct CalendarImport: ParsableCommand {
         for c in result.changed {
             lines.append("  \(c.number)  \(c.before.map(\.description) ?? "—") → \(c.after.map(\.description) ?? "—")")
         }
-        emit(json, .object([
-            ("year", .int(result.year)), ("replaced", .bool(result.replaced)), ("unchanged", .bool(result.unchanged)),
-            ("recomputed", .int(result.recomputed)),
-            ("changed", .array(result.changed.map { .object([("number", .string($0.number.description)),
-                                                             ("due_before", .date($0.before)), ("due_after", .date($0.after))]) })),
-        ]), lines.joined(separator: "\n"))
+        emit(json, CaseViews.calendarImport(result), lines.joined(separator: "\n"))
     }
 }

@@ -91,6 +91,11 @@ struct ServerRoleMatrixTests {
         }
     }
 
+    /// The shipped 2026 schedule: loading it again changes nothing, and answers as any import does.
+    static let calendar2026 =
+        (try? String(contentsOf: packageRoot.appendingPathComponent("Storage/calendar/2026.txt"), encoding: .utf8))
+        ?? ""
+
     /// Every other endpoint: the roles that may call it (nil: every role of the office).
     static let endpoints: [(method: String, path: String, roles: Set<Role>?)] = [
         ("GET", "/api/v1/session", nil), ("GET", "/api/v1/cases", nil), ("GET", "/api/v1/cases/{n}", nil),
@@ -105,6 +110,8 @@ struct ServerRoleMatrixTests {
         ("POST", "/api/v1/staff/drafter/disable", [.admin]), ("POST", "/api/v1/staff/drafter/enable", [.admin]),
         ("POST", "/api/v1/staff/drafter/password", [.admin]),
         ("GET", "/api/v1/calendar", nil), ("GET", "/api/v1/reports/stats", nil),
+        ("GET", "/api/v1/calendar/days?from=2026-10-01&to=2026-10-08", nil), 
+        ("POST", "/api/v1/calendar?name=2026.txt&replace_official=true&reason=%E6%A0%B8%E5%AF%B9", [.admin]),
         ("GET", "/api/v1/reports/late-entries", nil),
         ("GET", "/api/v1/fees/quote?applicant=%E5%BC%A0%E4%B8%89&month=2026-11&items=1", nil),
         ("GET", "/api/v1/audit/verify", nil), ("GET", "/api/v1/audit/journal", [.head, .admin]),
@@ -151,6 +158,7 @@ struct ServerRoleMatrixTests {
                     case ("POST", let p) where p.hasSuffix("/unlock"): body(["reason": "更正后重新公布"])
                     case ("POST", "/api/v1/office/totp"): body(["required": false])
                     case ("POST", "/api/v1/totp"): "{}"
+                    case ("POST", let p) where p.hasPrefix("/api/v1/calendar"): ServerRoleMatrixTests.calendar2026
                     case ("POST", _): "%PDF-1.4 scan"
                     default: nil
                     }
