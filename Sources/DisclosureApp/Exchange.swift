@@ -54,9 +54,10 @@ extension Desk {
         }
         let store = self.store
         let own = store.office.code
-        // Who received whose personal data: each case of an unredacted export, once it is written.
+        // Who received whose personal data through the server: each case of an unredacted export, once
+        // it is written (the CLI's reader holds the file already, and may have it open read-only).
         var exported: [String] = []
-        let logs = !redact && account != nil
+        let logs = !redact && account != nil && server != nil
         let count = try exportCaseFile(
             path: path, redact: redact, withAttachments: withAttachments, force: force, protecting: databaseFiles) {
             (sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in

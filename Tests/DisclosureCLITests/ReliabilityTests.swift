@@ -313,6 +313,10 @@ struct ReliabilityTests {
         for day in ["2026-11-02", "2026-11-03", "2026-11-04"] { _ = try o.register(day, request: String(repeating: "申请内容", count: 300)) }
         // Signed in before the damage, so that the commands below write nothing but what they are asked to.
         try o.signIn("王科员", on: "2026-11-05")
+        // The middle page of the cases table (by SQLite's own page list), wherever the schema puts it.
+        let middle = "SELECT pageno FROM dbstat WHERE name = 'cases' ORDER BY pageno LIMIT 1 "
+            + "OFFSET (SELECT count(*) / 2 FROM dbstat WHERE name = 'cases')"
+        let casePage = Int(try sh("sqlite3 '\(o.db)' \"\(middle);\"", in: o.dir).trimmingCharacters(in: .whitespacesAndNewlines))
         let size = (try FileManager.default.attributesOfItem(atPath: o.db)[.size] as? Int) ?? 0
         let handle = try #require(FileHandle(forUpdatingAtPath: o.db))
         switch kind {
@@ -322,8 +326,9 @@ struct ReliabilityTests {
         case "truncated":
             try handle.truncate(atOffset: UInt64(size / 2))
         default:
-            // Overwrite a page in the middle of the file, where the cases and events live.
-            try handle.seek(toOffset: UInt64(size / 2 / 4096 * 4096))
+            // Overwrite a page where the cases live.
+            let page = try #require(casePage, "no page of the cases table found")
+            try handle.seek(toOffset: UInt64((page - 1) * 4096))
             try handle.write(contentsOf: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 13) }))
         }
         try handle.close()

@@ -138,7 +138,8 @@ struct SessionTests {
     @Test("one address guessing over many names is stopped though no account reaches its limit")
     func addressThrottle() async throws {
         let office = try Office()
-        try await office.serve(.live) { client in
+        // In process: every request comes from the one address the server sees for it.
+        try await office.serve { client in
             let guesser = Caller(client)
             for i in 0..<ServerSessionPolicy.addressFreeFailures {
                 let a = try await guesser.signIn("nobody-\(i)", password: "wrong-password")
@@ -154,7 +155,7 @@ struct SessionTests {
         let admin = try adminDesk(office)
         let lines = try admin.securityLog(limit: 100)
         #expect(lines.filter { $0.kind == "signin-failed" }.count == ServerSessionPolicy.addressFreeFailures)
-        #expect(lines.filter { $0.kind == "signin-throttled" && $0.address == "127.0.0.1" }.count == 1)
+        #expect(lines.filter { $0.kind == "signin-throttled" }.count == 1)
         #expect(try admin.verifyAudit().problems.isEmpty)
     }
 
