@@ -52,6 +52,24 @@ public enum JSON: Sendable {
         out.flush(to: 1)
     }
 
+    /// The bytes of a JSON array whose items `produce` hands over one at a time, in the same form as
+    /// `JSON.array(items).encoded()`, without an array of the items in between (a server's board).
+    public static func encodeArray(
+        _ produce: (_ item: (JSON) -> Void) throws(DisclosureError) -> Void
+    ) throws(DisclosureError) -> [UInt8] {
+        let out = ByteSink(capacity: 1 << 16)
+        var count = 0
+        out.append(UInt8(ascii: "["))
+        try produce { item in
+            member(count, out, depth: 0)
+            count += 1
+            item.write(into: out, depth: 1)
+        }
+        close(UInt8(ascii: "]"), members: count, out, depth: 0)
+        out.append(0x0A)
+        return out.bytes
+    }
+
     /// Spaces for indentation.
     private static let spaces: StaticString = "                                                                "
 

@@ -141,7 +141,15 @@ struct API: Sendable {
                 let asOf = b.asOf ?? desk.today
                 let through = try desk.boardThrough(within: b.within, of: asOf)
                 let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: asOf)
-                return .json(.array(try desk.board(through: through, imported: b.imported).map(views.summary)))
+                // Row by row into the answer: a city's board runs to thousands of cases.
+                let bytes = try JSON.encodeArray { (item: (JSON) -> Void) throws(DisclosureError) in
+                    try desk.board(through: through, imported: b.imported) { (c: CaseSummary) throws(DisclosureError) in
+                        item(views.summary(c))
+                    }
+                }
+                return Reply(
+                    status: .ok, body: bytes, contentType: "application/json; charset=utf-8", disposition: nil,
+                    location: nil)
             }
         }
         v1.get("reports/annual") { request, context in

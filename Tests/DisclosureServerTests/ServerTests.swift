@@ -48,6 +48,10 @@ struct SessionTests {
             let read = try await browser.call(.get, "/api/v1/cases/2026-000001", sendCSRF: false)
             #expect(read.status == .ok)
             #expect(read["number"] as? String == "2026-000001")
+            let board = try await browser.call(.get, "/api/v1/board", sendCSRF: false)
+            let rows = try #require(board.json as? [[String: Any]])
+            #expect(rows.map { $0["number"] as? String } == ["2026-000001"])
+            #expect(rows.first?["workdays_left"] as? Int != nil)
 
             let out = try await browser.call(.delete, "/api/v1/session")
             #expect(out.status == .noContent)
