@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "disclosure-bench",
             dependencies: [
-                "DisclosureCore", "DisclosureStore",
+                "DisclosureCore", "DisclosureStore", "DisclosureApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/disclosure-bench"

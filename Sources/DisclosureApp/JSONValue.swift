@@ -39,16 +39,7 @@ public enum JSON: Sendable {
     ) throws(DisclosureError) {
         let out = ByteSink(capacity: 1 << 16)
         fflush(nil)
-        var count = 0
-        out.append(UInt8(ascii: "["))
-        try produce { item in
-            member(count, out, depth: 0)
-            count += 1
-            item.write(into: out, depth: 1)
-            if out.count >= 1 << 15 { out.flush(to: 1) }
-        }
-        close(UInt8(ascii: "]"), members: count, out, depth: 0)
-        out.append(0x0A)
+        try writeArray(into: out, flushingAt: 1 << 15, produce)
         out.flush(to: 1)
     }
 
@@ -58,16 +49,25 @@ public enum JSON: Sendable {
         _ produce: (_ item: (JSON) -> Void) throws(DisclosureError) -> Void
     ) throws(DisclosureError) -> [UInt8] {
         let out = ByteSink(capacity: 1 << 16)
+        try writeArray(into: out, flushingAt: nil, produce)
+        return out.bytes
+    }
+
+    /// Writes the array and a newline; with `flushingAt`, to standard output whenever that much is held.
+    private static func writeArray(
+        into out: ByteSink, flushingAt threshold: Int?,
+        _ produce: (_ item: (JSON) -> Void) throws(DisclosureError) -> Void
+    ) throws(DisclosureError) {
         var count = 0
         out.append(UInt8(ascii: "["))
         try produce { item in
             member(count, out, depth: 0)
             count += 1
             item.write(into: out, depth: 1)
+            if let threshold, out.count >= threshold { out.flush(to: 1) }
         }
         close(UInt8(ascii: "]"), members: count, out, depth: 0)
         out.append(0x0A)
-        return out.bytes
     }
 
     /// Spaces for indentation.

@@ -191,7 +191,8 @@ extension Desk {
         }
         guard data.count <= 1_000_000, let text = String(data: data, encoding: .utf8) else {
             throw DisclosureError(
-                .calendarFormat, field: field, zh: "文件须为不超过1MB的UTF-8文本", en: "the file must be UTF-8 text of at most 1 MB")
+                .calendarFormat, field: field, zh: "文件须为不超过1MB的UTF-8文本",
+                en: "the file must be UTF-8 text of at most 1 MB")
         }
         let schedule =
             text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<")

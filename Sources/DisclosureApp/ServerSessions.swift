@@ -60,10 +60,9 @@ public final class AddressThrottle: Sendable {
             if now - rec.last > ServerSessionPolicy.addressMemorySeconds { rec.failures = 0 }
             rec.failures += 1
             rec.last = now
-            let over = rec.failures - ServerSessionPolicy.addressFreeFailures
+            let wait = SessionPolicy.wait(afterFailures: rec.failures, free: ServerSessionPolicy.addressFreeFailures)
             var locks = false
-            if over >= 0 {
-                let wait = min(SessionPolicy.firstWaitSeconds << min(over, 6), SessionPolicy.maxWaitSeconds)
+            if wait > 0 {
                 locks = rec.lockedUntil <= now
                 rec.lockedUntil = now + wait
             }
@@ -190,21 +189,20 @@ public final class OfficeConnection {
     ) throws(DisclosureError) -> Desk {
         let now = clock.now().epoch
         let hash = Sessions.tokenHash(token)
-        func refused(_ zh: String, _ en: String) -> DisclosureError {
-            DisclosureError(.unauthenticated, field: "session", zh: "\(zh)，请重新登录", en: "\(en); sign in again")
+        func refused(_ why: Text) -> DisclosureError {
+            DisclosureError(.unauthenticated, field: "session", zh: "\(why.zh)，请重新登录", en: "\(why.en); sign in again")
         }
         guard let s = try store.serverSession(tokenHash: hash), kinds.contains(s.kind) else {
-            throw refused("登录凭据无效", "the sign-in is not valid")
+            throw refused(Sessions.invalid)
         }
-        if s.ended != nil { throw refused("已退出登录", "the session was signed out") }
-        // A session that starts in the future means the clock was set back: not to be trusted.
-        if now >= s.expires || now < s.created - 300 { throw refused("登录已过期", "the session has expired") }
+        if let problem = Sessions.problem(
+            account: s.account, created: s.created, expires: s.expires, ended: s.ended, now: now)
+        {
+            throw refused(problem)
+        }
         if s.kind == .web, now - (s.lastSeen ?? s.created) > ServerSessionPolicy.idleSeconds {
             try store.endSession(tokenHash: hash, at: now, log: "session-idle", address: address)
-            throw refused("长时间未操作，登录已失效", "the session was idle too long")
-        }
-        if s.account.disabled || s.account.legacy {
-            throw refused("账号“\(s.account.name)”已停用", "the account “\(s.account.name)” is disabled")
+            throw refused(Text(zh: "长时间未操作，登录已失效", en: "the session was idle too long"))
         }
         if now - (s.lastSeen ?? s.created) >= ServerSessionPolicy.touchSeconds {
             try store.touchSession(tokenHash: hash, at: now)
@@ -323,19 +321,23 @@ extension Desk {
 
     /// One document of a case, its digest checked; every download is logged.
     public func download(_ seq: Int, of number: CaseNumber) throws(DisclosureError) -> Attachment {
-        let record = try store.load(number)
         let a = try store.attachment(seq, of: number)
-        try noteAccess(record, what: "attachment \(seq)", always: true)
+        try noteAccess(number, what: "attachment \(seq)")
         return a
     }
 
     /// Logs that the signed-in account saw `what` of `record`'s personal data, when it has any.
     func noteAccess(_ record: CaseRecord, what: String, always: Bool = false) throws(DisclosureError) {
-        guard let account else { return }
         let a = record.application.applicant
         guard always || a.idNumber != nil || a.contact != nil else { return }
+        try noteAccess(record.number, what: what)
+    }
+
+    /// Logs that the signed-in account saw `what` of case `number`.
+    private func noteAccess(_ number: CaseNumber, what: String) throws(DisclosureError) {
+        guard let account else { return }
         try store.logDataAccess(
-            account: account.id, caseNumber: record.number.description, what: what, address: server?.address,
+            account: account.id, caseNumber: number.description, what: what, address: server?.address,
             at: clock.now().epoch)
     }
 

@@ -28,10 +28,10 @@ public enum SessionPolicy {
     public static let firstWaitSeconds = 60
     public static let maxWaitSeconds = 3600
 
-    /// Seconds to refuse sign-in after `failures` consecutive failures (0: none).
-    public static func wait(afterFailures failures: Int) -> Int {
-        guard failures >= freeFailures else { return 0 }
-        let doublings = min(failures - freeFailures, 6)
+    /// Seconds to refuse sign-in after `failures` consecutive failures (0: none), `free` of them allowed.
+    public static func wait(afterFailures failures: Int, free: Int = freeFailures) -> Int {
+        guard failures >= free else { return 0 }
+        let doublings = min(failures - free, 6)
         return min(firstWaitSeconds << doublings, maxWaitSeconds)
     }
 }
@@ -86,18 +86,26 @@ enum Sessions {
         guard ticket.instanceID == (try store.instanceID()) else {
             return (nil, Text(zh: "登录凭据属于另一个数据库", en: "the sign-in belongs to another database"))
         }
-        guard let s = try store.session(tokenHash: tokenHash(ticket.token)) else {
-            return (nil, Text(zh: "登录凭据无效", en: "the sign-in is not valid"))
-        }
-        if s.ended != nil { return (nil, Text(zh: "已退出登录", en: "the session was signed out")) }
-        // A session that starts in the future means the clock was set back: not to be trusted.
-        if now.epoch >= s.expires || now.epoch < s.created - 300 {
-            return (nil, Text(zh: "登录已过期", en: "the session has expired"))
-        }
-        if s.account.disabled || s.account.legacy {
-            return (nil, Text(zh: "账号“\(s.account.name)”已停用", en: "the account “\(s.account.name)” is disabled"))
+        guard let s = try store.session(tokenHash: tokenHash(ticket.token)) else { return (nil, invalid) }
+        if let problem = problem(
+            account: s.account, created: s.created, expires: s.expires, ended: s.ended, now: now.epoch)
+        {
+            return (nil, problem)
         }
         return (s.account, nil)
+    }
+
+    static let invalid = Text(zh: "登录凭据无效", en: "the sign-in is not valid")
+
+    /// Why a stored session no longer signs its account in, if it does not: the CLI's and the server's.
+    static func problem(account: Account, created: Int, expires: Int, ended: Int?, now: Int) -> Text? {
+        if ended != nil { return Text(zh: "已退出登录", en: "the session was signed out") }
+        // A session that starts in the future means the clock was set back: not to be trusted.
+        if now >= expires || now < created - 300 { return Text(zh: "登录已过期", en: "the session has expired") }
+        if account.disabled || account.legacy {
+            return Text(zh: "账号“\(account.name)”已停用", en: "the account “\(account.name)” is disabled")
+        }
+        return nil
     }
 }
 
@@ -126,21 +134,28 @@ extension Desk {
             Passwords.decoyCheck(password, cost: cost)
             throw refused
         }
-        let state = try store.claimSigninAttempt(account.id, now: now.epoch) { SessionPolicy.wait(afterFailures: $0) }
-        if let until = state.lockedUntil, until > now.epoch {
-            var e = DisclosureError(
-                .throttled, field: "password",
-                zh: "失败次数过多，请\(until - now.epoch)秒后再试",
-                en: "too many failed sign-ins; try again in \(until - now.epoch) seconds")
-            e.retryAfter = until - now.epoch
-            throw e
-        }
+        let state = try claimAttempt(of: account, at: now, field: "password")
         guard let hash = state.passwordHash else {
             Passwords.decoyCheck(password, cost: cost)
             throw refused
         }
         guard Passwords.verify(password, hash: hash) else { throw refused }
         return account
+    }
+
+    /// Counts one try at the account's secrets as failed until it succeeds, after its throttle: a
+    /// password at sign-in, or a one-time code to remove the second factor.
+    func claimAttempt(of account: Account, at now: Moment, field: String) throws(DisclosureError) -> SigninState {
+        let state = try store.claimSigninAttempt(account.id, now: now.epoch) { SessionPolicy.wait(afterFailures: $0) }
+        if let until = state.lockedUntil, until > now.epoch {
+            var e = DisclosureError(
+                .throttled, field: field,
+                zh: "失败次数过多，请\(until - now.epoch)秒后再试",
+                en: "too many failed sign-ins; try again in \(until - now.epoch) seconds")
+            e.retryAfter = until - now.epoch
+            throw e
+        }
+        return state
     }
 
     func openSession(for account: Account, at now: Moment) throws(DisclosureError) -> SessionTicket {

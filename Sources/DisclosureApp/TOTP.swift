@@ -175,14 +175,7 @@ extension Desk {
         if target.id == me.id {
             // Each try counts as a failed sign-in, so that a stolen session cannot guess its way through.
             let now = clock.now()
-            let state = try store.claimSigninAttempt(me.id, now: now.epoch) { SessionPolicy.wait(afterFailures: $0) }
-            if let until = state.lockedUntil, until > now.epoch {
-                var e = DisclosureError(
-                    .throttled, field: "code", zh: "失败次数过多，请\(until - now.epoch)秒后再试",
-                    en: "too many failed tries; try again in \(until - now.epoch) seconds")
-                e.retryAfter = until - now.epoch
-                throw e
-            }
+            _ = try claimAttempt(of: me, at: now, field: "code")
             try checkSecondFactor(me, code: code, at: now)
         } else {
             try UseCase.staff.authorise(me)

@@ -29,7 +29,8 @@ public struct NoticeTemplates: Sendable {
     /// `field` names the option or setting that gave the folder.
     public static func load(directory dir: String, field: String) throws(DisclosureError) -> NoticeTemplates {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
-            throw DisclosureError(.io, field: field, zh: "无法读取模板目录 \(dir)", en: "cannot read the template folder \(dir)")
+            throw DisclosureError(
+                .io, field: field, zh: "无法读取模板目录 \(dir)", en: "cannot read the template folder \(dir)")
         }
         var files = shipped.files
         for name in names where name.hasSuffix(".txt") {

@@ -565,16 +565,24 @@ struct API: Sendable {
         _ creds: Credentials, _ request: Request, _ context: DisclosureContext, setup: Bool = false,
         _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
     ) async throws -> Response {
+        try await connections.read(job(creds, request, context, setup: setup, body)).response()
+    }
+
+    /// One use case for the request's signed-in account, as a database thread runs it.
+    private func job(
+        _ creds: Credentials, _ request: Request, _ context: DisclosureContext, setup: Bool,
+        _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
+    ) -> @Sendable (OfficeConnection) throws(DisclosureError) -> Reply {
         let lang = language(of: request)
         let notes = context.notes
         let clock = self.clock
-        return try await connections.read { c throws(DisclosureError) in
+        return { c throws(DisclosureError) in
             let desk = try c.desk(
                 token: creds.token, kinds: creds.kinds, address: creds.address, clock: clock,
                 settingUpSecondFactor: setup)
             notes.account = desk.account?.name
             return try domain { () throws in try body(desk, lang, creds) }
-        }.response()
+        }
     }
 
     /// The credentials of a change: a cookie session must send its CSRF token, checked before anything
@@ -603,16 +611,7 @@ struct API: Sendable {
         slow: Bool = false, setup: Bool = false, bulk: Bool = false,
         _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
     ) async throws -> Response {
-        let lang = language(of: request)
-        let notes = context.notes
-        let clock = self.clock
-        let job = { @Sendable (c: OfficeConnection) throws(DisclosureError) -> Reply in
-            let desk = try c.desk(
-                token: creds.token, kinds: creds.kinds, address: creds.address, clock: clock,
-                settingUpSecondFactor: setup)
-            notes.account = desk.account?.name
-            return try domain { () throws in try body(desk, lang, creds) }
-        }
+        let job = job(creds, request, context, setup: setup, body)
         if slow { return try await connections.signIn(job).response() }
         if bulk { return try await connections.bulk(job).response() }
         return try await connections.write(changesCalendar: changesCalendar, job).response()

@@ -37,7 +37,8 @@ extension API {
                 .json(
                     CaseViews.calendarImport(
                         try desk.importCalendar(
-                            fileAt: path, origin: origin, replaceOfficial: replaceOfficial, reason: reason, field: "body"
+                            fileAt: path, origin: origin, replaceOfficial: replaceOfficial, reason: reason,
+                            field: "body"
                         ).1))
             }
         }
@@ -107,12 +108,9 @@ struct ScratchFile: Sendable {
 
     /// Writes the request body to the file as it arrives; 413 past `limit`.
     func receive(_ body: RequestBody, limit: Int) async throws {
-        guard
+        // The folder is new and this process's alone: the file is made here, then written.
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: path)
-                ?? {
-                    FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-                        ? FileHandle(forWritingAtPath: path) : nil
-                }()
         else {
             throw DisclosureError(.io, field: "server", zh: "无法写入临时文件", en: "cannot write the scratch file")
         }

@@ -83,11 +83,10 @@ struct APIError: Error, Sendable {
     }
 
     func response(_ lang: Language) -> Response {
-        var reply = Reply.json(
+        var response = Reply.json(
             .object([("code", .string(code)), ("field", .str(field)), ("message", .string(message(lang)))]),
-            status: status)
-        reply.contentType = "application/json; charset=utf-8"
-        var response = reply.response()
+            status: status
+        ).response()
         if let retryAfter { response.headers[.retryAfter] = String(max(retryAfter, 1)) }
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"disclosure\"" }
         return response

@@ -265,7 +265,10 @@ extension Store {
     public func claimTOTPStep(_ id: Int, step: Int) throws(DisclosureError) -> Bool {
         try db.writeTransaction { () throws(DisclosureError) in
             try db.run(
-                "UPDATE accounts SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+                """
+                UPDATE accounts SET totp_last_step = ?
+                WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)
+                """,
                 step, id, step) == 1
         }
     }

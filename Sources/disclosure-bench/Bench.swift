@@ -101,6 +101,13 @@ func signInStaff(bin: String, db: String, dir: String, initialised: Bool = false
     try measure([bin, "--db", db, "login", "王科员", "--password-stdin"], stdin: password)
 }
 
+/// A ratio or a time in seconds, as the figures print it.
+func f(_ x: Double) -> String { String(format: "%.2f", x) }
+/// Seconds as milliseconds.
+func ms(_ x: Double) -> String { String(format: "%.1f ms", x * 1000) }
+/// Whether a target was met.
+func verdict(_ ok: Bool) -> String { ok ? "ok" : "MISSED" }
+
 func median(_ xs: [Double]) -> Double {
     let s = xs.sorted()
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
@@ -173,7 +180,6 @@ struct Exchange: ParsableCommand {
         let exportRatio = median(exportTimes) / median(lintTimes)
         let importBaseline = median(lintTimes) + median(sqliteTimes)
         let importRatio = median(importTimes) / importBaseline
-        func f(_ x: Double) -> String { String(format: "%.2f", x) }
         let lines = [
             "exchange bench: \(cases) cases, \(size / 1_048_576) MiB of XML, median of \(runs) runs, \(ISO8601DateFormatter().string(from: Date()))",
             "export            \(f(median(exportTimes))) s   xmllint --stream \(f(median(lintTimes))) s   ratio \(f(exportRatio))  (target ≤ 1.50)  \(exportRatio <= 1.5 ? "ok" : "MISSED")",

@@ -62,9 +62,6 @@ struct Scale: ParsableCommand {
         let big = try measureOffice(bin: bin, db: bigDB, dir: dir, through: through, label: "big")
         let young = try measureOffice(bin: bin, db: smallDB, dir: dir, through: through, label: "small")
 
-        func f(_ x: Double) -> String { String(format: "%.2f", x) }
-        func ms(_ x: Double) -> String { String(format: "%.1f ms", x * 1000) }
-        func verdict(_ ok: Bool) -> String { ok ? "ok" : "MISSED" }
         let registerRatio = big.register.ours / big.register.baseline
         let dueRatio = big.due.ours / big.due.baseline
         let reportRatio = big.report.ours / big.report.baseline
@@ -152,27 +149,28 @@ struct Scale: ParsableCommand {
                              report: Figure(ours: median(report), baseline: median(reportBase), rssKiB: reportRSS),
                              dueRows: rows)
     }
-
-    /// What the sqlite3 shell does for an equivalent registration: the next number of the year, the
-    /// case row and its registration event, in one durable write transaction.
 }
 
-/// One registration as the sqlite3 shell commits it: the case row and its event, one durable transaction.
+/// What the sqlite3 shell does for an equivalent registration: the next number of the year, the case
+/// row and its registration event, in one durable write transaction.
 func baselineRegistration(code: String, agency: String, k: Int, label: String) -> String {
     let day = Scale.last.description
-    let payload = #"{"applicant":{"name":"基准对照\#(label)\#(k)","type":"person"},"channel":"online","received":"\#(day)","request":"老旧小区改造工程招标文件"}"#
+    let payload = #"{"applicant":{"name":"基准对照\#(label)\#(k)","type":"person"},"channel":"online","#
+        + #""received":"\#(day)","request":"老旧小区改造工程招标文件"}"#
     return """
         PRAGMA synchronous = FULL;
         BEGIN IMMEDIATE;
         INSERT INTO cases (agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type,
             id_number, contact, request, form, note, registered_at, registered_by, status, is_open, due, next_deadline,
             consult_until, provisional, outcome, closed_on)
-        SELECT '\(code)', '\(agency)', \(Scale.last.year), COALESCE(MAX(serial), 0) + 1, '\(day)', 'online', '基准对照\(label)\(k)', 'person',
-            NULL, NULL, '老旧小区改造工程招标文件', NULL, NULL, '\(day)T09:00:00+08:00', '王科员', 'handling', 1, '2026-12-18', '2026-12-18',
-            NULL, 0, NULL, NULL
+        SELECT '\(code)', '\(agency)', \(Scale.last.year), COALESCE(MAX(serial), 0) + 1, '\(day)', 'online',
+            '基准对照\(label)\(k)', 'person', NULL, NULL, '老旧小区改造工程招标文件', NULL, NULL, '\(day)T09:00:00+08:00',
+            '王科员', 'handling', 1, '2026-12-18', '2026-12-18', NULL, 0, NULL, NULL
         FROM cases WHERE agency_code = '\(code)' AND year = \(Scale.last.year) AND superseded_by IS NULL;
-        INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, prev_hash, hash)
-        SELECT last_insert_rowid(), 0, 'registered', '\(day)', '王科员', '\(day)T09:00:00+08:00', '\(payload)', NULL, '2026-12-18',
+        INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after,
+            prev_hash, hash)
+        SELECT last_insert_rowid(), 0, 'registered', '\(day)', '王科员', '\(day)T09:00:00+08:00', '\(payload)', NULL,
+            '2026-12-18',
             (SELECT hash FROM events ORDER BY id DESC LIMIT 1), '\(String(repeating: "0", count: 64))';
         COMMIT;
         """

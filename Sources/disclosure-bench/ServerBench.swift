@@ -1,4 +1,5 @@
 import ArgumentParser
+import DisclosureApp
 import DisclosureCore
 import DisclosureStore
 import Foundation
@@ -47,7 +48,7 @@ struct ServerLoad: ParsableCommand {
         let token = try server.signIn(password: dir + "/password.txt")
 
         // Registrations: received today, so that no late-entry reason is needed.
-        let today = SystemDay.today()
+        let today = SystemClock().now().day
         let body =
             #"{"received":"\#(today)","channel":"online","applicant":"压力测试","applicant_type":"person","#
             + #""request":"老旧小区改造工程招标文件"}"#
@@ -102,9 +103,6 @@ struct ServerLoad: ParsableCommand {
             ["-t2", "-c500", "-d15s", "--timeout", "10s", "-s", dir + "/many.lua", server.base], dir: dir)
         let peakKiB = server.peakKiB()
 
-        func f(_ x: Double) -> String { String(format: "%.2f", x) }
-        func ms(_ x: Double) -> String { String(format: "%.1f ms", x * 1000) }
-        func verdict(_ ok: Bool) -> String { ok ? "ok" : "MISSED" }
         let ratio = reg.rate / baseRate
         let p50 = shell[shell.count / 2]
         let p99 = shell[min(shell.count - 1, Int(Double(shell.count) * 0.99))]
@@ -115,9 +113,11 @@ struct ServerLoad: ParsableCommand {
             "register over HTTP  \(clients) clients \(seconds) s: \(f(reg.rate))/s (\(reg.errors) errors)   "
                 + "sqlite3 shell, same transactions in a loop: \(f(baseRate))/s   ratio \(f(ratio))  (target ≥ 0.50)  "
                 + verdict(ratio >= 0.5 && reg.errors == 0),
-            "board within 5      p50 \(ms(board.p50)) p99 \(ms(board.p99))   sqlite3 shell p50 \(ms(p50)) p99 \(ms(p99))   "
+            "board within 5      p50 \(ms(board.p50)) p99 \(ms(board.p99))   "
+                + "sqlite3 shell p50 \(ms(p50)) p99 \(ms(p99))   "
                 + "ratios \(f(p50Ratio)) / \(f(p99Ratio))  (target ≤ 2.00)  \(verdict(p50Ratio <= 2 && p99Ratio <= 2))",
-            "500 connections     200 sessions, \(f(many.rate)) requests/s, \(many.errors) errors, server peak \(peakKiB / 1024) MiB  "
+            "500 connections     200 sessions, \(f(many.rate)) requests/s, \(many.errors) errors, "
+                + "server peak \(peakKiB / 1024) MiB  "
                 + "(target 0 errors, < 256 MiB)  \(verdict(many.errors == 0 && peakKiB < 256 * 1024))",
         ]
         print(lines.joined(separator: "\n"))
@@ -164,16 +164,6 @@ enum BenchError: Error {
     case serverDidNotStart(String)
 }
 
-/// Today's date in China, as the server's clock has it.
-enum SystemDay {
-    static func today() -> String {
-        let f = DateFormatter()
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        f.dateFormat = "yyyy-MM-dd"
-        f.locale = Locale(identifier: "en_US_POSIX")
-        return f.string(from: Date())
-    }
-}
 
 /// `disclosure serve` as a child process on a port of the system's choosing.
 final class ServerProcess {

@@ -103,7 +103,8 @@ struct CalendarDays: ParsableCommand {
         let desk = try global.openDesk(readOnly: true)
         let infos = try desk.calendarDays(from: a, to: b, fields: ("--from", "--to"))
         let zh = global.language == .zh
-        emit(json, .array(infos.map(CaseViews.calendarDay)), table(zh ? ["日期", "星期", "工作日", "说明"] : ["Date", "Day", "Workday", "Note"], infos.map { i in
+        let header = zh ? ["日期", "星期", "工作日", "说明"] : ["Date", "Day", "Workday", "Note"]
+        emit(json, .array(infos.map(CaseViews.calendarDay)), table(header, infos.map { i in
             let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: i.date)
             var note = i.name.map { i.kind == .makeupWorkday ? (zh ? "\($0)调休上班" : "\($0) make-up day") : $0 } ?? ""
             if i.provisional { note += zh ? "（暂定）" : " (provisional)" }
@@ -126,7 +127,8 @@ struct CalendarImport: ParsableCommand {
     func run() throws {
         let desk = try global.openDesk()
         let (schedule, result) = try desk.importCalendar(
-            fileAt: file, origin: (file as NSString).lastPathComponent, replaceOfficial: replaceOfficial, reason: reason)
+            fileAt: file, origin: (file as NSString).lastPathComponent, replaceOfficial: replaceOfficial,
+            reason: reason)
         let zh = global.language == .zh
         var lines = [zh ? "已\(result.replaced ? "替换" : "载入")\(result.year)年放假安排（\(schedule.holidays.count)天假日，\(schedule.workdays.count)天调休上班），重算未结案件\(result.recomputed)件，期限变化\(result.changed.count)件"
                         : "\(result.replaced ? "replaced" : "loaded") the \(result.year) schedule (\(schedule.holidays.count) holidays, \(schedule.workdays.count) make-up days); recomputed \(result.recomputed) open cases, \(result.changed.count) changed"]

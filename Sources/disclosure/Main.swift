@@ -252,7 +252,8 @@ struct Serve: ParsableCommand {
     }
 
     static func besideThisProgram() -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("disclosure-server")
     }
 }

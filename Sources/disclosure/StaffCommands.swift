@@ -44,7 +44,8 @@ func readCode(fromStdin: Bool, prompt: String) throws -> String {
         guard isatty(0) == 1 else {
             throw DisclosureError(
                 .missingField, field: "totp", zh: "标准输入不是终端：请用 --password-stdin，动态口令在密码的下一行",
-                en: "standard input is not a terminal: use --password-stdin, with the code on the line after the password")
+                en: "standard input is not a terminal: use --password-stdin, "
+                    + "with the code on the line after the password")
         }
         writeStandardError(prompt)
     }
@@ -72,7 +73,8 @@ struct TOTPSetup: ParsableCommand {
             json, .object([("secret", .string(s.secret)), ("uri", .string(s.uri))]),
             zh
                 ? "在验证器中添加密钥 \(s.secret)（或扫描 \(s.uri)），再用 disclosure totp confirm 六位数字 确认"
-                : "add the secret \(s.secret) to an authenticator (or \(s.uri)), then confirm: disclosure totp confirm CODE")
+                : "add the secret \(s.secret) to an authenticator (or \(s.uri)), "
+                    + "then confirm: disclosure totp confirm CODE")
     }
 }
 

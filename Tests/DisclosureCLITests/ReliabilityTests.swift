@@ -316,7 +316,8 @@ struct ReliabilityTests {
         // The middle page of the cases table (by SQLite's own page list), wherever the schema puts it.
         let middle = "SELECT pageno FROM dbstat WHERE name = 'cases' ORDER BY pageno LIMIT 1 "
             + "OFFSET (SELECT count(*) / 2 FROM dbstat WHERE name = 'cases')"
-        let casePage = Int(try sh("sqlite3 '\(o.db)' \"\(middle);\"", in: o.dir).trimmingCharacters(in: .whitespacesAndNewlines))
+        let casePage = Int(
+            try sh("sqlite3 '\(o.db)' \"\(middle);\"", in: o.dir).trimmingCharacters(in: .whitespacesAndNewlines))
         let size = (try FileManager.default.attributesOfItem(atPath: o.db)[.size] as? Int) ?? 0
         let handle = try #require(FileHandle(forUpdatingAtPath: o.db))
         switch kind {

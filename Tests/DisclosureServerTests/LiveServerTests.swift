@@ -169,13 +169,7 @@ func send(
 }
 
 /// Today in China, as the server's clock has it.
-func chinaToday() -> String {
-    let f = DateFormatter()
-    f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-    f.dateFormat = "yyyy-MM-dd"
-    f.locale = Locale(identifier: "en_US_POSIX")
-    return f.string(from: Date())
-}
+func chinaToday() -> String { SystemClock().now().day.description }
 
 func registration(_ i: Int) -> String {
     """
