@@ -1,6 +1,7 @@
 import DisclosureCore
 import DisclosureStore
 import Synchronization
+import Glibc
 
 /// The server's sign-in rules: how long sessions and tokens last, and how failures are throttled.
 public enum ServerSessionPolicy {
@@ -101,9 +102,19 @@ public final class OfficeConnection {
         try store.setServerURL(url, at: clock.now().epoch)
     }
 
-    /// Gives the database back to local use (the server no longer serves it).
+    /// Gives the database back to local use; refused while a server still runs on it.
     public func release(clock: any OfficeClock) throws(DisclosureError) {
+        if store.serverIsRunning() {
+            throw DisclosureError(
+                .servedByServer, field: "database", zh: "服务器仍在运行：请先停止服务器，再恢复本地办理",
+                en: "the server is still running: stop it before giving the database back to local use")
+        }
         try store.setServerURL(nil, at: clock.now().epoch)
+    }
+
+    /// Holds the server lease for as long as the value lives: one server per database.
+    public func takeServerLease() throws(DisclosureError) -> ServerLease {
+        ServerLease(descriptor: try store.takeServerLease())
     }
 
     /// The server recorded as serving this database, if any.
@@ -216,6 +227,13 @@ public final class OfficeConnection {
         if !settingUpSecondFactor { try desk.requireSecondFactorIfDue(s.account) }
         return desk
     }
+}
+
+/// The server lease on a database, let go when the server that holds it goes.
+public final class ServerLease: Sendable {
+    private let descriptor: Int32
+    init(descriptor: Int32) { self.descriptor = descriptor }
+    deinit { close(descriptor) }
 }
 
 /// What a desk opened by the server knows of its request.

@@ -45,10 +45,13 @@ struct API: Sendable {
     let throttle = AddressThrottle()
     let clock: any OfficeClock
     let templates: NoticeTemplates
+    /// Held while the application lives: a second server on the same database is refused.
+    let lease: ServerLease
 
     init(settings: ServerSettings) throws(DisclosureError) {
         self.settings = settings
         clock = settings.clock
+        lease = try OfficeConnection.open(path: settings.database).takeServerLease()
         connections = try Connections(path: settings.database, readers: settings.readers, signers: 2)
         templates =
             try settings.templates.map { d throws(DisclosureError) in

@@ -62,7 +62,10 @@ struct APIError: Error, Sendable {
     init(_ e: DisclosureError) {
         status = APIError.status(of: e.code)
         code = e.code.rawValue
-        field = e.field
+        // Domain fields are named as the CLI's options (`late-entry`); a JSON body names them with `_`.
+        field = e.field.map { f in
+            f.allSatisfy({ $0.isLowercase || $0 == "-" }) ? f.replacingOccurrences(of: "-", with: "_") : f
+        }
         message = e.message
         retryAfter = e.retryAfter
     }

@@ -1,4 +1,5 @@
 import DisclosureCore
+import Glibc
 
 /// How a session was opened: the CLI's own file, a browser's cookie, or a personal API token.
 public enum SessionKind: String, Sendable, Hashable, CaseIterable {
@@ -285,5 +286,32 @@ extension Store {
             guard let snapshot = try Store.snapshotOffice(db) else { return }
             try appendJournal(kind: "office", actor: actor, now: now, payload: snapshot)
         }
+    }
+
+    // MARK: - The server lease
+
+    /// Takes the server lease: an advisory lock on a file beside the database, held for as long as a
+    /// server serves it and let go by the system when that process ends. A second server is refused.
+    public func takeServerLease() throws(DisclosureError) -> Int32 {
+        let fd = Glibc.open(path + "-server", O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_CREAT, 0o600)
+        guard fd >= 0 else {
+            throw DisclosureError(
+                .io, field: "database", zh: "无法建立 \(path)-server", en: "cannot make \(path)-server")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw DisclosureError(
+                .servedByServer, field: "database", zh: "另一个服务器正在管理数据库 \(path)",
+                en: "another server is serving the database \(path)")
+        }
+        return fd
+    }
+
+    /// Whether a server holds the lease now.
+    public func serverIsRunning() -> Bool {
+        let fd = Glibc.open(path + "-server", O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_EX | LOCK_NB) != 0
     }
 }

@@ -146,6 +146,11 @@ struct Main {
             text += lang == .zh ? "（report unlock --year 年度 --reason 理由）" : " (report unlock --year YEAR --reason TEXT)"
         case .conflict:
             text += lang == .zh ? "（以文件为准：import --replace）" : " (to take the file's version: import --replace)"
+        case .servedByServer where error.field == "database" && !text.contains("--release"):
+            text +=
+                lang == .zh
+                ? "（服务器已停用时，可用 disclosure serve --release 恢复本地办理）"
+                : " (once the server is stopped for good, disclosure serve --release gives it back)"
         default: break
         }
         return text

@@ -267,6 +267,13 @@ struct LiveServerTests {
         ]
         #expect(try office.cli(register).status == 0)
         let server = try await office.serve()
+        // While it runs, a second server and giving the file back are both refused.
+        let second = try office.cli(["serve", "--listen", "127.0.0.1:0"])
+        #expect(second.status == 2, "\(second.err)")
+        #expect(second.err.contains("another server"), "\(second.err)")
+        let early = try office.cli(["serve", "--release"])
+        #expect(early.status == 2)
+        #expect(early.err.contains("still running"), "\(early.err)")
         server.signal(SIGTERM)
         #expect(await server.wait() == 0)
         let refused = try office.cli(register)

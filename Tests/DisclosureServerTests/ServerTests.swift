@@ -224,6 +224,12 @@ struct BadRequestTests {
                     + "\"applicant_type\": \"person\", \"request\": \"环评批复\"}",
                 .unprocessableContent, "received"
             ),
+            // A late entry without its reason names the body's field, not the CLI's option.
+            (
+                "{\"received\": \"2026-11-02\", \"channel\": \"online\", \"applicant\": \"张三\", "
+                    + "\"applicant_type\": \"person\", \"request\": \"环评批复\"}",
+                .unprocessableContent, "late_entry"
+            ),
         ])
     func badBodies(_ text: String, _ status: HTTPResponse.Status, _ field: String) async throws {
         let office = try Office()
