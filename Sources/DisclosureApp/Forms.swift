@@ -189,6 +189,80 @@ public struct StepForm: Sendable {
         return StepForm(step: step, on: on, lateEntry: lateEntry)
     }
 
+    /// The form's fields for `step`, as `read` takes them back: what a client sends to record it.
+    public static func fields(_ step: Step, on: CivilDate?, lateEntry: String?) -> [(String, JSON)] {
+        var out: [(String, JSON)] = []
+        func put(_ name: String, _ value: JSON) { out.append((name, value)) }
+        func put(_ name: String, _ value: String?) { if let value { out.append((name, .string(value))) } }
+        func put(_ name: String, _ value: CivilDate?) { if let value { out.append((name, .string(value.description))) } }
+        func put(_ name: String, _ value: Int?) { if let value { out.append((name, .int(value))) } }
+        switch step {
+        case .correctionRequest(let items, let period, let served):
+            put("kind", "correction-request")
+            put("items", items)
+            put("period", period)
+            put("served", served)
+        case .correctionReceive: put("kind", "correction-receive")
+        case .consultSend(let party, let to, let served):
+            put("kind", "consult-send")
+            put("party", party.rawValue)
+            put("to", to)
+            put("served", served)
+        case .consultAnswer(let id, let opinion):
+            put("kind", "consult-answer")
+            put("consultation", id)
+            put("opinion", opinion.rawValue)
+        case .extend(let days, let reason):
+            put("kind", "extension")
+            put("days", days)
+            put("reason", reason)
+        case .deferral(let until, let reason):
+            put("kind", "deferral")
+            put("until", until)
+            put("reason", reason)
+        case .feeNotice(let basis, let quantity, let served):
+            put("kind", "fee-notice")
+            put(basis.rawValue, quantity)
+            put("served", served)
+        case .feePaid: put("kind", "fee-paid")
+        case .draft(let outcome, let basis, let referTo):
+            put("kind", "draft")
+            put("outcome", outcome.rawValue)
+            put("basis", basis)
+            put("refer_to", referTo)
+        case .review(let approve, let comment):
+            put("kind", "review")
+            put("approve", .bool(approve))
+            put("comment", comment)
+        case .issue: put("kind", "issue")
+        case .deliver(let method):
+            put("kind", "deliver")
+            put("method", method.rawValue)
+        case .archive: put("kind", "archive")
+        case .reopen(let reason):
+            put("kind", "reopen")
+            put("reason", reason)
+        case .withdraw: put("kind", "withdraw")
+        case .close(let reason):
+            put("kind", "close")
+            put("abandoned", reason.rawValue)
+        case .remedyFile(let kind, let body):
+            put("kind", "remedy-file")
+            put("remedy_kind", kind.rawValue)
+            put("body", body)
+        case .remedyDecide(let id, let result):
+            put("kind", "remedy-decide")
+            put("remedy", id)
+            put("result", result.rawValue)
+        case .assign(let account):
+            put("kind", "assign")
+            put("account", account)
+        }
+        put("on", on)
+        put("late_entry", lateEntry)
+        return out
+    }
+
     private static func positive(_ n: Int, _ field: String) throws(DisclosureError) -> Int {
         guard n >= 1 else {
             throw DisclosureError(.invalidValue, field: field, zh: "须为正整数", en: "must be a positive whole number")
@@ -217,6 +291,21 @@ public struct RegistrationForm: Sendable {
         let lateEntry = try f.text("late_entry")
         try f.finish()
         return RegistrationForm(application: app, lateEntry: lateEntry)
+    }
+
+    /// The form's fields for a registration, as `read` takes them back.
+    public static func fields(_ app: Application, lateEntry: String?) -> [(String, JSON)] {
+        var out: [(String, JSON)] = [
+            ("received", .string(app.received.description)), ("channel", .string(app.channel.rawValue)),
+            ("applicant", .string(app.applicant.name)), ("applicant_type", .string(app.applicant.type.rawValue)),
+        ]
+        if let v = app.applicant.idNumber { out.append(("id_number", .string(v))) }
+        if let v = app.applicant.contact { out.append(("contact", .string(v))) }
+        out.append(("request", .string(app.request)))
+        if let v = app.form { out.append(("form", .string(v.rawValue))) }
+        if let v = app.note { out.append(("note", .string(v))) }
+        if let lateEntry { out.append(("late_entry", .string(lateEntry))) }
+        return out
     }
 }
 

@@ -263,3 +263,148 @@ public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
         done += n
     }
 }
+
+extension JSON {
+    /// Reads JSON text with object members kept in order (a server's answer, read by the CLI), or nil
+    /// when it is not JSON this program writes (no fractions: every number here is whole).
+    public static func parse(_ bytes: [UInt8]) -> JSON? {
+        var p = JSONReader(bytes: bytes)
+        guard let v = p.value() else { return nil }
+        p.skipSpace()
+        return p.i == bytes.count ? v : nil
+    }
+
+    /// The member `name` of an object.
+    public subscript(name: String) -> JSON? {
+        guard case .object(let fields) = self else { return nil }
+        return fields.first(where: { $0.0 == name })?.1
+    }
+
+    /// The text of a string value.
+    public var text: String? {
+        guard case .string(let s) = self else { return nil }
+        return s
+    }
+}
+
+private struct JSONReader {
+    let bytes: [UInt8]
+    var i = 0
+    var depth = 0
+
+    mutating func skipSpace() {
+        while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) { i += 1 }
+    }
+
+    mutating func literal(_ word: String, _ v: JSON) -> JSON? {
+        let w = Array(word.utf8)
+        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else { return nil }
+        i += w.count
+        return v
+    }
+
+    mutating func value() -> JSON? {
+        skipSpace()
+        guard i < bytes.count, depth < 200 else { return nil }
+        switch bytes[i] {
+        case UInt8(ascii: "n"): return literal("null", .null)
+        case UInt8(ascii: "t"): return literal("true", .bool(true))
+        case UInt8(ascii: "f"): return literal("false", .bool(false))
+        case UInt8(ascii: "\""): return string().map(JSON.string)
+        case UInt8(ascii: "["):
+            i += 1
+            depth += 1
+            defer { depth -= 1 }
+            var items: [JSON] = []
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+                i += 1
+                return .array(items)
+            }
+            while true {
+                guard let v = value() else { return nil }
+                items.append(v)
+                skipSpace()
+                guard i < bytes.count else { return nil }
+                i += 1
+                if bytes[i - 1] == UInt8(ascii: "]") { return .array(items) }
+                guard bytes[i - 1] == UInt8(ascii: ",") else { return nil }
+            }
+        case UInt8(ascii: "{"):
+            i += 1
+            depth += 1
+            defer { depth -= 1 }
+            var fields: [(String, JSON)] = []
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+                i += 1
+                return .object(fields)
+            }
+            while true {
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let k = string() else { return nil }
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+                i += 1
+                guard let v = value() else { return nil }
+                fields.append((k, v))
+                skipSpace()
+                guard i < bytes.count else { return nil }
+                i += 1
+                if bytes[i - 1] == UInt8(ascii: "}") { return .object(fields) }
+                guard bytes[i - 1] == UInt8(ascii: ",") else { return nil }
+            }
+        default:
+            let start = i
+            if bytes[i] == UInt8(ascii: "-") { i += 1 }
+            while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i += 1 }
+            return Int(String(decoding: bytes[start..<i], as: UTF8.self)).map(JSON.int)
+        }
+    }
+
+    mutating func hex4() -> UInt32? {
+        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16)
+        else { return nil }
+        i += 4
+        return v
+    }
+
+    mutating func string() -> String? {
+        i += 1
+        var out: [UInt8] = []
+        while i < bytes.count {
+            let b = bytes[i]
+            i += 1
+            switch b {
+            case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard i < bytes.count else { return nil }
+                let e = bytes[i]
+                i += 1
+                switch e {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    guard var code = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(code) {
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
+                        else { return nil }
+                        i += 2
+                        guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { return nil }
+                    out += Array(String(Character(scalar)).utf8)
+                default: out.append(e)
+                }
+            default:
+                guard b >= 0x20 else { return nil }
+                out.append(b)
+            }
+        }
+        return nil
+    }
+}

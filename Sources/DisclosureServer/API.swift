@@ -140,14 +140,20 @@ struct API: Sendable {
         v1.get("board") { request, context in
             let creds = try credentials(request, context)
             let b = try BoardForm.read(try query(request))
+            let asText = wantsText(request)
             return try await reading(creds, request, context) { desk, lang, _ in
                 let asOf = b.asOf ?? desk.today
                 let through = try desk.boardThrough(within: b.within, of: asOf)
-                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: asOf)
+                let r = Renderer(lang: lang, calendar: desk.calendar, asOf: asOf)
+                if asText {
+                    let text = r.board(try desk.board(through: through, imported: b.imported), within: b.within,
+                        through: through)
+                    return .view(.null, text: text, asText: true)
+                }
                 // Row by row into the answer: a city's board runs to thousands of cases.
                 let bytes = try JSON.encodeArray { (item: (JSON) -> Void) throws(DisclosureError) in
                     try desk.board(through: through, imported: b.imported) { (c: CaseSummary) throws(DisclosureError) in
-                        item(views.summary(c))
+                        item(r.summaryJSON(c))
                     }
                 }
                 return Reply(
@@ -185,42 +191,65 @@ struct API: Sendable {
         v1.post("cases") { request, context in
             let creds = try writeCredentials(request, context)
             let form = try RegistrationForm.read(try await body(request))
+            let asText = wantsText(request)
             return try await writing(creds, request, context) { desk, lang, _ in
                 let (record, warnings) = try desk.register(form.application, lateEntry: form.lateEntry)
                 try desk.shown(record)
-                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
-                return .json(
-                    views.case(record, warnings: warnings), status: .created,
-                    location: "/api/v1/cases/\(record.number)")
+                let r = Renderer(lang: lang, calendar: desk.calendar, asOf: desk.today)
+                return .view(
+                    r.caseJSON(record, warnings: warnings), text: r.registered(record, warnings: warnings),
+                    asText: asText, status: .created, location: "/api/v1/cases/\(record.number)")
             }
         }
         v1.get("cases") { request, context in
             let creds = try credentials(request, context)
-            let filter = try ListForm.read(try query(request))
+            var q = try query(request)
+            let asOf = try q.date("as_of")
+            let filter = try ListForm.read(q)
+            let asText = wantsText(request)
             return try await reading(creds, request, context) { desk, lang, _ in
-                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
-                return .json(.array(try desk.list(filter).map(views.summary)))
+                let r = Renderer(lang: lang, calendar: desk.calendar, asOf: asOf ?? desk.today)
+                let cases = try desk.list(filter)
+                return .view(.array(cases.map(r.summaryJSON)), text: r.list(cases), asText: asText)
             }
         }
         v1.get("cases/:number") { request, context in
             let creds = try credentials(request, context)
             let number = try caseNumber(context)
-            try query(request).finish()
+            var q = try query(request)
+            let asOf = try q.date("as_of")
+            try q.finish()
+            let asText = wantsText(request)
             return try await reading(creds, request, context) { desk, lang, _ in
-                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
-                return .json(views.case(try desk.view(number)))
+                let r = Renderer(lang: lang, calendar: desk.calendar, asOf: asOf ?? desk.today)
+                let record = try desk.view(number)
+                return .view(r.caseJSON(record), text: r.caseText(record), asText: asText)
+            }
+        }
+        v1.get("cases/:number/history") { request, context in
+            let creds = try credentials(request, context)
+            let number = try caseNumber(context)
+            try query(request).finish()
+            let asText = wantsText(request)
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let r = Renderer(lang: lang, calendar: desk.calendar, asOf: desk.today)
+                let record = try desk.load(number)
+                return .view(.array(record.events.map(r.eventJSON)), text: r.history(record), asText: asText)
             }
         }
         v1.post("cases/:number/steps") { request, context in
             let creds = try writeCredentials(request, context)
             let number = try caseNumber(context)
             let form = try StepForm.read(try await body(request))
+            let asText = wantsText(request)
             return try await writing(creds, request, context) { desk, lang, _ in
                 let (record, warnings) = try desk.record(
                     form.step, on: number, date: form.on, lateEntry: form.lateEntry)
                 try desk.shown(record)
-                let views = CaseViews(lang: lang, calendar: desk.calendar, asOf: desk.today)
-                return .json(views.case(record, warnings: warnings), status: .created)
+                let r = Renderer(lang: lang, calendar: desk.calendar, asOf: desk.today)
+                return .view(
+                    r.caseJSON(record, warnings: warnings), text: r.step(record, warnings: warnings), asText: asText,
+                    status: .created)
             }
         }
         v1.get("cases/:number/notices/:kind") { request, context in

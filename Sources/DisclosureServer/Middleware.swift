@@ -58,6 +58,12 @@ func language(of request: Request) -> Language {
     return accept.lowercased().hasPrefix("en") ? .en : .zh
 }
 
+/// Whether the client wants the CLI's text rather than JSON: `Accept` names `text/plain` first.
+func wantsText(_ request: Request) -> Bool {
+    let first = (request.headers[.accept] ?? "").split(separator: ",").first ?? ""
+    return first.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "text/plain"
+}
+
 extension APIError {
     /// A refusal made by the HTTP layer itself (no such route, method, body too large).
     static func fromHTTP(_ status: HTTPResponse.Status) -> APIError {

@@ -19,6 +19,18 @@ struct Reply: Sendable {
             location: location)
     }
 
+    /// A view as JSON, or as the CLI's text when the client asked for `text/plain` (the CLI through
+    /// the server prints what it would print on its own database).
+    static func view(
+        _ json: @autoclosure () -> JSON, text: @autoclosure () -> String, asText: Bool,
+        status: HTTPResponse.Status = .ok, location: String? = nil
+    ) -> Reply {
+        guard asText else { return .json(json(), status: status, location: location) }
+        return Reply(
+            status: status, body: Array(text().utf8), contentType: "text/plain; charset=utf-8", disposition: nil,
+            location: location)
+    }
+
     static let noContent = Reply(status: .noContent, body: [], contentType: "", disposition: nil, location: nil)
 
     /// A file to save, never shown in the browser's window (attachments, notices).

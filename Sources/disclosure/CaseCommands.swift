@@ -80,22 +80,14 @@ struct Register: ParsableCommand {
             request: request,
             form: try form.map { s throws(DisclosureError) in try InfoForm.parse(s, field: "--form") },
             note: nonEmpty(note))
+        if let remote = try global.remote() {
+            let fields = RegistrationForm.fields(app, lateEntry: lateEntry)
+            return try remote.show(APICall(method: "POST", path: "/api/v1/cases", body: .object(fields), text: !json))
+        }
         let desk = try global.openDesk()
         let (record, warnings) = try desk.register(app, lateEntry: lateEntry)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: desk.today)
-        let s = record.state
-        let due = r.dueText(s.clock.due, provisional: s.clock.provisional)
-        emit(
-            json, r.caseJSON(record, warnings: warnings),
-            r.t(
-                "已登记 \(record.number)：收到日期 \(app.received)，答复期限 \(due)（\(s.clock.baseDays)个工作日）"
-                    + (s.regulation == .of2008 ? "，适用2008年条例" : "，补正告知须于 \(r.marked(s.correctionNoticeDue)) 前发出"),
-                "registered \(record.number): received \(app.received), reply due \(due) "
-                    + "(\(s.clock.baseDays) working days)"
-                    + (s.regulation == .of2008
-                        ? ", under the 2008 Regulation"
-                        : "; any correction must be requested by \(r.marked(s.correctionNoticeDue))"))
-                + warnings.map { r.t("\n注意：", "\nWarning: ") + $0(r.lang) }.joined())
+        emit(json, r.caseJSON(record, warnings: warnings), r.registered(record, warnings: warnings))
     }
 }
 
@@ -110,6 +102,10 @@ struct Show: ParsableCommand {
     func run() throws {
         let n = try CaseNumber.parse(number)
         let today = try asOfDate(asOf)
+        if let remote = try global.remote() {
+            return try remote.show(
+                APICall(path: "/api/v1/cases/\(n)", query: queryItems([("as_of", asOf)]), text: !json))
+        }
         let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today)
@@ -143,6 +139,14 @@ struct ListCases: ParsableCommand {
             status: try status.map { s throws(DisclosureError) in try CaseStatus.parse(s, field: "--status") },
             openOnly: open, year: year, applicant: nonEmpty(applicant), text: nonEmpty(text), limit: limit)
         let today = try asOfDate(asOf)
+        if let remote = try global.remote() {
+            let items: [(String, String?)] = [
+                ("status", filter.status?.rawValue), ("open", open ? "true" : nil), ("year", year.map(String.init)),
+                ("applicant", filter.applicant), ("q", filter.text), ("limit", limit.map(String.init)),
+                ("as_of", asOf),
+            ]
+            return try remote.show(APICall(path: "/api/v1/cases", query: queryItems(items), text: !json))
+        }
         let desk = try global.openDesk(readOnly: true)
         let cases = try desk.list(filter)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today)
@@ -162,6 +166,12 @@ struct Due: ParsableCommand {
 
     func run() throws {
         let today = try asOfDate(asOf)
+        if let remote = try global.remote() {
+            let items: [(String, String?)] = [
+                ("within", within.map(String.init)), ("as_of", asOf), ("imported", imported ? "true" : nil),
+            ]
+            return try remote.show(APICall(path: "/api/v1/board", query: queryItems(items), text: !json))
+        }
         let desk = try global.openDesk(readOnly: true)
         let through = try desk.boardThrough(within: within, of: today)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today)

@@ -56,7 +56,7 @@ enum SessionFiles {
     /// A database identity is hex; anything else must never become part of a file name.
     static func isInstanceID(_ id: String) -> Bool { !id.isEmpty && id.allSatisfy(\.isHexDigit) }
 
-    static func path(_ instanceID: String) -> String { (folder as NSString).appendingPathComponent(instanceID) }
+    static func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
 
     /// Whether the sessions folder is this user's alone (no symlink, not writable by others): a
     /// folder others can write lets them plant or swap a token.
@@ -66,12 +66,18 @@ enum SessionFiles {
             && st.st_mode & 0o077 == 0
     }
 
-    /// The ticket saved for the database `instanceID`, if this user has one. A file that others can
-    /// read, or one behind a symlink, is ignored: a token anyone could copy proves nothing about who
-    /// is at the keyboard.
+    /// The ticket saved for the database `instanceID`, if this user has one.
     static func load(_ instanceID: String) -> SessionTicket? {
-        guard isInstanceID(instanceID), folderIsPrivate() else { return nil }
-        let fd = open(path(instanceID), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard isInstanceID(instanceID) else { return nil }
+        return readPrivate(instanceID).flatMap(parse)
+    }
+
+    /// The text of the file `name` in the sessions folder. A file that others can read, or one
+    /// behind a symlink, is ignored: a token anyone could copy proves nothing about who is at the
+    /// keyboard.
+    static func readPrivate(_ name: String) -> String? {
+        guard folderIsPrivate() else { return nil }
+        let fd = open(path(name), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
@@ -80,7 +86,7 @@ enum SessionFiles {
         else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
         guard read(fd, &bytes, bytes.count) == bytes.count else { return nil }
-        return parse(String(decoding: bytes, as: UTF8.self))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The file's text: one `key value` per line. Read by hand: Foundation's JSON coder costs every
@@ -104,11 +110,16 @@ enum SessionFiles {
 
     /// Saves a ticket, mode 0600 from its first byte, replacing any earlier one atomically.
     static func save(_ ticket: SessionTicket) throws {
-        let dir = folder
         guard isInstanceID(ticket.instanceID) else {
             throw DisclosureError(
                 .storage, field: "database", zh: "数据库没有标识，无法保存登录", en: "the database has no identity to sign in to")
         }
+        try writePrivate(ticket.instanceID, format(ticket))
+    }
+
+    /// Writes the file `name` in the sessions folder, mode 0600 from its first byte, atomically.
+    static func writePrivate(_ name: String, _ text: String) throws {
+        let dir = folder
         do {
             try FileManager.default.createDirectory(
                 atPath: dir, withIntermediateDirectories: true,
@@ -124,8 +135,8 @@ enum SessionFiles {
                 zh: "登录凭据目录 \(dir) 须为本用户所有且他人不可访问（chmod 700）",
                 en: "the sign-in folder \(dir) must be yours alone (chmod 700)")
         }
-        let data = Array(format(ticket).utf8)
-        let final = path(ticket.instanceID)
+        let data = Array(text.utf8)
+        let final = path(name)
         let temp = final + ".tmp\(getpid())"
         unlink(temp)
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
@@ -147,6 +158,8 @@ enum SessionFiles {
         guard isInstanceID(instanceID) else { return }
         unlink(path(instanceID))
     }
+
+    static func removePrivate(_ name: String) { unlink(path(name)) }
 }
 
 /// Reads a password: one line from standard input with `--password-stdin`, else typed at the

@@ -16,6 +16,7 @@ struct Main {
                 // Help, and every refusal, come from the whole tree so that they read the same as always.
                 command = try Disclosure.parseAsRoot(args)
             }
+            if let command { try refuseWhenServed(command, args: args) }
             try command?.run()
         } catch let error as DisclosureError {
             let names = command.flatMap { type(of: $0) as? NamesItsFields.Type }?.fieldNames ?? [:]
@@ -124,7 +125,7 @@ struct Main {
     static func render(_ error: DisclosureError, _ lang: Language, names: [String: String] = [:]) -> String {
         var text = error.message(lang)
         // The session and the signed-in account are no option to name.
-        if let field = error.field, field != "session", field != "actor", field != "password" {
+        if let field = error.field, !["session", "actor", "password", "server"].contains(field) {
             let name = names[field] ?? optionName(field)
             text = lang == .zh ? "\(name)：\(text)" : "\(name): \(text)"
         }

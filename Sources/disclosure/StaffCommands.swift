@@ -13,8 +13,13 @@ struct Login: ParsableCommand {
     @Argument(help: "账号名 / account name") var name: String
     @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码 / read the password from standard input")
     var passwordStdin = false
+    @Option(help: "登录本机关的服务器，如 https://xxgk.example.gov.cn / sign in to the office's server at this URL")
+    var server: String?
+    @Option(help: "信任此 CA 证书（服务器使用本机关自签证书时）/ a CA certificate to trust for the server")
+    var cacert: String?
 
     func run() throws {
+        if let server { return try signInToServer(server) }
         let desk = try global.openDesk()
         let zh = global.language == .zh
         let password = try readPassword(
@@ -35,6 +40,54 @@ struct Login: ParsableCommand {
         try SessionFiles.save(ticket)
         let until = Moment(epoch: ticket.expires).stamp
         print(zh ? "已登录：\(ticket.account)（至 \(until)）" : "signed in as \(ticket.account) (until \(until))")
+    }
+
+    /// Signs in to the server and keeps its session token for every later command.
+    func signInToServer(_ server: String) throws {
+        let url = try ServerLogin.checkURL(server)
+        let lang = global.language
+        let zh = lang == .zh
+        let ca = try cacert.map { path throws(DisclosureError) -> String in
+            let full = (path as NSString).isAbsolutePath
+                ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+            guard access(full, R_OK) == 0 else {
+                throw DisclosureError(.io, field: "--cacert", zh: "无法读取 \(full)", en: "cannot read \(full)")
+            }
+            return full
+        }
+        let password = try readPassword(
+            fromStdin: passwordStdin, prompt: zh ? "“\(name)”的密码：" : "password for “\(name)”: ")
+        // Whoever was signed in to a server here is signed out first, as for a local sign-in.
+        if let previous = ServerLogin.load() {
+            _ = try? RemoteOffice(login: previous, lang: lang).perform(APICall(method: "DELETE", path: "/api/v1/session"))
+            ServerLogin.remove()
+        }
+        let office = RemoteOffice(
+            login: ServerLogin(url: url, token: "", account: name, expires: "", caCert: ca), lang: lang)
+        var fields: [(String, JSON)] = [("name", .string(name)), ("password", .string(password)), ("bearer", .bool(true))]
+        var answer: APIAnswer
+        do {
+            answer = try office.perform(APICall(method: "POST", path: "/api/v1/session", body: .object(fields)),
+                signedIn: false)
+        } catch let e as DisclosureError where e.code == .unauthenticated && e.field == "totp" {
+            // The server asks for the code only after the password proved right.
+            let code = try readCode(fromStdin: passwordStdin, prompt: zh ? "动态口令（六位数字）：" : "one-time code (six digits): ")
+            fields.append(("totp", .string(code)))
+            answer = try office.perform(APICall(method: "POST", path: "/api/v1/session", body: .object(fields)),
+                signedIn: false)
+        }
+        guard let reply = JSON.parse(answer.body), let token = reply["token"]?.text,
+            let account = reply["account"]?["name"]?.text
+        else {
+            throw DisclosureError(
+                .io, field: "server", zh: "服务器的答复无法识别：\(url) 是否为本系统的服务器？",
+                en: "the server's answer is not understood: is \(url) this system's server?")
+        }
+        let expires = reply["expires"]?.text ?? ""
+        try ServerLogin(url: url, token: token, account: account, expires: expires, caCert: ca).save()
+        print(
+            zh ? "已登录服务器 \(url)：\(account)（至 \(expires)）；此后的命令均经服务器办理"
+                : "signed in to \(url) as \(account) (until \(expires)); commands now go through the server")
     }
 }
 
@@ -127,9 +180,16 @@ struct Logout: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        let zh = global.language == .zh
+        if let remote = try global.remote() {
+            // The token is worthless once the server ends its session; the file goes either way.
+            defer { ServerLogin.remove() }
+            _ = try remote.perform(APICall(method: "DELETE", path: "/api/v1/session"))
+            print(zh ? "已退出服务器 \(remote.login.url)：\(remote.login.account)" : "signed out of \(remote.login.url): \(remote.login.account)")
+            return
+        }
         let desk = try global.openDesk()
         let instance = try desk.instanceID()
-        let zh = global.language == .zh
         guard let ticket = SessionFiles.load(instance) else {
             print(zh ? "本机当前没有登录" : "nobody is signed in here")
             return
@@ -146,6 +206,18 @@ struct Whoami: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
+        if let remote = try global.remote() {
+            let answer = try remote.perform(APICall(path: "/api/v1/session"))
+            guard let account = JSON.parse(answer.body)?["account"] else { throw RemoteOffice.error(answer, lang: remote.lang) }
+            let lang = global.language
+            let name = account["name"]?.text ?? ""
+            let roles: [String]
+            if case .array(let items)? = account["roles"] { roles = items.compactMap(\.text) } else { roles = [] }
+            let labels = roles.compactMap(Role.init(rawValue:)).sorted().map { $0.label(lang) }
+            let joined = labels.isEmpty ? "—" : labels.joined(separator: lang == .zh ? "、" : ", ")
+            emit(json, account, lang == .zh ? "\(name)（\(joined)）" : "\(name) (\(joined))")
+            return
+        }
         let a = try global.openDesk().whoami()
         let lang = global.language
         emit(

@@ -18,36 +18,15 @@ struct StepOptions: ParsableArguments {
 func performStep(_ o: StepOptions, number: String, on: String?, _ step: Step) throws {
     let n = try CaseNumber.parse(number)
     let legalDate = try optionalDate(on, field: "--on")
+    if let remote = try o.global.remote() {
+        let fields = StepForm.fields(step, on: legalDate, lateEntry: o.lateEntry)
+        return try remote.show(
+            APICall(method: "POST", path: "/api/v1/cases/\(n)/steps", body: .object(fields), text: !o.json))
+    }
     let desk = try o.global.openDesk()
     let (record, warnings) = try desk.record(step, on: n, date: legalDate, lateEntry: o.lateEntry)
     let r = Renderer(lang: o.global.language, calendar: desk.calendar, asOf: desk.today)
-    let date = record.events[record.events.count - 1].on
-    let s = record.state
-    let last = record.events[record.events.count - 1]
-    var text = r.t(
-        "\(record.number)：已记录 \(date) \(r.eventSummary(last))\(r.lateMark(last))",
-        "\(record.number): recorded \(date) \(r.eventSummary(last))\(r.lateMark(last))")
-    text += r.t("\n状态：\(s.status.label.zh)", "\nStatus: \(s.status.label.en)")
-    if s.status.isOpen {
-        if let due = s.clock.due {
-            text += r.t(
-                "；答复期限：\(r.dueText(due, provisional: s.clock.provisional))",
-                "; reply due: \(r.dueText(due, provisional: s.clock.provisional))")
-        } else if let su = s.clock.suspension {
-            switch su {
-            case .correction(let until): text += r.t("；等待补正至 \(until)", "; awaiting the correction until \(until)")
-            case .fee(let until): text += r.t("；等待缴费至 \(until)", "; awaiting payment until \(until)")
-            case .thirdParty(let id, let until):
-                text += r.t(
-                    "；等待第\(id)号征求意见的第三方答复（\(until)前催问）",
-                    "; awaiting the third party of consultation #\(id) (chase by \(until))")
-            }
-        }
-    } else if let o = s.outcome {
-        text += r.t("；结果：\(o.rawValue) \(o.label.zh)", "; outcome: \(o.rawValue) \(o.label.en)")
-    }
-    for w in warnings { text += r.t("\n注意：", "\nWarning: ") + w(r.lang) }
-    emit(o.json, r.caseJSON(record, warnings: warnings), text)
+    emit(o.json, r.caseJSON(record, warnings: warnings), r.step(record, warnings: warnings))
 }
 
 /// Parses a positive count option.
@@ -380,24 +359,13 @@ struct History: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
+        if let remote = try global.remote() {
+            return try remote.show(APICall(path: "/api/v1/cases/\(n)/history", text: !json))
+        }
         let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: today())
-        let rows = record.events.map { e in
-            [
-                String(e.seq), e.on.description, e.recordedAt, r.actorLabel(e), r.eventSummary(e) + r.lateMark(e),
-                e.note != nil && e.dueBefore == nil && e.dueAfter == nil
-                    ? "" : "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
-            ]
-        }
-        emit(
-            json, .array(record.events.map(r.eventJSON)),
-            r.t("案件 \(record.number) 办理记录\n", "History of case \(record.number)\n")
-                + table(
-                    [
-                        r.t("序号", "#"), r.t("日期", "Date"), r.t("登记时间", "Recorded"), r.t("经办人", "By"),
-                        r.t("事项", "Step"), r.t("答复期限", "Due"),
-                    ], rows))
+        emit(json, .array(record.events.map(r.eventJSON)), r.history(record))
     }
 }
 

@@ -287,6 +287,88 @@ struct LiveServerTests {
         #expect(try office.cli(["audit", "verify"]).status == 0)
     }
 
+    @Test("disclosure login NAME --server URL: the CLI's commands go through the API and print what they print locally")
+    func cliThroughServer() async throws {
+        let office = try LiveOffice(staff: [("reg", "registrar"), ("boss", "head,handler,reviewer"), ("rev", "reviewer")])
+        let server = try await office.serve()
+        let url = server.base
+        let wrong = try office.cli(["login", "reg", "--server", url, "--password-stdin"], stdin: "not-the-password")
+        #expect(wrong.status == 1)
+        #expect(wrong.err.contains("password"), "\(wrong.err)")
+        let bad = try office.cli(["login", "reg", "--server", "ftp://x y", "--password-stdin"], stdin: "reg-password-1")
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("--server"), "\(bad.err)")
+        let login = try office.cli(["login", "reg", "--server", url, "--password-stdin"], stdin: "reg-password-1")
+        #expect(login.status == 0, "\(login.err)")
+        #expect(login.out.contains("reg"), "\(login.out)")
+        // The token is the user's alone, and never on a command line (curl reads it on standard input).
+        let saved = office.dir.appendingPathComponent("config/disclosure/sessions/server").path
+        let mode = try FileManager.default.attributesOfItem(atPath: saved)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try office.cli(["whoami"]).out.contains("reg (registrar)"))
+        let received = chinaToday()
+        let register = [
+            "register", "--received", received, "--channel", "in-person", "--applicant", "张三",
+            "--applicant-type", "person", "--request", "2025年部门预算", "--id-number", "110101199003077777",
+        ]
+        let made = try office.cli(register + ["--json"])
+        #expect(made.status == 0, "\(made.err)")
+        let number = try #require(JSON.parse(Array(made.out.utf8))?["number"]?.text)
+        let text = try office.cli(register)
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.hasPrefix("registered \(Int(received.prefix(4)) ?? 0)-"), "\(text.out)")
+        // The role is the server's rule: a registrar may not extend; the error reads as the CLI's own.
+        let refused = try office.cli(["extend", number, "--days", "20", "--reason", "复杂"])
+        #expect(refused.status == 1)
+        #expect(refused.err.hasPrefix("error: "), "\(refused.err)")
+        #expect(refused.err.contains("head"), "\(refused.err)")
+        // Input the CLI checks itself never reaches the server; one the server checks names the option.
+        let date = try office.cli(["register", "--received", "2026-02-30"] + register.dropFirst(3))
+        #expect(date.status == 1)
+        #expect(date.err.contains("--received"), "\(date.err)")
+        let late = try office.cli(["deliver", number, "--method", "post", "--on", "2020-01-02"])
+        #expect(late.status == 1, "\(late.out)")
+        let missing = try office.cli(["show", "2026-099999"])
+        #expect(missing.status == 1)
+        #expect(missing.err.contains("2026-099999"), "\(missing.err)")
+        // A command the API does not offer is refused rather than run on some local file.
+        let backup = try office.cli(["backup", office.dir.appendingPathComponent("b.db").path])
+        #expect(backup.status == 1)
+        #expect(backup.err.contains(url), "\(backup.err)")
+        #expect(try office.cli(["login", "boss", "--server", url, "--password-stdin"], stdin: "boss-password-1").status == 0)
+        let extended = try office.cli(["extend", number, "--days", "20", "--reason", "需调取档案"])
+        #expect(extended.status == 0, "\(extended.err)")
+        #expect(extended.out.contains("\(number): recorded"), "\(extended.out)")
+        let drafted = try office.cli(["reply", "draft", number, "--outcome", "1", "--json"])
+        #expect(drafted.status == 0, "\(drafted.err)")
+        #expect(JSON.parse(Array(drafted.out.utf8))?["status"]?.text == "drafted", "\(drafted.out)")
+        let asOf = received
+        var remote: [[String]: String] = [:]
+        let reads: [[String]] = [
+            ["show", number, "--as-of", asOf], ["show", number, "--json", "--as-of", asOf], ["history", number],
+            ["due", "--as-of", asOf], ["due", "--json", "--as-of", asOf], ["list", "--as-of", asOf],
+            ["list", "--json", "--status", "drafted", "--as-of", asOf],
+        ]
+        for r in reads {
+            let out = try office.cli(r)
+            #expect(out.status == 0, "\(r): \(out.err)")
+            remote[r] = out.out
+        }
+        #expect(try office.cli(["logout"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: saved))
+        // Signed out of the server, the served file refuses local changes again.
+        #expect(try office.cli(register).status == 1)
+        server.signal(SIGTERM)
+        #expect(await server.wait() == 0)
+        #expect(try office.cli(["serve", "--release"]).status == 0)
+        #expect(try office.cli(["login", "boss", "--password-stdin"], stdin: "boss-password-1").status == 0)
+        for r in reads {
+            let out = try office.cli(r)
+            #expect(out.out == remote[r], "\(r) differs through the server:\n\(remote[r] ?? "")\nlocally:\n\(out.out)")
+        }
+        #expect(try office.cli(["audit", "verify"]).status == 0)
+    }
+
     @Test("disclosure login asks for the one-time code once the account has one")
     func cliLoginWithCode() async throws {
         let office = try LiveOffice(staff: [("boss", "head")])
@@ -313,7 +395,8 @@ struct LiveServerTests {
         let made = try run(
             "/usr/bin/openssl",
             [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2", "-keyout",
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
                 dir + "/key.pem", "-out", dir + "/cert.pem",
             ])
         #expect(made == 0)
@@ -329,6 +412,15 @@ struct LiveServerTests {
         #expect((signed.headers.first(name: "Set-Cookie") ?? "").hasPrefix("__Host-disclosure="))
         #expect((signed.headers.first(name: "Set-Cookie") ?? "").contains("Secure"))
         #expect(signed.headers.first(name: "Strict-Transport-Security") != nil)
+        // The CLI signs in over HTTPS trusting the office's own certificate, and only with it.
+        let untrusted = try office.cli(["login", "reg", "--server", base, "--password-stdin"], stdin: "reg-password-1")
+        #expect(untrusted.status == 1)
+        #expect(untrusted.err.contains("cannot reach"), "\(untrusted.err)")
+        let trusted = try office.cli(
+            ["login", "reg", "--server", base, "--cacert", dir + "/cert.pem", "--password-stdin"],
+            stdin: "reg-password-1")
+        #expect(trusted.status == 0, "\(trusted.err)")
+        #expect(try office.cli(["whoami", "--json"]).out.contains("\"name\": \"reg\""))
         // Plain HTTP on the TLS port gets no answer from the API.
         let plain = HTTPClient(eventLoopGroupProvider: .singleton)
         let cleartext = try? await send(plain, .GET, "http://127.0.0.1:\(server.port)/healthz")
@@ -362,7 +454,8 @@ struct LiveServerTests {
         let made = try run(
             "/usr/bin/openssl",
             [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2", "-keyout",
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
                 dir + "/key.pem", "-out", dir + "/cert.pem",
             ])
         #expect(made == 0)

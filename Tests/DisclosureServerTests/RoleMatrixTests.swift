@@ -99,7 +99,7 @@ struct ServerRoleMatrixTests {
     /// Every other endpoint: the roles that may call it (nil: every role of the office).
     static let endpoints: [(method: String, path: String, roles: Set<Role>?)] = [
         ("GET", "/api/v1/session", nil), ("GET", "/api/v1/cases", nil), ("GET", "/api/v1/cases/{n}", nil),
-        ("GET", "/api/v1/board?within=5", nil), ("GET", "/api/v1/reports/annual?year=2026", nil),
+        ("GET", "/api/v1/cases/{n}/history", nil), ("GET", "/api/v1/board?within=5", nil), ("GET", "/api/v1/reports/annual?year=2026", nil),
         ("GET", "/api/v1/cases/{n}/notices/receipt", nil), ("GET", "/api/v1/cases/{n}/attachments", nil),
         ("GET", "/api/v1/cases/{n}/attachments/1", nil), ("GET", "/api/v1/cases/{n}/access", [.head, .admin]),
         ("POST", "/api/v1/cases", [.registrar, .handler]),
@@ -110,7 +110,7 @@ struct ServerRoleMatrixTests {
         ("POST", "/api/v1/staff/drafter/disable", [.admin]), ("POST", "/api/v1/staff/drafter/enable", [.admin]),
         ("POST", "/api/v1/staff/drafter/password", [.admin]),
         ("GET", "/api/v1/calendar", nil), ("GET", "/api/v1/reports/stats", nil),
-        ("GET", "/api/v1/calendar/days?from=2026-10-01&to=2026-10-08", nil), 
+        ("GET", "/api/v1/calendar/days?from=2026-10-01&to=2026-10-08", nil),
         ("POST", "/api/v1/calendar?name=2026.txt&replace_official=true&reason=%E6%A0%B8%E5%AF%B9", [.admin]),
         ("GET", "/api/v1/reports/late-entries", nil),
         ("GET", "/api/v1/fees/quote?applicant=%E5%BC%A0%E4%B8%89&month=2026-11&items=1", nil),

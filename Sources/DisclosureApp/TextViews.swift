@@ -1,28 +1,75 @@
-import DisclosureApp
 import DisclosureCore
 import DisclosureStore
+import Foundation
+
+/// Terminal columns a string takes: CJK and full-width characters take two.
+public func displayWidth(_ s: String) -> Int {
+    s.unicodeScalars.reduce(0) { w, u in
+        let v = u.value
+        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
+        return w + (wide ? 2 : (v < 0x20 ? 0 : 1))
+    }
+}
+
+/// Cuts `s` to at most `width` columns, marking the cut with an ellipsis.
+public func truncate(_ s: String, width: Int) -> String {
+    let flat = s.replacingOccurrences(of: "\n", with: " ")
+    if displayWidth(flat) <= width { return flat }
+    var out = ""
+    var w = 0
+    for ch in flat {
+        let cw = displayWidth(String(ch))
+        if w + cw > width - 1 { break }
+        out.append(ch)
+        w += cw
+    }
+    return out + "…"
+}
+
+/// Lays rows out in columns aligned by display width.
+public func table(_ header: [String], _ rows: [[String]]) -> String {
+    let all = [header] + rows
+    var widths = [Int](repeating: 0, count: header.count)
+    for r in all { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(c)) } }
+    return all.map { r in
+        var line = r.enumerated().map { i, c in
+            i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - displayWidth(c))
+        }.joined(separator: "  ")
+        while line.last == " " { line.removeLast() }
+        return line
+    }.joined(separator: "\n")
+}
+
 
 /// Turns cases into text and JSON for one language and one "today".
-struct Renderer {
-    let lang: Language
-    let calendar: WorkCalendar
-    let asOf: CivilDate
+public struct Renderer {
+    public let lang: Language
+    public let calendar: WorkCalendar
+    public let asOf: CivilDate
 
-    func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
+    public init(lang: Language, calendar: WorkCalendar, asOf: CivilDate) {
+        self.lang = lang
+        self.calendar = calendar
+        self.asOf = asOf
+    }
+
+    public func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
 
     /// The JSON views, for the same language and day.
-    var views: CaseViews { CaseViews(lang: lang, calendar: calendar, asOf: asOf) }
+    public var views: CaseViews { CaseViews(lang: lang, calendar: calendar, asOf: asOf) }
 
-    func status(_ s: CaseSummary) -> CaseStatus { views.status(s) }
-    func waiting(_ s: CaseSummary) -> [WaitingConsultation] { views.waiting(s) }
-    func workdaysLeft(_ s: CaseSummary) -> Int? { views.workdaysLeft(s) }
-    func summaryJSON(_ s: CaseSummary) -> JSON { views.summary(s) }
-    func caseJSON(_ r: CaseRecord, warnings: [Text] = []) -> JSON { views.case(r, warnings: warnings) }
-    func eventJSON(_ e: StoredEvent) -> JSON { views.event(e) }
-    func eventSummary(_ e: StoredEvent) -> String { views.eventSummary(e) }
+    public func status(_ s: CaseSummary) -> CaseStatus { views.status(s) }
+    public func waiting(_ s: CaseSummary) -> [WaitingConsultation] { views.waiting(s) }
+    public func workdaysLeft(_ s: CaseSummary) -> Int? { views.workdaysLeft(s) }
+    public func summaryJSON(_ s: CaseSummary) -> JSON { views.summary(s) }
+    public func caseJSON(_ r: CaseRecord, warnings: [Text] = []) -> JSON { views.case(r, warnings: warnings) }
+    public func eventJSON(_ e: StoredEvent) -> JSON { views.event(e) }
+    public func eventSummary(_ e: StoredEvent) -> String { views.eventSummary(e) }
 
     /// "due in 3", "overdue 2", or what the case is waiting for.
-    func remaining(_ s: CaseSummary) -> String {
+    public func remaining(_ s: CaseSummary) -> String {
         if let left = workdaysLeft(s) {
             if left < 0 { return t("逾期\(-left)个工作日", "overdue \(-left) wd") }
             if left == 0 && s.due == asOf { return t("今日到期", "due today") }
@@ -44,16 +91,16 @@ struct Renderer {
 
     /// A date computed in working days, marked provisional when its year's schedule is not loaded
     /// (the count ends in that year, so it leant on the statutory fallback).
-    func marked(_ d: CivilDate) -> String {
+    public func marked(_ d: CivilDate) -> String {
         calendar.isLoaded(d.year) ? d.description : d.description + t("（暂定）", " (provisional)")
     }
 
-    func dueText(_ d: CivilDate?, provisional: Bool) -> String {
+    public func dueText(_ d: CivilDate?, provisional: Bool) -> String {
         guard let d else { return "—" }
         return provisional ? d.description + t("（暂定）", " (provisional)") : d.description
     }
 
-    func board(_ cases: [CaseSummary], within: Int?, through: CivilDate?) -> String {
+    public func board(_ cases: [CaseSummary], within: Int?, through: CivilDate?) -> String {
         let overdue = cases.filter { s in s.due.map { asOf > $0 } == true }
         let rest = cases.filter { s in s.due.map { asOf > $0 } != true }
         var out = t("答复期限看板  截至 \(asOf)（\(weekdayName(asOf))）", "Deadline board as of \(asOf) (\(weekdayName(asOf)))")
@@ -85,7 +132,7 @@ struct Renderer {
                 ], rows)
     }
 
-    func list(_ cases: [CaseSummary]) -> String {
+    public func list(_ cases: [CaseSummary]) -> String {
         if cases.isEmpty { return t("没有符合条件的案件", "no matching cases") }
         let rows = cases.map { s -> [String] in
             [
@@ -102,7 +149,7 @@ struct Renderer {
             + t("\n共 \(cases.count) 件", "\n\(cases.count) cases")
     }
 
-    func weekdayName(_ d: CivilDate) -> String {
+    public func weekdayName(_ d: CivilDate) -> String {
         let zh = ["一", "二", "三", "四", "五", "六", "日"]
         let en = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         return lang == .zh ? "星期" + zh[d.weekday - 1] : en[d.weekday - 1]
@@ -110,7 +157,7 @@ struct Renderer {
 
     // MARK: - One case (register, show)
 
-    func clockText(_ s: CaseState) -> [String] {
+    public func clockText(_ s: CaseState) -> [String] {
         let c = s.clock
         var lines: [String] = []
         let reason: String
@@ -191,7 +238,7 @@ struct Renderer {
         return lines
     }
 
-    func caseText(_ r: CaseRecord, warnings: [Text] = []) -> String {
+    public func caseText(_ r: CaseRecord, warnings: [Text] = []) -> String {
         let s = r.state
         let a = r.application
         var lines: [String] = []
@@ -273,13 +320,76 @@ struct Renderer {
     }
 
     /// Who recorded a step: the account's name, or the bare name recorded before accounts existed.
-    func actorLabel(_ e: StoredEvent) -> String {
+    public func actorLabel(_ e: StoredEvent) -> String {
         e.accountID == nil ? e.actor + t("（无账号）", " (no account)") : e.actor
     }
 
     /// 补录 and its reason, for a step entered late.
-    func lateMark(_ e: StoredEvent) -> String {
+    public func lateMark(_ e: StoredEvent) -> String {
         guard let reason = e.lateEntry else { return "" }
         return t("〔补录：\(reason)〕", " [late entry: \(reason)]")
+    }
+
+    /// What `register` prints: the number, the receipt date and the deadlines it starts.
+    public func registered(_ record: CaseRecord, warnings: [Text]) -> String {
+        let s = record.state
+        let received = record.application.received
+        let due = dueText(s.clock.due, provisional: s.clock.provisional)
+        return t(
+            "已登记 \(record.number)：收到日期 \(received)，答复期限 \(due)（\(s.clock.baseDays)个工作日）"
+                + (s.regulation == .of2008 ? "，适用2008年条例" : "，补正告知须于 \(marked(s.correctionNoticeDue)) 前发出"),
+            "registered \(record.number): received \(received), reply due \(due) "
+                + "(\(s.clock.baseDays) working days)"
+                + (s.regulation == .of2008
+                    ? ", under the 2008 Regulation"
+                    : "; any correction must be requested by \(marked(s.correctionNoticeDue))"))
+            + warnings.map { t("\n注意：", "\nWarning: ") + $0(lang) }.joined()
+    }
+
+    /// What a step prints: the step recorded, the status it leaves and what the case waits for.
+    public func step(_ record: CaseRecord, warnings: [Text]) -> String {
+        guard let last = record.events.last else { return record.number.description }
+        let s = record.state
+        var text = t(
+            "\(record.number)：已记录 \(last.on) \(eventSummary(last))\(lateMark(last))",
+            "\(record.number): recorded \(last.on) \(eventSummary(last))\(lateMark(last))")
+        text += t("\n状态：\(s.status.label.zh)", "\nStatus: \(s.status.label.en)")
+        if s.status.isOpen {
+            if let due = s.clock.due {
+                text += t(
+                    "；答复期限：\(dueText(due, provisional: s.clock.provisional))",
+                    "; reply due: \(dueText(due, provisional: s.clock.provisional))")
+            } else if let su = s.clock.suspension {
+                switch su {
+                case .correction(let until): text += t("；等待补正至 \(until)", "; awaiting the correction until \(until)")
+                case .fee(let until): text += t("；等待缴费至 \(until)", "; awaiting payment until \(until)")
+                case .thirdParty(let id, let until):
+                    text += t(
+                        "；等待第\(id)号征求意见的第三方答复（\(until)前催问）",
+                        "; awaiting the third party of consultation #\(id) (chase by \(until))")
+                }
+            }
+        } else if let o = s.outcome {
+            text += t("；结果：\(o.rawValue) \(o.label.zh)", "; outcome: \(o.rawValue) \(o.label.en)")
+        }
+        for w in warnings { text += t("\n注意：", "\nWarning: ") + w(lang) }
+        return text
+    }
+
+    /// What `history` prints: every event with its dates, account and the due date it moved.
+    public func history(_ record: CaseRecord) -> String {
+        let rows = record.events.map { e in
+            [
+                String(e.seq), e.on.description, e.recordedAt, actorLabel(e), eventSummary(e) + lateMark(e),
+                e.note != nil && e.dueBefore == nil && e.dueAfter == nil
+                    ? "" : "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
+            ]
+        }
+        return t("案件 \(record.number) 办理记录\n", "History of case \(record.number)\n")
+            + table(
+                [
+                    t("序号", "#"), t("日期", "Date"), t("登记时间", "Recorded"), t("经办人", "By"),
+                    t("事项", "Step"), t("答复期限", "Due"),
+                ], rows)
     }
 }

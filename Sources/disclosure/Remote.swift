@@ -1,0 +1,315 @@
+import ArgumentParser
+import DisclosureApp
+import DisclosureCore
+import Foundation
+
+/// The server this OS user signed in to with `disclosure login NAME --server URL`: kept beside the
+/// local sign-ins, readable by the user alone, as `key value` lines.
+struct ServerLogin: Equatable {
+    /// `http://HOST:PORT`, `https://HOST[:PORT]` or `unix:/PATH` (the server's socket).
+    var url: String
+    var token: String
+    var account: String
+    var expires: String
+    /// A CA certificate to trust for this server (an office's own TLS certificate), if any.
+    var caCert: String?
+
+    static let fileName = "server"
+
+    static func load() -> ServerLogin? {
+        guard let text = SessionFiles.readPrivate(fileName) else { return nil }
+        var fields: [Substring: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let space = line.firstIndex(of: " ") else { return nil }
+            fields[line[..<space]] = String(line[line.index(after: space)...])
+        }
+        guard let url = fields["url"], let token = fields["token"], let account = fields["account"] else { return nil }
+        return ServerLogin(
+            url: url, token: token, account: account, expires: fields["expires"] ?? "", caCert: fields["cacert"])
+    }
+
+    func save() throws {
+        var text = "url \(url)\ntoken \(token)\naccount \(account)\nexpires \(expires)\n"
+        if let caCert { text += "cacert \(caCert)\n" }
+        try SessionFiles.writePrivate(ServerLogin.fileName, text)
+    }
+
+    static func remove() { SessionFiles.removePrivate(fileName) }
+
+    /// Checks a `--server` value: a URL the CLI can reach, nothing that could smuggle options to curl.
+    static func checkURL(_ url: String) throws(DisclosureError) -> String {
+        var u = url
+        while u.hasSuffix("/") { u.removeLast() }
+        let ok =
+            (u.hasPrefix("http://") || u.hasPrefix("https://") || u.hasPrefix("unix:/"))
+            && !u.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 } == true })
+            && !u.contains("?") && !u.contains("#")
+        guard ok else {
+            throw DisclosureError(
+                .invalidValue, field: "--server",
+                zh: "须为 http://主机:端口、https://主机 或 unix:/套接字路径（不含空格、查询串）",
+                en: "must be http://HOST:PORT, https://HOST or unix:/SOCKET (no spaces, no query)")
+        }
+        return u
+    }
+}
+
+/// One call to the API, built by a command from its parsed options.
+struct APICall {
+    var method = "GET"
+    var path: String
+    var query: [(String, String)] = []
+    /// A JSON body (`Content-Type: application/json`).
+    var body: JSON?
+    /// A file sent as the body, with its type (an attachment, a case file, a calendar).
+    var bodyFile: (path: String, type: String)?
+    /// The CLI's text rather than JSON (`Accept: text/plain`), for the routes that render it.
+    var text = false
+    /// Extra headers (`X-Filename` for an attachment).
+    var headers: [(String, String)] = []
+}
+
+/// The server's answer.
+struct APIAnswer {
+    let status: Int
+    let contentType: String
+    let body: [UInt8]
+}
+
+/// The office through its server: each command's use case as one API call, made with curl (so that
+/// the CLI itself links no HTTP or TLS stack and its start-up stays at the SQLite floor).
+struct RemoteOffice {
+    let login: ServerLogin
+    let lang: Language
+
+    /// Performs `call`; an error answer becomes the domain error the server reported, so that the CLI
+    /// prints it exactly as it prints its own.
+    func perform(_ call: APICall, signedIn: Bool = true) throws -> APIAnswer {
+        let answer = try RemoteOffice.curl(call, url: login.url, token: signedIn ? login.token : nil,
+            caCert: login.caCert, lang: lang)
+        guard answer.status < 400 else { throw RemoteOffice.error(answer, lang: lang) }
+        return answer
+    }
+
+    /// Performs `call` and prints its answer: JSON as the server wrote it, or its text.
+    func show(_ call: APICall) throws {
+        let answer = try perform(call)
+        var body = answer.body
+        if body.last != UInt8(ascii: "\n") { body.append(UInt8(ascii: "\n")) }
+        body.withUnsafeBytes { writeAll(1, $0) }
+    }
+
+    /// The domain error an error answer carries (`{code, field, message}`), with the body's field
+    /// named as the CLI names it (`late_entry` → `late-entry`, which the CLI shows as `--late-entry`).
+    static func error(_ answer: APIAnswer, lang: Language) -> DisclosureError {
+        struct Body: Decodable {
+            let code: String
+            let field: String?
+            let message: String
+        }
+        guard let b = try? JSONDecoder().decode(Body.self, from: Data(answer.body)) else {
+            let text = String(decoding: answer.body.prefix(300), as: UTF8.self)
+            return DisclosureError(
+                .io, field: "server", zh: "服务器答复 HTTP \(answer.status)：\(text)",
+                en: "the server answered HTTP \(answer.status): \(text)")
+        }
+        let code = DisclosureError.Code(rawValue: b.code) ?? .io
+        let field = b.field.map { f in
+            f.allSatisfy({ $0.isLowercase || $0 == "_" }) ? f.replacingOccurrences(of: "_", with: "-") : f
+        }
+        return DisclosureError(code, field: field, zh: b.message, en: b.message)
+    }
+
+    /// The curl program: `$DISCLOSURE_CURL`, else `curl` on the PATH.
+    static func curlProgram() throws -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let c = env["DISCLOSURE_CURL"], !c.isEmpty { return c }
+        for dir in (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let p = "\(dir)/curl"
+            if access(p, X_OK) == 0 { return p }
+        }
+        throw DisclosureError(
+            .notInitialised, field: "server", zh: "找不到 curl：请安装（apt-get install curl）",
+            en: "curl is missing: install it (apt-get install curl)")
+    }
+
+    /// A value in curl's config syntax: quoted, with `\` and `"` escaped and no raw line breaks.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Runs curl with its whole configuration (URL, token, body) on standard input, so that neither
+    /// the token nor an applicant's data ever appears in the process list.
+    static func curl(
+        _ call: APICall, url: String, token: String?, caCert: String?, lang: Language
+    ) throws -> APIAnswer {
+        var base = url
+        var config: [String] = []
+        if url.hasPrefix("unix:") {
+            config.append("unix-socket = " + quoted(String(url.dropFirst(5))))
+            base = "http://localhost"
+        }
+        let safe = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+        let path = call.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? call.path
+        var full = base + path
+        if !call.query.isEmpty {
+            full +=
+                "?"
+                + call.query.map { k, v in
+                    k + "=" + (v.addingPercentEncoding(withAllowedCharacters: safe) ?? v)
+                }.joined(separator: "&")
+        }
+        config.append("url = " + quoted(full))
+        config.append("request = " + quoted(call.method))
+        config.append("header = " + quoted("Accept: " + (call.text ? "text/plain" : "application/json")))
+        config.append("header = " + quoted("Accept-Language: " + (lang == .en ? "en" : "zh")))
+        if let token { config.append("header = " + quoted("Authorization: Bearer " + token)) }
+        for (k, v) in call.headers { config.append("header = " + quoted("\(k): \(v)")) }
+        if let caCert { config.append("cacert = " + quoted(caCert)) }
+        if let body = call.body {
+            config.append("header = " + quoted("Content-Type: application/json"))
+            config.append("data-binary = " + quoted(String(decoding: body.compactEncoded(), as: UTF8.self)))
+        } else if let file = call.bodyFile {
+            config.append("header = " + quoted("Content-Type: " + file.type))
+            config.append("data-binary = " + quoted("@" + file.path))
+        }
+        config += [
+            "silent", "show-error", "connect-timeout = 10",
+            // The status, a throttled wait and the type, after the body, on standard error.
+            "write-out = " + quoted("%{stderr}\n%{http_code}\t%header{retry-after}\t%{content_type}\n"),
+        ]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try curlProgram())
+        process.arguments = ["--disable", "--config", "-"]
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        do { try process.run() } catch {
+            throw DisclosureError(
+                .io, field: "server", zh: "无法运行 curl：\(error.localizedDescription)",
+                en: "cannot run curl: \(error.localizedDescription)")
+        }
+        input.fileHandleForWriting.write(Data((config.joined(separator: "\n") + "\n").utf8))
+        try? input.fileHandleForWriting.close()
+        // The error stream is a few lines at most, so reading the body first cannot block curl.
+        let body = output.fileHandleForReading.readDataToEndOfFile()
+        let diagnostics = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lines = diagnostics.split(separator: "\n", omittingEmptySubsequences: true)
+        let last = lines.last.map { $0.split(separator: "\t", omittingEmptySubsequences: false) } ?? []
+        let status = last.first.flatMap { Int($0) } ?? 0
+        guard status > 0 else {
+            let why = lines.dropLast().joined(separator: " ").replacingOccurrences(of: "curl: ", with: "")
+            throw DisclosureError(
+                .io, field: "server", zh: "无法连接服务器 \(url)：\(why)", en: "cannot reach the server \(url): \(why)")
+        }
+        let answer = APIAnswer(
+            status: status, contentType: last.count > 2 ? String(last[2]) : "", body: [UInt8](body))
+        if status == 429, last.count > 1, let wait = Int(last[1]) {
+            var e = error(answer, lang: lang)
+            e.retryAfter = wait
+            throw e
+        }
+        return answer
+    }
+}
+
+extension GlobalOptions {
+    /// The office's server, when this user signed in to one and the command names no local office of
+    /// its own: without `--db` or `$DISCLOSURE_DB` always; with one, when that file is served by a
+    /// server or cannot be opened here (it belongs to the server's account once an office moves).
+    func remote() throws -> RemoteOffice? {
+        GlobalOptions.serverLogin(db: db).map { RemoteOffice(login: $0, lang: language) }
+    }
+
+    /// The server login that applies to a command naming `db` (see `remote()`).
+    static func serverLogin(db: String?) -> ServerLogin? {
+        guard let login = ServerLogin.load() else { return nil }
+        let env = ProcessInfo.processInfo.environment
+        let named = db ?? env["DISCLOSURE_DB"].flatMap { $0.isEmpty ? nil : $0 }
+        let databasePath = DatabaseLocation.resolve(db, environment: env)
+        if named != nil, FileManager.default.fileExists(atPath: databasePath) {
+            // A file this user cannot open is the server's (a mistyped path is refused locally as before).
+            if let office = try? OfficeConnection.open(path: databasePath), (try? office.servedBy()) == .some(nil) {
+                return nil
+            }
+        } else if named != nil {
+            return nil
+        }
+        return login
+    }
+}
+
+/// A command that goes through the office's server when this user is signed in to one.
+protocol ThroughServer {}
+
+/// A command that works on this machine only, signed in to a server or not (it makes a database,
+/// checks a file, starts the server, or signs in).
+protocol HereOnly {}
+
+/// Refuses a command that has no counterpart in the API while commands go to a server: run on the
+/// default database instead, it would act on some other office than the one signed in to.
+func refuseWhenServed(_ command: ParsableCommand, args: [String]) throws {
+    guard !(command is ThroughServer), !(command is HereOnly) else { return }
+    var db: String?
+    if let i = args.firstIndex(of: "--db"), i + 1 < args.count { db = args[i + 1] }
+    if let a = args.first(where: { $0.hasPrefix("--db=") }) { db = String(a.dropFirst(5)) }
+    guard let login = GlobalOptions.serverLogin(db: db) else { return }
+    let name = args.prefix(while: { !$0.hasPrefix("-") }).prefix(2).joined(separator: " ")
+    throw DisclosureError(
+        .servedByServer, field: "server",
+        zh: "已登录服务器 \(login.url)，而 \(name) 尚不能经服务器办理：请在服务器所在机器上以 --db 对数据库文件运行，"
+            + "或先 disclosure logout",
+        en: "signed in to the server \(login.url), and \(name) does not go through it yet: run it on the server's "
+            + "machine with --db on its file, or disclosure logout first")
+}
+
+/// The query of a call: options given, by their API names.
+func queryItems(_ items: [(String, String?)]) -> [(String, String)] {
+    items.compactMap { k, v in v.map { (k, $0) } }
+}
+
+extension Login: HereOnly {}
+extension Init: HereOnly {}
+extension Validate: HereOnly {}
+extension Serve: HereOnly {}
+extension Logout: ThroughServer {}
+extension Whoami: ThroughServer {}
+extension Register: ThroughServer {}
+extension Show: ThroughServer {}
+extension ListCases: ThroughServer {}
+extension Due: ThroughServer {}
+extension History: ThroughServer {}
+extension Assign: ThroughServer {}
+extension CorrectionRequest: ThroughServer {}
+extension CorrectionReceive: ThroughServer {}
+extension ConsultSend: ThroughServer {}
+extension ConsultAnswer: ThroughServer {}
+extension Extend: ThroughServer {}
+extension Defer: ThroughServer {}
+extension FeeNoticeCommand: ThroughServer {}
+extension FeePaidCommand: ThroughServer {}
+extension ReplyDraft: ThroughServer {}
+extension ReplyReview: ThroughServer {}
+extension ReplyIssue: ThroughServer {}
+extension Deliver: ThroughServer {}
+extension Archive: ThroughServer {}
+extension Reopen: ThroughServer {}
+extension Withdraw: ThroughServer {}
+extension Close: ThroughServer {}
+extension RemedyFile: ThroughServer {}
+extension RemedyDecide: ThroughServer {}

@@ -1,0 +1,87 @@
+import DisclosureApp
+import DisclosureCore
+import Testing
+
+/// The fields a client sends for a step or a registration (the CLI through the server) are read back
+/// by the server as the same step: one table of every kind.
+@Suite("Forms: what a client sends is what the server reads")
+struct FormsTests {
+    static let day = CivilDate(year: 2026, month: 11, day: 3) ?? CivilDate(dayNumber: 0)
+
+    static let steps: [Step] = [
+        .correctionRequest(items: "补充身份证明", periodDays: 15, served: day), .correctionRequest(
+            items: "x", periodDays: 1, served: nil),
+        .correctionReceive, .consultSend(party: .thirdParty, to: "某公司", served: day),
+        .consultAnswer(id: 2, opinion: .agree), .consultAnswer(id: nil, opinion: .none),
+        .extend(days: 20, reason: "复杂"), .deferral(until: day, reason: "等待"),
+        .feeNotice(basis: .items, quantity: 3, served: day), .feeNotice(basis: .pages, quantity: 250, served: nil),
+        .feePaid, .draft(outcome: .disclosed, basis: nil, referTo: nil),
+        .draft(outcome: .notHeld, basis: "第三十六条", referTo: "市自然资源局"),
+        .review(approve: true, comment: nil), .review(approve: false, comment: "请补充依据"), .issue,
+        .deliver(method: .post), .archive, .reopen(reason: "复议决定"), .withdraw, .close(reason: .correction),
+        .remedyFile(kind: .reconsideration, body: "市政府"), .remedyDecide(id: 1, result: .upheld),
+        .remedyDecide(id: nil, result: .corrected), .assign(account: "handler"),
+    ]
+
+    @Test("every step kind survives fields(_:) → read(_:)", arguments: steps)
+    func stepRoundTrip(_ step: Step) throws {
+        for (on, late) in [(nil, nil), (Self.day, "补录：系统故障")] as [(CivilDate?, String?)] {
+            let fields = StepForm.fields(step, on: on, lateEntry: late)
+            let form = try StepForm.read(Form(Self.formValues(fields)))
+            #expect(form.step == step)
+            #expect(form.on == on)
+            #expect(form.lateEntry == late)
+        }
+    }
+
+    @Test("every step kind the server reads is one a client can send")
+    func everyKindCovered() {
+        let sent = Set(Self.steps.compactMap { StepForm.fields($0, on: nil, lateEntry: nil).first?.1.text })
+        #expect(sent == Set(StepForm.kinds))
+    }
+
+    @Test("a registration survives fields(_:) → read(_:), with and without its optional fields")
+    func registrationRoundTrip() throws {
+        let full = Application(
+            received: Self.day, channel: .post,
+            applicant: Applicant(name: "某公司", type: .company, idNumber: "91310000MA1FL0000X", contact: "021-1234"),
+            request: "2025年环评批复", form: .electronic, note: "窗口代填")
+        let bare = Application(
+            received: Self.day, channel: .inPerson,
+            applicant: Applicant(name: "张三", type: .person, idNumber: nil, contact: nil), request: "预算",
+            form: nil, note: nil)
+        for (app, late) in [(full, "补录"), (bare, nil)] as [(Application, String?)] {
+            let form = try RegistrationForm.read(Form(Self.formValues(RegistrationForm.fields(app, lateEntry: late))))
+            #expect(form.application == app)
+            #expect(form.lateEntry == late)
+        }
+    }
+
+    @Test("JSON.parse reads back what JSON writes, members in order, escapes and surrogates included")
+    func jsonRoundTrip() {
+        let value = JSON.object([
+            ("b", .int(-12)), ("a", .string("引号\"反斜杠\\换行\n制表\t😀\u{1}")), ("n", .null),
+            ("list", .array([.bool(true), .bool(false), .array([]), .object([])])),
+        ])
+        let parsed = JSON.parse(value.encoded())
+        #expect(parsed.map { $0.encoded() } == value.encoded())
+        #expect(JSON.parse(value.compactEncoded()).map { $0.encoded() } == value.encoded())
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "1.5", "\"\\ud800\"", "nul", "[1] 2"] {
+            #expect(JSON.parse(Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
+
+    /// JSON members as a decoded body gives them to a form.
+    static func formValues(_ fields: [(String, JSON)]) -> [String: FormValue] {
+        var out: [String: FormValue] = [:]
+        for (k, v) in fields {
+            switch v {
+            case .string(let s): out[k] = .string(s)
+            case .int(let n): out[k] = .int(n)
+            case .bool(let b): out[k] = .bool(b)
+            default: out[k] = .null
+            }
+        }
+        return out
+    }
+}
