@@ -377,3 +377,18 @@ public struct ExportForm: Sendable {
         return ExportForm(filter: filter, redact: redact, withAttachments: withAttachments)
     }
 }
+
+/// The day a view counts working days from (`--as-of`, `as_of`).
+public enum ViewDay {
+    /// `day`, if it lies between 2008 (the first Regulation) and five years past today: counting
+    /// working days to a day further off means nothing for a case and costs time for every row.
+    public static func check(_ day: CivilDate, today: CivilDate, field: String) throws(DisclosureError) -> CivilDate {
+        let last = today.year + 5
+        guard (2008...last).contains(day.year) else {
+            throw DisclosureError(
+                .invalidValue, field: field, zh: "须在 2008-01-01 至 \(last)-12-31 之间",
+                en: "must lie between 2008-01-01 and \(last)-12-31")
+        }
+        return day
+    }
+}

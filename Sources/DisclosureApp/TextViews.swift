@@ -393,3 +393,24 @@ public struct Renderer {
                 ], rows)
     }
 }
+
+/// What the attachment commands print.
+public enum AttachmentText {
+    /// `attach`: the document stored, with its size and digest.
+    public static func stored(_ n: CaseNumber, _ info: AttachmentInfo, _ lang: Language) -> String {
+        lang == .zh
+            ? "\(n)：已存入第\(info.seq)号附件 \(info.name)（\(info.size) 字节，SHA-256 \(info.sha256)）"
+            : "\(n): attachment \(info.seq) \(info.name) stored (\(info.size) bytes, SHA-256 \(info.sha256))"
+    }
+
+    /// `attachments`: a case's documents as a table.
+    public static func list(_ n: CaseNumber, _ list: [AttachmentInfo], _ lang: Language) -> String {
+        let zh = lang == .zh
+        guard !list.isEmpty else { return zh ? "\(n) 没有附件" : "\(n) has no attachments" }
+        return table(
+            zh ? ["序号", "类别", "文件名", "字节", "SHA-256", "存入"] : ["#", "Kind", "Name", "Bytes", "SHA-256", "Added"],
+            list.map {
+                [String($0.seq), $0.kind.label(lang), $0.name, String($0.size), $0.sha256, "\($0.addedAt) \($0.addedBy)"]
+            })
+    }
+}

@@ -140,6 +140,7 @@ struct API: Sendable {
         v1.get("board") { request, context in
             let creds = try credentials(request, context)
             let b = try BoardForm.read(try query(request))
+            if let d = b.asOf { _ = try ViewDay.check(d, today: clock.now().day, field: "as_of") }
             let asText = wantsText(request)
             return try await reading(creds, request, context) { desk, lang, _ in
                 let asOf = b.asOf ?? desk.today
@@ -204,7 +205,9 @@ struct API: Sendable {
         v1.get("cases") { request, context in
             let creds = try credentials(request, context)
             var q = try query(request)
-            let asOf = try q.date("as_of")
+            let asOf = try q.date("as_of").map { d throws(DisclosureError) in
+                try ViewDay.check(d, today: clock.now().day, field: "as_of")
+            }
             let filter = try ListForm.read(q)
             let asText = wantsText(request)
             return try await reading(creds, request, context) { desk, lang, _ in
@@ -217,7 +220,9 @@ struct API: Sendable {
             let creds = try credentials(request, context)
             let number = try caseNumber(context)
             var q = try query(request)
-            let asOf = try q.date("as_of")
+            let asOf = try q.date("as_of").map { d throws(DisclosureError) in
+                try ViewDay.check(d, today: clock.now().day, field: "as_of")
+            }
             try q.finish()
             let asText = wantsText(request)
             return try await reading(creds, request, context) { desk, lang, _ in
@@ -284,8 +289,11 @@ struct API: Sendable {
         v1.get("cases/:number/attachments") { request, context in
             let creds = try credentials(request, context)
             let number = try caseNumber(context)
-            return try await reading(creds, request, context) { desk, _, _ in
-                .json(.array(try desk.attachments(of: number).map(CaseViews.attachment)))
+            let asText = wantsText(request)
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let list = try desk.attachments(of: number)
+                return .view(
+                    .array(list.map(CaseViews.attachment)), text: AttachmentText.list(number, list, lang), asText: asText)
             }
         }
         v1.post("cases/:number/attachments") { request, context in
@@ -322,10 +330,12 @@ struct API: Sendable {
                     en: "the document is over \(Desk.attachmentLimit / 1_000_000) MB")
             }
             let content = Array(buffer: buffer)
-            return try await writing(creds, request, context) { desk, _, _ in
-                .json(
-                    CaseViews.attachment(try desk.attach(content, name: name, kind: kind, to: number)), status: .created
-                )
+            let asText = wantsText(request)
+            return try await writing(creds, request, context) { desk, lang, _ in
+                let info = try desk.attach(content, name: name, kind: kind, to: number)
+                return .view(
+                    CaseViews.attachment(info), text: AttachmentText.stored(number, info, lang), asText: asText,
+                    status: .created)
             }
         }
         v1.get("cases/:number/attachments/:seq") { request, context in
@@ -443,6 +453,7 @@ struct API: Sendable {
             let creds = try credentials(request, context)
             var q = try query(request)
             let (from, to, asOf) = (try q.date("from"), try q.date("to"), try q.date("as_of"))
+            if let d = asOf { _ = try ViewDay.check(d, today: clock.now().day, field: "as_of") }
             try q.finish()
             return try await reading(creds, request, context) { desk, _, _ in
                 .json(CaseViews.statistics(try desk.statistics(from: from, to: to, asOf: asOf ?? desk.today)))

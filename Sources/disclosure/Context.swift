@@ -188,7 +188,7 @@ func readPassword(fromStdin: Bool, prompt: String) throws -> String {
 /// Parses `--as-of` (default today).
 func asOfDate(_ text: String?) throws -> CivilDate {
     guard let text else { return today() }
-    return try CivilDate.parse(text, field: "--as-of")
+    return try ViewDay.check(try CivilDate.parse(text, field: "--as-of"), today: today(), field: "--as-of")
 }
 
 /// Parses an optional date option.

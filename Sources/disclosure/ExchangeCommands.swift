@@ -155,17 +155,19 @@ struct Attach: ParsableCommand {
         }
         // Refused before reading: a huge file must not be read into memory only to be turned away.
         try Desk.checkAttachmentSize(size)
+        if let remote = try global.remote() {
+            let call = APICall(
+                method: "POST", path: "/api/v1/cases/\(n)/attachments",
+                query: [("name", (file as NSString).lastPathComponent), ("kind", k.rawValue)],
+                bodyFile: (path: file, type: "application/octet-stream"), text: !json)
+            return try remote.show(call)
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
         }
         let info = try global.openDesk().attach(
             [UInt8](data), name: (file as NSString).lastPathComponent, kind: k, to: n)
-        let zh = global.language == .zh
-        emit(
-            json, CaseViews.attachment(info),
-            zh
-                ? "\(n)：已存入第\(info.seq)号附件 \(info.name)（\(info.size) 字节，SHA-256 \(info.sha256)）"
-                : "\(n): attachment \(info.seq) \(info.name) stored (\(info.size) bytes, SHA-256 \(info.sha256))")
+        emit(json, CaseViews.attachment(info), AttachmentText.stored(n, info, global.language))
     }
 }
 
@@ -177,23 +179,11 @@ struct Attachments: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let desk = try global.openDesk(readOnly: true)
-        let list = try desk.attachments(of: n)
-        let zh = global.language == .zh
-        emit(
-            json, .array(list.map(CaseViews.attachment)),
-            list.isEmpty
-                ? (zh ? "\(n) 没有附件" : "\(n) has no attachments")
-                : table(
-                    zh
-                        ? ["序号", "类别", "文件名", "字节", "SHA-256", "存入"]
-                        : ["#", "Kind", "Name", "Bytes", "SHA-256", "Added"],
-                    list.map {
-                        [
-                            String($0.seq), $0.kind.label(global.language), $0.name, String($0.size), $0.sha256,
-                            "\($0.addedAt) \($0.addedBy)",
-                        ]
-                    }))
+        if let remote = try global.remote() {
+            return try remote.show(APICall(path: "/api/v1/cases/\(n)/attachments", text: !json))
+        }
+        let list = try global.openDesk(readOnly: true).attachments(of: n)
+        emit(json, .array(list.map(CaseViews.attachment)), AttachmentText.list(n, list, global.language))
     }
 }
 
@@ -208,12 +198,32 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let desk = try global.openDesk(readOnly: true)
-        let a = try desk.attachment(seq, of: n)
-        try writeOutput(a.content, to: out, force: force, desk: desk)
+        let name: String
+        let size: Int
+        if let remote = try global.remote() {
+            // Checked here too: the digest the server listed, against the bytes that arrived.
+            let listed = JSON.parse(try remote.perform(APICall(path: "/api/v1/cases/\(n)/attachments")).body)
+            guard case .array(let items)? = listed,
+                let info = items.first(where: { if case .int(seq)? = $0["seq"] { true } else { false } })
+            else {
+                throw DisclosureError(.unknownCase, field: "--seq", zh: "\(n) 没有第\(seq)号附件", en: "\(n) has no attachment \(seq)")
+            }
+            let content = try remote.perform(APICall(path: "/api/v1/cases/\(n)/attachments/\(seq)")).body
+            guard SHA256.hex(content) == info["sha256"]?.text else {
+                throw DisclosureError(
+                    .io, field: "--seq", zh: "收到的附件与其 SHA-256 不符，未写出", en: "the document received does not match its SHA-256; nothing written")
+            }
+            try writeOutputFile(content, to: out, force: force, protecting: [])
+            (name, size) = (info["name"]?.text ?? "", content.count)
+        } else {
+            let desk = try global.openDesk(readOnly: true)
+            let a = try desk.attachment(seq, of: n)
+            try writeOutput(a.content, to: out, force: force, desk: desk)
+            (name, size) = (a.name, a.size)
+        }
         printError(
             global.language == .zh
-                ? "已取出 \(a.name)（\(a.size) 字节，SHA-256 核对无误）到 \(out)"
-                : "wrote \(a.name) (\(a.size) bytes, SHA-256 checked) to \(out)")
+                ? "已取出 \(name)（\(size) 字节，SHA-256 核对无误）到 \(out)"
+                : "wrote \(name) (\(size) bytes, SHA-256 checked) to \(out)")
     }
 }

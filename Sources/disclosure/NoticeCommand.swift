@@ -29,6 +29,24 @@ struct NoticeCommand: ParsableCommand {
             throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 html 或 text", en: "must be html or text")
         }
         let env = ProcessInfo.processInfo.environment
+        if let remote = try global.remote() {
+            // The letter is the server's: its templates and its reconsideration body.
+            if templates != nil || reconsiderationBody != nil {
+                throw DisclosureError(
+                    .invalidValue, field: templates != nil ? "--templates" : "--reconsideration-body",
+                    zh: "经服务器办理时由服务器设定（disclosure serve 的同名选项）",
+                    en: "is the server's setting when commands go through it (the option of disclosure serve)")
+            }
+            let items: [(String, String?)] = [
+                ("format", format), ("date", try optionalDate(date, field: "--date")?.description),
+                ("how_to_pay", nonEmpty(howToPay)), ("consultation", consultation.map(String.init)),
+            ]
+            let body = try remote.perform(
+                APICall(path: "/api/v1/cases/\(n)/notices/\(k.rawValue)", query: queryItems(items))).body
+            return try emitNotice(body, kind: k) { bytes, out, force throws(DisclosureError) in
+                try writeOutputFile(bytes, to: out, force: force, protecting: [])
+            }
+        }
         let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)
         let settings = NoticeSettings(
@@ -39,11 +57,20 @@ struct NoticeCommand: ParsableCommand {
                                                settings: settings, calendar: desk.calendar,
                                                templates: try loadTemplates(nonEmpty(templates) ?? nonEmpty(env["DISCLOSURE_TEMPLATES"])))
         let output = format == "html" ? notice.html() : notice.text()
+        try emitNotice(Array(output.utf8), kind: k) { bytes, out, force throws(DisclosureError) in
+            try writeOutput(bytes, to: out, force: force, desk: desk)
+        }
+    }
+
+    /// Writes the letter to `--out`, or to standard output.
+    func emitNotice(
+        _ bytes: [UInt8], kind k: NoticeKind, write: ([UInt8], String, Bool) throws(DisclosureError) -> Void
+    ) throws {
         if let out {
-            try writeOutput(Array(output.utf8), to: out, force: force, desk: desk)
+            try write(bytes, out, force)
             printError(global.language == .zh ? "已生成\(k.label.zh)：\(out)" : "wrote the \(k.label.en) to \(out)")
         } else {
-            print(output, terminator: "")
+            bytes.withUnsafeBytes { writeAll(1, $0) }
         }
     }
 

@@ -17,7 +17,12 @@ func writeStandardError(_ s: String) {
 /// Writes a file for the user: mode 0600, never over an existing file unless `force`, never over
 /// the database, and never half-written (see `OutputFile`).
 func writeOutput(_ bytes: [UInt8], to path: String, force: Bool, desk: Desk) throws(DisclosureError) {
-    let file = try OutputFile(path: path, force: force, protecting: desk.databaseFiles)
+    try writeOutputFile(bytes, to: path, force: force, protecting: desk.databaseFiles)
+}
+
+/// Writes a file for the user as `writeOutput` does, never over the files in `protecting`.
+func writeOutputFile(_ bytes: [UInt8], to path: String, force: Bool, protecting: [String]) throws(DisclosureError) {
+    let file = try OutputFile(path: path, force: force, protecting: protecting)
     try file.write(bytes)
     try file.commit()
 }

@@ -313,3 +313,7 @@ extension Withdraw: ThroughServer {}
 extension Close: ThroughServer {}
 extension RemedyFile: ThroughServer {}
 extension RemedyDecide: ThroughServer {}
+extension NoticeCommand: ThroughServer {}
+extension Attach: ThroughServer {}
+extension Attachments: ThroughServer {}
+extension Extract: ThroughServer {}

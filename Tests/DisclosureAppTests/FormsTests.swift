@@ -71,6 +71,21 @@ struct FormsTests {
         }
     }
 
+    @Test(
+        "a view's day lies between 2008 and five years past today",
+        arguments: [
+            ("2008-01-01", true), ("2007-12-31", false), ("2031-12-31", true), ("2032-01-01", false),
+            ("9000-01-01", false), ("2026-12-01", true),
+        ])
+    func viewDay(_ text: String, _ allowed: Bool) throws {
+        let today = try CivilDate.parse("2026-12-01", field: "today")
+        let day = try CivilDate.parse(text, field: "as_of")
+        #expect((try? ViewDay.check(day, today: today, field: "as_of")) == (allowed ? day : nil))
+        if !allowed {
+            #expect(throws: DisclosureError.self) { try ViewDay.check(day, today: today, field: "as_of") }
+        }
+    }
+
     /// JSON members as a decoded body gives them to a form.
     static func formValues(_ fields: [(String, JSON)]) -> [String: FormValue] {
         var out: [String: FormValue] = [:]

@@ -342,12 +342,29 @@ struct LiveServerTests {
         let drafted = try office.cli(["reply", "draft", number, "--outcome", "1", "--json"])
         #expect(drafted.status == 0, "\(drafted.err)")
         #expect(JSON.parse(Array(drafted.out.utf8))?["status"]?.text == "drafted", "\(drafted.out)")
+        // Documents and letters: uploaded from a file, listed, fetched back with their digest checked.
+        let scan = office.dir.appendingPathComponent("申请书.pdf")
+        try Data("%PDF-1.4 申请书扫描件".utf8).write(to: scan)
+        let attached = try office.cli(["attach", number, scan.path, "--kind", "application"])
+        #expect(attached.status == 0, "\(attached.err)")
+        #expect(attached.out.contains("attachment 1 申请书.pdf stored"), "\(attached.out)")
+        let copy = office.dir.appendingPathComponent("copy.pdf").path
+        let extracted = try office.cli(["extract", number, "--seq", "1", "--out", copy])
+        #expect(extracted.status == 0, "\(extracted.err)")
+        #expect(FileManager.default.contents(atPath: copy) == (try Data(contentsOf: scan)))
+        #expect(try office.cli(["extract", number, "--seq", "1", "--out", copy]).status == 1)
+        #expect(try office.cli(["extract", number, "--seq", "7", "--out", copy + "2"]).status == 1)
+        let templates = try office.cli(["notice", number, "--kind", "receipt", "--templates", office.dir.path])
+        #expect(templates.status == 1)
+        #expect(templates.err.contains("--templates"), "\(templates.err)")
         let asOf = received
         var remote: [[String]: String] = [:]
         let reads: [[String]] = [
             ["show", number, "--as-of", asOf], ["show", number, "--json", "--as-of", asOf], ["history", number],
             ["due", "--as-of", asOf], ["due", "--json", "--as-of", asOf], ["list", "--as-of", asOf],
-            ["list", "--json", "--status", "drafted", "--as-of", asOf],
+            ["list", "--json", "--status", "drafted", "--as-of", asOf], ["attachments", number],
+            ["attachments", number, "--json"], ["notice", number, "--kind", "receipt", "--date", asOf],
+            ["notice", number, "--kind", "extension", "--format", "text", "--date", asOf],
         ]
         for r in reads {
             let out = try office.cli(r)
