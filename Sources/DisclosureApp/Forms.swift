@@ -194,7 +194,9 @@ public struct StepForm: Sendable {
         var out: [(String, JSON)] = []
         func put(_ name: String, _ value: JSON) { out.append((name, value)) }
         func put(_ name: String, _ value: String?) { if let value { out.append((name, .string(value))) } }
-        func put(_ name: String, _ value: CivilDate?) { if let value { out.append((name, .string(value.description))) } }
+        func put(_ name: String, _ value: CivilDate?) {
+            if let value { out.append((name, .string(value.description))) }
+        }
         func put(_ name: String, _ value: Int?) { if let value { out.append((name, .int(value))) } }
         switch step {
         case .correctionRequest(let items, let period, let served):

@@ -6,7 +6,8 @@ import Foundation
 public func displayWidth(_ s: String) -> Int {
     s.unicodeScalars.reduce(0) { w, u in
         let v = u.value
-        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+        let wide =
+            (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
             || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
             || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
         return w + (wide ? 2 : (v < 0x20 ? 0 : 1))
@@ -41,7 +42,6 @@ public func table(_ header: [String], _ rows: [[String]]) -> String {
         return line
     }.joined(separator: "\n")
 }
-
 
 /// Turns cases into text and JSON for one language and one "today".
 public struct Renderer {
@@ -410,7 +410,10 @@ public enum AttachmentText {
         return table(
             zh ? ["序号", "类别", "文件名", "字节", "SHA-256", "存入"] : ["#", "Kind", "Name", "Bytes", "SHA-256", "Added"],
             list.map {
-                [String($0.seq), $0.kind.label(lang), $0.name, String($0.size), $0.sha256, "\($0.addedAt) \($0.addedBy)"]
+                [
+                    String($0.seq), $0.kind.label(lang), $0.name, String($0.size), $0.sha256,
+                    "\($0.addedAt) \($0.addedBy)",
+                ]
             })
     }
 }

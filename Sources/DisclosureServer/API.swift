@@ -292,8 +292,8 @@ struct API: Sendable {
             let asText = wantsText(request)
             return try await reading(creds, request, context) { desk, lang, _ in
                 let list = try desk.attachments(of: number)
-                return .view(
-                    .array(list.map(CaseViews.attachment)), text: AttachmentText.list(number, list, lang), asText: asText)
+                let text = AttachmentText.list(number, list, lang)
+                return .view(.array(list.map(CaseViews.attachment)), text: text, asText: asText)
             }
         }
         v1.post("cases/:number/attachments") { request, context in

@@ -206,12 +206,14 @@ struct Extract: ParsableCommand {
             guard case .array(let items)? = listed,
                 let info = items.first(where: { if case .int(seq)? = $0["seq"] { true } else { false } })
             else {
-                throw DisclosureError(.unknownCase, field: "--seq", zh: "\(n) 没有第\(seq)号附件", en: "\(n) has no attachment \(seq)")
+                throw DisclosureError(
+                    .unknownCase, field: "--seq", zh: "\(n) 没有第\(seq)号附件", en: "\(n) has no attachment \(seq)")
             }
             let content = try remote.perform(APICall(path: "/api/v1/cases/\(n)/attachments/\(seq)")).body
             guard SHA256.hex(content) == info["sha256"]?.text else {
                 throw DisclosureError(
-                    .io, field: "--seq", zh: "收到的附件与其 SHA-256 不符，未写出", en: "the document received does not match its SHA-256; nothing written")
+                    .io, field: "--seq", zh: "收到的附件与其 SHA-256 不符，未写出",
+                    en: "the document received does not match its SHA-256; nothing written")
             }
             try writeOutputFile(content, to: out, force: force, protecting: [])
             (name, size) = (info["name"]?.text ?? "", content.count)

@@ -42,13 +42,27 @@ struct ServerLogin: Equatable {
         while u.hasSuffix("/") { u.removeLast() }
         let ok =
             (u.hasPrefix("http://") || u.hasPrefix("https://") || u.hasPrefix("unix:/"))
-            && !u.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 } == true })
+            && !u.contains(where: {
+                $0.isWhitespace || $0 == "\"" || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 } == true
+            })
             && !u.contains("?") && !u.contains("#")
         guard ok else {
             throw DisclosureError(
                 .invalidValue, field: "--server",
-                zh: "须为 http://主机:端口、https://主机 或 unix:/套接字路径（不含空格、查询串）",
-                en: "must be http://HOST:PORT, https://HOST or unix:/SOCKET (no spaces, no query)")
+                zh: "须为 https://主机、http://127.0.0.1:端口 或 unix:/套接字路径（不含空格、查询串）",
+                en: "must be https://HOST, http://127.0.0.1:PORT or unix:/SOCKET (no spaces, no query)")
+        }
+        // A password and a token in clear text may cross this machine's loopback only.
+        if u.hasPrefix("http://") {
+            let host = u.dropFirst(7).split(separator: "/").first.map(String.init) ?? ""
+            let name =
+                host.hasPrefix("[")
+                ? String(host.prefix(while: { $0 != "]" }).dropFirst()) : String(host.split(separator: ":").first ?? "")
+            guard ["127.0.0.1", "localhost", "::1"].contains(name) else {
+                throw DisclosureError(
+                    .invalidValue, field: "--server", zh: "明文 http:// 只能用于本机（127.0.0.1）；其他服务器须用 https://",
+                    en: "plain http:// is for this machine only (127.0.0.1); use https:// for any other server")
+            }
         }
         return u
     }
@@ -85,7 +99,8 @@ struct RemoteOffice {
     /// Performs `call`; an error answer becomes the domain error the server reported, so that the CLI
     /// prints it exactly as it prints its own.
     func perform(_ call: APICall, signedIn: Bool = true) throws -> APIAnswer {
-        let answer = try RemoteOffice.curl(call, url: login.url, token: signedIn ? login.token : nil,
+        let answer = try RemoteOffice.curl(
+            call, url: login.url, token: signedIn ? login.token : nil,
             caCert: login.caCert, lang: lang)
         guard answer.status < 400 else { throw RemoteOffice.error(answer, lang: lang) }
         return answer

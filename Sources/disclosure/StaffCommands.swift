@@ -59,19 +59,23 @@ struct Login: ParsableCommand {
             fromStdin: passwordStdin, prompt: zh ? "“\(name)”的密码：" : "password for “\(name)”: ")
         // Whoever was signed in to a server here is signed out first, as for a local sign-in.
         if let previous = ServerLogin.load() {
-            _ = try? RemoteOffice(login: previous, lang: lang).perform(APICall(method: "DELETE", path: "/api/v1/session"))
+            let end = APICall(method: "DELETE", path: "/api/v1/session")
+            _ = try? RemoteOffice(login: previous, lang: lang).perform(end)
             ServerLogin.remove()
         }
         let office = RemoteOffice(
             login: ServerLogin(url: url, token: "", account: name, expires: "", caCert: ca), lang: lang)
-        var fields: [(String, JSON)] = [("name", .string(name)), ("password", .string(password)), ("bearer", .bool(true))]
+        var fields: [(String, JSON)] = [
+            ("name", .string(name)), ("password", .string(password)), ("bearer", .bool(true)),
+        ]
         var answer: APIAnswer
         do {
             answer = try office.perform(APICall(method: "POST", path: "/api/v1/session", body: .object(fields)),
                 signedIn: false)
         } catch let e as DisclosureError where e.code == .unauthenticated && e.field == "totp" {
             // The server asks for the code only after the password proved right.
-            let code = try readCode(fromStdin: passwordStdin, prompt: zh ? "动态口令（六位数字）：" : "one-time code (six digits): ")
+            let code = try readCode(
+                fromStdin: passwordStdin, prompt: zh ? "动态口令（六位数字）：" : "one-time code (six digits): ")
             fields.append(("totp", .string(code)))
             answer = try office.perform(APICall(method: "POST", path: "/api/v1/session", body: .object(fields)),
                 signedIn: false)
@@ -185,7 +189,8 @@ struct Logout: ParsableCommand {
             // The token is worthless once the server ends its session; the file goes either way.
             defer { ServerLogin.remove() }
             _ = try remote.perform(APICall(method: "DELETE", path: "/api/v1/session"))
-            print(zh ? "已退出服务器 \(remote.login.url)：\(remote.login.account)" : "signed out of \(remote.login.url): \(remote.login.account)")
+            let (url, account) = (remote.login.url, remote.login.account)
+            print(zh ? "已退出服务器 \(url)：\(account)" : "signed out of \(url): \(account)")
             return
         }
         let desk = try global.openDesk()
@@ -208,7 +213,9 @@ struct Whoami: ParsableCommand {
     func run() throws {
         if let remote = try global.remote() {
             let answer = try remote.perform(APICall(path: "/api/v1/session"))
-            guard let account = JSON.parse(answer.body)?["account"] else { throw RemoteOffice.error(answer, lang: remote.lang) }
+            guard let account = JSON.parse(answer.body)?["account"] else {
+                throw RemoteOffice.error(answer, lang: remote.lang)
+            }
             let lang = global.language
             let name = account["name"]?.text ?? ""
             let roles: [String]

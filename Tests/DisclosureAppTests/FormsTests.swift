@@ -9,7 +9,8 @@ struct FormsTests {
     static let day = CivilDate(year: 2026, month: 11, day: 3) ?? CivilDate(dayNumber: 0)
 
     static let steps: [Step] = [
-        .correctionRequest(items: "补充身份证明", periodDays: 15, served: day), .correctionRequest(
+        .correctionRequest(items: "补充身份证明", periodDays: 15, served: day),
+        .correctionRequest(
             items: "x", periodDays: 1, served: nil),
         .correctionReceive, .consultSend(party: .thirdParty, to: "某公司", served: day),
         .consultAnswer(id: 2, opinion: .agree), .consultAnswer(id: nil, opinion: .none),

@@ -99,7 +99,8 @@ struct ServerRoleMatrixTests {
     /// Every other endpoint: the roles that may call it (nil: every role of the office).
     static let endpoints: [(method: String, path: String, roles: Set<Role>?)] = [
         ("GET", "/api/v1/session", nil), ("GET", "/api/v1/cases", nil), ("GET", "/api/v1/cases/{n}", nil),
-        ("GET", "/api/v1/cases/{n}/history", nil), ("GET", "/api/v1/board?within=5", nil), ("GET", "/api/v1/reports/annual?year=2026", nil),
+        ("GET", "/api/v1/cases/{n}/history", nil), ("GET", "/api/v1/board?within=5", nil),
+        ("GET", "/api/v1/reports/annual?year=2026", nil),
         ("GET", "/api/v1/cases/{n}/notices/receipt", nil), ("GET", "/api/v1/cases/{n}/attachments", nil),
         ("GET", "/api/v1/cases/{n}/attachments/1", nil), ("GET", "/api/v1/cases/{n}/access", [.head, .admin]),
         ("POST", "/api/v1/cases", [.registrar, .handler]),
