@@ -264,6 +264,18 @@ public struct CaseViews: Sendable {
         ])
     }
 
+    /// The account a view shows (`account(_:)` read back, by a client of the server).
+    public static func account(from v: JSON) -> Account? {
+        guard case .int(let id)? = v["id"], let name = v["name"]?.text, case .array(let roles)? = v["roles"],
+            let created = v["created_at"]?.text
+        else { return nil }
+        let disabled: Bool = if case .bool(true)? = v["disabled"] { true } else { false }
+        let legacy: Bool = if case .bool(true)? = v["legacy"] { true } else { false }
+        return Account(
+            id: id, name: name, roles: Set(roles.compactMap { $0.text.flatMap(Role.init(rawValue:)) }),
+            email: v["email"]?.text, disabled: disabled, legacy: legacy, createdAt: created)
+    }
+
     /// One change to a staff account (`staff history --json`).
     public static func staffEvent(_ e: StaffEvent) -> JSON {
         .object([

@@ -132,7 +132,8 @@ struct Main {
         // What to type next, in the CLI's words (the application layer knows no commands).
         switch error.code {
         case .unauthenticated where error.field == "session":
-            text += lang == .zh ? "（登录：disclosure login 账号名）" : " (sign in with: disclosure login NAME)"
+            let server = ServerLogin.load().map { " --server \($0.url)" } ?? ""
+            text += lang == .zh ? "（登录：disclosure login 账号名\(server)）" : " (sign in with: disclosure login NAME\(server))"
         case .forbidden where error.field == "actor":
             text +=
                 lang == .zh

@@ -114,6 +114,31 @@ struct RemoteOffice {
         body.withUnsafeBytes { writeAll(1, $0) }
     }
 
+    /// The account an answer shows (`staff add`, `show`, `grant`…).
+    func account(_ call: APICall) throws -> Account {
+        let answer = try perform(call)
+        guard let a = JSON.parse(answer.body).flatMap(CaseViews.account(from:)) else {
+            throw RemoteOffice.error(answer, lang: lang)
+        }
+        return a
+    }
+
+    /// The accounts an answer lists.
+    func accounts(_ call: APICall) throws -> [Account] {
+        let answer = try perform(call)
+        guard case .array(let items)? = JSON.parse(answer.body) else { throw RemoteOffice.error(answer, lang: lang) }
+        return items.compactMap(CaseViews.account(from:))
+    }
+
+    /// `staff grant|revoke`.
+    func roleChange(_ change: String, _ name: String, _ roles: Set<Role>) throws -> Account {
+        let role = roles.sorted().map(\.rawValue).joined(separator: ",")
+        return try account(
+            APICall(
+                method: "POST", path: "/api/v1/staff/\(segment(name))/\(change)",
+                body: .object([("role", .string(role))])))
+    }
+
     /// The domain error an error answer carries (`{code, field, message}`), with the body's field
     /// named as the CLI names it (`late_entry` → `late-entry`, which the CLI shows as `--late-entry`).
     static func error(_ answer: APIAnswer, lang: Language) -> DisclosureError {
@@ -176,8 +201,7 @@ struct RemoteOffice {
             base = "http://localhost"
         }
         let safe = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
-        let path = call.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? call.path
-        var full = base + path
+        var full = base + call.path
         if !call.query.isEmpty {
             full +=
                 "?"
@@ -192,7 +216,9 @@ struct RemoteOffice {
         if let token { config.append("header = " + quoted("Authorization: Bearer " + token)) }
         for (k, v) in call.headers { config.append("header = " + quoted("\(k): \(v)")) }
         if let caCert { config.append("cacert = " + quoted(caCert)) }
-        if let body = call.body {
+        // A change with nothing to say still sends a JSON body: the server reads one on every write.
+        let json = call.body ?? (call.method == "POST" && call.bodyFile == nil ? JSON.object([]) : nil)
+        if let body = json {
             config.append("header = " + quoted("Content-Type: application/json"))
             config.append("data-binary = " + quoted(String(decoding: body.compactEncoded(), as: UTF8.self)))
         } else if let file = call.bodyFile {
@@ -293,6 +319,13 @@ func refuseWhenServed(_ command: ParsableCommand, args: [String]) throws {
             + "machine with --db on its file, or disclosure logout first")
 }
 
+/// A name as one segment of an API path: everything but the unreserved characters percent-encoded,
+/// so that a `/` or `?` in an account's name stays part of the name.
+func segment(_ s: String) -> String {
+    let safe = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+    return s.addingPercentEncoding(withAllowedCharacters: safe) ?? ""
+}
+
 /// The query of a call: options given, by their API names.
 func queryItems(_ items: [(String, String?)]) -> [(String, String)] {
     items.compactMap { k, v in v.map { (k, $0) } }
@@ -332,3 +365,12 @@ extension NoticeCommand: ThroughServer {}
 extension Attach: ThroughServer {}
 extension Attachments: ThroughServer {}
 extension Extract: ThroughServer {}
+extension StaffAdd: ThroughServer {}
+extension StaffList: ThroughServer {}
+extension StaffShow: ThroughServer {}
+extension StaffDisable: ThroughServer {}
+extension StaffEnable: ThroughServer {}
+extension StaffGrant: ThroughServer {}
+extension StaffRevoke: ThroughServer {}
+extension StaffPassword: ThroughServer {}
+extension StaffHistory: ThroughServer {}

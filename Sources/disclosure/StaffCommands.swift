@@ -213,19 +213,15 @@ struct Whoami: ParsableCommand {
     func run() throws {
         if let remote = try global.remote() {
             let answer = try remote.perform(APICall(path: "/api/v1/session"))
-            guard let account = JSON.parse(answer.body)?["account"] else {
+            guard let view = JSON.parse(answer.body)?["account"], let a = CaseViews.account(from: view) else {
                 throw RemoteOffice.error(answer, lang: remote.lang)
             }
-            let lang = global.language
-            let name = account["name"]?.text ?? ""
-            let roles: [String]
-            if case .array(let items)? = account["roles"] { roles = items.compactMap(\.text) } else { roles = [] }
-            let labels = roles.compactMap(Role.init(rawValue:)).sorted().map { $0.label(lang) }
-            let joined = labels.isEmpty ? "—" : labels.joined(separator: lang == .zh ? "、" : ", ")
-            emit(json, account, lang == .zh ? "\(name)（\(joined)）" : "\(name) (\(joined))")
-            return
+            return show(a)
         }
-        let a = try global.openDesk().whoami()
+        show(try global.openDesk().whoami())
+    }
+
+    func show(_ a: Account) {
         let lang = global.language
         emit(
             json, CaseViews.account(a),
@@ -260,12 +256,24 @@ struct StaffAdd: ParsableCommand {
 
     func run() throws {
         let roles = try Role.parseList(role, field: "--role")
-        let desk = try global.openDesk()
-        try desk.require(.staff)
         let zh = global.language == .zh
-        let password = try readPassword(
-            fromStdin: passwordStdin, prompt: zh ? "“\(name)”的初始密码：" : "first password for “\(name)”: ")
-        let a = try desk.addStaff(NewAccount(name: name, roles: roles, email: nonEmpty(email), password: password))
+        let a: Account
+        if let remote = try global.remote() {
+            let password = try readPassword(
+                fromStdin: passwordStdin, prompt: zh ? "“\(name)”的初始密码：" : "first password for “\(name)”: ")
+            var fields: [(String, JSON)] = [
+                ("name", .string(name)), ("role", .string(roles.sorted().map(\.rawValue).joined(separator: ","))),
+            ]
+            if let e = nonEmpty(email) { fields.append(("email", .string(e))) }
+            fields.append(("password", .string(password)))
+            a = try remote.account(APICall(method: "POST", path: "/api/v1/staff", body: .object(fields)))
+        } else {
+            let desk = try global.openDesk()
+            try desk.require(.staff)
+            let password = try readPassword(
+                fromStdin: passwordStdin, prompt: zh ? "“\(name)”的初始密码：" : "first password for “\(name)”: ")
+            a = try desk.addStaff(NewAccount(name: name, roles: roles, email: nonEmpty(email), password: password))
+        }
         emit(
             json, CaseViews.account(a),
             zh ? "已新增账号“\(a.name)”（\(roleLabels(a, .zh))）" : "added “\(a.name)” (\(roleLabels(a, .en)))")
@@ -278,7 +286,8 @@ struct StaffList: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let list = try global.openDesk(readOnly: true).staffList()
+        let list = try global.remote().map { try $0.accounts(APICall(path: "/api/v1/staff")) }
+            ?? global.openDesk(readOnly: true).staffList()
         let lang = global.language
         let zh = lang == .zh
         func state(_ a: Account) -> String {
@@ -301,7 +310,8 @@ struct StaffShow: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let a = try global.openDesk(readOnly: true).staffMember(name)
+        let a = try global.remote().map { try $0.account(APICall(path: "/api/v1/staff/\(segment(name))")) }
+            ?? global.openDesk(readOnly: true).staffMember(name)
         let lang = global.language
         let zh = lang == .zh
         let lines = [
@@ -323,7 +333,8 @@ struct StaffDisable: ParsableCommand {
     @Argument(help: "账号名 / account name") var name: String
 
     func run() throws {
-        let a = try global.openDesk().setDisabled(name, true)
+        let a = try global.remote().map { try $0.account(APICall(method: "POST", path: "/api/v1/staff/\(segment(name))/disable")) }
+            ?? global.openDesk().setDisabled(name, true)
         print(global.language == .zh ? "已停用账号“\(a.name)”" : "disabled “\(a.name)”")
     }
 }
@@ -334,7 +345,8 @@ struct StaffEnable: ParsableCommand {
     @Argument(help: "账号名 / account name") var name: String
 
     func run() throws {
-        let a = try global.openDesk().setDisabled(name, false)
+        let a = try global.remote().map { try $0.account(APICall(method: "POST", path: "/api/v1/staff/\(segment(name))/enable")) }
+            ?? global.openDesk().setDisabled(name, false)
         print(global.language == .zh ? "已恢复账号“\(a.name)”" : "enabled “\(a.name)”")
     }
 }
@@ -351,7 +363,9 @@ struct StaffGrant: ParsableCommand {
     @Option(help: "角色，可用逗号分隔多个 / roles, comma-separated") var role: String
 
     func run() throws {
-        let a = try global.openDesk().grant(try Role.parseList(role, field: "--role"), to: name)
+        let roles = try Role.parseList(role, field: "--role")
+        let a = try global.remote().map { try $0.roleChange("grant", name, roles) }
+            ?? global.openDesk().grant(roles, to: name)
         printRoles(a, global.language)
     }
 }
@@ -363,7 +377,9 @@ struct StaffRevoke: ParsableCommand {
     @Option(help: "角色，可用逗号分隔多个 / roles, comma-separated") var role: String
 
     func run() throws {
-        let a = try global.openDesk().revoke(try Role.parseList(role, field: "--role"), from: name)
+        let roles = try Role.parseList(role, field: "--role")
+        let a = try global.remote().map { try $0.roleChange("revoke", name, roles) }
+            ?? global.openDesk().revoke(roles, from: name)
         printRoles(a, global.language)
     }
 }
@@ -377,14 +393,22 @@ struct StaffPassword: ParsableCommand {
     var passwordStdin = false
 
     func run() throws {
-        let desk = try global.openDesk()
         let zh = global.language == .zh
+        let remote = try global.remote()
+        let desk = remote == nil ? try global.openDesk() : nil
         // With --password-stdin: the current password on the first line when it is needed, the new one after it.
+        let own = try desk?.needsCurrentPassword(for: name) ?? (name == nil || name == remote?.login.account)
         let current =
-            try desk.needsCurrentPassword(for: name)
-            ? try readPassword(fromStdin: passwordStdin, prompt: zh ? "当前密码：" : "current password: ") : nil
+            own ? try readPassword(fromStdin: passwordStdin, prompt: zh ? "当前密码：" : "current password: ") : nil
         let password = try readPassword(fromStdin: passwordStdin, prompt: zh ? "新密码：" : "new password: ")
-        try desk.setPassword(of: name, to: password, current: current)
+        if let remote {
+            var fields: [(String, JSON)] = [("password", .string(password))]
+            if let current { fields.append(("current", .string(current))) }
+            let whose = name ?? remote.login.account
+            _ = try remote.perform(APICall(method: "POST", path: "/api/v1/staff/\(segment(whose))/password", body: .object(fields)))
+        } else {
+            try desk?.setPassword(of: name, to: password, current: current)
+        }
         print(zh ? "已设置新密码；该账号的登录已全部退出" : "password set; every session of the account was signed out")
     }
 }
@@ -397,17 +421,27 @@ struct StaffHistory: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let events = try global.openDesk(readOnly: true).staffHistory(of: name)
         let zh = global.language == .zh
+        let views: [JSON]
+        if let remote = try global.remote() {
+            let answer = try remote.perform(APICall(path: "/api/v1/staff/history", query: queryItems([("name", name)])))
+            guard case .array(let items)? = JSON.parse(answer.body) else { throw RemoteOffice.error(answer, lang: remote.lang) }
+            views = items
+        } else {
+            views = try global.openDesk(readOnly: true).staffHistory(of: name).map(CaseViews.staffEvent)
+        }
+        func text(_ v: JSON, _ k: String) -> String { v[k]?.text ?? "" }
+        func id(_ v: JSON) -> String { if case .int(let n)? = v["id"] { String(n) } else { "" } }
         emit(
             json,
-            .array(events.map(CaseViews.staffEvent)),
+            .array(views),
             table(
                 zh ? ["序号", "时间", "账号", "变更", "内容", "操作人"] : ["#", "Recorded", "Account", "Change", "Detail", "By"],
-                events.map {
+                views.map {
                     [
-                        String($0.id), $0.recordedAt, $0.account, staffChangeLabel($0.kind, zh),
-                        zh ? staffDetailZh($0.detail) : $0.detail, $0.by ?? (zh ? "（程序）" : "(program)"),
+                        id($0), text($0, "recorded_at"), text($0, "account"), staffChangeLabel(text($0, "kind"), zh),
+                        zh ? staffDetailZh(text($0, "detail")) : text($0, "detail"),
+                        $0["by"]?.text ?? (zh ? "（程序）" : "(program)"),
                     ]
                 }))
     }
