@@ -417,3 +417,118 @@ public enum AttachmentText {
             })
     }
 }
+
+public func quoteText(_ q: FeeQuote, _ lang: Language) -> String {
+    let unit = q.basis == .items ? (lang == .zh ? "件" : "item") : (lang == .zh ? "页" : "page")
+    var lines = [
+        lang == .zh
+            ? "\(q.basis.label.zh)：\(q.quantity)\(unit)"
+                + (q.basis == .items
+                    ? "（申请人当月此前已有\(q.priorItems)件，本次为第\(q.priorItems + 1)至\(q.priorItems + q.quantity)件）" : "")
+            : "\(q.basis.label.en): \(q.quantity) \(unit)s"
+                + (q.basis == .items
+                    ? " (the applicant had \(q.priorItems) earlier this month; these are items \(q.priorItems + 1)–\(q.priorItems + q.quantity))"
+                    : "")
+    ]
+    for b in q.bands {
+        lines.append(
+            lang == .zh
+                ? "  第\(b.from)–\(b.through)\(unit)：\(b.count) × \(b.unitPrice)元 = \(b.subtotal)元"
+                : "  \(unit)s \(b.from)–\(b.through): \(b.count) × \(b.unitPrice) yuan = \(b.subtotal) yuan")
+    }
+    lines.append(lang == .zh ? "合计：\(q.amount)元" : "Total: \(q.amount) yuan")
+    return lines.joined(separator: "\n")
+}
+
+/// What the calendar commands print.
+public enum CalendarText {
+    /// `calendar list`: the official years loaded.
+    public static func years(_ years: [CalendarYearInfo], _ lang: Language) -> String {
+        let zh = lang == .zh
+        return table(zh ? ["年份", "通知", "来源", "载入时间"] : ["Year", "Notice", "Origin", "Loaded"],
+                   years.map { [String($0.year), $0.source, $0.origin == "shipped" ? (zh ? "随程序发布" : "shipped") : $0.origin, $0.loadedAt] })
+             + (zh ? "\n其他年份按法定节假日推算，所得日期标为“暂定”" : "\nOther years use the statutory holidays; dates from them are marked provisional")
+    }
+
+    /// `calendar show YEAR`: the year month by month, holidays and make-up days marked.
+    public static func year(_ year: Int, _ cal: WorkCalendar, _ lang: Language) -> String {
+        let zh = lang == .zh
+        var out: [String] = []
+        if let s = cal.schedules[year] {
+            out.append(zh ? "\(year)年工作日历（依据：\(s.source)）" : "\(year) working-day calendar (from \(s.source))")
+        } else {
+            out.append(zh ? "\(year)年工作日历 ※暂定：尚未载入国务院放假安排，按法定节假日推算，不含调休"
+                          : "\(year) working-day calendar ※ provisional: no official schedule loaded; statutory holidays only, no make-up days")
+        }
+        out.append(zh ? "图例：休 = 节假日，班 = 调休上班日，周末显示为 ·" : "Key: H = holiday, W = make-up working day, weekend days shown as ·")
+        var workdays = 0
+        for month in 1...12 {
+            out.append("")
+            out.append(zh ? "\(month)月" : CalendarText.monthName(month))
+            out.append(zh ? "  一   二   三   四   五   六   日" : " Mon  Tue  Wed  Thu  Fri  Sat  Sun")
+            guard let first = CivilDate(year: year, month: month, day: 1) else { continue }
+            var line = String(repeating: "     ", count: first.weekday - 1)
+            var names: [String] = []
+            for day in 1...CivilDate.daysInMonth(year: year, month: month) {
+                guard let d = CivilDate(year: year, month: month, day: day) else { continue }
+                let info = cal.info(d)
+                if info.isWorkday { workdays += 1 }
+                let mark: String
+                switch info.kind {
+                case .workday: mark = " "
+                case .weekend: mark = "·"
+                case .holiday: mark = zh ? "休" : "H"
+                case .makeupWorkday: mark = zh ? "班" : "W"
+                }
+                let num = day < 10 ? " \(day)" : "\(day)"
+                line += " \(num)" + mark + (displayWidth(mark) == 1 ? " " : "")
+                if let n = info.name, info.kind != .weekend {
+                    let label = info.kind == .holiday ? n : (zh ? "\(n)调休上班" : "\(n) make-up day")
+                    if names.last != label { names.append(label) }
+                }
+                if d.weekday == 7 {
+                    out.append(line)
+                    line = ""
+                }
+            }
+            if !line.isEmpty { out.append(line) }
+            if !names.isEmpty { out.append("  " + names.joined(separator: zh ? "；" : "; ")) }
+        }
+        out.append("")
+        out.append(zh ? "全年工作日：\(workdays)天" : "Working days in the year: \(workdays)")
+        return out.joined(separator: "\n")
+    }
+
+    /// `calendar days`: day by day.
+    public static func days(_ infos: [DayInfo], _ calendar: WorkCalendar, _ lang: Language) -> String {
+        let zh = lang == .zh
+        let header = zh ? ["日期", "星期", "工作日", "说明"] : ["Date", "Day", "Workday", "Note"]
+        return table(header, infos.map { i in
+            let r = Renderer(lang: lang, calendar: calendar, asOf: i.date)
+            var note = i.name.map { i.kind == .makeupWorkday ? (zh ? "\($0)调休上班" : "\($0) make-up day") : $0 } ?? ""
+            if i.provisional { note += zh ? "（暂定）" : " (provisional)" }
+            return [i.date.description, r.weekdayName(i.date), i.isWorkday ? (zh ? "是" : "yes") : (zh ? "否" : "no"), note]
+        })
+    }
+
+    /// `calendar import`: what was loaded and the due dates it moved.
+    public static func imported(_ schedule: HolidaySchedule, _ result: CalendarImportResult, _ lang: Language) -> String {
+        let zh = lang == .zh
+        var lines = [zh ? "已\(result.replaced ? "替换" : "载入")\(result.year)年放假安排（\(schedule.holidays.count)天假日，\(schedule.workdays.count)天调休上班），重算未结案件\(result.recomputed)件，期限变化\(result.changed.count)件"
+                        : "\(result.replaced ? "replaced" : "loaded") the \(result.year) schedule (\(schedule.holidays.count) holidays, \(schedule.workdays.count) make-up days); recomputed \(result.recomputed) open cases, \(result.changed.count) changed"]
+        if result.unchanged {
+            lines = [
+                zh ? "\(result.year)年放假安排与已载入的完全相同，未作改动"
+                    : "the \(result.year) schedule is exactly the one already loaded; nothing was changed"
+            ]
+        }
+        for c in result.changed {
+            lines.append("  \(c.number)  \(c.before.map(\.description) ?? "—") → \(c.after.map(\.description) ?? "—")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func monthName(_ m: Int) -> String {
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][m - 1]
+    }
+}

@@ -481,18 +481,30 @@ struct API: Sendable {
                     .invalidValue, field: "month", zh: "月份“\(month)”无效，格式为 YYYY-MM",
                     en: "month “\(month)” is invalid; use YYYY-MM")
             }
-            return try await reading(creds, request, context) { desk, _, _ in
-                .json(
-                    CaseViews.quote(
-                        try desk.feeQuote(
-                            applicant: applicant, idNumber: idNumber, year: first.year, month: first.month,
-                            quantity: quantity)))
+            let asText = wantsText(request)
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let quote = try desk.feeQuote(
+                    applicant: applicant, idNumber: idNumber, year: first.year, month: first.month, quantity: quantity)
+                return .view(CaseViews.quote(quote), text: quoteText(quote, lang), asText: asText)
             }
         }
         v1.get("calendar") { request, context in
             let creds = try credentials(request, context)
-            return try await reading(creds, request, context) { desk, _, _ in
-                .json(.array(try desk.calendarYears().map(CaseViews.calendarYear)))
+            let asText = wantsText(request)
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let years = try desk.calendarYears()
+                return .view(
+                    .array(years.map(CaseViews.calendarYear)), text: CalendarText.years(years, lang), asText: asText)
+            }
+        }
+        v1.get("calendar/:year") { request, context in
+            let creds = try credentials(request, context)
+            guard let year = Int(try parameter(context, "year")), (1900...9999).contains(year) else {
+                throw DisclosureError(.invalidValue, field: "year", zh: "须为四位年份", en: "must be a four-digit year")
+            }
+            try query(request).finish()
+            return try await reading(creds, request, context) { desk, lang, _ in
+                .view(.null, text: CalendarText.year(year, desk.calendar, lang), asText: true)
             }
         }
         v1.get("audit/verify") { request, context in

@@ -18,8 +18,12 @@ extension API {
             var q = try query(request)
             let (from, to) = (try q.requiredDate("from"), try q.requiredDate("to"))
             try q.finish()
-            return try await reading(creds, request, context) { desk, _, _ in
-                .json(.array(try desk.calendarDays(from: from, to: to).map(CaseViews.calendarDay)))
+            let asText = wantsText(request)
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let infos = try desk.calendarDays(from: from, to: to)
+                return .view(
+                    .array(infos.map(CaseViews.calendarDay)), text: CalendarText.days(infos, desk.calendar, lang),
+                    asText: asText)
             }
         }
         v1.post("calendar") { request, context in
@@ -33,13 +37,13 @@ extension API {
             defer { scratch.remove() }
             try await scratch.receive(request.body, limit: 1_000_000)
             let path = scratch.path
-            return try await writing(creds, request, context, changesCalendar: true) { desk, _, _ in
-                .json(
-                    CaseViews.calendarImport(
-                        try desk.importCalendar(
-                            fileAt: path, origin: origin, replaceOfficial: replaceOfficial, reason: reason,
-                            field: "body"
-                        ).1))
+            let asText = wantsText(request)
+            return try await writing(creds, request, context, changesCalendar: true) { desk, lang, _ in
+                let (schedule, result) = try desk.importCalendar(
+                    fileAt: path, origin: origin, replaceOfficial: replaceOfficial, reason: reason, field: "body")
+                return .view(
+                    CaseViews.calendarImport(result), text: CalendarText.imported(schedule, result, lang),
+                    asText: asText)
             }
         }
         v1.get("export") { request, context in

@@ -178,17 +178,20 @@ struct AuditJournal: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let entries = try global.openDesk(readOnly: true).journal()
+        let entries = try views(global, APICall(path: "/api/v1/audit/journal")) {
+            try global.openDesk(readOnly: true).journal().map(CaseViews.journalEntry)
+        }
         emit(
             json,
-            .array(entries.map(CaseViews.journalEntry)),
+            .array(entries),
             table(
                 global.language == .zh ? ["序号", "事项", "经办人", "时间", "内容"] : ["#", "Kind", "By", "At", "Facts"],
                 entries.map {
                     [
-                        String($0.id), journalKindLabel($0.kind, global.language),
-                        $0.actor.isEmpty ? (global.language == .zh ? "（程序）" : "(program)") : $0.actor,
-                        $0.recordedAt, String($0.payload.prefix(100)),
+                        $0.cell("id") ?? "", journalKindLabel($0.cell("kind") ?? "", global.language),
+                        ($0.cell("actor") ?? "").isEmpty
+                            ? (global.language == .zh ? "（程序）" : "(program)") : $0.cell("actor") ?? "",
+                        $0.cell("recorded_at") ?? "", String(($0.cell("payload") ?? "").prefix(100)),
                     ]
                 }))
     }
@@ -204,16 +207,18 @@ struct AuditAccess: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let entries = try global.openDesk(readOnly: true).dataAccess(n)
+        let entries = try views(global, APICall(path: "/api/v1/cases/\(n)/access")) {
+            try global.openDesk(readOnly: true).dataAccess(n).map(CaseViews.dataAccess)
+        }
         let zh = global.language == .zh
         emit(
             json,
-            .array(entries.map(CaseViews.dataAccess)),
+            .array(entries),
             entries.isEmpty
                 ? (zh ? "\(n)：没有查看个人信息的记录" : "\(n): nobody has looked at its personal data")
                 : table(
                     zh ? ["时间", "账号", "查看内容", "地址"] : ["Time", "Account", "What", "Address"],
-                    entries.map { [Moment(epoch: $0.at).stamp, $0.account, $0.what, $0.address ?? "—"] }))
+                    entries.map { e in ["time", "account", "what", "address"].map { e.cell($0) ?? "—" } }))
     }
 }
 
@@ -229,17 +234,20 @@ struct AuditSecurity: ParsableCommand {
         guard (1...100_000).contains(limit) else {
             throw DisclosureError(.invalidValue, field: "--limit", zh: "须为1至100000", en: "must be 1 to 100,000")
         }
-        let entries = try global.openDesk(readOnly: true).securityLog(limit: limit)
+        let entries = try views(global, APICall(path: "/api/v1/audit/security", query: [("limit", String(limit))])) {
+            try global.openDesk(readOnly: true).securityLog(limit: limit).map(CaseViews.securityEntry)
+        }
         let zh = global.language == .zh
         emit(
             json,
-            .array(entries.map(CaseViews.securityEntry)),
+            .array(entries),
             table(
                 zh ? ["时间", "事项", "账号", "地址", "说明"] : ["Time", "Kind", "Account", "Address", "Detail"],
                 entries.map {
                     [
-                        Moment(epoch: $0.at).stamp, $0.kind, $0.account ?? ($0.name.map { "“\($0)”" } ?? "—"),
-                        $0.address ?? "—", $0.detail ?? "",
+                        $0.cell("time") ?? "", $0.cell("kind") ?? "",
+                        $0.cell("account") ?? ($0.cell("name_typed").map { "“\($0)”" } ?? "—"), $0.cell("address") ?? "—",
+                        $0.cell("detail") ?? "",
                     ]
                 }))
     }

@@ -319,6 +319,27 @@ func refuseWhenServed(_ command: ParsableCommand, args: [String]) throws {
             + "machine with --db on its file, or disclosure logout first")
 }
 
+/// The rows a listing command shows, as their JSON views: from the server when commands go through
+/// one, else from the local office. The text is drawn from the views either way, so it reads the same.
+func views(_ global: GlobalOptions, _ call: APICall, local: () throws -> [JSON]) throws -> [JSON] {
+    guard let remote = try global.remote() else { return try local() }
+    let answer = try remote.perform(call)
+    guard case .array(let items)? = JSON.parse(answer.body) else { throw RemoteOffice.error(answer, lang: remote.lang) }
+    return items
+}
+
+extension JSON {
+    /// A member's text for a table cell: strings as they are, numbers in digits, null as nil.
+    func cell(_ name: String) -> String? {
+        switch self[name] {
+        case .string(let s)?: s
+        case .int(let n)?: String(n)
+        case .bool(let b)?: String(b)
+        default: nil
+        }
+    }
+}
+
 /// A name as one segment of an API path: everything but the unreserved characters percent-encoded,
 /// so that a `/` or `?` in an account's name stays part of the name.
 func segment(_ s: String) -> String {
@@ -374,3 +395,14 @@ extension StaffGrant: ThroughServer {}
 extension StaffRevoke: ThroughServer {}
 extension StaffPassword: ThroughServer {}
 extension StaffHistory: ThroughServer {}
+extension ReportLateEntries: ThroughServer {}
+extension AuditJournal: ThroughServer {}
+extension AuditAccess: ThroughServer {}
+extension AuditSecurity: ThroughServer {}
+extension ReportLock: ThroughServer {}
+extension ReportUnlock: ThroughServer {}
+extension FeeQuoteCommand: ThroughServer {}
+extension CalendarList: ThroughServer {}
+extension CalendarShow: ThroughServer {}
+extension CalendarDays: ThroughServer {}
+extension CalendarImport: ThroughServer {}

@@ -149,7 +149,11 @@ struct ReportLock: ParsableCommand {
     @Option(help: "年度 / year") var year: Int
 
     func run() throws {
-        try global.openDesk().lockReport(year: year)
+        if let remote = try global.remote() {
+            _ = try remote.perform(APICall(method: "POST", path: "/api/v1/reports/annual/\(year)/lock"))
+        } else {
+            try global.openDesk().lockReport(year: year)
+        }
         print(
             global.language == .zh
                 ? "已锁定\(year)年度统计数字；此后会改变该年度数字的变更将被拒绝，除非先 report unlock 并说明理由"
@@ -167,7 +171,12 @@ struct ReportUnlock: ParsableCommand {
     @Option(help: "理由 / reason") var reason: String
 
     func run() throws {
-        try global.openDesk().unlockReport(year: year, reason: reason)
+        if let remote = try global.remote() {
+            let body = JSON.object([("reason", .string(reason))])
+            _ = try remote.perform(APICall(method: "POST", path: "/api/v1/reports/annual/\(year)/unlock", body: body))
+        } else {
+            try global.openDesk().unlockReport(year: year, reason: reason)
+        }
         print(global.language == .zh ? "已解除\(year)年度锁定（理由：\(reason)）" : "unlocked \(year) (reason: \(reason))")
     }
 }

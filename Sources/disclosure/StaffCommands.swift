@@ -494,23 +494,21 @@ struct ReportLateEntries: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let rows = try global.openDesk(readOnly: true).lateEntries(recordedIn: year)
+        let query = queryItems([("year", year.map(String.init))])
+        let rows = try views(global, APICall(path: "/api/v1/reports/late-entries", query: query)) {
+            try global.openDesk(readOnly: true).lateEntries(recordedIn: year).map(CaseViews.lateEntry)
+        }
         let zh = global.language == .zh
         emit(
             json,
-            .array(rows.map(CaseViews.lateEntry)),
+            .array(rows),
             rows.isEmpty
                 ? (zh ? "没有补录的事项" : "no late entries")
                 : table(
                     zh
                         ? ["案件", "序号", "事项", "日期", "登记时间", "经办人", "补录理由"]
                         : ["Case", "#", "Step", "Date", "Recorded", "By", "Reason"],
-                    rows.map {
-                        [
-                            $0.number.description, String($0.seq), $0.kind, $0.on.description, $0.recordedAt, $0.actor,
-                            $0.reason,
-                        ]
-                    }))
+                    rows.map { r in ["case", "seq", "kind", "on", "recorded_at", "actor", "reason"].map { r.cell($0) ?? "" } }))
     }
 }
 

@@ -183,27 +183,6 @@ struct FeeQuantityOptions: ParsableArguments {
     func quantity() throws(DisclosureError) -> FeeQuantity { try FeeQuantity.from(items: items, pages: pages) }
 }
 
-func quoteText(_ q: FeeQuote, _ lang: Language) -> String {
-    let unit = q.basis == .items ? (lang == .zh ? "件" : "item") : (lang == .zh ? "页" : "page")
-    var lines = [
-        lang == .zh
-            ? "\(q.basis.label.zh)：\(q.quantity)\(unit)"
-                + (q.basis == .items
-                    ? "（申请人当月此前已有\(q.priorItems)件，本次为第\(q.priorItems + 1)至\(q.priorItems + q.quantity)件）" : "")
-            : "\(q.basis.label.en): \(q.quantity) \(unit)s"
-                + (q.basis == .items
-                    ? " (the applicant had \(q.priorItems) earlier this month; these are items \(q.priorItems + 1)–\(q.priorItems + q.quantity))"
-                    : "")
-    ]
-    for b in q.bands {
-        lines.append(
-            lang == .zh
-                ? "  第\(b.from)–\(b.through)\(unit)：\(b.count) × \(b.unitPrice)元 = \(b.subtotal)元"
-                : "  \(unit)s \(b.from)–\(b.through): \(b.count) × \(b.unitPrice) yuan = \(b.subtotal) yuan")
-    }
-    lines.append(lang == .zh ? "合计：\(q.amount)元" : "Total: \(q.amount) yuan")
-    return lines.joined(separator: "\n")
-}
 
 struct FeeQuoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -221,9 +200,17 @@ struct FeeQuoteCommand: ParsableCommand {
                 .invalidValue, field: "--month", zh: "月份“\(month)”无效，格式为 YYYY-MM",
                 en: "month “\(month)” is invalid; use YYYY-MM")
         }
+        let qty = try quantity.quantity()
+        if let remote = try global.remote() {
+            let items: [(String, String?)] = [
+                ("applicant", applicant), ("id_number", nonEmpty(idNumber)), ("month", month),
+                (qty.basis.rawValue, String(qty.quantity)),
+            ]
+            return try remote.show(APICall(path: "/api/v1/fees/quote", query: queryItems(items), text: !json))
+        }
         let q = try global.openDesk(readOnly: true).feeQuote(
             applicant: applicant, idNumber: nonEmpty(idNumber), year: m.year, month: m.month,
-            quantity: try quantity.quantity())
+            quantity: qty)
         emit(json, CaseViews.quote(q), quoteText(q, global.language))
     }
 }
