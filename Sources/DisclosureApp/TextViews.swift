@@ -532,3 +532,42 @@ public enum CalendarText {
         ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][m - 1]
     }
 }
+
+/// What `import` prints: the counts, and each case skipped, replaced, updated or due otherwise here.
+public enum ImportText {
+    public static func report(_ report: ImportReport, _ lang: Language) -> String {
+        let zh = lang == .zh
+        var lines = [
+            zh
+                ? "导入完成：新增 \(report.importedCount) 件，已有且相同而跳过 \(report.identicalCount) 件，替换 \(report.replacedCount) 件"
+                    + (report.updatedCount > 0 ? "，更新外机关案件 \(report.updatedCount) 件" : "")
+                : "imported \(report.importedCount) cases; \(report.identicalCount) already present and "
+                    + "identical, skipped; "
+                    + "\(report.replacedCount) replaced" + (report.updatedCount > 0 ? "; \(report.updatedCount) "
+                        + "updated" : "")
+        ]
+        for id in report.identical { lines.append(zh ? "  已有相同案卷，跳过：\(id)" : "  already present, skipped: \(id)") }
+        for id in report.replaced {
+            lines.append(zh ? "  已替换：\(id)（原案件保留为已替代记录）" : "  replaced: \(id) (the old case is kept, superseded)")
+        }
+        for id in report.updated {
+            lines.append(
+                zh ? "  已更新：\(id)（来文机关的新版本接续本库所存版本；原版本保留为已替代记录）"
+                    : "  updated: \(id) (the sending agency's newer version continues the one held; the old one "
+                        + "is kept, superseded)")
+        }
+        for d in report.dueDifferences {
+            lines.append(
+                zh
+                    ? "  答复期限按本机关日历为 \(d.here.map(\.description) ?? "—")，与导出时的 \(d.exported.map(\.description) ?? "—") 不同：\(d.identifier)"
+                    : "  due date here \(d.here.map(\.description) ?? "—") differs from the exported \(d.exported.map(\.description) ?? "—"): \(d.identifier)"
+            )
+        }
+        let listed = ImportReport.listed
+        if report.identicalCount > listed || report.replacedCount > listed || report.updatedCount > listed
+            || report.dueDifferenceCount > listed {
+            lines.append(zh ? "（每类最多列出 \(listed) 件）" : "(at most \(listed) of each kind are listed)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -52,10 +52,13 @@ extension API {
             let scratch = try ScratchFile(purpose: "export")
             do {
                 let response = try await reading(creds, request, context) { desk, _, _ in
-                    _ = try desk.exportCases(
+                    let count = try desk.exportCases(
                         form.filter, to: scratch.path, redact: form.redact, withAttachments: form.withAttachments,
                         force: true)
-                    return .download([], type: "application/xml; charset=utf-8", filename: "cases-\(desk.today).xml")
+                    var reply = Reply.download(
+                        [], type: "application/xml; charset=utf-8", filename: "cases-\(desk.today).xml")
+                    reply.caseCount = count
+                    return reply
                 }
                 return scratch.streamed(response)
             } catch {
@@ -81,10 +84,10 @@ extension API {
             try await scratch.receive(request.body, limit: API.importLimit)
             let path = scratch.path
             // On its own connection: an import of many parts lets the writer register between them.
-            return try await writing(creds, request, context, bulk: true) { desk, _, _ in
-                .json(
-                    CaseViews.importReport(
-                        try desk.importCases(path: path, replace: replace, restore: restore, reason: reason)))
+            let asText = wantsText(request)
+            return try await writing(creds, request, context, bulk: true) { desk, lang, _ in
+                let report = try desk.importCases(path: path, replace: replace, restore: restore, reason: reason)
+                return .view(CaseViews.importReport(report), text: ImportText.report(report, lang), asText: asText)
             }
         }
     }

@@ -12,6 +12,8 @@ struct Reply: Sendable {
     /// `Content-Disposition`, for downloads.
     var disposition: String?
     var location: String?
+    /// `X-Case-Count`: how many cases an export holds (the CLI reports it, as it does locally).
+    var caseCount: Int? = nil
 
     static func json(_ value: JSON, status: HTTPResponse.Status = .ok, location: String? = nil) -> Reply {
         Reply(
@@ -52,6 +54,7 @@ struct Reply: Sendable {
         if !contentType.isEmpty { headers[.contentType] = contentType }
         if let disposition { headers[.contentDisposition] = disposition }
         if let location { headers[.location] = location }
+        if let caseCount, let name = HTTPField.Name("X-Case-Count") { headers[name] = String(caseCount) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DisclosureApp
 import DisclosureCore
 import DisclosureExchange
+import DisclosureFiles
 import DisclosureStore
 import Foundation
 
@@ -40,8 +41,24 @@ struct Export: ParsableCommand {
                 .missingField, field: "CASE/--all", zh: "请指明要导出的案件：案件编号，或 --all、--year、--status、--closed-between",
                 en: "say which cases: case numbers, or --all, --year, --status, --closed-between")
         }
-        let count = try global.openDesk(readOnly: true).exportCases(
-            filter, to: out, redact: redact, withAttachments: withAttachments, force: force)
+        let count: Int
+        if let remote = try global.remote() {
+            let items: [(String, String?)] = [
+                ("cases", filter.numbers.isEmpty ? nil : filter.numbers.map(\.description).joined(separator: ",")),
+                ("all", all ? "true" : nil), ("year", year.map(String.init)), ("status", filter.status?.rawValue),
+                ("closed_from", filter.closedFrom?.description), ("closed_through", filter.closedThrough?.description),
+                ("redact", redact ? "true" : nil), ("with_attachments", withAttachments ? "true" : nil),
+            ]
+            // Refused before anything is fetched, as locally: an existing file stays unless --force.
+            let file = try OutputFile(path: out, force: force)
+            let answer = try remote.perform(APICall(path: "/api/v1/export", query: queryItems(items)))
+            try file.write(answer.body)
+            try file.commit()
+            count = answer.caseCount ?? 0
+        } else {
+            count = try global.openDesk(readOnly: true).exportCases(
+                filter, to: out, redact: redact, withAttachments: withAttachments, force: force)
+        }
         let zh = global.language == .zh
         printError(
             zh
@@ -64,6 +81,19 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let zh = global.language == .zh
+        if let remote = try global.remote() {
+            guard access(file, R_OK) == 0 else {
+                throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
+            }
+            var query: [(String, String)] = []
+            if replace { query.append(("replace", "true")) }
+            if restore { query.append(("restore", "true")) }
+            if let reason { query.append(("reason", reason)) }
+            let call = APICall(
+                method: "POST", path: "/api/v1/import", query: query, bodyFile: (path: file, type: "application/xml"),
+                text: !json)
+            return try remote.show(call)
+        }
         let showProgress = isatty(2) == 1
         var read = 0
         let report = try global.openDesk().importCases(path: file, replace: replace, restore: restore, reason: reason) {
@@ -74,38 +104,7 @@ struct Import: ParsableCommand {
             }
         }
         if showProgress, read >= 1000 { writeStandardError("\n") }
-        var lines = [
-            zh
-                ? "导入完成：新增 \(report.importedCount) 件，已有且相同而跳过 \(report.identicalCount) 件，替换 \(report.replacedCount) 件"
-                    + (report.updatedCount > 0 ? "，更新外机关案件 \(report.updatedCount) 件" : "")
-                : "imported \(report.importedCount) cases; \(report.identicalCount) already present and "
-                    + "identical, skipped; "
-                    + "\(report.replacedCount) replaced" + (report.updatedCount > 0 ? "; \(report.updatedCount) "
-                        + "updated" : "")
-        ]
-        for id in report.identical { lines.append(zh ? "  已有相同案卷，跳过：\(id)" : "  already present, skipped: \(id)") }
-        for id in report.replaced {
-            lines.append(zh ? "  已替换：\(id)（原案件保留为已替代记录）" : "  replaced: \(id) (the old case is kept, superseded)")
-        }
-        for id in report.updated {
-            lines.append(
-                zh ? "  已更新：\(id)（来文机关的新版本接续本库所存版本；原版本保留为已替代记录）"
-                    : "  updated: \(id) (the sending agency's newer version continues the one held; the old one "
-                        + "is kept, superseded)")
-        }
-        for d in report.dueDifferences {
-            lines.append(
-                zh
-                    ? "  答复期限按本机关日历为 \(d.here.map(\.description) ?? "—")，与导出时的 \(d.exported.map(\.description) ?? "—") 不同：\(d.identifier)"
-                    : "  due date here \(d.here.map(\.description) ?? "—") differs from the exported \(d.exported.map(\.description) ?? "—"): \(d.identifier)"
-            )
-        }
-        let listed = ImportReport.listed
-        if report.identicalCount > listed || report.replacedCount > listed || report.updatedCount > listed
-            || report.dueDifferenceCount > listed {
-            lines.append(zh ? "（每类最多列出 \(listed) 件）" : "(at most \(listed) of each kind are listed)")
-        }
-        emit(json, CaseViews.importReport(report), lines.joined(separator: "\n"))
+        emit(json, CaseViews.importReport(report), ImportText.report(report, global.language))
     }
 }
 

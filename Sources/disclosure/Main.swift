@@ -135,10 +135,11 @@ struct Main {
             let server = ServerLogin.load().map { " --server \($0.url)" } ?? ""
             text += lang == .zh ? "（登录：disclosure login 账号名\(server)）" : " (sign in with: disclosure login NAME\(server))"
         case .forbidden where error.field == "actor":
+            let server = ServerLogin.load().map { " --server \($0.url)" } ?? ""
             text +=
                 lang == .zh
-                ? "（请有此角色的人员本人登录：disclosure login 账号名）"
-                : " (the person with that role signs in: disclosure login NAME)"
+                ? "（请有此角色的人员本人登录：disclosure login 账号名\(server)）"
+                : " (the person with that role signs in: disclosure login NAME\(server))"
         case .notInitialised:
             text +=
                 lang == .zh

@@ -88,6 +88,8 @@ struct APIAnswer {
     let status: Int
     let contentType: String
     let body: [UInt8]
+    /// `X-Case-Count` of an export.
+    var caseCount: Int? = nil
 }
 
 /// The office through its server: each command's use case as one API call, made with curl (so that
@@ -228,7 +230,7 @@ struct RemoteOffice {
         config += [
             "silent", "show-error", "connect-timeout = 10",
             // The status, a throttled wait and the type, after the body, on standard error.
-            "write-out = " + quoted("%{stderr}\n%{http_code}\t%header{retry-after}\t%{content_type}\n"),
+            "write-out = " + quoted("%{stderr}\n%{http_code}\t%header{retry-after}\t%{content_type}\t%header{x-case-count}\n"),
         ]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try curlProgram())
@@ -259,7 +261,8 @@ struct RemoteOffice {
                 .io, field: "server", zh: "无法连接服务器 \(url)：\(why)", en: "cannot reach the server \(url): \(why)")
         }
         let answer = APIAnswer(
-            status: status, contentType: last.count > 2 ? String(last[2]) : "", body: [UInt8](body))
+            status: status, contentType: last.count > 2 ? String(last[2]) : "", body: [UInt8](body),
+            caseCount: last.count > 3 ? Int(last[3]) : nil)
         if status == 429, last.count > 1, let wait = Int(last[1]) {
             var e = error(answer, lang: lang)
             e.retryAfter = wait
@@ -406,3 +409,5 @@ extension CalendarList: ThroughServer {}
 extension CalendarShow: ThroughServer {}
 extension CalendarDays: ThroughServer {}
 extension CalendarImport: ThroughServer {}
+extension Export: ThroughServer {}
+extension Import: ThroughServer {}
