@@ -370,12 +370,31 @@ struct LiveServerTests {
             ["list", "--json", "--status", "drafted", "--as-of", asOf], ["attachments", number],
             ["attachments", number, "--json"], ["notice", number, "--kind", "receipt", "--date", asOf],
             ["notice", number, "--kind", "extension", "--format", "text", "--date", asOf],
+            ["calendar", "days", "--from", "2026-09-28", "--to", "2026-10-09"], ["calendar", "list"],
+            ["calendar", "show", "2026"], ["report", "late-entries"],
+            ["fee", "quote", "--applicant", "张三", "--month", String(received.prefix(7)), "--pages", "150"],
         ]
         for r in reads {
             let out = try office.cli(r)
             #expect(out.status == 0, "\(r): \(out.err)")
             remote[r] = out.out
         }
+        #expect(try office.cli(["audit", "journal"]).status == 0)
+        // Who looked at the applicant's data through the server, as the access log keeps it.
+        #expect(try office.cli(["audit", "access", number]).out.contains("boss"))
+        let exported = office.dir.appendingPathComponent("cases.xml").path
+        let export = try office.cli(["export", "--all", "--out", exported])
+        #expect(export.status == 0, "\(export.err)")
+        #expect(export.err.contains("exported 2 cases"), "\(export.err)")
+        #expect(try office.cli(["export", "--all", "--out", exported]).status == 1)
+        // The admin's work: accounts, through the server as locally.
+        #expect(try office.cli(["login", "root", "--server", url, "--password-stdin"], stdin: "root-password-1").status == 0)
+        let added = try office.cli(["staff", "add", "王科员", "--role", "handler", "--password-stdin"], stdin: "wang-pass-12")
+        #expect(added.status == 0, "\(added.err)")
+        #expect(try office.cli(["staff", "grant", "王科员", "--role", "reviewer"]).out.contains("handler, reviewer"))
+        #expect(try office.cli(["staff", "disable", "王科员"]).status == 0)
+        let adminReads: [[String]] = [["staff", "list"], ["staff", "show", "王科员", "--json"], ["staff", "history"]]
+        for r in adminReads { remote[r] = try office.cli(r).out }
         #expect(try office.cli(["logout"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: saved))
         // Signed out of the server, the served file refuses local changes again.
@@ -385,6 +404,11 @@ struct LiveServerTests {
         #expect(try office.cli(["serve", "--release"]).status == 0)
         #expect(try office.cli(["login", "boss", "--password-stdin"], stdin: "boss-password-1").status == 0)
         for r in reads {
+            let out = try office.cli(r)
+            #expect(out.out == remote[r], "\(r) differs through the server:\n\(remote[r] ?? "")\nlocally:\n\(out.out)")
+        }
+        #expect(try office.cli(["login", "root", "--password-stdin"], stdin: "root-password-1").status == 0)
+        for r in adminReads {
             let out = try office.cli(r)
             #expect(out.out == remote[r], "\(r) differs through the server:\n\(remote[r] ?? "")\nlocally:\n\(out.out)")
         }
