@@ -411,3 +411,7 @@ extension CalendarDays: ThroughServer {}
 extension CalendarImport: ThroughServer {}
 extension Export: ThroughServer {}
 extension Import: ThroughServer {}
+extension TOTPSetup: ThroughServer {}
+extension TOTPConfirm: ThroughServer {}
+extension TOTPRemove: ThroughServer {}
+extension TOTPRequire: ThroughServer {}

@@ -124,7 +124,18 @@ struct TOTPSetup: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let s = try global.openDesk().beginSecondFactor()
+        let s: (secret: String, uri: String)
+        if let remote = try global.remote() {
+            let answer = try remote.perform(APICall(method: "POST", path: "/api/v1/totp"))
+            let view = JSON.parse(answer.body)
+            guard let secret = view?["secret"]?.text, let uri = view?["uri"]?.text else {
+                throw RemoteOffice.error(answer, lang: remote.lang)
+            }
+            s = (secret, uri)
+        } else {
+            let begun = try global.openDesk().beginSecondFactor()
+            s = (begun.secret, begun.uri)
+        }
         let zh = global.language == .zh
         emit(
             json, .object([("secret", .string(s.secret)), ("uri", .string(s.uri))]),
@@ -142,7 +153,12 @@ struct TOTPConfirm: ParsableCommand {
     @Argument(help: "验证器当前显示的六位数字 / the six digits shown now") var code: String
 
     func run() throws {
-        try global.openDesk().confirmSecondFactor(code: code)
+        if let remote = try global.remote() {
+            let body = JSON.object([("code", .string(code))])
+            _ = try remote.perform(APICall(method: "POST", path: "/api/v1/totp/confirm", body: body))
+        } else {
+            try global.openDesk().confirmSecondFactor(code: code)
+        }
         print(global.language == .zh ? "已启用动态口令：此后登录须输入" : "one-time codes are on: sign-in asks for one from now on")
     }
 }
@@ -155,7 +171,14 @@ struct TOTPRemove: ParsableCommand {
     @Option(help: "当前动态口令（本人取消时）/ your current code") var code: String?
 
     func run() throws {
-        try global.openDesk().removeSecondFactor(of: name, code: code)
+        if let remote = try global.remote() {
+            var fields: [(String, JSON)] = []
+            if let code { fields.append(("code", .string(code))) }
+            if let name { fields.append(("name", .string(name))) }
+            _ = try remote.perform(APICall(method: "DELETE", path: "/api/v1/totp", body: .object(fields)))
+        } else {
+            try global.openDesk().removeSecondFactor(of: name, code: code)
+        }
         print(global.language == .zh ? "已取消动态口令" : "one-time codes removed")
     }
 }
@@ -170,7 +193,12 @@ struct TOTPRequire: ParsableCommand {
         guard setting == "on" || setting == "off" else {
             throw DisclosureError(.invalidValue, field: "setting", zh: "只能是 on 或 off", en: "must be on or off")
         }
-        try global.openDesk().requireSecondFactor(setting == "on")
+        if let remote = try global.remote() {
+            let body = JSON.object([("required", .bool(setting == "on"))])
+            _ = try remote.perform(APICall(method: "POST", path: "/api/v1/office/totp", body: body))
+        } else {
+            try global.openDesk().requireSecondFactor(setting == "on")
+        }
         let zh = global.language == .zh
         print(
             setting == "on"

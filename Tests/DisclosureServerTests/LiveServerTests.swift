@@ -415,6 +415,31 @@ struct LiveServerTests {
         #expect(try office.cli(["audit", "verify"]).status == 0)
     }
 
+    @Test("through the server too, totp setup and confirm turn codes on, and login --server then asks for one")
+    func cliCodeThroughServer() async throws {
+        let office = try LiveOffice(staff: [("boss", "head")])
+        let server = try await office.serve()
+        let login = ["login", "boss", "--server", server.base, "--password-stdin"]
+        #expect(try office.cli(login, stdin: "boss-password-1").status == 0)
+        let setup = try office.cli(["totp", "setup", "--json"])
+        #expect(setup.status == 0, "\(setup.err)")
+        let secret = try #require(JSON.parse(Array(setup.out.utf8))?["secret"]?.text)
+        func code(_ ahead: Int) -> String {
+            TOTP.code(secret: TOTP.decodeBase32(secret) ?? [], step: Int(Date().timeIntervalSince1970) / 30 + ahead)
+        }
+        #expect(try office.cli(["totp", "confirm", "000000"]).status == 1)
+        let confirmed = try office.cli(["totp", "confirm", code(0)])
+        #expect(confirmed.status == 0, "\(confirmed.err)")
+        let bare = try office.cli(login, stdin: "boss-password-1")
+        #expect(bare.status == 1)
+        #expect(bare.err.contains("one-time code"), "\(bare.err)")
+        let signed = try office.cli(login, stdin: "boss-password-1\n\(code(1))")
+        #expect(signed.status == 0, "\(signed.err)")
+        #expect(try office.cli(["whoami"]).out.contains("boss"))
+        server.signal(SIGTERM)
+        #expect(await server.wait() == 0)
+    }
+
     @Test("disclosure login asks for the one-time code once the account has one")
     func cliLoginWithCode() async throws {
         let office = try LiveOffice(staff: [("boss", "head")])
