@@ -571,3 +571,85 @@ public enum ImportText {
         return lines.joined(separator: "\n")
     }
 }
+
+/// The annual report's tables 三 and 四 as text and CSV (`report annual --format text|csv`).
+public enum AnnualReportText {
+    static func cells(_ row: [ApplicantType: Int]) -> [Int] {
+        let organisations = AnnualReport.columns.dropFirst().reduce(0) { $0 + row[$1, default: 0] }
+        return AnnualReport.columns.map { row[$0, default: 0] } + [organisations, AnnualReport.total(row)]
+    }
+
+    public static func text(_ r: AnnualReport, agency: String) -> String {
+        var out = "\(agency) \(r.year)年度政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n"
+        let header = [
+            "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "自然人", "商业企业", "科研机构",
+            "社会公益组织", "法律服务机构", "其他", "法人或其他组织小计", "总计",
+        ]
+        var rows: [[String]] = []
+        for row in r.rows {
+            let indent = String(repeating: "　", count: row.level)
+            rows.append(
+                [indent + row.label]
+                    + (row.label == "三、本年度办理结果" ? Array(repeating: "", count: 8) : cells(row.counts).map(String.init)))
+        }
+        out += table(header, rows)
+        let check = r.imbalances.isEmpty ? "勾稽关系：一＋二＝三（七）＋四，成立" : "勾稽关系不成立，见下方错误"
+        out += "\n" + check + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+        let results: [RemedyResult?] = [.upheld, .corrected, .other, nil]
+        var h4 = ["类别", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+        h4[0] = "类别"
+        let remedyRows = RemedyKind.allCases.map { k in
+            [k.label.zh] + results.map { String(r.remedyCount(k, $0)) } + [String(r.remedyTotal(k))]
+        }
+        out += table(h4, remedyRows)
+        return out
+    }
+
+    public static func csv(_ r: AnnualReport) -> String {
+        var lines = ["table,row,person,company,research,nonprofit,legal,other_org,organisations,total"]
+        for row in r.rows where row.label != "三、本年度办理结果" {
+            lines.append("三,\"\(row.label)\"," + cells(row.counts).map(String.init).joined(separator: ","))
+        }
+        lines.append("")
+        lines.append("table,kind,upheld,corrected,other,pending,total")
+        for k in RemedyKind.allCases {
+            lines.append(
+                "四,\(k.rawValue),"
+                    + ([.upheld, .corrected, .other, nil] as [RemedyResult?]).map { String(r.remedyCount(k, $0)) }
+                    .joined(separator: ",")
+                    + ",\(r.remedyTotal(k))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `report stats`: the months as a table, and the chart.
+public enum StatisticsText {
+    public static func table(_ report: StatisticsReport, asOf today: CivilDate, _ lang: Language) -> String {
+        let (start, end, months) = (report.from, report.to, report.months)
+        let zh = lang == .zh
+        func pct(_ r: Double?) -> String { r.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+        func num(_ n: Int?) -> String { n.map(String.init) ?? "—" }
+        let all = report.total
+        return (zh ? "\(start) 至 \(end)（当前逾期按 \(today) 计）\n" : "\(start) to \(end) (overdue as of \(today))\n")
+            + DisclosureApp.table(
+                zh
+                    ? ["月份", "收到", "办结", "答复", "按期率", "用时中位数", "用时90%分位", "当前逾期"]
+                    : ["Month", "Received", "Closed", "Replies", "On time", "Median wd", "P90 wd", "Overdue now"],
+                (months + [all]).map { m in
+                    [
+                        m.month == "total" ? (zh ? "合计" : "Total") : m.month, String(m.received), String(m.closed),
+                        String(m.replyWorkdays.count), pct(m.onTimeRate), num(m.median), num(m.p90),
+                        String(m.overdueNow),
+                    ]
+                })
+            + (zh
+                ? "\n用时以工作日计，自起算日（收到申请或补正之日）至答复签发之日，不计征求意见、缴费等中止时间"
+                : "\nWorking days from the start (receipt or correction) to the reply, stopped time not counted")
+    }
+
+    /// The SVG chart of received, closed and overdue by month.
+    public static func chart(_ report: StatisticsReport, agency: String) -> String {
+        Statistics.svg(report.months, title: "\(agency) \(report.from)至\(report.to) 收到、办结与当前逾期")
+    }
+}

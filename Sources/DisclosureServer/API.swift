@@ -173,11 +173,21 @@ struct API: Sendable {
             guard (2000...9998).contains(year) else {
                 throw DisclosureError(.invalidValue, field: "year", zh: "须为四位年份", en: "must be a four-digit year")
             }
-            guard format == "json" || format == "xml" else {
-                throw DisclosureError(.invalidValue, field: "format", zh: "只能是 json 或 xml", en: "must be json or xml")
+            guard ["json", "xml", "text", "csv"].contains(format) else {
+                throw DisclosureError(
+                    .invalidValue, field: "format", zh: "只能是 json、xml、text 或 csv", en: "must be json, xml, text or csv")
             }
             return try await reading(creds, request, context) { desk, _, _ in
                 let report = try desk.annualReport(year: year)
+                if format == "text" || format == "csv" {
+                    let text =
+                        format == "csv"
+                        ? AnnualReportText.csv(report) : AnnualReportText.text(report, agency: desk.office.name)
+                    return Reply(
+                        status: .ok, body: Array(text.utf8),
+                        contentType: format == "csv" ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8",
+                        disposition: nil, location: nil)
+                }
                 if format == "xml" {
                     return Reply(
                         status: .ok, body: Array(AnnualReportXML.render(report, agency: desk.office.name).utf8),
@@ -454,9 +464,22 @@ struct API: Sendable {
             var q = try query(request)
             let (from, to, asOf) = (try q.date("from"), try q.date("to"), try q.date("as_of"))
             if let d = asOf { _ = try ViewDay.check(d, today: clock.now().day, field: "as_of") }
+            let format = try q.text("format") ?? "json"
             try q.finish()
-            return try await reading(creds, request, context) { desk, _, _ in
-                .json(CaseViews.statistics(try desk.statistics(from: from, to: to, asOf: asOf ?? desk.today)))
+            guard format == "json" || format == "svg" else {
+                throw DisclosureError(.invalidValue, field: "format", zh: "只能是 json 或 svg", en: "must be json or svg")
+            }
+            let asText = wantsText(request)
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let today = asOf ?? desk.today
+                let report = try desk.statistics(from: from, to: to, asOf: today)
+                if format == "svg" {
+                    return .download(
+                        Array(StatisticsText.chart(report, agency: desk.office.name).utf8), type: "image/svg+xml",
+                        filename: "statistics.svg")
+                }
+                return .view(
+                    CaseViews.statistics(report), text: StatisticsText.table(report, asOf: today, lang), asText: asText)
             }
         }
         v1.get("reports/late-entries") { request, context in

@@ -40,8 +40,19 @@ struct AuditVerify: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        let desk = try global.openDesk(readOnly: true)
         let zh = global.language == .zh
+        if let remote = try global.remote() {
+            // Checkpoints are files the checker holds, outside the database: checked where they are.
+            guard checkpoints.isEmpty else {
+                throw DisclosureError(
+                    .invalidValue, field: "--checkpoint",
+                    zh: "锚点须在持有锚点文件的机器上对数据库文件核对（--db）", en: "checkpoints are checked against the file itself (--db)")
+            }
+            let answer = try remote.perform(APICall(path: "/api/v1/audit/verify"))
+            guard let view = JSON.parse(answer.body) else { throw RemoteOffice.error(answer, lang: remote.lang) }
+            return try show(view)
+        }
+        let desk = try global.openDesk(readOnly: true)
         if !checkpoints.isEmpty && publicKey == nil {
             throw DisclosureError(
                 .missingField, field: "--public-key", zh: "核对锚点须给出所信任的机关公钥（来自数据库之外）",
@@ -54,7 +65,6 @@ struct AuditVerify: ParsableCommand {
         } else {
             report = try desk.verifyAudit()
         }
-        let ok = report.problemCount == 0 && findings.allSatisfy(\.ok)
         func verdict(_ f: CheckpointFinding) -> String {
             let at =
                 f.checkpoint.map { zh ? "（\($0.at)，\($0.head.events)条事件）" : " (\($0.at), \($0.head.events) events)" }
@@ -73,31 +83,37 @@ struct AuditVerify: ParsableCommand {
             case .broken(let t): return (zh ? "锚点 \(f.file)\(at)：" : "checkpoint \(f.file)\(at): ") + t(global.language)
             }
         }
+        try show(
+            CaseViews(lang: global.language, calendar: desk.calendar, asOf: desk.today).audit(
+                report, checkpoints: findings.map { (file: $0.file, ok: $0.ok, verdict: verdict($0)) }))
+    }
+
+    /// Prints the verdict from its view (the same through the server), and exits 1 unless it passed.
+    func show(_ view: JSON) throws {
+        let zh = global.language == .zh
+        func count(_ k: String) -> Int { if case .int(let n)? = view[k] { n } else { 0 } }
         var lines: [String] = []
-        if report.problemCount == 0 {
+        let problems: [String] = if case .array(let items)? = view["problems"] { items.compactMap(\.text) } else { [] }
+        if count("problem_count") == 0 {
+            let (events, cases, journal, files) = (count("events"), count("cases"), count("journal"), count("attachments"))
             lines.append(
                 zh
-                    ? "审计通过：\(report.eventsChecked)条事件、\(report.casesChecked)件案件、\(report.journalChecked)条机关日志、\(report.attachmentsChecked)个附件均与记录相符"
-                    : "audit passed: \(report.eventsChecked) events, \(report.casesChecked) cases, \(report.journalChecked) journal "
-                        + "entries and \(report.attachmentsChecked) attachments agree with the record")
+                    ? "审计通过：\(events)条事件、\(cases)件案件、\(journal)条机关日志、\(files)个附件均与记录相符"
+                    : "audit passed: \(events) events, \(cases) cases, \(journal) journal "
+                        + "entries and \(files) attachments agree with the record")
         } else {
-            lines.append(zh ? "审计未通过：发现\(report.problemCount)处问题" : "audit FAILED: \(report.problemCount) problems")
-            for p in report.problems { lines.append("  " + p(global.language)) }
-            if report.problemCount > report.problems.count {
-                lines.append(
-                    zh ? "  （仅列出前\(report.problems.count)处）" : "  (the first \(report.problems.count) are listed)")
+            lines.append(zh ? "审计未通过：发现\(count("problem_count"))处问题" : "audit FAILED: \(count("problem_count")) problems")
+            for p in problems { lines.append("  " + p) }
+            if count("problem_count") > problems.count {
+                lines.append(zh ? "  （仅列出前\(problems.count)处）" : "  (the first \(problems.count) are listed)")
             }
         }
-        for f in findings { lines.append(verdict(f)) }
-        emit(
-            json,
-            CaseViews(lang: global.language, calendar: desk.calendar, asOf: desk.today).audit(
-                report, checkpoints: findings.map { (file: $0.file, ok: $0.ok, verdict: verdict($0)) }),
-            lines.joined(separator: "\n"))
-        if !ok { throw ExitCode(1) }
+        if case .array(let found)? = view["checkpoints"] { lines += found.compactMap { $0["verdict"]?.text } }
+        emit(json, view, lines.joined(separator: "\n"))
+        if case .bool(true)? = view["ok"] { return }
+        throw ExitCode(1)
     }
 }
-
 
 struct AuditKey: ParsableCommand {
     static let configuration = CommandConfiguration(

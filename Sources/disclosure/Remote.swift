@@ -415,3 +415,6 @@ extension TOTPSetup: ThroughServer {}
 extension TOTPConfirm: ThroughServer {}
 extension TOTPRemove: ThroughServer {}
 extension TOTPRequire: ThroughServer {}
+extension AuditVerify: ThroughServer {}
+extension ReportAnnual: ThroughServer {}
+extension ReportStats: ThroughServer {}

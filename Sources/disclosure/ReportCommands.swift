@@ -1,6 +1,7 @@
 import ArgumentParser
 import DisclosureApp
 import DisclosureCore
+import DisclosureFiles
 import DisclosureExchange
 import DisclosureStore
 import Foundation
@@ -71,13 +72,31 @@ struct ReportAnnual: ParsableCommand {
             throw DisclosureError(
                 .invalidValue, field: "--format", zh: "只能是 text、csv、json 或 xml", en: "must be text, csv, json or xml")
         }
+        if let remote = try global.remote() {
+            // The figures first: a report that does not balance is printed, and refused, as locally.
+            let path = "/api/v1/reports/annual"
+            let figures = try remote.perform(APICall(path: path, query: [("year", String(year))]))
+            let view = JSON.parse(figures.body)
+            if format != "json" {
+                let body = try remote.perform(APICall(path: path, query: [("year", String(year)), ("format", format)]))
+                var bytes = body.body
+                if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+                bytes.withUnsafeBytes { writeAll(1, $0) }
+            } else {
+                view?.printOut()
+            }
+            guard case .bool(false)? = view?["balanced"] else { return }
+            throw DisclosureError(
+                .ruleViolation, field: "--year", zh: "报表不平衡（一+二 应等于 三（七）+四）",
+                en: "the report does not balance (一 + 二 must equal 三（七） + 四)")
+        }
         let desk = try global.openDesk(readOnly: true)
         let report = try desk.annualReport(year: year)
         switch format {
-        case "csv": print(csv(report))
+        case "csv": print(AnnualReportText.csv(report))
         case "json": CaseViews.annualReport(report).printOut()
         case "xml": print(AnnualReportXML.render(report, agency: desk.office.name))
-        default: print(text(report, agency: desk.office.name))
+        default: print(AnnualReportText.text(report, agency: desk.office.name))
         }
         // The statutory identity must hold; a report that does not balance is not to be published.
         let broken = report.imbalances
@@ -90,54 +109,6 @@ struct ReportAnnual: ParsableCommand {
                     "the report does not balance (一 + 二 must equal 三（七） + 四): \(broken.map { "\($0.column.rawValue): \($0.left) ≠ \($0.right)" }.joined(separator: "; "))"
             )
         }
-    }
-
-    func cells(_ row: [ApplicantType: Int]) -> [Int] {
-        let organisations = AnnualReport.columns.dropFirst().reduce(0) { $0 + row[$1, default: 0] }
-        return AnnualReport.columns.map { row[$0, default: 0] } + [organisations, AnnualReport.total(row)]
-    }
-
-    func text(_ r: AnnualReport, agency: String) -> String {
-        var out = "\(agency) \(r.year)年度政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n"
-        let header = [
-            "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "自然人", "商业企业", "科研机构",
-            "社会公益组织", "法律服务机构", "其他", "法人或其他组织小计", "总计",
-        ]
-        var rows: [[String]] = []
-        for row in r.rows {
-            let indent = String(repeating: "　", count: row.level)
-            rows.append(
-                [indent + row.label]
-                    + (row.label == "三、本年度办理结果" ? Array(repeating: "", count: 8) : cells(row.counts).map(String.init)))
-        }
-        out += table(header, rows)
-        let check = r.imbalances.isEmpty ? "勾稽关系：一＋二＝三（七）＋四，成立" : "勾稽关系不成立，见下方错误"
-        out += "\n" + check + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
-        let results: [RemedyResult?] = [.upheld, .corrected, .other, nil]
-        var h4 = ["类别", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-        h4[0] = "类别"
-        let remedyRows = RemedyKind.allCases.map { k in
-            [k.label.zh] + results.map { String(r.remedyCount(k, $0)) } + [String(r.remedyTotal(k))]
-        }
-        out += table(h4, remedyRows)
-        return out
-    }
-
-    func csv(_ r: AnnualReport) -> String {
-        var lines = ["table,row,person,company,research,nonprofit,legal,other_org,organisations,total"]
-        for row in r.rows where row.label != "三、本年度办理结果" {
-            lines.append("三,\"\(row.label)\"," + cells(row.counts).map(String.init).joined(separator: ","))
-        }
-        lines.append("")
-        lines.append("table,kind,upheld,corrected,other,pending,total")
-        for k in RemedyKind.allCases {
-            lines.append(
-                "四,\(k.rawValue),"
-                    + ([.upheld, .corrected, .other, nil] as [RemedyResult?]).map { String(r.remedyCount(k, $0)) }
-                    .joined(separator: ",")
-                    + ",\(r.remedyTotal(k))")
-        }
-        return lines.joined(separator: "\n")
     }
 }
 
@@ -195,36 +166,25 @@ struct ReportStats: ParsableCommand {
 
     func run() throws {
         let today = try asOfDate(asOf)
-        let desk = try global.openDesk(readOnly: true)
-        let report = try desk.statistics(
-            from: try optionalDate(from, field: "--from"), to: try optionalDate(to, field: "--to"), asOf: today,
-            fields: ("--from", "--to"))
-        let (start, end, months) = (report.from, report.to, report.months)
-        let zh = global.language == .zh
-        func pct(_ r: Double?) -> String { r.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
-        func num(_ n: Int?) -> String { n.map(String.init) ?? "—" }
-        let all = report.total
-        if let svg {
-            let chart = Statistics.svg(months, title: "\(desk.office.name) \(start)至\(end) 收到、办结与当前逾期")
-            try writeOutput(Array(chart.utf8), to: svg, force: force, desk: desk)
+        let (start, end) = (try optionalDate(from, field: "--from"), try optionalDate(to, field: "--to"))
+        if let remote = try global.remote() {
+            let items = queryItems([("from", start?.description), ("to", end?.description), ("as_of", asOf)])
+            if let svg {
+                // Refused before anything is fetched, as locally: an existing file stays unless --force.
+                let file = try OutputFile(path: svg, force: force)
+                let chart = try remote.perform(
+                    APICall(path: "/api/v1/reports/stats", query: items + [("format", "svg")]))
+                try file.write(chart.body)
+                try file.commit()
+            }
+            return try remote.show(APICall(path: "/api/v1/reports/stats", query: items, text: !json))
         }
-        emit(
-            json, CaseViews.statistics(report),
-            (zh ? "\(start) 至 \(end)（当前逾期按 \(today) 计）\n" : "\(start) to \(end) (overdue as of \(today))\n")
-                + table(
-                    zh
-                        ? ["月份", "收到", "办结", "答复", "按期率", "用时中位数", "用时90%分位", "当前逾期"]
-                        : ["Month", "Received", "Closed", "Replies", "On time", "Median wd", "P90 wd", "Overdue now"],
-                    (months + [all]).map { m in
-                        [
-                            m.month == "total" ? (zh ? "合计" : "Total") : m.month, String(m.received), String(m.closed),
-                            String(m.replyWorkdays.count), pct(m.onTimeRate), num(m.median), num(m.p90),
-                            String(m.overdueNow),
-                        ]
-                    })
-                + (zh
-                    ? "\n用时以工作日计，自起算日（收到申请或补正之日）至答复签发之日，不计征求意见、缴费等中止时间"
-                    : "\nWorking days from the start (receipt or correction) to the reply, stopped time not counted"))
+        let desk = try global.openDesk(readOnly: true)
+        let report = try desk.statistics(from: start, to: end, asOf: today, fields: ("--from", "--to"))
+        if let svg {
+            try writeOutput(Array(StatisticsText.chart(report, agency: desk.office.name).utf8), to: svg, force: force, desk: desk)
+        }
+        emit(json, CaseViews.statistics(report), StatisticsText.table(report, asOf: today, global.language))
     }
 }
 

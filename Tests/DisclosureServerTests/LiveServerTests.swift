@@ -373,6 +373,12 @@ struct LiveServerTests {
             ["calendar", "days", "--from", "2026-09-28", "--to", "2026-10-09"], ["calendar", "list"],
             ["calendar", "show", "2026"], ["report", "late-entries"],
             ["fee", "quote", "--applicant", "张三", "--month", String(received.prefix(7)), "--pages", "150"],
+            ["report", "annual", "--year", String(received.prefix(4))],
+            ["report", "annual", "--year", String(received.prefix(4)), "--format", "csv"],
+            ["report", "annual", "--year", String(received.prefix(4)), "--format", "xml"],
+            ["report", "annual", "--year", String(received.prefix(4)), "--format", "json"],
+            ["report", "stats", "--as-of", asOf, "--from", "2026-01-01", "--to", asOf],
+            ["report", "stats", "--json", "--as-of", asOf, "--from", "2026-01-01", "--to", asOf],
         ]
         for r in reads {
             let out = try office.cli(r)
@@ -380,6 +386,12 @@ struct LiveServerTests {
             remote[r] = out.out
         }
         #expect(try office.cli(["audit", "journal"]).status == 0)
+        let verified = try office.cli(["audit", "verify"])
+        #expect(verified.status == 0, "\(verified.err)")
+        #expect(verified.out.hasPrefix("audit passed"), "\(verified.out)")
+        let chart = office.dir.appendingPathComponent("stats.svg").path
+        #expect(try office.cli(["report", "stats", "--svg", chart]).status == 0)
+        #expect(String(decoding: FileManager.default.contents(atPath: chart) ?? Data(), as: UTF8.self).contains("<svg"))
         // Who looked at the applicant's data through the server, as the access log keeps it.
         #expect(try office.cli(["audit", "access", number]).out.contains("boss"))
         let exported = office.dir.appendingPathComponent("cases.xml").path
