@@ -482,6 +482,23 @@ struct API: Sendable {
                     CaseViews.statistics(report), text: StatisticsText.table(report, asOf: today, lang), asText: asText)
             }
         }
+        v1.get("reports/clusters") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            let since = try q.date("since")
+            let minApplicants = try q.int("min_applicants") ?? 3
+            let limit = try q.int("limit") ?? 50
+            try q.finish()
+            let asText = wantsText(request)
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let found = try desk.clusters(
+                    since: since, minApplicants: minApplicants, limit: min(limit, 10_000),
+                    fields: ("min_applicants", "limit"))
+                return .view(
+                    .array(found.map(CaseViews.cluster)),
+                    text: ClusterText.text(found, minApplicants: minApplicants, lang), asText: asText)
+            }
+        }
         v1.get("reports/late-entries") { request, context in
             let creds = try credentials(request, context)
             var q = try query(request)

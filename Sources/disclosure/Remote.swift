@@ -112,7 +112,8 @@ struct RemoteOffice {
     func show(_ call: APICall) throws {
         let answer = try perform(call)
         var body = answer.body
-        if body.last != UInt8(ascii: "\n") { body.append(UInt8(ascii: "\n")) }
+        // Text ends as `print` ends it locally; JSON bodies end in their own newline.
+        if call.text || body.last != UInt8(ascii: "\n") { body.append(UInt8(ascii: "\n")) }
         body.withUnsafeBytes { writeAll(1, $0) }
     }
 
@@ -418,3 +419,4 @@ extension TOTPRequire: ThroughServer {}
 extension AuditVerify: ThroughServer {}
 extension ReportAnnual: ThroughServer {}
 extension ReportStats: ThroughServer {}
+extension ReportClusters: ThroughServer {}

@@ -200,67 +200,20 @@ struct ReportClusters: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
-        guard minApplicants >= 2 else {
-            throw DisclosureError(.invalidValue, field: "--min-applicants", zh: "至少为2", en: "must be at least 2")
+        let start = try optionalDate(since, field: "--since")
+        let clusters: [JSON]
+        let text: String
+        if let remote = try global.remote() {
+            let items = queryItems([
+                ("since", start?.description), ("min_applicants", String(minApplicants)), ("limit", String(limit)),
+            ])
+            return try remote.show(APICall(path: "/api/v1/reports/clusters", query: items, text: !json))
+        } else {
+            let found = try global.openDesk(readOnly: true).clusters(
+                since: start, minApplicants: minApplicants, limit: limit, fields: ("--min-applicants", "--limit"))
+            clusters = found.map(CaseViews.cluster)
+            text = ClusterText.text(found, minApplicants: minApplicants, global.language)
         }
-        guard limit >= 1 else {
-            throw DisclosureError(.invalidValue, field: "--limit", zh: "须为正整数", en: "must be positive")
-        }
-        let desk = try global.openDesk(readOnly: true)
-        var rows: [Store.RequestRow] = []
-        var signatures: [[UInt32]] = []
-        try desk.forEachRequest(since: try optionalDate(since, field: "--since")) {
-            (r: Store.RequestRow) throws(DisclosureError) in
-            rows.append(r)
-            signatures.append(Similarity.signature(r.request))
-        }
-        let clusters = Similarity.clusters(signatures)
-            .map { $0.map { rows[$0] } }
-            .filter { Set($0.map(\.applicant)).count >= minApplicants }
-            .prefix(limit)
-        let zh = global.language == .zh
-        func disclosable(_ c: [Store.RequestRow]) -> Bool {
-            c.contains { $0.outcome == .disclosed || $0.outcome == .partlyDisclosed }
-        }
-        func outcomes(_ c: [Store.RequestRow]) -> [(String, Int)] {
-            var counts: [String: Int] = [:]
-            for r in c { counts[r.outcome?.rawValue ?? "open", default: 0] += 1 }
-            return counts.sorted { $0.key < $1.key }
-        }
-        var text =
-            zh
-            ? "多人申请相同或相近信息的线索（共\(clusters.count)组，每组至少\(minApplicants)位申请人）\n"
-            : "\(clusters.count) clusters of similar requests from at least \(minApplicants) applicants\n"
-        for (i, c) in clusters.enumerated() {
-            let applicants = Array(Set(c.map(\.applicant))).sorted()
-            text += "\n\(i + 1). \(c[0].request)\n"
-            text +=
-                zh
-                ? "   申请\(c.count)件，申请人\(applicants.count)位：\(applicants.prefix(8).joined(separator: "、"))\(applicants.count > 8 ? "等" : "")\n"
-                : "   \(c.count) applications from \(applicants.count) applicants: \(applicants.prefix(8).joined(separator: ", "))\n"
-            text +=
-                (zh ? "   案件：" : "   cases: ") + c.prefix(10).map(\.number.description).joined(separator: " ")
-                + (c.count > 10 ? " …" : "") + "\n"
-            text +=
-                (zh ? "   结果：" : "   outcomes: ") + outcomes(c).map { "\($0.0)×\($0.1)" }.joined(separator: " ") + "\n"
-            if disclosable(c) {
-                text +=
-                    zh
-                    ? "   建议：该信息已依申请公开，可考虑纳入主动公开范围（条例第四十四条）\n"
-                    : "   suggestion: this information was disclosed on request; consider proactive disclosure (art. 44)\n"
-            }
-        }
-        emit(
-            json,
-            .array(
-                clusters.map { c in
-                    .object([
-                        ("request", .string(c[0].request)), ("applications", .int(c.count)),
-                        ("applicants", .array(Array(Set(c.map(\.applicant))).sorted().map(JSON.string))),
-                        ("cases", .array(c.map { .string($0.number.description) })),
-                        ("outcomes", .object(outcomes(c).map { ($0.0, .int($0.1)) })),
-                        ("suggest_proactive", .bool(disclosable(c))),
-                    ])
-                }), text)
+        emit(json, .array(clusters), text)
     }
 }

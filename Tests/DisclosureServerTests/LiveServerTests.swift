@@ -379,6 +379,7 @@ struct LiveServerTests {
             ["report", "annual", "--year", String(received.prefix(4)), "--format", "json"],
             ["report", "stats", "--as-of", asOf, "--from", "2026-01-01", "--to", asOf],
             ["report", "stats", "--json", "--as-of", asOf, "--from", "2026-01-01", "--to", asOf],
+            ["report", "clusters", "--min-applicants", "2"], ["report", "clusters", "--json", "--min-applicants", "2"],
         ]
         for r in reads {
             let out = try office.cli(r)
