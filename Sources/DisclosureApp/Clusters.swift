@@ -88,7 +88,8 @@ public enum ClusterText {
                 text +=
                     zh
                     ? "   建议：该信息已依申请公开，可考虑纳入主动公开范围（条例第四十四条）\n"
-                    : "   suggestion: this information was disclosed on request; consider proactive disclosure (art. 44)\n"
+                    : "   suggestion: this information was disclosed on request; "
+                        + "consider proactive disclosure (art. 44)\n"
             }
         }
         return text

@@ -203,7 +203,8 @@ public struct Renderer {
                     lines.append(
                         t(
                             "  补正期限已届满：可用 close --abandoned correction 按“逾期不补正”(6.1)结案",
-                            "  The correction period is over: close it as abandoned (6.1) with close --abandoned correction"
+                            "  The correction period is over: close it as abandoned (6.1) "
+                                + "with close --abandoned correction"
                         ))
                 }
             case .thirdParty(let id, let until):
@@ -427,7 +428,8 @@ public func quoteText(_ q: FeeQuote, _ lang: Language) -> String {
                     ? "（申请人当月此前已有\(q.priorItems)件，本次为第\(q.priorItems + 1)至\(q.priorItems + q.quantity)件）" : "")
             : "\(q.basis.label.en): \(q.quantity) \(unit)s"
                 + (q.basis == .items
-                    ? " (the applicant had \(q.priorItems) earlier this month; these are items \(q.priorItems + 1)–\(q.priorItems + q.quantity))"
+                    ? " (the applicant had \(q.priorItems) earlier this month; "
+                        + "these are items \(q.priorItems + 1)–\(q.priorItems + q.quantity))"
                     : "")
     ]
     for b in q.bands {
@@ -445,9 +447,17 @@ public enum CalendarText {
     /// `calendar list`: the official years loaded.
     public static func years(_ years: [CalendarYearInfo], _ lang: Language) -> String {
         let zh = lang == .zh
-        return table(zh ? ["年份", "通知", "来源", "载入时间"] : ["Year", "Notice", "Origin", "Loaded"],
-                   years.map { [String($0.year), $0.source, $0.origin == "shipped" ? (zh ? "随程序发布" : "shipped") : $0.origin, $0.loadedAt] })
-             + (zh ? "\n其他年份按法定节假日推算，所得日期标为“暂定”" : "\nOther years use the statutory holidays; dates from them are marked provisional")
+        return table(
+            zh ? ["年份", "通知", "来源", "载入时间"] : ["Year", "Notice", "Origin", "Loaded"],
+            years.map {
+                [
+                    String($0.year), $0.source, $0.origin == "shipped" ? (zh ? "随程序发布" : "shipped") : $0.origin,
+                    $0.loadedAt,
+                ]
+            })
+            + (zh
+                ? "\n其他年份按法定节假日推算，所得日期标为“暂定”"
+                : "\nOther years use the statutory holidays; dates from them are marked provisional")
     }
 
     /// `calendar show YEAR`: the year month by month, holidays and make-up days marked.
@@ -457,10 +467,15 @@ public enum CalendarText {
         if let s = cal.schedules[year] {
             out.append(zh ? "\(year)年工作日历（依据：\(s.source)）" : "\(year) working-day calendar (from \(s.source))")
         } else {
-            out.append(zh ? "\(year)年工作日历 ※暂定：尚未载入国务院放假安排，按法定节假日推算，不含调休"
-                          : "\(year) working-day calendar ※ provisional: no official schedule loaded; statutory holidays only, no make-up days")
+            out.append(
+                zh
+                    ? "\(year)年工作日历 ※暂定：尚未载入国务院放假安排，按法定节假日推算，不含调休"
+                    : "\(year) working-day calendar ※ provisional: no official schedule loaded; "
+                        + "statutory holidays only, no make-up days"
+            )
         }
-        out.append(zh ? "图例：休 = 节假日，班 = 调休上班日，周末显示为 ·" : "Key: H = holiday, W = make-up working day, weekend days shown as ·")
+        out.append(
+            zh ? "图例：休 = 节假日，班 = 调休上班日，周末显示为 ·" : "Key: H = holiday, W = make-up working day, weekend days shown as ·")
         var workdays = 0
         for month in 1...12 {
             out.append("")
@@ -503,22 +518,36 @@ public enum CalendarText {
     public static func days(_ infos: [DayInfo], _ calendar: WorkCalendar, _ lang: Language) -> String {
         let zh = lang == .zh
         let header = zh ? ["日期", "星期", "工作日", "说明"] : ["Date", "Day", "Workday", "Note"]
-        return table(header, infos.map { i in
-            let r = Renderer(lang: lang, calendar: calendar, asOf: i.date)
-            var note = i.name.map { i.kind == .makeupWorkday ? (zh ? "\($0)调休上班" : "\($0) make-up day") : $0 } ?? ""
-            if i.provisional { note += zh ? "（暂定）" : " (provisional)" }
-            return [i.date.description, r.weekdayName(i.date), i.isWorkday ? (zh ? "是" : "yes") : (zh ? "否" : "no"), note]
-        })
+        return table(
+            header,
+            infos.map { i in
+                let r = Renderer(lang: lang, calendar: calendar, asOf: i.date)
+                var note = i.name.map { i.kind == .makeupWorkday ? (zh ? "\($0)调休上班" : "\($0) make-up day") : $0 } ?? ""
+                if i.provisional { note += zh ? "（暂定）" : " (provisional)" }
+                return [
+                    i.date.description, r.weekdayName(i.date), i.isWorkday ? (zh ? "是" : "yes") : (zh ? "否" : "no"),
+                    note,
+                ]
+            })
     }
 
     /// `calendar import`: what was loaded and the due dates it moved.
-    public static func imported(_ schedule: HolidaySchedule, _ result: CalendarImportResult, _ lang: Language) -> String {
+    public static func imported(_ schedule: HolidaySchedule, _ result: CalendarImportResult, _ lang: Language) -> String
+    {
         let zh = lang == .zh
-        var lines = [zh ? "已\(result.replaced ? "替换" : "载入")\(result.year)年放假安排（\(schedule.holidays.count)天假日，\(schedule.workdays.count)天调休上班），重算未结案件\(result.recomputed)件，期限变化\(result.changed.count)件"
-                        : "\(result.replaced ? "replaced" : "loaded") the \(result.year) schedule (\(schedule.holidays.count) holidays, \(schedule.workdays.count) make-up days); recomputed \(result.recomputed) open cases, \(result.changed.count) changed"]
+        var lines = [
+            zh
+                ? "已\(result.replaced ? "替换" : "载入")\(result.year)年放假安排（\(schedule.holidays.count)天假日，"
+                    + "\(schedule.workdays.count)天调休上班），重算未结案件\(result.recomputed)件，"
+                    + "期限变化\(result.changed.count)件"
+                : "\(result.replaced ? "replaced" : "loaded") the \(result.year) schedule "
+                    + "(\(schedule.holidays.count) holidays, \(schedule.workdays.count) make-up days); "
+                    + "recomputed \(result.recomputed) open cases, \(result.changed.count) changed"
+        ]
         if result.unchanged {
             lines = [
-                zh ? "\(result.year)年放假安排与已载入的完全相同，未作改动"
+                zh
+                    ? "\(result.year)年放假安排与已载入的完全相同，未作改动"
                     : "the \(result.year) schedule is exactly the one already loaded; nothing was changed"
             ]
         }
@@ -529,7 +558,10 @@ public enum CalendarText {
     }
 
     static func monthName(_ m: Int) -> String {
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][m - 1]
+        [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ][m - 1]
     }
 }
 
@@ -543,8 +575,10 @@ public enum ImportText {
                     + (report.updatedCount > 0 ? "，更新外机关案件 \(report.updatedCount) 件" : "")
                 : "imported \(report.importedCount) cases; \(report.identicalCount) already present and "
                     + "identical, skipped; "
-                    + "\(report.replacedCount) replaced" + (report.updatedCount > 0 ? "; \(report.updatedCount) "
-                        + "updated" : "")
+                    + "\(report.replacedCount) replaced"
+                    + (report.updatedCount > 0
+                        ? "; \(report.updatedCount) "
+                            + "updated" : "")
         ]
         for id in report.identical { lines.append(zh ? "  已有相同案卷，跳过：\(id)" : "  already present, skipped: \(id)") }
         for id in report.replaced {
@@ -552,20 +586,23 @@ public enum ImportText {
         }
         for id in report.updated {
             lines.append(
-                zh ? "  已更新：\(id)（来文机关的新版本接续本库所存版本；原版本保留为已替代记录）"
+                zh
+                    ? "  已更新：\(id)（来文机关的新版本接续本库所存版本；原版本保留为已替代记录）"
                     : "  updated: \(id) (the sending agency's newer version continues the one held; the old one "
                         + "is kept, superseded)")
         }
         for d in report.dueDifferences {
+            let (here, exported) = (d.here.map(\.description) ?? "—", d.exported.map(\.description) ?? "—")
             lines.append(
                 zh
-                    ? "  答复期限按本机关日历为 \(d.here.map(\.description) ?? "—")，与导出时的 \(d.exported.map(\.description) ?? "—") 不同：\(d.identifier)"
-                    : "  due date here \(d.here.map(\.description) ?? "—") differs from the exported \(d.exported.map(\.description) ?? "—"): \(d.identifier)"
+                    ? "  答复期限按本机关日历为 \(here)，与导出时的 \(exported) 不同：\(d.identifier)"
+                    : "  due date here \(here) differs from the exported \(exported): \(d.identifier)"
             )
         }
         let listed = ImportReport.listed
         if report.identicalCount > listed || report.replacedCount > listed || report.updatedCount > listed
-            || report.dueDifferenceCount > listed {
+            || report.dueDifferenceCount > listed
+        {
             lines.append(zh ? "（每类最多列出 \(listed) 件）" : "(at most \(listed) of each kind are listed)")
         }
         return lines.joined(separator: "\n")

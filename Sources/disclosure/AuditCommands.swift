@@ -95,14 +95,16 @@ struct AuditVerify: ParsableCommand {
         var lines: [String] = []
         let problems: [String] = if case .array(let items)? = view["problems"] { items.compactMap(\.text) } else { [] }
         if count("problem_count") == 0 {
-            let (events, cases, journal, files) = (count("events"), count("cases"), count("journal"), count("attachments"))
+            let (events, cases) = (count("events"), count("cases"))
+            let (journal, files) = (count("journal"), count("attachments"))
             lines.append(
                 zh
                     ? "审计通过：\(events)条事件、\(cases)件案件、\(journal)条机关日志、\(files)个附件均与记录相符"
                     : "audit passed: \(events) events, \(cases) cases, \(journal) journal "
                         + "entries and \(files) attachments agree with the record")
         } else {
-            lines.append(zh ? "审计未通过：发现\(count("problem_count"))处问题" : "audit FAILED: \(count("problem_count")) problems")
+            let n = count("problem_count")
+            lines.append(zh ? "审计未通过：发现\(n)处问题" : "audit FAILED: \(n) problems")
             for p in problems { lines.append("  " + p) }
             if count("problem_count") > problems.count {
                 lines.append(zh ? "  （仅列出前\(problems.count)处）" : "  (the first \(problems.count) are listed)")

@@ -50,7 +50,8 @@ struct CalendarDays: ParsableCommand {
         let a = try CivilDate.parse(from, field: "--from")
         let b = try CivilDate.parse(to, field: "--to")
         if let remote = try global.remote() {
-            let call = APICall(path: "/api/v1/calendar/days", query: [("from", a.description), ("to", b.description)], text: !json)
+            let call = APICall(
+                path: "/api/v1/calendar/days", query: [("from", a.description), ("to", b.description)], text: !json)
             return try remote.show(call)
         }
         let desk = try global.openDesk(readOnly: true)

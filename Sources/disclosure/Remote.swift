@@ -231,7 +231,8 @@ struct RemoteOffice {
         config += [
             "silent", "show-error", "connect-timeout = 10",
             // The status, a throttled wait and the type, after the body, on standard error.
-            "write-out = " + quoted("%{stderr}\n%{http_code}\t%header{retry-after}\t%{content_type}\t%header{x-case-count}\n"),
+            "write-out = "
+                + quoted("%{stderr}\n%{http_code}\t%header{retry-after}\t%{content_type}\t%header{x-case-count}\n"),
         ]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try curlProgram())
@@ -299,6 +300,14 @@ extension GlobalOptions {
     }
 }
 
+/// The server login a command line goes to, by its `--db` (before the command is parsed).
+func serverLogin(args: [String]) -> ServerLogin? {
+    var db: String?
+    if let i = args.firstIndex(of: "--db"), i + 1 < args.count { db = args[i + 1] }
+    if let a = args.first(where: { $0.hasPrefix("--db=") }) { db = String(a.dropFirst(5)) }
+    return GlobalOptions.serverLogin(db: db)
+}
+
 /// A command that goes through the office's server when this user is signed in to one.
 protocol ThroughServer {}
 
@@ -310,10 +319,7 @@ protocol HereOnly {}
 /// default database instead, it would act on some other office than the one signed in to.
 func refuseWhenServed(_ command: ParsableCommand, args: [String]) throws {
     guard !(command is ThroughServer), !(command is HereOnly) else { return }
-    var db: String?
-    if let i = args.firstIndex(of: "--db"), i + 1 < args.count { db = args[i + 1] }
-    if let a = args.first(where: { $0.hasPrefix("--db=") }) { db = String(a.dropFirst(5)) }
-    guard let login = GlobalOptions.serverLogin(db: db) else { return }
+    guard let login = serverLogin(args: args) else { return }
     let name = args.prefix(while: { !$0.hasPrefix("-") }).prefix(2).joined(separator: " ")
     throw DisclosureError(
         .servedByServer, field: "server",

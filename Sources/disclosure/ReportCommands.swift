@@ -182,7 +182,8 @@ struct ReportStats: ParsableCommand {
         let desk = try global.openDesk(readOnly: true)
         let report = try desk.statistics(from: start, to: end, asOf: today, fields: ("--from", "--to"))
         if let svg {
-            try writeOutput(Array(StatisticsText.chart(report, agency: desk.office.name).utf8), to: svg, force: force, desk: desk)
+            let chart = StatisticsText.chart(report, agency: desk.office.name)
+            try writeOutput(Array(chart.utf8), to: svg, force: force, desk: desk)
         }
         emit(json, CaseViews.statistics(report), StatisticsText.table(report, asOf: today, global.language))
     }

@@ -361,7 +361,8 @@ struct StaffDisable: ParsableCommand {
     @Argument(help: "账号名 / account name") var name: String
 
     func run() throws {
-        let a = try global.remote().map { try $0.account(APICall(method: "POST", path: "/api/v1/staff/\(segment(name))/disable")) }
+        let call = APICall(method: "POST", path: "/api/v1/staff/\(segment(name))/disable")
+        let a = try global.remote().map { try $0.account(call) }
             ?? global.openDesk().setDisabled(name, true)
         print(global.language == .zh ? "已停用账号“\(a.name)”" : "disabled “\(a.name)”")
     }
@@ -373,7 +374,8 @@ struct StaffEnable: ParsableCommand {
     @Argument(help: "账号名 / account name") var name: String
 
     func run() throws {
-        let a = try global.remote().map { try $0.account(APICall(method: "POST", path: "/api/v1/staff/\(segment(name))/enable")) }
+        let call = APICall(method: "POST", path: "/api/v1/staff/\(segment(name))/enable")
+        let a = try global.remote().map { try $0.account(call) }
             ?? global.openDesk().setDisabled(name, false)
         print(global.language == .zh ? "已恢复账号“\(a.name)”" : "enabled “\(a.name)”")
     }
@@ -433,7 +435,8 @@ struct StaffPassword: ParsableCommand {
             var fields: [(String, JSON)] = [("password", .string(password))]
             if let current { fields.append(("current", .string(current))) }
             let whose = name ?? remote.login.account
-            _ = try remote.perform(APICall(method: "POST", path: "/api/v1/staff/\(segment(whose))/password", body: .object(fields)))
+            let path = "/api/v1/staff/\(segment(whose))/password"
+            _ = try remote.perform(APICall(method: "POST", path: path, body: .object(fields)))
         } else {
             try desk?.setPassword(of: name, to: password, current: current)
         }
@@ -453,7 +456,9 @@ struct StaffHistory: ParsableCommand {
         let views: [JSON]
         if let remote = try global.remote() {
             let answer = try remote.perform(APICall(path: "/api/v1/staff/history", query: queryItems([("name", name)])))
-            guard case .array(let items)? = JSON.parse(answer.body) else { throw RemoteOffice.error(answer, lang: remote.lang) }
+            guard case .array(let items)? = JSON.parse(answer.body) else {
+                throw RemoteOffice.error(answer, lang: remote.lang)
+            }
             views = items
         } else {
             views = try global.openDesk(readOnly: true).staffHistory(of: name).map(CaseViews.staffEvent)
@@ -536,7 +541,9 @@ struct ReportLateEntries: ParsableCommand {
                     zh
                         ? ["案件", "序号", "事项", "日期", "登记时间", "经办人", "补录理由"]
                         : ["Case", "#", "Step", "Date", "Recorded", "By", "Reason"],
-                    rows.map { r in ["case", "seq", "kind", "on", "recorded_at", "actor", "reason"].map { r.cell($0) ?? "" } }))
+                    rows.map { r in
+                        ["case", "seq", "kind", "on", "recorded_at", "actor", "reason"].map { r.cell($0) ?? "" }
+                    }))
     }
 }
 

@@ -335,6 +335,21 @@ struct LiveServerTests {
         let missing = try office.cli(["show", "2026-099999"])
         #expect(missing.status == 1)
         #expect(missing.err.contains("2026-099999"), "\(missing.err)")
+        // A file of one's own that no server serves is still worked locally, beside the server login.
+        let own = office.dir.appendingPathComponent("own.db").path
+        let made2 = try office.cli(
+            ["init", "--db", own, "--agency", "自用", "--admin", "me", "--password-stdin", "--password-cost", "10"],
+            stdin: "me-password-12")
+        #expect(made2.status == 0, "\(made2.err)")
+        let clerk = ["--db", own, "--password-stdin"]
+        let addClerk = ["staff", "add", "clerk", "--role", "registrar"]
+        #expect(try office.cli(addClerk + clerk, stdin: "clerk-pass-12").status == 0)
+        #expect(try office.cli(["login", "clerk"] + clerk, stdin: "clerk-pass-12").status == 0)
+        let ownRequest = register.dropFirst().map { $0 == "2025年部门预算" ? "自用申请" : $0 }
+        let local = try office.cli(["register", "--db", own] + ownRequest)
+        #expect(local.status == 0, "\(local.err) \(local.out)")
+        #expect(try office.cli(["list", "--db", own]).out.contains("自用申请"))
+        #expect(!(try office.cli(["list"]).out.contains("自用申请")))
         // A command the API does not offer is refused rather than run on some local file.
         let backup = try office.cli(["backup", office.dir.appendingPathComponent("b.db").path])
         #expect(backup.status == 1)
@@ -401,8 +416,10 @@ struct LiveServerTests {
         #expect(export.err.contains("exported 2 cases"), "\(export.err)")
         #expect(try office.cli(["export", "--all", "--out", exported]).status == 1)
         // The admin's work: accounts, through the server as locally.
-        #expect(try office.cli(["login", "root", "--server", url, "--password-stdin"], stdin: "root-password-1").status == 0)
-        let added = try office.cli(["staff", "add", "王科员", "--role", "handler", "--password-stdin"], stdin: "wang-pass-12")
+        let root = try office.cli(["login", "root", "--server", url, "--password-stdin"], stdin: "root-password-1")
+        #expect(root.status == 0, "\(root.err)")
+        let added = try office.cli(
+            ["staff", "add", "王科员", "--role", "handler", "--password-stdin"], stdin: "wang-pass-12")
         #expect(added.status == 0, "\(added.err)")
         #expect(try office.cli(["staff", "grant", "王科员", "--role", "reviewer"]).out.contains("handler, reviewer"))
         #expect(try office.cli(["staff", "disable", "王科员"]).status == 0)
