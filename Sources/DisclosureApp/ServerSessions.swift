@@ -91,6 +91,13 @@ public final class OfficeConnection {
         OfficeConnection(store: try Store.open(path: path))
     }
 
+    /// The database's identity and the server that serves it, read without changing the file (no
+    /// migration): how the CLI decides whether a command on it goes to a server.
+    public static func peek(path: String) throws(DisclosureError) -> (instance: String, servedBy: String?) {
+        let store = try Store.open(path: path, readOnly: true)
+        return (try store.instanceID(), try store.serverURL())
+    }
+
     /// The office this database is.
     public var office: Office { store.office }
 

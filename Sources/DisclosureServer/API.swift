@@ -612,6 +612,7 @@ struct API: Sendable {
                 .json(
                     .object([
                         ("name", .string(desk.office.name)), ("code", .string(desk.office.code)),
+                        ("instance", .string(try desk.instanceID())),
                         ("totp_required", .bool(try desk.secondFactorRequired())),
                     ]))
             }

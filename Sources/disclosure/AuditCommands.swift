@@ -225,7 +225,7 @@ struct AuditAccess: ParsableCommand {
 
     func run() throws {
         let n = try CaseNumber.parse(number)
-        let entries = try views(global, APICall(path: "/api/v1/cases/\(n)/access")) {
+        let entries = try views(global, APICall(path: "/api/v1/cases/\(segment(n.description))/access")) {
             try global.openDesk(readOnly: true).dataAccess(n).map(CaseViews.dataAccess)
         }
         let zh = global.language == .zh

@@ -104,7 +104,8 @@ struct Show: ParsableCommand {
         let today = try asOfDate(asOf)
         if let remote = try global.remote() {
             return try remote.show(
-                APICall(path: "/api/v1/cases/\(n)", query: queryItems([("as_of", asOf)]), text: !json))
+                APICall(
+                    path: "/api/v1/cases/\(segment(n.description))", query: queryItems([("as_of", asOf)]), text: !json))
         }
         let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)

@@ -156,7 +156,7 @@ struct Attach: ParsableCommand {
         try Desk.checkAttachmentSize(size)
         if let remote = try global.remote() {
             let call = APICall(
-                method: "POST", path: "/api/v1/cases/\(n)/attachments",
+                method: "POST", path: "/api/v1/cases/\(segment(n.description))/attachments",
                 query: [("name", (file as NSString).lastPathComponent), ("kind", k.rawValue)],
                 bodyFile: (path: file, type: "application/octet-stream"), text: !json)
             return try remote.show(call)
@@ -179,7 +179,7 @@ struct Attachments: ParsableCommand {
     func run() throws {
         let n = try CaseNumber.parse(number)
         if let remote = try global.remote() {
-            return try remote.show(APICall(path: "/api/v1/cases/\(n)/attachments", text: !json))
+            return try remote.show(APICall(path: "/api/v1/cases/\(segment(n.description))/attachments", text: !json))
         }
         let list = try global.openDesk(readOnly: true).attachments(of: n)
         emit(json, .array(list.map(CaseViews.attachment)), AttachmentText.list(n, list, global.language))
@@ -201,14 +201,15 @@ struct Extract: ParsableCommand {
         let size: Int
         if let remote = try global.remote() {
             // Checked here too: the digest the server listed, against the bytes that arrived.
-            let listed = JSON.parse(try remote.perform(APICall(path: "/api/v1/cases/\(n)/attachments")).body)
+            let folder = "/api/v1/cases/\(segment(n.description))/attachments"
+            let listed = JSON.parse(try remote.perform(APICall(path: folder)).body)
             guard case .array(let items)? = listed,
                 let info = items.first(where: { if case .int(seq)? = $0["seq"] { true } else { false } })
             else {
                 throw DisclosureError(
                     .unknownCase, field: "--seq", zh: "\(n) 没有第\(seq)号附件", en: "\(n) has no attachment \(seq)")
             }
-            let content = try remote.perform(APICall(path: "/api/v1/cases/\(n)/attachments/\(seq)")).body
+            let content = try remote.perform(APICall(path: "\(folder)/\(seq)")).body
             guard SHA256.hex(content) == info["sha256"]?.text else {
                 throw DisclosureError(
                     .io, field: "--seq", zh: "收到的附件与其 SHA-256 不符，未写出",

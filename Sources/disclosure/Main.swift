@@ -132,11 +132,11 @@ struct Main {
         // What to type next, in the CLI's words (the application layer knows no commands).
         switch error.code {
         case .unauthenticated where error.field == "session":
-            let server = serverLogin(args: Array(CommandLine.arguments.dropFirst())).map { " --server \($0.url)" } ?? ""
+            let server = serverHint()
             text +=
                 lang == .zh ? "（登录：disclosure login 账号名\(server)）" : " (sign in with: disclosure login NAME\(server))"
         case .forbidden where error.field == "actor":
-            let server = serverLogin(args: Array(CommandLine.arguments.dropFirst())).map { " --server \($0.url)" } ?? ""
+            let server = serverHint()
             text +=
                 lang == .zh
                 ? "（请有此角色的人员本人登录：disclosure login 账号名\(server)）"

@@ -42,7 +42,9 @@ struct NoticeCommand: ParsableCommand {
                 ("how_to_pay", nonEmpty(howToPay)), ("consultation", consultation.map(String.init)),
             ]
             let body = try remote.perform(
-                APICall(path: "/api/v1/cases/\(n)/notices/\(k.rawValue)", query: queryItems(items))).body
+                APICall(
+                    path: "/api/v1/cases/\(segment(n.description))/notices/\(k.rawValue)", query: queryItems(items))
+            ).body
             return try emitNotice(body, kind: k) { bytes, out, force throws(DisclosureError) in
                 try writeOutputFile(bytes, to: out, force: force, protecting: [])
             }

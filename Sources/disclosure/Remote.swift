@@ -13,11 +13,27 @@ struct ServerLogin: Equatable {
     var expires: String
     /// A CA certificate to trust for this server (an office's own TLS certificate), if any.
     var caCert: String?
+    /// The identity of the database the server serves: a local file is sent there only if it is that one.
+    var instance: String?
 
     static let fileName = "server"
 
-    static func load() -> ServerLogin? {
-        guard let text = SessionFiles.readPrivate(fileName) else { return nil }
+    /// The saved login; nil when there is none. A file that is there but not this user's alone (or
+    /// not readable) is refused rather than ignored: ignoring it would send commands to some local file.
+    static func load() throws(DisclosureError) -> ServerLogin? {
+        let path = SessionFiles.path(fileName)
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        guard let text = SessionFiles.readPrivate(fileName), let login = parse(text) else {
+            throw DisclosureError(
+                .io, field: "server",
+                zh: "服务器登录文件 \(path) 须为本用户所有、他人不可读（chmod 600）：请删除后重新 disclosure login --server",
+                en: "the server sign-in file \(path) must be yours alone (chmod 600): remove it and sign in again")
+        }
+        return login
+    }
+
+    static func parse(_ text: String) -> ServerLogin? {
         var fields: [Substring: String] = [:]
         for line in text.split(separator: "\n") {
             guard let space = line.firstIndex(of: " ") else { return nil }
@@ -25,12 +41,14 @@ struct ServerLogin: Equatable {
         }
         guard let url = fields["url"], let token = fields["token"], let account = fields["account"] else { return nil }
         return ServerLogin(
-            url: url, token: token, account: account, expires: fields["expires"] ?? "", caCert: fields["cacert"])
+            url: url, token: token, account: account, expires: fields["expires"] ?? "", caCert: fields["cacert"],
+            instance: fields["instance"])
     }
 
     func save() throws {
         var text = "url \(url)\ntoken \(token)\naccount \(account)\nexpires \(expires)\n"
         if let caCert { text += "cacert \(caCert)\n" }
+        if let instance { text += "instance \(instance)\n" }
         try SessionFiles.writePrivate(ServerLogin.fileName, text)
     }
 
@@ -52,9 +70,16 @@ struct ServerLogin: Equatable {
                 zh: "须为 https://主机、http://127.0.0.1:端口 或 unix:/套接字路径（不含空格、查询串）",
                 en: "must be https://HOST, http://127.0.0.1:PORT or unix:/SOCKET (no spaces, no query)")
         }
+        // A user name in the address (`http://localhost:1@elsewhere/`) would hide where curl connects.
+        let scheme = u.hasPrefix("unix:") ? 5 : (u.hasPrefix("https://") ? 8 : 7)
+        let authority = u.dropFirst(scheme).split(separator: "/", omittingEmptySubsequences: false).first ?? ""
+        guard !authority.contains("@") else {
+            throw DisclosureError(
+                .invalidValue, field: "--server", zh: "地址中不能含用户名（@）", en: "must not carry a user name (@)")
+        }
         // A password and a token in clear text may cross this machine's loopback only.
         if u.hasPrefix("http://") {
-            let host = u.dropFirst(7).split(separator: "/").first.map(String.init) ?? ""
+            let host = String(authority)
             let name =
                 host.hasPrefix("[")
                 ? String(host.prefix(while: { $0 != "]" }).dropFirst()) : String(host.split(separator: ":").first ?? "")
@@ -104,7 +129,7 @@ struct RemoteOffice {
         let answer = try RemoteOffice.curl(
             call, url: login.url, token: signedIn ? login.token : nil,
             caCert: login.caCert, lang: lang)
-        guard answer.status < 400 else { throw RemoteOffice.error(answer, lang: lang) }
+        guard (200..<300).contains(answer.status) else { throw RemoteOffice.error(answer, lang: lang) }
         return answer
     }
 
@@ -151,16 +176,22 @@ struct RemoteOffice {
             let message: String
         }
         guard let b = try? JSONDecoder().decode(Body.self, from: Data(answer.body)) else {
-            let text = String(decoding: answer.body.prefix(300), as: UTF8.self)
+            let text = String(decoding: answer.body.prefix(300).filter { $0 >= 0x20 || $0 == 0x0A }, as: UTF8.self)
             return DisclosureError(
                 .io, field: "server", zh: "服务器答复 HTTP \(answer.status)：\(text)",
                 en: "the server answered HTTP \(answer.status): \(text)")
         }
         let code = DisclosureError.Code(rawValue: b.code) ?? .io
+        // Printed on the user's terminal: nothing from the server may move the cursor or retitle it.
+        func printable(_ s: String) -> String {
+            String(String.UnicodeScalarView(s.unicodeScalars.filter {
+                $0 == "\n" || $0 == "\t" || !($0.value < 0x20 || (0x7F...0x9F).contains($0.value))
+            }))
+        }
         let field = b.field.map { f in
             f.allSatisfy({ $0.isLowercase || $0 == "_" }) ? f.replacingOccurrences(of: "_", with: "-") : f
         }
-        return DisclosureError(code, field: field, zh: b.message, en: b.message)
+        return DisclosureError(code, field: field.map(printable), zh: printable(b.message), en: printable(b.message))
     }
 
     /// The curl program: `$DISCLOSURE_CURL`, else `curl` on the PATH.
@@ -203,6 +234,8 @@ struct RemoteOffice {
             config.append("unix-socket = " + quoted(String(url.dropFirst(5))))
             base = "http://localhost"
         }
+        // Clear text stays on this machine: an http_proxy in the environment must not carry the token.
+        if base.hasPrefix("http://") { config.append("noproxy = \"*\"") }
         let safe = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
         var full = base + call.path
         if !call.query.isEmpty {
@@ -257,7 +290,8 @@ struct RemoteOffice {
         let lines = diagnostics.split(separator: "\n", omittingEmptySubsequences: true)
         let last = lines.last.map { $0.split(separator: "\t", omittingEmptySubsequences: false) } ?? []
         let status = last.first.flatMap { Int($0) } ?? 0
-        guard status > 0 else {
+        // A connection cut in mid-answer still reports the status it began with: the body is incomplete.
+        guard status > 0, process.terminationStatus == 0 else {
             let why = lines.dropLast().joined(separator: " ").replacingOccurrences(of: "curl: ", with: "")
             throw DisclosureError(
                 .io, field: "server", zh: "无法连接服务器 \(url)：\(why)", en: "cannot reach the server \(url): \(why)")
@@ -279,33 +313,42 @@ extension GlobalOptions {
     /// its own: without `--db` or `$DISCLOSURE_DB` always; with one, when that file is served by a
     /// server or cannot be opened here (it belongs to the server's account once an office moves).
     func remote() throws -> RemoteOffice? {
-        GlobalOptions.serverLogin(db: db).map { RemoteOffice(login: $0, lang: language) }
+        try GlobalOptions.serverLogin(db: db).map { RemoteOffice(login: $0, lang: language) }
     }
 
     /// The server login that applies to a command naming `db` (see `remote()`).
-    static func serverLogin(db: String?) -> ServerLogin? {
-        guard let login = ServerLogin.load() else { return nil }
+    static func serverLogin(db: String?) throws(DisclosureError) -> ServerLogin? {
+        guard let login = try ServerLogin.load() else { return nil }
         let env = ProcessInfo.processInfo.environment
         let named = db ?? env["DISCLOSURE_DB"].flatMap { $0.isEmpty ? nil : $0 }
-        let databasePath = DatabaseLocation.resolve(db, environment: env)
-        if named != nil, FileManager.default.fileExists(atPath: databasePath) {
-            // A file this user cannot open is the server's (a mistyped path is refused locally as before).
-            if let office = try? OfficeConnection.open(path: databasePath), (try? office.servedBy()) == .some(nil) {
-                return nil
-            }
-        } else if named != nil {
-            return nil
+        guard named != nil else { return login }
+        let path = DatabaseLocation.resolve(db, environment: env)
+        // A mistyped path is refused locally as before; a file this user may not read is the server's.
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard access(path, R_OK) == 0 else { return login }
+        guard let (instance, served) = try? OfficeConnection.peek(path: path), served != nil else { return nil }
+        guard login.instance == nil || login.instance == instance else {
+            throw DisclosureError(
+                .servedByServer, field: "database",
+                zh: "\(path) 由另一台服务器（\(served ?? "")）管理，而不是已登录的 \(login.url)",
+                en: "\(path) is served by another server (\(served ?? "")), not the one signed in to (\(login.url))")
         }
         return login
     }
 }
 
 /// The server login a command line goes to, by its `--db` (before the command is parsed).
-func serverLogin(args: [String]) -> ServerLogin? {
+func serverLogin(args: [String]) throws(DisclosureError) -> ServerLogin? {
     var db: String?
     if let i = args.firstIndex(of: "--db"), i + 1 < args.count { db = args[i + 1] }
     if let a = args.first(where: { $0.hasPrefix("--db=") }) { db = String(a.dropFirst(5)) }
-    return GlobalOptions.serverLogin(db: db)
+    return try GlobalOptions.serverLogin(db: db)
+}
+
+/// ` --server URL` when this command line went to a server: for the hint of how to sign in again.
+func serverHint() -> String {
+    guard let login = try? serverLogin(args: Array(CommandLine.arguments.dropFirst())) else { return "" }
+    return " --server \(login.url)"
 }
 
 /// A command that goes through the office's server when this user is signed in to one.
@@ -319,7 +362,7 @@ protocol HereOnly {}
 /// default database instead, it would act on some other office than the one signed in to.
 func refuseWhenServed(_ command: ParsableCommand, args: [String]) throws {
     guard !(command is ThroughServer), !(command is HereOnly) else { return }
-    guard let login = serverLogin(args: args) else { return }
+    guard let login = try serverLogin(args: args) else { return }
     let name = args.prefix(while: { !$0.hasPrefix("-") }).prefix(2).joined(separator: " ")
     throw DisclosureError(
         .servedByServer, field: "server",

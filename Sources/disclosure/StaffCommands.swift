@@ -38,6 +38,13 @@ struct Login: ParsableCommand {
             : nil
         let ticket = try desk.signIn(name: name, password: password, totp: code)
         try SessionFiles.save(ticket)
+        if let server = try? ServerLogin.load() {
+            // Commands without --db still go there: say so, lest the next one land on the wrong office.
+            printError(
+                zh ? "注意：仍登录服务器 \(server.url)（\(server.account)），不指定 --db 的命令仍经该服务器办理；退出服务器：disclosure logout"
+                    : "note: still signed in to \(server.url) (\(server.account)); commands without --db go there; "
+                        + "sign out of it with disclosure logout")
+        }
         let until = Moment(epoch: ticket.expires).stamp
         print(zh ? "已登录：\(ticket.account)（至 \(until)）" : "signed in as \(ticket.account) (until \(until))")
     }
@@ -58,7 +65,7 @@ struct Login: ParsableCommand {
         let password = try readPassword(
             fromStdin: passwordStdin, prompt: zh ? "“\(name)”的密码：" : "password for “\(name)”: ")
         // Whoever was signed in to a server here is signed out first, as for a local sign-in.
-        if let previous = ServerLogin.load() {
+        if let previous = try? ServerLogin.load() {
             let end = APICall(method: "DELETE", path: "/api/v1/session")
             _ = try? RemoteOffice(login: previous, lang: lang).perform(end)
             ServerLogin.remove()
@@ -80,15 +87,25 @@ struct Login: ParsableCommand {
             answer = try office.perform(APICall(method: "POST", path: "/api/v1/session", body: .object(fields)),
                 signedIn: false)
         }
-        guard let reply = JSON.parse(answer.body), let token = reply["token"]?.text,
-            let account = reply["account"]?["name"]?.text
+        // Checked before either is kept or sent again: a line break would add lines to the file or headers.
+        let tokenOK: (String) -> Bool = { t in
+            !t.isEmpty && t.count <= 256 && t.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic
+                || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+        }
+        guard let reply = JSON.parse(answer.body), let token = reply["token"]?.text, tokenOK(token),
+            let account = reply["account"]?["name"]?.text, !account.contains(where: { $0.isNewline }),
+            account.unicodeScalars.allSatisfy({ $0.value >= 0x20 })
         else {
             throw DisclosureError(
                 .io, field: "server", zh: "服务器的答复无法识别：\(url) 是否为本系统的服务器？",
                 en: "the server's answer is not understood: is \(url) this system's server?")
         }
-        let expires = reply["expires"]?.text ?? ""
-        try ServerLogin(url: url, token: token, account: account, expires: expires, caCert: ca).save()
+        let expires = (reply["expires"]?.text ?? "").filter { $0.isASCII && !$0.isNewline }
+        var login = ServerLogin(url: url, token: token, account: account, expires: expires, caCert: ca)
+        // The database the server serves: a local file is sent there only if it is that one.
+        let served = try RemoteOffice(login: login, lang: lang).perform(APICall(path: "/api/v1/office"))
+        login.instance = JSON.parse(served.body)?["instance"]?.text.flatMap { SessionFiles.isInstanceID($0) ? $0 : nil }
+        try login.save()
         print(
             zh ? "已登录服务器 \(url)：\(account)（至 \(expires)）；此后的命令均经服务器办理"
                 : "signed in to \(url) as \(account) (until \(expires)); commands now go through the server")

@@ -21,7 +21,9 @@ func performStep(_ o: StepOptions, number: String, on: String?, _ step: Step) th
     if let remote = try o.global.remote() {
         let fields = StepForm.fields(step, on: legalDate, lateEntry: o.lateEntry)
         return try remote.show(
-            APICall(method: "POST", path: "/api/v1/cases/\(n)/steps", body: .object(fields), text: !o.json))
+            APICall(
+                method: "POST", path: "/api/v1/cases/\(segment(n.description))/steps", body: .object(fields),
+                text: !o.json))
     }
     let desk = try o.global.openDesk()
     let (record, warnings) = try desk.record(step, on: n, date: legalDate, lateEntry: o.lateEntry)
@@ -347,7 +349,7 @@ struct History: ParsableCommand {
     func run() throws {
         let n = try CaseNumber.parse(number)
         if let remote = try global.remote() {
-            return try remote.show(APICall(path: "/api/v1/cases/\(n)/history", text: !json))
+            return try remote.show(APICall(path: "/api/v1/cases/\(segment(n.description))/history", text: !json))
         }
         let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)

@@ -47,11 +47,13 @@ struct LiveOffice {
 
     /// Runs the CLI to its end.
     @discardableResult
-    func cli(_ args: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    func cli(
+        _ args: [String], stdin: String? = nil, environment extra: [String: String] = [:]
+    ) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: cliBinary)
         p.arguments = args
-        p.environment = environment
+        p.environment = environment.merging(extra) { $1 }
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()
@@ -296,7 +298,7 @@ struct LiveServerTests {
         let wrong = try office.cli(["login", "reg", "--server", url, "--password-stdin"], stdin: "not-the-password")
         #expect(wrong.status == 1)
         #expect(wrong.err.contains("password"), "\(wrong.err)")
-        for wrongURL in ["ftp://x y", "http://192.0.2.1:8080", "https://x/?a=1"] {
+        for wrongURL in ["ftp://x y", "http://192.0.2.1:8080", "https://x/?a=1", "http://localhost:1@192.0.2.1/"] {
             let bad = try office.cli(
                 ["login", "reg", "--server", wrongURL, "--password-stdin"], stdin: "reg-password-1")
             #expect(bad.status == 1)
@@ -310,6 +312,15 @@ struct LiveServerTests {
         let mode = try FileManager.default.attributesOfItem(atPath: saved)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(try office.cli(["whoami"]).out.contains("reg (registrar)"))
+        // A proxy in the environment never sees the clear-text token: loopback goes direct.
+        let proxied = try office.cli(["whoami"], environment: ["http_proxy": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9"])
+        #expect(proxied.status == 0, "\(proxied.err)")
+        // A sign-in file others can read is refused, not ignored (which would send commands elsewhere).
+        chmod(saved, 0o644)
+        let exposed = try office.cli(["whoami"])
+        #expect(exposed.status == 1)
+        #expect(exposed.err.contains("chmod 600"), "\(exposed.err)")
+        chmod(saved, 0o600)
         let received = chinaToday()
         let register = [
             "register", "--received", received, "--channel", "in-person", "--applicant", "张三",
@@ -684,6 +695,8 @@ struct SpecificationTests {
         var env = ProcessInfo.processInfo.environment
         env["SCHEMATHESIS_HOOKS"] = nil
         p.environment = env
+        // Its cache (.schemathesis/) goes in the scratch folder, not in the working tree.
+        p.currentDirectoryURL = office.dir
         _ = FileManager.default.createFile(atPath: report, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: report))
         p.standardOutput = out
