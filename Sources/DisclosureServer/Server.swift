@@ -135,7 +135,19 @@ public enum DisclosureServer {
         _ settings: ServerSettings, onListening: @escaping @Sendable (Int?) async -> Void = { _ in }
     ) async throws {
         let app = try makeApplication(settings, onListening: onListening)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let e as IOError where e.errnoCode == EADDRINUSE || e.errnoCode == EACCES {
+            // The address is the officer's to change: say which and why, not the socket call that failed.
+            let address = settings.listen.description
+            throw e.errnoCode == EADDRINUSE
+                ? DisclosureError(
+                    .io, field: "--listen", zh: "\(address) 已被占用（另一程序正在此监听），请换一个地址或先停止该程序",
+                    en: "\(address) is in use (another program listens there): choose another or stop that program")
+                : DisclosureError(
+                    .io, field: "--listen", zh: "无权在 \(address) 监听（1024 以下端口须由 nginx 等代理）",
+                    en: "may not listen on \(address) (ports below 1024 are for nginx or another proxy)")
+        }
     }
 
     /// The application, for `run` and for tests.

@@ -543,6 +543,21 @@ struct LiveServerTests {
         #expect(await server.wait() == 0)
     }
 
+    @Test("an address another program listens on is refused by name (--listen), exit 2, nothing served")
+    func addressInUse() async throws {
+        let first = try LiveOffice(staff: [])
+        let server = try await first.serve()
+        let second = try LiveOffice(staff: [])
+        let taken = try second.cli(["serve", "--db", second.db, "--listen", "127.0.0.1:\(server.port)"])
+        #expect(taken.status == 2)
+        #expect(taken.err.contains("--listen") && taken.err.contains("in use"), "\(taken.err)")
+        // Nothing was announced: the second office's file takes local changes as before.
+        let added = try second.cli(["staff", "add", "x", "--role", "handler", "--password-stdin"], stdin: "x-password-12")
+        #expect(added.status == 0, "\(added.err)")
+        server.signal(SIGTERM)
+        #expect(await server.wait() == 0)
+    }
+
     @Test("a missing --tls-key, a bad --listen or a missing certificate are refused before anything starts")
     func badOptions() throws {
         let office = try LiveOffice(staff: [])
