@@ -109,6 +109,14 @@ public struct Form: Sendable {
         DisclosureError(.missingField, field: name, zh: "必须填写", en: "is required")
     }
 
+    /// Refuses, before any rule is checked, a field that is none of `names`: a misspelt field then
+    /// reads as what it is, not as the required one it was meant to be.
+    public func only(_ names: Set<String>) throws(DisclosureError) {
+        guard let extra = fields.keys.filter({ !names.contains($0) }).sorted().first else { return }
+        throw DisclosureError(
+            .invalidValue, field: extra, zh: "不是此处可填写的项目", en: "is not a field of this request")
+    }
+
     /// Refuses any field the use case did not read.
     public func finish() throws(DisclosureError) {
         guard let extra = fields.keys.filter({ !read.contains($0) }).sorted().first else { return }
@@ -131,10 +139,21 @@ public struct StepForm: Sendable {
         "remedy-file", "remedy-decide", "assign",
     ]
 
+    /// The fields each kind takes, besides `kind`, `on` and `late_entry`.
+    public static let fieldsOfKind: [String: Set<String>] = [
+        "correction-request": ["items", "period", "served"], "correction-receive": [],
+        "consult-send": ["party", "to", "served"], "consult-answer": ["consultation", "opinion"],
+        "extension": ["days", "reason"], "deferral": ["until", "reason"], "fee-notice": ["items", "pages", "served"],
+        "fee-paid": [], "draft": ["outcome", "basis", "refer_to"], "review": ["approve", "comment"], "issue": [],
+        "deliver": ["method"], "archive": [], "reopen": ["reason"], "withdraw": [], "close": ["abandoned"],
+        "remedy-file": ["remedy_kind", "body"], "remedy-decide": ["remedy", "result"], "assign": ["account"],
+    ]
+
     /// Reads the step named by the form's `kind`, with the fields of that kind only.
     public static func read(_ form: Form) throws(DisclosureError) -> StepForm {
         var f = form
         let kind = try f.requiredText("kind")
+        if let own = fieldsOfKind[kind] { try f.only(own.union(["kind", "on", "late_entry"])) }
         let on = try f.date("on")
         let lateEntry = try f.text("late_entry")
         let step: Step
@@ -278,8 +297,15 @@ public struct RegistrationForm: Sendable {
     public let application: Application
     public let lateEntry: String?
 
+    /// Every field a registration takes.
+    public static let names: Set<String> = [
+        "received", "channel", "applicant", "applicant_type", "id_number", "contact", "request", "form", "note",
+        "late_entry",
+    ]
+
     public static func read(_ form: Form) throws(DisclosureError) -> RegistrationForm {
         var f = form
+        try f.only(names)
         let app = Application(
             received: try f.requiredDate("received"),
             channel: try f.requiredChoice("channel", Channel.self),

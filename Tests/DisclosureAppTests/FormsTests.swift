@@ -35,6 +35,48 @@ struct FormsTests {
         }
     }
 
+    @Test("a misspelt field of any step kind is named as it was typed, not as the required field it missed")
+    func misspeltField() {
+        for step in Self.steps {
+            var fields = Self.formValues(StepForm.fields(step, on: nil, lateEntry: nil))
+            guard let (name, value) = fields.first(where: { $0.key != "kind" }) else { continue }
+            fields[name] = nil
+            fields[name + "x"] = value
+            #expect(throws: DisclosureError.self) { try StepForm.read(Form(fields)) }
+            do {
+                _ = try StepForm.read(Form(fields))
+            } catch {
+                #expect(error.field == name + "x", "\(step): \(error.field ?? "")")
+            }
+        }
+        var registration = Self.formValues(
+            RegistrationForm.fields(
+                Application(
+                    received: Self.day, channel: .post,
+                    applicant: Applicant(name: "张三", type: .person, idNumber: nil, contact: nil), request: "预算",
+                    form: nil, note: nil), lateEntry: nil))
+        registration["chanel"] = registration.removeValue(forKey: "channel")
+        do {
+            _ = try RegistrationForm.read(Form(registration))
+            Issue.record("a misspelt field was accepted")
+        } catch {
+            #expect(error.field == "chanel")
+        }
+    }
+
+    @Test("the fields of every kind are the ones fields(_:) sends")
+    func fieldsOfKindMatch() {
+        for step in Self.steps {
+            let sent = StepForm.fields(step, on: Self.day, lateEntry: "x")
+            guard let kind = sent.first?.1.text, let own = StepForm.fieldsOfKind[kind] else {
+                Issue.record("\(step) has no field list")
+                continue
+            }
+            #expect(Set(sent.map(\.0)).isSubset(of: own.union(["kind", "on", "late_entry"])), "\(kind)")
+        }
+        #expect(Set(StepForm.fieldsOfKind.keys) == Set(StepForm.kinds))
+    }
+
     @Test("every step kind the server reads is one a client can send")
     func everyKindCovered() {
         let sent = Set(Self.steps.compactMap { StepForm.fields($0, on: nil, lateEntry: nil).first?.1.text })
