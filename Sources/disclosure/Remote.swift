@@ -323,8 +323,10 @@ extension GlobalOptions {
         let named = db ?? env["DISCLOSURE_DB"].flatMap { $0.isEmpty ? nil : $0 }
         guard named != nil else { return login }
         let path = DatabaseLocation.resolve(db, environment: env)
-        // A mistyped path is refused locally as before; a file this user may not read is the server's.
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        // A mistyped path is refused locally as before; a file this user may not reach or read (the
+        // service account's, in a folder of its own) is the server's.
+        var st = stat()
+        guard stat(path, &st) == 0 else { return errno == EACCES ? login : nil }
         guard access(path, R_OK) == 0 else { return login }
         guard let (instance, served) = try? OfficeConnection.peek(path: path), served != nil else { return nil }
         guard login.instance == nil || login.instance == instance else {
