@@ -45,20 +45,18 @@ public func table(_ header: [String], _ rows: [[String]]) -> String {
 
 /// Turns cases into text and JSON for one language and one "today".
 public struct Renderer {
-    public let lang: Language
-    public let calendar: WorkCalendar
-    public let asOf: CivilDate
+    /// The JSON views, for the same language and day: the text is drawn beside them.
+    public let views: CaseViews
+    public var lang: Language { views.lang }
+    public var calendar: WorkCalendar { views.calendar }
+    public var asOf: CivilDate { views.asOf }
 
     public init(lang: Language, calendar: WorkCalendar, asOf: CivilDate) {
-        self.lang = lang
-        self.calendar = calendar
-        self.asOf = asOf
+        views = CaseViews(lang: lang, calendar: calendar, asOf: asOf)
     }
 
     public func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
 
-    /// The JSON views, for the same language and day.
-    public var views: CaseViews { CaseViews(lang: lang, calendar: calendar, asOf: asOf) }
 
     public func status(_ s: CaseSummary) -> CaseStatus { views.status(s) }
     public func waiting(_ s: CaseSummary) -> [WaitingConsultation] { views.waiting(s) }

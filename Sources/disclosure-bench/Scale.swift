@@ -22,6 +22,18 @@ struct Scale: ParsableCommand {
     static let first = CivilDate(year: 2016, month: 1, day: 4)!
     static let last = CivilDate(year: 2026, month: 11, day: 20)!
 
+    /// The sqlite3 shell script that runs the board's query as `due` and `GET /board` do.
+    static func boardScript(through: CivilDate, code: String) -> String {
+        """
+        .parameter init
+        .parameter set ?1 '\(through)'
+        .parameter set ?2 '\(code)'
+        .parameter set ?3 1
+        .mode json
+        \(Store.boardQuery);
+        """
+    }
+
     func run() throws {
         let dir = work ?? NSTemporaryDirectory() + "disclosure-scale-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -102,14 +114,7 @@ struct Scale: ParsableCommand {
         let code = store.office.code
         let agency = store.office.name
         let dueScript = dir + "/due-\(label).sql", reportScript = dir + "/report-\(label).sql"
-        try """
-            .parameter init
-            .parameter set ?1 '\(through)'
-            .parameter set ?2 '\(code)'
-            .parameter set ?3 1
-            .mode json
-            \(Store.boardQuery);
-            """.write(toFile: dueScript, atomically: true, encoding: .utf8)
+        try Scale.boardScript(through: through, code: code).write(toFile: dueScript, atomically: true, encoding: .utf8)
         try """
             .parameter init
             .parameter set ?1 '\(code)'

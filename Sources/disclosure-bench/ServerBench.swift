@@ -76,14 +76,8 @@ struct ServerLoad: ParsableCommand {
                 "-t1", "-c1", "-d10s", "--latency", "-s", dir + "/board.lua",
                 server.base + "/api/v1/board?within=5&as_of=\(Scale.last)",
             ], dir: dir)
-        try """
-        .parameter init
-        .parameter set ?1 '\(through)'
-        .parameter set ?2 '\(code)'
-        .parameter set ?3 1
-        .mode json
-        \(Store.boardQuery);
-        """.write(toFile: dir + "/board.sql", atomically: true, encoding: .utf8)
+        try Scale.boardScript(through: through, code: code).write(
+            toFile: dir + "/board.sql", atomically: true, encoding: .utf8)
         var shell: [Double] = []
         for _ in 0..<41 { shell.append(try measure(["sqlite3", db], stdin: dir + "/board.sql").seconds) }
         shell.sort()

@@ -264,7 +264,8 @@ struct AuditSecurity: ParsableCommand {
                 entries.map {
                     [
                         $0.cell("time") ?? "", $0.cell("kind") ?? "",
-                        $0.cell("account") ?? ($0.cell("name_typed").map { "“\($0)”" } ?? "—"), $0.cell("address") ?? "—",
+                        $0.cell("account") ?? ($0.cell("name_typed").map { "“\($0)”" } ?? "—"),
+                        $0.cell("address") ?? "—",
                         $0.cell("detail") ?? "",
                     ]
                 }))

@@ -111,7 +111,6 @@ struct APICall {
 /// The server's answer.
 struct APIAnswer {
     let status: Int
-    let contentType: String
     let body: [UInt8]
     /// `X-Case-Count` of an export.
     var caseCount: Int? = nil
@@ -134,11 +133,12 @@ struct RemoteOffice {
     }
 
     /// Performs `call` and prints its answer: JSON as the server wrote it, or its text.
-    func show(_ call: APICall) throws {
-        let answer = try perform(call)
+    func show(_ call: APICall) throws { RemoteOffice.print(try perform(call), asText: call.text) }
+
+    /// Prints an answer's body: text ends as `print` ends it locally; JSON ends in its own newline.
+    static func print(_ answer: APIAnswer, asText: Bool) {
         var body = answer.body
-        // Text ends as `print` ends it locally; JSON bodies end in their own newline.
-        if call.text || body.last != UInt8(ascii: "\n") { body.append(UInt8(ascii: "\n")) }
+        if asText || body.last != UInt8(ascii: "\n") { body.append(UInt8(ascii: "\n")) }
         body.withUnsafeBytes { writeAll(1, $0) }
     }
 
@@ -263,9 +263,9 @@ struct RemoteOffice {
         }
         config += [
             "silent", "show-error", "connect-timeout = 10",
-            // The status, a throttled wait and the type, after the body, on standard error.
+            // The status, a throttled wait and an export's case count, after the body, on standard error.
             "write-out = "
-                + quoted("%{stderr}\n%{http_code}\t%header{retry-after}\t%{content_type}\t%header{x-case-count}\n"),
+                + quoted("%{stderr}\n%{http_code}\t%header{retry-after}\t%header{x-case-count}\n"),
         ]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try curlProgram())
@@ -297,8 +297,7 @@ struct RemoteOffice {
                 .io, field: "server", zh: "无法连接服务器 \(url)：\(why)", en: "cannot reach the server \(url): \(why)")
         }
         let answer = APIAnswer(
-            status: status, contentType: last.count > 2 ? String(last[2]) : "", body: [UInt8](body),
-            caseCount: last.count > 3 ? Int(last[3]) : nil)
+            status: status, body: [UInt8](body), caseCount: last.count > 2 ? Int(last[2]) : nil)
         if status == 429, last.count > 1, let wait = Int(last[1]) {
             var e = error(answer, lang: lang)
             e.retryAfter = wait

@@ -79,9 +79,7 @@ struct ReportAnnual: ParsableCommand {
             let view = JSON.parse(figures.body)
             if format != "json" {
                 let body = try remote.perform(APICall(path: path, query: [("year", String(year)), ("format", format)]))
-                var bytes = body.body
-                if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-                bytes.withUnsafeBytes { writeAll(1, $0) }
+                RemoteOffice.print(body, asText: true)
             } else {
                 view?.printOut()
             }

@@ -313,7 +313,8 @@ struct LiveServerTests {
         #expect(mode == 0o600)
         #expect(try office.cli(["whoami"]).out.contains("reg (registrar)"))
         // A proxy in the environment never sees the clear-text token: loopback goes direct.
-        let proxied = try office.cli(["whoami"], environment: ["http_proxy": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9"])
+        let proxy = "http://127.0.0.1:9"
+        let proxied = try office.cli(["whoami"], environment: ["http_proxy": proxy, "ALL_PROXY": proxy])
         #expect(proxied.status == 0, "\(proxied.err)")
         // A sign-in file others can read is refused, not ignored (which would send commands elsewhere).
         chmod(saved, 0o644)
@@ -552,7 +553,8 @@ struct LiveServerTests {
         #expect(taken.status == 2)
         #expect(taken.err.contains("--listen") && taken.err.contains("in use"), "\(taken.err)")
         // Nothing was announced: the second office's file takes local changes as before.
-        let added = try second.cli(["staff", "add", "x", "--role", "handler", "--password-stdin"], stdin: "x-password-12")
+        let added = try second.cli(
+            ["staff", "add", "x", "--role", "handler", "--password-stdin"], stdin: "x-password-12")
         #expect(added.status == 0, "\(added.err)")
         server.signal(SIGTERM)
         #expect(await server.wait() == 0)
