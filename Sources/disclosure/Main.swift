@@ -51,11 +51,33 @@ struct Main {
             type = sub
             rest = rest.dropFirst()
         }
-        let helpWords: Set<String> = [
-            "-h", "--help", "-help", "--version", "--experimental-dump-help", "--generate-completion-script",
-        ]
         guard type != Disclosure.self, !rest.contains(where: helpWords.contains) else { return nil }
         return (type, Array(rest))
+    }
+
+    static let helpWords: Set<String> = [
+        "-h", "--help", "-help", "--version", "--experimental-dump-help", "--generate-completion-script",
+    ]
+
+    /// Whether the whole command line asks for help or the version rather than for a command to run.
+    static func asksForHelp(_ args: [String]) -> Bool {
+        args.isEmpty || args.first == "help" || args.contains(where: helpWords.contains)
+    }
+
+    /// The names of the command the arguments call (`audit key`), without its arguments.
+    static func commandPath(_ args: [String]) -> String {
+        var type: ParsableCommand.Type = Disclosure.self
+        var names: [String] = []
+        for name in args {
+            guard
+                let sub = type.configuration.subcommands.first(where: {
+                    ($0.configuration.commandName ?? kebabName($0)) == name
+                })
+            else { break }
+            names.append(name)
+            type = sub
+        }
+        return names.joined(separator: " ")
     }
 
     /// The name the argument parser derives from a command's type (`ListCases` → `list-cases`), without

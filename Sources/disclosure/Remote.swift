@@ -362,15 +362,16 @@ protocol HereOnly {}
 /// Refuses a command that has no counterpart in the API while commands go to a server: run on the
 /// default database instead, it would act on some other office than the one signed in to.
 func refuseWhenServed(_ command: ParsableCommand, args: [String]) throws {
-    guard !(command is ThroughServer), !(command is HereOnly) else { return }
+    // Help and the version are this program's own, whatever office one is signed in to.
+    guard !(command is ThroughServer), !(command is HereOnly), !Main.asksForHelp(args) else { return }
     guard let login = try serverLogin(args: args) else { return }
-    let name = args.prefix(while: { !$0.hasPrefix("-") }).prefix(2).joined(separator: " ")
+    let name = Main.commandPath(args)
     throw DisclosureError(
         .servedByServer, field: "server",
-        zh: "已登录服务器 \(login.url)，而 \(name) 尚不能经服务器办理：请在服务器所在机器上以 --db 对数据库文件运行，"
-            + "或先 disclosure logout",
-        en: "signed in to the server \(login.url), and \(name) does not go through it yet: run it on the server's "
-            + "machine with --db on its file, or disclosure logout first")
+        zh: "已登录服务器 \(login.url)，而 \(name) 须对数据库文件本身运行、不经服务器办理：请在服务器所在机器上以 --db "
+            + "对数据库文件运行，或先 disclosure logout",
+        en: "signed in to the server \(login.url), and \(name) works on the database file itself, not through the "
+            + "server: run it on the server's machine with --db on its file, or disclosure logout first")
 }
 
 /// The rows a listing command shows, as their JSON views: from the server when commands go through

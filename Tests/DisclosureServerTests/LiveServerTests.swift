@@ -366,6 +366,13 @@ struct LiveServerTests {
         let backup = try office.cli(["backup", office.dir.appendingPathComponent("b.db").path])
         #expect(backup.status == 1)
         #expect(backup.err.contains(url), "\(backup.err)")
+        #expect(backup.err.contains("and backup works on the database file itself"), "\(backup.err)")
+        // Help is the program's own: it answers whoever one is signed in to.
+        for help in [["--help"], ["extend", "--help"], ["help", "correction"], ["backup", "--help"]] {
+            let asked = try office.cli(help)
+            #expect(asked.status == 0, "\(help): \(asked.err)")
+            #expect(asked.out.contains("USAGE"), "\(help): \(asked.out)")
+        }
         let boss = try office.cli(["login", "boss", "--server", url, "--password-stdin"], stdin: "boss-password-1")
         #expect(boss.status == 0, "\(boss.err)")
         let extended = try office.cli(["extend", number, "--days", "20", "--reason", "需调取档案"])
