@@ -32,6 +32,8 @@ public enum UseCase: String, Sendable, CaseIterable {
     case checkpoint
     /// Seeing who looked at a case's personal data.
     case auditAccess = "audit-access"
+    /// Sending the deadline reminders now, and reading whom they went to.
+    case remind
 
     /// Who may run it (§11). The four-eyes parts (never the drafter) are rules on the case, in Core.
     public var roles: Set<Role> {
@@ -44,7 +46,7 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .close: [.handler, .head]
         case .staff, .calendar, .restoreCases: [.admin]
         case .checkpoint, .restore: [.head]
-        case .backup, .auditAccess: [.head, .admin]
+        case .backup, .auditAccess, .remind: [.head, .admin]
         }
     }
 
@@ -75,6 +77,7 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .restore: Text(zh: "从备份恢复数据库", en: "restore the database from a backup")
         case .checkpoint: Text(zh: "签署审计锚点", en: "sign an audit checkpoint")
         case .auditAccess: Text(zh: "查看个人信息查阅记录", en: "see who looked at personal data")
+        case .remind: Text(zh: "发送答复期限提醒", en: "send deadline reminders")
         }
     }
 

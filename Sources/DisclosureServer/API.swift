@@ -720,18 +720,8 @@ struct API: Sendable {
         let bearer = try form.bool("bearer") ?? false
         let totp = try form.text("totp")
         try form.finish()
-        let address = settings.clientAddress(request, context) ?? "unknown"
-        let old = try? credentials(request, context)
-        let throttle = self.throttle
-        let clock = self.clock
-        let ticket = try await connections.signIn { c throws(DisclosureError) in
-            let t = try c.signIn(
-                name: name, password: password, totp: totp, kind: bearer ? .cli : .web, address: address,
-                throttle: throttle, clock: clock)
-            // Whatever session the browser held before, it ends now: an id is never reused across a sign-in.
-            if let old, old.viaCookie { try c.discard(token: old.token, address: address, clock: clock) }
-            return t
-        }
+        let ticket = try await openSession(
+            name: name, password: password, totp: totp, kind: bearer ? .cli : .web, request, context)
         context.notes.account = ticket.account.name
         var fields: [(String, JSON)] = [
             ("account", CaseViews.account(ticket.account)),
@@ -745,17 +735,39 @@ struct API: Sendable {
             fields.append(("idle_seconds", .int(ServerSessionPolicy.idleSeconds)))
         }
         var response = Reply.json(.object(fields), status: .created).response()
-        if !bearer {
-            let https = settings.isHTTPS(request, context)
-            response.setCookie(
-                Cookie(
-                    name: SessionCookie.name(https: https), value: ticket.token, path: "/", secure: https,
-                    httpOnly: true, sameSite: .strict))
-        }
+        if !bearer { setSessionCookie(&response, token: ticket.token, request, context) }
         return response
     }
 
-    private func expireCookie(_ response: inout Response, _ request: Request, _ context: DisclosureContext) {
+    /// The browser's session cookie: HttpOnly, SameSite=Strict, and `__Host-` and Secure under HTTPS.
+    func setSessionCookie(_ response: inout Response, token: String, _ request: Request, _ context: DisclosureContext) {
+        let https = settings.isHTTPS(request, context)
+        response.setCookie(
+            Cookie(
+                name: SessionCookie.name(https: https), value: token, path: "/", secure: https, httpOnly: true,
+                sameSite: .strict))
+    }
+
+    /// Signs in, throttled by address; a browser's earlier session ends with it.
+    func openSession(
+        name: String, password: String, totp: String?, kind: SessionKind, _ request: Request,
+        _ context: DisclosureContext
+    ) async throws -> ServerTicket {
+        let address = settings.clientAddress(request, context) ?? "unknown"
+        let old = try? credentials(request, context)
+        let throttle = self.throttle
+        let clock = self.clock
+        return try await connections.signIn { c throws(DisclosureError) in
+            let t = try c.signIn(
+                name: name, password: password, totp: totp, kind: kind, address: address,
+                throttle: throttle, clock: clock)
+            // Whatever session the browser held before, it ends now: an id is never reused across a sign-in.
+            if let old, old.viaCookie { try c.discard(token: old.token, address: address, clock: clock) }
+            return t
+        }
+    }
+
+    func expireCookie(_ response: inout Response, _ request: Request, _ context: DisclosureContext) {
         let https = settings.isHTTPS(request, context)
         response.setCookie(
             Cookie(

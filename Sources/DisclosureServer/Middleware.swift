@@ -41,8 +41,11 @@ struct FrontMiddleware: RouterMiddleware {
     }
 
     private func secure(_ h: inout HTTPFields, https: Bool) {
-        // The API serves data, never pages: nothing may load, frame or run from a response.
-        h[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        // The API serves data, never pages: nothing may load, frame or run from a response. A page sets
+        // its own policy, no wider than its style sheet, script and forms need.
+        if h[.contentSecurityPolicy] == nil {
+            h[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        }
         h[.xContentTypeOptions] = "nosniff"
         h[.xFrameOptions] = "DENY"
         h[.referrerPolicy] = "no-referrer"

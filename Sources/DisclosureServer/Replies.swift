@@ -14,6 +14,8 @@ struct Reply: Sendable {
     var location: String?
     /// `X-Case-Count`: how many cases an export holds (the CLI reports it, as it does locally).
     var caseCount: Int? = nil
+    /// Further headers: a page's policy, its cookies.
+    var headers = HTTPFields()
 
     static func json(_ value: JSON, status: HTTPResponse.Status = .ok, location: String? = nil) -> Reply {
         Reply(
@@ -50,7 +52,7 @@ struct Reply: Sendable {
     }
 
     func response() -> Response {
-        var headers = HTTPFields()
+        var headers = self.headers
         if !contentType.isEmpty { headers[.contentType] = contentType }
         if let disposition { headers[.contentDisposition] = disposition }
         if let location { headers[.location] = location }

@@ -158,6 +158,7 @@ public enum DisclosureServer {
         let router = Router(context: DisclosureContext.self)
         router.add(middleware: FrontMiddleware(settings: settings))
         api.routes(on: router)
+        try Pages(api: api, templates: settings.templates).routes(on: router)
         var logger = Logger(label: "disclosure-server")
         logger.logLevel = .notice
         let address: BindAddress =

@@ -240,6 +240,7 @@ struct Row {
         return String(cString: p)
     }
     func optionalText(_ i: Int32) -> String? { isNull(i) ? nil : text(i) }
+    func optionalInt(_ i: Int32) -> Int? { isNull(i) ? nil : int(i) }
     func blob(_ i: Int32) -> [UInt8] {
         let n = Int(sqlite3_column_bytes(stmt, i))
         guard n > 0, let p = sqlite3_column_blob(stmt, i) else { return [] }

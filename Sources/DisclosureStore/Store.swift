@@ -63,6 +63,8 @@ public struct CaseSummary: Sendable, Hashable {
     public let provisional: Bool
     public let outcome: Outcome?
     public let closedOn: CivilDate?
+    /// The account of the handler the case is assigned to, if any.
+    public let handlerID: Int?
 }
 
 /// A consultation the case is waiting for, as the board shows it.
@@ -560,7 +562,7 @@ public final class Store {
 
     static let summaryColumns = """
         year, serial, received, channel, applicant_name, applicant_type, request, status, due, next_deadline,
-        consult_until, provisional, outcome, closed_on, waiting_consultations, agency_code
+        consult_until, provisional, outcome, closed_on, waiting_consultations, agency_code, handler_id
         """
 
     /// The number as the user sees it: plain for this office's cases, `CODE/…` for another agency's.
@@ -576,7 +578,7 @@ public final class Store {
                     waitingConsultations: try r.optionalText(14).map { (s: String) throws(DisclosureError) in try Store.decodeJSON(s) } ?? [],
                     provisional: r.int(11) != 0,
                     outcome: try r.optionalText(12).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
-                    closedOn: try r.optionalDate(13))
+                    closedOn: try r.optionalDate(13), handlerID: r.optionalInt(16))
     }
 
     static func vocabulary<V: Vocabulary>(_ s: String) throws(DisclosureError) -> V {

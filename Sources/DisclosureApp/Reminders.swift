@@ -1,0 +1,281 @@
+import DisclosureCore
+import DisclosureStore
+import Foundation
+
+/// Why a case is in a reminder.
+public enum ReminderReason: String, Sendable, CaseIterable {
+    case overdue
+    case dueSoon = "due-soon"
+    case consulting
+
+    public var label: Text {
+        switch self {
+        case .overdue: Text(zh: "已逾期", en: "Overdue")
+        case .dueSoon: Text(zh: "即将到期", en: "Due soon")
+        case .consulting: Text(zh: "等待征求意见答复", en: "Waiting on consultations")
+        }
+    }
+}
+
+/// One staff member's digest: the cases they must act on, by reason.
+public struct ReminderDigest: Sendable {
+    public let account: Account
+    public let cases: [(reason: ReminderReason, summary: CaseSummary)]
+}
+
+/// Who sends reminders: the server's daily job, cron (`disclosure remind` on the file), or an account.
+public enum ReminderSender: Sendable {
+    case server, cron
+    case account(String)
+    var name: String {
+        switch self {
+        case .server: "server"
+        case .cron: "cron"
+        case .account(let n): n
+        }
+    }
+}
+
+/// What one run of the reminders did, account by account.
+public struct ReminderRun: Sendable {
+    public var sent: [(account: String, address: String, cases: Int)] = []
+    /// Already reminded today (by cron, the server or a head), not sent again.
+    public var skipped: [String] = []
+    /// No e-mail address, or an address the mail command cannot take.
+    public var withoutAddress: [String] = []
+    public var failures: [(account: String, error: DisclosureError)] = []
+}
+
+/// The reminder rules: who hears of which cases (handlers of their own, heads of all), and when a
+/// case is worth a line (overdue, due within the window, or waiting on a consultation).
+public enum Reminders {
+    /// The default window in working days: a week's notice before the reply is due.
+    public static let defaultWithin = 5
+
+    /// The digests for `accounts`, from the office's open cases, as seen on `asOf`.
+    public static func digests(
+        open cases: [CaseSummary], accounts: [Account], asOf: CivilDate, through: CivilDate, views: CaseViews
+    ) -> [ReminderDigest] {
+        var flagged: [(ReminderReason, CaseSummary)] = []
+        for s in cases {
+            if let due = s.due, asOf > due {
+                flagged.append((.overdue, s))
+            } else if let due = s.due, due <= through {
+                flagged.append((.dueSoon, s))
+            } else if views.status(s) == .consulting {
+                flagged.append((.consulting, s))
+            }
+        }
+        var out: [ReminderDigest] = []
+        for a in accounts where !a.disabled && !a.legacy {
+            let mine: [(ReminderReason, CaseSummary)]
+            if a.has(.head) {
+                mine = flagged
+            } else if a.has(.handler) {
+                mine = flagged.filter { $0.1.handlerID == a.id }
+            } else {
+                continue
+            }
+            if !mine.isEmpty { out.append(ReminderDigest(account: a, cases: mine.map { (reason: $0.0, summary: $0.1) })) }
+        }
+        return out
+    }
+
+    /// The subject line of a digest.
+    public static func subject(_ d: ReminderDigest, asOf: CivilDate, office: String, lang: Language) -> String {
+        let counts = ReminderReason.allCases.compactMap { r -> String? in
+            let n = d.cases.filter { $0.reason == r }.count
+            return n == 0 ? nil : (lang == .zh ? "\(r.label.zh)\(n)件" : "\(r.label.en): \(n)")
+        }
+        return lang == .zh
+            ? "【答复期限提醒】\(office) \(asOf)：" + counts.joined(separator: "，")
+            : "[Deadline reminder] \(office) \(asOf): " + counts.joined(separator: ", ")
+    }
+
+    /// The body of a digest: each reason's cases as the board shows them, and where the board is.
+    public static func body(
+        _ d: ReminderDigest, asOf: CivilDate, within: Int, board: String?, renderer r: Renderer
+    ) -> String {
+        let zh = r.lang == .zh
+        var out =
+            zh
+            ? "\(d.account.name)：\n\n截至 \(asOf)，以下案件需要办理（\(d.account.has(.head) ? "本机关全部案件" : "分配给您的案件")）。\n"
+            : "\(d.account.name),\n\nas of \(asOf), these cases need action "
+                + "(\(d.account.has(.head) ? "every case of the office" : "the cases assigned to you")).\n"
+        for reason in ReminderReason.allCases {
+            let list = d.cases.filter { $0.reason == reason }.map(\.summary)
+            guard !list.isEmpty else { continue }
+            let heading =
+                reason == .dueSoon
+                ? (zh ? "\(within)个工作日内到期" : "Due within \(within) working days") : reason.label(r.lang)
+            out += "\n" + heading + (zh ? "（\(list.count)件）\n" : " (\(list.count))\n")
+            let rows = list.map { s -> [String] in
+                [
+                    s.number.description, r.dueText(s.due, provisional: s.provisional), r.remaining(s),
+                    r.views.status(s).label(r.lang), truncate(s.request, width: 30),
+                ]
+            }
+            out += table(
+                zh ? ["编号", "答复期限", "剩余", "状态", "申请内容"] : ["Number", "Due", "Left", "Status", "Request"], rows)
+            out += "\n"
+        }
+        if let board {
+            out += zh ? "\n看板：\(board)/board\n" : "\nThe board: \(board)/board\n"
+        }
+        out +=
+            zh
+            ? "\n此邮件由政府信息公开申请办理系统每日自动发送，不含申请人个人信息；请登录系统办理。\n"
+            : "\nSent daily by the disclosure case system; it holds no applicant's personal data. Sign in to act.\n"
+        return out
+    }
+}
+
+extension Desk {
+    /// Sends each handler and head their digest through `mail`, once a day per account: for the
+    /// server's job, cron, or a head or admin who asks (`sender`). Each sent digest is recorded.
+    public func sendReminders(
+        within: Int, sender: ReminderSender, mail: MailCommand, from: String, lang: Language
+    ) throws(DisclosureError) -> ReminderRun {
+        if case .account = sender {
+            _ = try signedIn(.remind)
+        } else {
+            try refuseLocalChangeIfServed()
+        }
+        guard (0...60).contains(within) else {
+            throw DisclosureError(.invalidValue, field: "within", zh: "须为0至60个工作日", en: "must be 0 to 60 working days")
+        }
+        let now = clock.now()
+        let asOf = now.day
+        let through = calendar.addingWorkdays(within, after: asOf).date
+        let r = Renderer(lang: lang, calendar: calendar, asOf: asOf)
+        let digests = Reminders.digests(
+            open: try store.board(through: nil), accounts: try store.accounts(), asOf: asOf, through: through,
+            views: r.views)
+        let done = try store.remindedAccounts(on: asOf)
+        let board = try store.serverURL().flatMap { $0.hasPrefix("unix:") ? nil : $0 }
+        var run = ReminderRun()
+        for d in digests {
+            if done.contains(d.account.id) {
+                run.skipped.append(d.account.name)
+                continue
+            }
+            guard let address = d.account.email, MailMessage.isAddress(address) else {
+                run.withoutAddress.append(d.account.name)
+                continue
+            }
+            let message = MailMessage(
+                from: from, to: address, subject: Reminders.subject(d, asOf: asOf, office: office.name, lang: lang),
+                body: Reminders.body(d, asOf: asOf, within: within, board: board, renderer: r), date: now)
+            do throws(DisclosureError) {
+                try mail.send(message)
+                try store.recordReminder(
+                    day: asOf, account: d.account.id, address: address, cases: d.cases.count, sentAt: now.stamp,
+                    sentBy: sender.name)
+                run.sent.append((d.account.name, address, d.cases.count))
+            } catch {
+                run.failures.append((d.account.name, error))
+            }
+        }
+        return run
+    }
+
+    /// The reminders sent, newest first (head and admin).
+    public func reminderLog(limit: Int) throws(DisclosureError) -> [ReminderRecord] {
+        _ = try signedIn(.remind, reading: true)
+        return try store.reminders(limit: limit)
+    }
+}
+
+/// An e-mail as the mail command takes it: RFC 5322 headers and a UTF-8 body in base64.
+public struct MailMessage: Sendable {
+    public let from: String
+    public let to: String
+    public let subject: String
+    public let body: String
+    public let date: Moment
+
+    /// A bare address a header can carry: one `@`, no spaces, commas, angle brackets or line breaks.
+    public static func isAddress(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), s.utf8.count <= 254 else { return false }
+        return !s.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || ",;<>()\"\\[]".unicodeScalars.contains($0) }
+    }
+
+    /// The whole message, lines ending in CRLF.
+    public func rendered() -> [UInt8] {
+        let encodedSubject = "=?UTF-8?B?" + Data(subject.utf8).base64EncodedString() + "?="
+        let id = (0..<16).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
+        let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
+        var lines = [
+            "From: \(from)", "To: \(to)", "Subject: \(encodedSubject)", "Date: \(Self.rfc5322(date))",
+            "Message-ID: <\(id)@\(domain)>", "MIME-Version: 1.0", "Content-Type: text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding: base64", "Auto-Submitted: auto-generated", "",
+        ]
+        let b64 = Data(body.utf8).base64EncodedString()
+        var i = b64.startIndex
+        while i < b64.endIndex {
+            let j = b64.index(i, offsetBy: 76, limitedBy: b64.endIndex) ?? b64.endIndex
+            lines.append(String(b64[i..<j]))
+            i = j
+        }
+        return Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
+    }
+
+    /// `Tue, 01 Dec 2026 07:30:00 +0800`: the office's time, as its clock gives it.
+    static func rfc5322(_ m: Moment) -> String {
+        let d = m.day
+        let s = (m.epoch + Moment.officeOffsetSeconds) % 86_400
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(days[d.weekday - 1]), \(two(d.day)) \(months[d.month - 1]) \(d.year) "
+            + "\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60)) +0800"
+    }
+}
+
+/// The system's `sendmail` interface: a command (default `/usr/sbin/sendmail -t -oi`) that reads a
+/// whole message on standard input and takes the recipients from its headers, as sendmail, Postfix,
+/// Exim and msmtp all do.
+public struct MailCommand: Sendable {
+    public let arguments: [String]
+    public static let defaultCommand = "/usr/sbin/sendmail -t -oi"
+
+    /// Splits `text` at spaces (no shell: quotes and `$` mean nothing); `field` names the setting.
+    public init(_ text: String, field: String) throws(DisclosureError) {
+        arguments = text.split(separator: " ").map(String.init)
+        guard let first = arguments.first, first.hasPrefix("/") else {
+            throw DisclosureError(
+                .invalidValue, field: field, zh: "须为以绝对路径开头的命令，如 \(Self.defaultCommand)",
+                en: "must be a command starting with an absolute path, e.g. \(Self.defaultCommand)")
+        }
+    }
+
+    /// Hands the message to the command; an exit status other than 0 is an error with its own words.
+    public func send(_ message: MailMessage) throws(DisclosureError) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: arguments[0])
+        p.arguments = Array(arguments.dropFirst())
+        let input = Pipe()
+        let errors = Pipe()
+        p.standardInput = input
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = errors
+        do {
+            try p.run()
+        } catch {
+            throw DisclosureError(
+                .io, field: "sendmail", zh: "无法运行邮件命令 \(arguments[0])：\(error.localizedDescription)",
+                en: "cannot run the mail command \(arguments[0]): \(error.localizedDescription)")
+        }
+        input.fileHandleForWriting.write(Data(message.rendered()))
+        try? input.fileHandleForWriting.close()
+        let said = errors.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationReason == .exit, p.terminationStatus == 0 else {
+            let words = String(decoding: said.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw DisclosureError(
+                .io, field: "sendmail", zh: "邮件命令失败（退出码 \(p.terminationStatus)）：\(words)",
+                en: "the mail command failed (exit status \(p.terminationStatus)): \(words)")
+        }
+    }
+}
