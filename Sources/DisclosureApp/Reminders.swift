@@ -136,13 +136,49 @@ extension Desk {
     public func sendReminders(
         within: Int, sender: ReminderSender, mail: MailCommand, from: String, lang: Language
     ) throws(DisclosureError) -> ReminderRun {
-        if case .account = sender {
-            _ = try signedIn(.remind)
-        } else {
-            try refuseLocalChangeIfServed()
+        let messages = try reminderMessages(within: within, sender: sender, from: from, lang: lang)
+        let done = try store.remindedAccounts(on: today)
+        let now = clock.now()
+        var run = ReminderRun()
+        for (d, message) in messages {
+            if done.contains(d.account.id) {
+                run.skipped.append(d.account.name)
+                continue
+            }
+            guard let message else {
+                run.withoutAddress.append(d.account.name)
+                continue
+            }
+            do throws(DisclosureError) {
+                try mail.send(message)
+                try store.recordReminder(
+                    day: now.day, account: d.account.id, address: message.to, cases: d.cases.count,
+                    sentAt: now.stamp, sentBy: sender.name)
+                run.sent.append((d.account.name, message.to, d.cases.count))
+            } catch {
+                run.failures.append((d.account.name, error))
+            }
+        }
+        return run
+    }
+
+    /// Each digest due today with its message (nil where the account has no usable address),
+    /// without sending anything: what `remind --dry-run` shows.
+    public func reminderMessages(
+        within: Int, sender: ReminderSender, from: String, lang: Language
+    ) throws(DisclosureError) -> [(ReminderDigest, MailMessage?)] {
+        switch sender {
+        case .account: _ = try signedIn(.remind)
+        case .cron: try refuseLocalChangeIfServed()
+        // The server's own job: it holds the lease, and no account asks.
+        case .server: break
         }
         guard (0...60).contains(within) else {
             throw DisclosureError(.invalidValue, field: "within", zh: "须为0至60个工作日", en: "must be 0 to 60 working days")
+        }
+        guard MailMessage.isAddress(from) else {
+            throw DisclosureError(
+                .invalidValue, field: "mail-from", zh: "“\(from)”不是可用的发件地址", en: "“\(from)” is not a usable sender address")
         }
         let now = clock.now()
         let asOf = now.day
@@ -151,32 +187,16 @@ extension Desk {
         let digests = Reminders.digests(
             open: try store.board(through: nil), accounts: try store.accounts(), asOf: asOf, through: through,
             views: r.views)
-        let done = try store.remindedAccounts(on: asOf)
         let board = try store.serverURL().flatMap { $0.hasPrefix("unix:") ? nil : $0 }
-        var run = ReminderRun()
-        for d in digests {
-            if done.contains(d.account.id) {
-                run.skipped.append(d.account.name)
-                continue
-            }
-            guard let address = d.account.email, MailMessage.isAddress(address) else {
-                run.withoutAddress.append(d.account.name)
-                continue
-            }
-            let message = MailMessage(
-                from: from, to: address, subject: Reminders.subject(d, asOf: asOf, office: office.name, lang: lang),
-                body: Reminders.body(d, asOf: asOf, within: within, board: board, renderer: r), date: now)
-            do throws(DisclosureError) {
-                try mail.send(message)
-                try store.recordReminder(
-                    day: asOf, account: d.account.id, address: address, cases: d.cases.count, sentAt: now.stamp,
-                    sentBy: sender.name)
-                run.sent.append((d.account.name, address, d.cases.count))
-            } catch {
-                run.failures.append((d.account.name, error))
-            }
+        return digests.map { d in
+            guard let address = d.account.email, MailMessage.isAddress(address) else { return (d, nil) }
+            return (
+                d,
+                MailMessage(
+                    from: from, to: address, subject: Reminders.subject(d, asOf: asOf, office: office.name, lang: lang),
+                    body: Reminders.body(d, asOf: asOf, within: within, board: board, renderer: r), date: now)
+            )
         }
-        return run
     }
 
     /// The reminders sent, newest first (head and admin).
@@ -277,5 +297,84 @@ public struct MailCommand: Sendable {
                 .io, field: "sendmail", zh: "邮件命令失败（退出码 \(p.terminationStatus)）：\(words)",
                 en: "the mail command failed (exit status \(p.terminationStatus)): \(words)")
         }
+    }
+}
+
+/// What a reminder run did, for the CLI and the API.
+public enum ReminderText {
+    public static func run(_ r: ReminderRun, _ lang: Language) -> String {
+        let zh = lang == .zh
+        var lines: [String] = []
+        if r.sent.isEmpty && r.skipped.isEmpty && r.withoutAddress.isEmpty && r.failures.isEmpty {
+            return zh ? "今天没有需要提醒的案件" : "nothing to remind anyone of today"
+        }
+        for s in r.sent {
+            lines.append(zh ? "已发送：\(s.account) <\(s.address)>（\(s.cases)件）" : "sent: \(s.account) <\(s.address)> (\(s.cases) cases)")
+        }
+        if !r.skipped.isEmpty {
+            let names = r.skipped.joined(separator: zh ? "、" : ", ")
+            lines.append(zh ? "今天已提醒过，未重发：\(names)" : "already reminded today, not sent again: \(names)")
+        }
+        if !r.withoutAddress.isEmpty {
+            let names = r.withoutAddress.joined(separator: zh ? "、" : ", ")
+            lines.append(
+                zh ? "没有可用的工作邮箱（staff add --email）：\(names)" : "no usable staff e-mail (staff add --email): \(names)")
+        }
+        for f in r.failures {
+            lines.append(zh ? "发送失败：\(f.account)：\(f.error.message.zh)" : "failed: \(f.account): \(f.error.message.en)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public static func json(_ r: ReminderRun, _ lang: Language) -> JSON {
+        .object([
+            (
+                "sent",
+                .array(
+                    r.sent.map {
+                        .object([("account", .string($0.account)), ("address", .string($0.address)), ("cases", .int($0.cases))])
+                    })
+            ),
+            ("already_reminded", .array(r.skipped.map(JSON.string))),
+            ("without_address", .array(r.withoutAddress.map(JSON.string))),
+            (
+                "failures",
+                .array(
+                    r.failures.map {
+                        .object([("account", .string($0.account)), ("message", .string($0.error.message(lang)))])
+                    })
+            ),
+        ])
+    }
+
+    /// The messages a run would send, as text: `remind --dry-run`.
+    public static func preview(_ list: [(ReminderDigest, MailMessage?)], _ lang: Language) -> String {
+        if list.isEmpty { return lang == .zh ? "今天没有需要提醒的案件" : "nothing to remind anyone of today" }
+        return list.map { d, m in
+            guard let m else {
+                return lang == .zh
+                    ? "【\(d.account.name)：没有可用的工作邮箱，不能发送】" : "[\(d.account.name): no usable e-mail, cannot be sent]"
+            }
+            return "To: \(m.to)\nSubject: \(m.subject)\n\n\(m.body)"
+        }.joined(separator: "\n" + String(repeating: "-", count: 60) + "\n")
+    }
+
+    /// The error a run with failures ends in, after what it did send.
+    public static func failure(_ r: ReminderRun) -> DisclosureError? {
+        guard !r.failures.isEmpty else { return nil }
+        return DisclosureError(
+            .io, field: "sendmail", zh: "有\(r.failures.count)封提醒未能发送：\n" + run(r, .zh),
+            en: "\(r.failures.count) reminders could not be sent:\n" + run(r, .en))
+    }
+}
+
+/// Where reminders come from when nobody says.
+public enum MailDefaults {
+    /// `disclosure@HOST`, the machine's own name.
+    public static func from() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count) == 0 ? String(cString: name) : "localhost"
+        let clean = host.isEmpty || host.contains(where: { !$0.isASCII || $0 == " " }) ? "localhost" : host
+        return "disclosure@" + (clean.contains(".") ? clean : clean + ".localdomain")
     }
 }

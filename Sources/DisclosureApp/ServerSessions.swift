@@ -91,6 +91,12 @@ public final class OfficeConnection {
         OfficeConnection(store: try Store.open(path: path))
     }
 
+    /// A desk with no account, for the server's own jobs (the daily reminders): every use case that
+    /// needs a person refuses it.
+    public func serviceDesk(clock: any OfficeClock) -> Desk {
+        Desk(store: store, clock: clock, account: nil, sessionProblem: Text(zh: "服务器任务", en: "a server job"))
+    }
+
     /// The database's identity and the server that serves it, read without changing the file (no
     /// migration): how the CLI decides whether a command on it goes to a server.
     public static func peek(path: String) throws(DisclosureError) -> (instance: String, servedBy: String?) {

@@ -137,6 +137,7 @@ struct API: Sendable {
         secondFactorRoutes(v1)
         officeRoutes(v1)
         exchangeRoutes(v1)
+        remindRoutes(v1)
         v1.get("board") { request, context in
             let creds = try credentials(request, context)
             let b = try BoardForm.read(try query(request))

@@ -65,6 +65,14 @@ public struct ServerSettings: Sendable {
     /// The address staff reach the server at, recorded in the database so that local writes point there
     /// (default: the listening address).
     public var publicURL: String?
+    /// The mail command reminders go through (the system's sendmail interface).
+    public var mail: MailCommand?
+    /// The reminders' sender address.
+    public var mailFrom: String = MailDefaults.from()
+    /// When the daily reminders go out, in the office's time (minutes after midnight); nil: never.
+    public var remindAt: Int? = 8 * 60
+    /// The reminders' window in working days.
+    public var remindWithin: Int = Reminders.defaultWithin
     /// Where the use cases read the time (the system's clock; tests pass their own).
     public var clock: any OfficeClock = SystemClock()
     /// Where each access log line goes (standard output; a test keeps its own).
@@ -186,6 +194,10 @@ public enum DisclosureServer {
                     log.error("cannot record the server's address in the database: \(error)")
                 }
                 await onListening(port)
+                if let at = settings.remindAt {
+                    // The daily reminders run beside the server and end with it.
+                    Task { await api.remindDaily(at: at, log: log) }
+                }
             },
             logger: logger)
     }

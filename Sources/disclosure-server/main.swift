@@ -30,6 +30,15 @@ struct ServeCommand: AsyncParsableCommand {
     var reconsiderationBody: String?
     @Option(help: "工作人员访问本服务器的地址（记入数据库）/ the URL staff reach the server at (recorded in the database)")
     var url: String?
+    @Option(help: "提醒邮件命令（默认 /usr/sbin/sendmail -t -oi）/ the mail command reminders go through")
+    var sendmail: String?
+    @Option(name: .customLong("mail-from"), help: "提醒邮件的发件地址 / the reminders' sender address") var mailFrom: String?
+    @Option(
+        name: .customLong("remind-at"),
+        help: "每日发送提醒的时间（北京时间 HH:MM，默认 08:00；off 为不发送）/ when the daily reminders go out, or off")
+    var remindAt: String = "08:00"
+    @Option(name: .customLong("remind-within"), help: "提醒几个工作日内到期的案件（默认5）/ the reminders' window")
+    var remindWithin: Int = 5
     @Flag(help: "不再由服务器管理此数据库，恢复本地办理，然后退出 / give the database back to local use, then exit")
     var release = false
 
@@ -63,6 +72,21 @@ struct ServeCommand: AsyncParsableCommand {
             reconsiderationBody: reconsiderationBody
                 ?? env["DISCLOSURE_RECONSIDERATION_BODY"].flatMap { $0.isEmpty ? nil : $0 })
         settings.publicURL = url
+        settings.mail = try MailCommand(
+            sendmail ?? env["DISCLOSURE_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? MailCommand.defaultCommand,
+            field: "--sendmail")
+        if let from = mailFrom ?? env["DISCLOSURE_MAIL_FROM"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard MailMessage.isAddress(from) else {
+                throw DisclosureError(
+                    .invalidValue, field: "--mail-from", zh: "“\(from)”不是可用的发件地址", en: "“\(from)” is not an address")
+            }
+            settings.mailFrom = from
+        }
+        settings.remindAt = try Self.minutes(remindAt)
+        guard (0...60).contains(remindWithin) else {
+            throw DisclosureError(.invalidValue, field: "--remind-within", zh: "须为0至60", en: "must be 0 to 60")
+        }
+        settings.remindWithin = remindWithin
         let scheme = tlsCert == nil ? "http" : "https"
         let database = settings.database
         try await DisclosureServer.run(settings) { port in
@@ -73,6 +97,21 @@ struct ServeCommand: AsyncParsableCommand {
             }
             FileHandle.standardError.write(Data("disclosure-server: serving \(database) on \(shown)\n".utf8))
         }
+    }
+}
+
+extension ServeCommand {
+    /// `HH:MM` as minutes after midnight; `off` as nil.
+    static func minutes(_ text: String) throws(DisclosureError) -> Int? {
+        if text == "off" { return nil }
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
+            (0...23).contains(h), (0...59).contains(m)
+        else {
+            throw DisclosureError(
+                .invalidValue, field: "--remind-at", zh: "应为 HH:MM（如 08:00）或 off", en: "must be HH:MM (e.g. 08:00) or off")
+        }
+        return h * 60 + m
     }
 }
 

@@ -221,7 +221,7 @@ struct Disclosure: ParsableCommand {
         discussion: "Chinese output by default; --lang en or an English locale for English.",
         subcommands: [
             Init.self, Login.self, Logout.self, Whoami.self, StaffCommand.self, Register.self, Assign.self, Show.self,
-            ListCases.self, Due.self, History.self,
+            ListCases.self, Due.self, Remind.self, History.self,
             CorrectionCommand.self, ConsultCommand.self, Extend.self, Defer.self, FeeCommand.self,
             ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self, RemedyCommand.self,
             ReportCommand.self, NoticeCommand.self,
