@@ -100,6 +100,26 @@ public enum UseCase: String, Sendable, CaseIterable {
         }
     }
 
+    /// The use case of a step kind as forms name it (`StepForm.kinds`); nil for no such kind.
+    public static func of(kind: String) -> UseCase? {
+        switch kind {
+        case "correction-request": .correctionRequest
+        case "correction-receive": .correctionReceive
+        case "consult-send", "consult-answer": .consult
+        case "extension", "deferral": .extend
+        case "fee-notice", "fee-paid": .fee
+        case "draft": .draft
+        case "review": .review
+        case "issue": .issue
+        case "deliver": .deliver
+        case "archive", "withdraw", "close": .close
+        case "reopen": .reopen
+        case "remedy-file", "remedy-decide": .remedy
+        case "assign": .assign
+        default: nil
+        }
+    }
+
     /// Refuses `account` unless it holds one of the roles.
     func authorise(_ account: Account) throws(DisclosureError) {
         guard account.roles.isDisjoint(with: roles) else { return }

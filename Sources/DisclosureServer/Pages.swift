@@ -560,7 +560,9 @@ struct Pages: Sendable {
         _ desk: Desk, _ lang: Language, _ creds: Credentials, _ number: CaseNumber, _ kind: String,
         values: [String: String], error: DisclosureError?
     ) throws -> Reply {
-        guard StepForm.kinds.contains(kind) else { throw APIError.fromHTTP(.notFound) }
+        guard let useCase = UseCase.of(kind: kind) else { throw APIError.fromHTTP(.notFound) }
+        // The form is for those who may record the step: others are told so before they type.
+        try desk.requireRole(useCase)
         let record = try desk.load(number)
         let r = Renderer(lang: lang, calendar: desk.calendar, asOf: desk.today)
         let specs = FormFields.fields(of: kind) + FormFields.stepCommon

@@ -1,0 +1,237 @@
+import DisclosureApp
+import DisclosureCore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import DisclosureServer
+
+extension Caller {
+    /// Posts a page's form as a browser does, with the session's CSRF token unless told not to.
+    @discardableResult
+    func form(_ uri: String, _ fields: [String: String], csrf: Bool = true) async throws -> Answer {
+        var all = fields
+        if csrf, let token = self.csrf { all["csrf_token"] = token }
+        let encoded = all.sorted { $0.key < $1.key }.map { k, v in "\(percentEncoded(k))=\(percentEncoded(v))" }
+            .joined(separator: "&")
+        return try await call(
+            .post, uri, json: encoded, sendCSRF: false,
+            headers: [.contentType: "application/x-www-form-urlencoded"])
+    }
+
+    /// The case's events, counted through the API: unchanged means nothing was written.
+    func eventCount(_ n: String) async throws -> Int {
+        (try await call(.get, "/api/v1/cases/\(n)/history").json as? [Any])?.count ?? -1
+    }
+}
+
+@Suite("Server: the staff pages")
+struct PageTests {
+    @Test("without a session every page sends the browser to sign in, and back afterwards")
+    func signInFirst() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            for path in ["/board", "/cases", "/register", "/cases/2026-000001", "/reports", "/calendar", "/staff"] {
+                let a = try await Caller(client).call(.get, path)
+                #expect(a.status == .seeOther, "\(path)")
+                #expect(a.headers[.location] == "/login?next=" + percentEncoded(path), "\(path)")
+            }
+            let browser = Caller(client)
+            let page = try await browser.call(.get, "/login?next=%2Fcases")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<label for=\"password\">密码</label>"))
+            #expect(page.headers[.contentSecurityPolicy] == pagePolicy)
+            let cookie = try #require(page.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            let token = try #require(Self.value(of: "login_token", in: page.text))
+            browser.cookie = cookie
+            // No token: refused, and no session is made.
+            let forged = try await browser.form(
+                "/login", ["name": "handler", "password": Office.password("handler")], csrf: false)
+            #expect(forged.status == .unauthorized)
+            #expect(forged.text.contains("CSRF"))
+            #expect(forged.headers[.setCookie]?.hasPrefix("disclosure=") != true)
+            let wrong = try await browser.form(
+                "/login", ["name": "handler", "password": "guess", "login_token": token, "next": "/cases"])
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.text.contains("id=\"login-error\""))
+            let fresh = try #require(Self.value(of: "login_token", in: wrong.text))
+            browser.cookie = wrong.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+            let ok = try await browser.form(
+                "/login",
+                ["name": "handler", "password": Office.password("handler"), "login_token": fresh, "next": "/cases"])
+            #expect(ok.status == .seeOther)
+            #expect(ok.headers[.location] == "/cases")
+            // Another site is never where sign-in leads.
+            #expect(ok.headers[.setCookie]?.contains("HttpOnly") == true)
+            let evil = try await Caller(client).call(.get, "/login?next=%2F%2Fevil.example")
+            #expect(evil.text.contains("name=\"next\" value=\"/board\""))
+        }
+    }
+
+    @Test("each page and form answers each role as §11 says")
+    func roleMatrix() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            var callers: [Role: Caller] = [:]
+            for role in Role.allCases {
+                let c = Caller(client)
+                try await c.signIn(Office.account(role))
+                callers[role] = c
+            }
+            let n = try await callers[.registrar]!.register(idNumber: "110101199003077777")
+            let pages: [(String, Set<Role>?)] = [
+                ("/board", nil), ("/board?view=mine&within=5", nil), ("/cases?q=%E7%8E%AF%E8%AF%84", nil),
+                ("/cases/\(n)", nil), ("/cases/\(n)/notices/receipt", nil), ("/reports", nil), ("/calendar", nil),
+                ("/register", [.registrar, .handler]), ("/staff", [.admin]),
+            ]
+            for (path, roles) in pages {
+                for role in Role.allCases {
+                    let a = try await callers[role]!.call(.get, path)
+                    let allowed = roles.map { $0.contains(role) } ?? true
+                    #expect(a.status == (allowed ? .ok : .forbidden), "\(path) as \(role): \(a.status)")
+                    #expect(a.headers[.contentType]?.hasPrefix("text/html") == true, "\(path)")
+                }
+            }
+            for (kind, roles) in ServerRoleMatrixTests.stepRoles {
+                for role in Role.allCases {
+                    let a = try await callers[role]!.call(.get, "/cases/\(n)/steps/\(kind)")
+                    #expect(a.status == (roles.contains(role) ? .ok : .forbidden), "form \(kind) as \(role)")
+                    if !roles.contains(role) {
+                        let before = try await callers[.head]!.eventCount(n)
+                        let posted = try await callers[role]!.form("/cases/\(n)/steps/\(kind)", [:])
+                        #expect(posted.status == .forbidden, "post \(kind) as \(role)")
+                        #expect(try await callers[.head]!.eventCount(n) == before)
+                    }
+                }
+            }
+            let registration = ["received": "2026-11-20", "channel": "post", "applicant": "王五",
+                "applicant_type": "person", "request": "某路段规划"]
+            for role in Role.allCases {
+                let a = try await callers[role]!.form("/register", registration)
+                #expect(a.status == ([.registrar, .handler].contains(role) ? .seeOther : .forbidden), "register as \(role)")
+            }
+        }
+    }
+
+    @Test("a form with bad input names the field beside it and writes nothing; without its CSRF token it is refused")
+    func badInputAndCSRF() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let handler = Caller(client)
+            try await handler.signIn("handler")
+            let head = Caller(client)
+            try await head.signIn("head")
+            let n = try await handler.register()
+            let cases = try office.caseCount()
+            // Registration: each required field left out in turn.
+            let full = ["received": "2026-11-20", "channel": "post", "applicant": "王五", "applicant_type": "person",
+                "request": "某路段规划"]
+            for field in full.keys.sorted() {
+                var f = full
+                f[field] = ""
+                let a = try await handler.form("/register", f)
+                #expect(a.status == .badRequest, "\(field): \(a.status)")
+                #expect(a.text.contains("id=\"f-\(field)-error\""), "\(field) has no error beside it")
+                #expect(a.text.contains("id=\"form-error\""))
+            }
+            var future = full
+            future["received"] = "2027-13-40"
+            #expect(try await handler.form("/register", future).text.contains("id=\"f-received-error\""))
+            #expect(try office.caseCount() == cases)
+            // Every step's required field left out, or a value the rule refuses.
+            let bad: [(String, Caller, [String: String], String)] = [
+                ("correction-request", handler, ["items": "", "period": "10"], "items"),
+                ("correction-request", handler, ["items": "写明文件名称", "period": "0"], "period"),
+                ("correction-request", handler, ["items": "写明文件名称", "period": "ten"], "period"),
+                ("consult-send", handler, ["party": "", "to": "某公司"], "party"),
+                ("consult-send", handler, ["party": "third-party", "to": ""], "to"),
+                ("extension", head, ["days": "", "reason": "需调取档案"], "days"),
+                ("extension", head, ["days": "10", "reason": ""], "reason"),
+                ("extension", head, ["days": "30", "reason": "需调取档案"], "days"),
+                ("deferral", head, ["until": "2026-02-30", "reason": "不可抗力"], "until"),
+                ("fee-notice", handler, ["items": "", "pages": ""], "items"),
+                ("draft", handler, ["outcome": ""], "outcome"),
+                ("draft", handler, ["outcome": "3.1", "basis": ""], "basis"),
+                ("deliver", handler, ["method": "pigeon"], "method"),
+                ("reopen", head, ["reason": ""], "reason"),
+                ("close", handler, ["abandoned": ""], "abandoned"),
+                ("remedy-file", head, ["remedy_kind": "reconsideration", "body": ""], "body"),
+                ("assign", head, ["account": "nobody"], "account"),
+                ("draft", handler, ["outcome": "1", "on": "2026-11-21"], "on"),
+            ]
+            for (kind, who, fields, field) in bad {
+                let before = try await head.eventCount(n)
+                let a = try await who.form("/cases/\(n)/steps/\(kind)", fields)
+                #expect((400..<500).contains(a.status.code), "\(kind) \(fields): \(a.status)")
+                #expect(a.text.contains("id=\"f-\(field)-error\""), "\(kind): no error beside \(field): \(a.text)")
+                #expect(try await head.eventCount(n) == before, "\(kind) wrote something")
+            }
+            // Without the token: refused, nothing written, whatever the form.
+            let before = try await head.eventCount(n)
+            let forged = try await handler.form("/cases/\(n)/steps/draft", ["outcome": "1"], csrf: false)
+            #expect(forged.status == .forbidden)
+            #expect(forged.text.contains("CSRF"))
+            #expect(try await handler.form("/cases/\(n)/steps/draft", ["outcome": "1", "csrf_token": "0"], csrf: false)
+                .status == .forbidden)
+            #expect(try await head.eventCount(n) == before)
+            #expect(try await handler.form("/register", full, csrf: false).status == .forbidden)
+            #expect(try office.caseCount() == cases)
+            #expect(try await handler.form("/logout", [:], csrf: false).status == .forbidden)
+            #expect(try await handler.call(.get, "/board").status == .ok)
+            // A good step goes through, and the case page says what was recorded, once.
+            let good = try await handler.form(
+                "/cases/\(n)/steps/correction-request", ["items": "请写明文件名称", "period": "10"])
+            #expect(good.status == .seeOther)
+            #expect(try await head.eventCount(n) == before + 1)
+            let flash = try #require(good.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            let saved = handler.cookie
+            handler.cookie = [saved, flash].compactMap { $0 }.joined(separator: "; ")
+            let page = try await handler.call(.get, "/cases/\(n)")
+            #expect(page.text.contains("已登记：补正告知"))
+            handler.cookie = saved
+        }
+    }
+
+    @Test("the case page shows the clock, the history with accounts and late entries, and only the account's next steps")
+    func casePage() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let handler = Caller(client)
+            try await handler.signIn("handler")
+            let n = try await handler.register()
+            var earlier = ["received": "2026-11-02", "channel": "post", "applicant": "王五", "applicant_type": "person",
+                "request": "某路段规划"]
+            let unexplained = try await handler.form("/register", earlier)
+            #expect((400..<500).contains(unexplained.status.code))
+            #expect(unexplained.text.contains("id=\"f-late_entry-error\""), "\(unexplained.text)")
+            earlier["late_entry"] = "纸质登记簿补录"
+            let late = try await handler.form("/register", earlier)
+            #expect(late.status == .seeOther)
+            let latePage = try await handler.call(.get, late.headers[.location] ?? "/").text
+            #expect(latePage.contains("补录：纸质登记簿补录"))
+            let sent = try await handler.form(
+                "/cases/\(n)/steps/consult-send", ["party": "third-party", "to": "某公司"])
+            #expect(sent.status == .seeOther)
+            let page = try await handler.call(.get, "/cases/\(n)").text
+            #expect(page.contains("id=\"clock\""))
+            #expect(page.contains("起算日：2026-11-20"))
+            #expect(page.contains("<td>handler</td>"))
+            #expect(page.contains("/steps/draft\""))
+            #expect(!page.contains("/steps/extension\""), "the handler may not extend")
+            let head = Caller(client)
+            try await head.signIn("head")
+            let headPage = try await head.call(.get, "/cases/\(n)").text
+            #expect(headPage.contains("/steps/extension\""))
+            #expect(!headPage.contains("/steps/draft\""), "the head holds no handler role")
+            let reviewer = Caller(client)
+            try await reviewer.signIn("reviewer")
+            #expect(try await reviewer.call(.get, "/cases/\(n)").text.contains("id=\"next-steps-none\""))
+        }
+    }
+
+    static func value(of name: String, in html: String) -> String? {
+        guard let r = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[r.upperBound...].prefix { $0 != "\"" })
+    }
+}
