@@ -5,6 +5,7 @@ DEMO_DB ?= $(CURDIR)/.build/demo/disclosure.db
 DEMO_AS_OF ?= 2026-11-20
 VENV ?= $(CURDIR)/.build/venv
 SCHEMATHESIS_VERSION ?= 4.32.5
+AIOSMTPD_VERSION ?= 1.4.6
 BIN_RELEASE = .build/release/disclosure
 BIN_DEBUG   = .build/debug/disclosure
 
@@ -13,7 +14,8 @@ BIN_DEBUG   = .build/debug/disclosure
 # prints a notice to PDF as an office would; faketime and tzdata, with which the tests, the demo and
 # the README's examples run each step on its day (the program reads today only from the clock); nginx
 # and openssl, with which a test runs the server behind TLS as an office would; python3-venv, for
-# schemathesis from PyPI.
+# schemathesis from PyPI; chromium-driver, with which a test walks a case through the staff pages in a
+# real browser; msmtp, through which a test delivers the reminders to aiosmtpd (PyPI) on loopback.
 
 .PHONY: all deps build release release-cli demo test bench reliability fuzz sanitize install uninstall clean
 
@@ -28,6 +30,8 @@ deps:
 	command -v xmllint >/dev/null 2>&1 || missing="$$missing libxml2-utils"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	command -v msmtp >/dev/null 2>&1 || missing="$$missing msmtp"; \
 	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
 	[ -e /usr/share/zoneinfo/Asia/Shanghai ] || missing="$$missing tzdata"; \
@@ -51,6 +55,9 @@ deps:
 	@# schemathesis (PyPI) checks the live server against forms/openapi.yaml; kept in .build, not the system.
 	@[ -x $(VENV)/bin/schemathesis ] || { echo "installing schemathesis $(SCHEMATHESIS_VERSION) into $(VENV)"; \
 	  python3 -m venv $(VENV) && $(VENV)/bin/pip install -q "schemathesis==$(SCHEMATHESIS_VERSION)"; }
+	@# aiosmtpd (PyPI): the SMTP server the reminder test delivers to through msmtp.
+	@$(VENV)/bin/python -c 'import aiosmtpd' 2>/dev/null || { echo "installing aiosmtpd $(AIOSMTPD_VERSION) into $(VENV)"; \
+	  $(VENV)/bin/pip install -q "aiosmtpd==$(AIOSMTPD_VERSION)"; }
 
 build: deps
 	$(SWIFT) build

@@ -287,7 +287,10 @@ public struct MailCommand: Sendable {
                 .io, field: "sendmail", zh: "无法运行邮件命令 \(arguments[0])：\(error.localizedDescription)",
                 en: "cannot run the mail command \(arguments[0]): \(error.localizedDescription)")
         }
-        input.fileHandleForWriting.write(Data(message.rendered()))
+        // A command that exits without reading (a wrong path, /bin/false) must not kill us with SIGPIPE:
+        // its exit status says what went wrong.
+        signal(SIGPIPE, SIG_IGN)
+        try? input.fileHandleForWriting.write(contentsOf: message.rendered())
         try? input.fileHandleForWriting.close()
         let said = errors.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
