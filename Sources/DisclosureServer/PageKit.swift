@@ -10,11 +10,13 @@ import Mustache
 struct PageLibrary: Sendable {
     let library: MustacheLibrary
     let styleSheet: String
+    /// The one script: the upload's progress (every page works without it).
+    let script: String
 
     static func load(directory: String?) throws(DisclosureError) -> PageLibrary {
         var files = EmbeddedPages.files
         if let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) {
-            for name in names where name.hasSuffix(".mustache") || name == "style.css" {
+            for name in names where name.hasSuffix(".mustache") || name == "style.css" || name == "upload.js" {
                 let path = (directory as NSString).appendingPathComponent(name)
                 guard let text = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) })
                 else {
@@ -35,7 +37,7 @@ struct PageLibrary: Sendable {
                     en: "the page template \(name) does not parse: \(error)")
             }
         }
-        return PageLibrary(library: library, styleSheet: files["style.css"] ?? "")
+        return PageLibrary(library: library, styleSheet: files["style.css"] ?? "", script: files["upload.js"] ?? "")
     }
 
     /// The page `name` filled with `context`; every value is escaped by the template unless it uses

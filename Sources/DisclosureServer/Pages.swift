@@ -118,6 +118,13 @@ struct Pages: Sendable {
                 return .download(a.content, type: "application/octet-stream", filename: a.info.name)
             }
         }
+        exchangeRoutes(on: router)
+        router.get("upload.js") { _, _ in
+            Reply(
+                status: .ok, body: Array(pages.script.utf8), contentType: "text/javascript; charset=utf-8",
+                disposition: nil, location: nil
+            ).response()
+        }
         router.get("reports") { request, context in
             try await page(request, context) { desk, lang, creds in try reports(desk, lang, creds, request) }
         }
@@ -177,7 +184,7 @@ struct Pages: Sendable {
     // MARK: - Running a page
 
     /// A page for the signed-in browser; without a session, the sign-in page (and back here after).
-    private func page(
+    func page(
         _ request: Request, _ context: DisclosureContext,
         _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
     ) async throws -> Response {
@@ -200,27 +207,25 @@ struct Pages: Sendable {
     }
 
     /// A form posted by the signed-in browser: its CSRF token is checked before anything else.
-    private func post(
-        _ request: Request, _ context: DisclosureContext, slow: Bool = false,
+    /// `checked`: the caller read the body and checked its CSRF token itself (an upload).
+    func post(
+        _ request: Request, _ context: DisclosureContext, slow: Bool = false, bulk: Bool = false,
+        checked: Bool = false,
         _ body: @escaping @Sendable (Desk, Language, Credentials, [String: String]) throws -> Reply
     ) async throws -> Response {
         let lang = pageLanguage(request)
         guard let creds = try? api.credentials(request, context), creds.viaCookie else {
             return toLogin(request)
         }
-        var fields = try await postedFields(request)
-        let sent = fields.removeValue(forKey: "csrf_token") ?? ""
-        guard constantTimeEqual(sent, Credentials.csrf(for: creds.token)) else {
-            return errorPage(
-                status: .forbidden,
-                message: lang == .zh
-                    ? "表单缺少或带有不符的 CSRF 令牌，未作任何更改。请返回、刷新页面后重新提交。"
-                    : "The form's CSRF token is missing or wrong; nothing was changed. Go back, reload and submit again.",
-                lang: lang)
+        var fields: [String: String] = [:]
+        if !checked {
+            fields = try await postedFields(request)
+            let sent = fields.removeValue(forKey: "csrf_token") ?? ""
+            guard constantTimeEqual(sent, Credentials.csrf(for: creds.token)) else { return csrfRefusal(lang) }
         }
         let posted = fields
         do {
-            var response = try await api.writing(creds, request, context, slow: slow) { desk, _, creds in
+            var response = try await api.writing(creds, request, context, slow: slow, bulk: bulk) { desk, _, creds in
                 try body(desk, lang, creds, posted)
             }
             if request.cookies[PageCookies.flash] != nil, response.headers[.setCookie] == nil {
@@ -264,6 +269,19 @@ struct Pages: Sendable {
 
     private func clearFlash(_ response: inout Response) {
         response.setCookie(Cookie(name: PageCookies.flash, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+    }
+
+    func csrfRefusal(_ lang: Language) -> Response {
+        errorPage(
+            status: .forbidden,
+            message: lang == .zh
+                ? "表单缺少或带有不符的 CSRF 令牌，未作任何更改。请返回、刷新页面后重新提交。"
+                : "The form's CSRF token is missing or wrong; nothing was changed. Go back, reload and submit again.",
+            lang: lang)
+    }
+
+    func errorResponse(_ status: HTTPResponse.Status, _ message: String, _ lang: Language) -> Response {
+        errorPage(status: status, message: message, lang: lang)
     }
 
     private func errorPage(status: HTTPResponse.Status, message: String, lang: Language) -> Response {
@@ -346,7 +364,7 @@ struct Pages: Sendable {
     }
 
     /// What every signed-in page has: the office, the account, the CSRF token and the menu it may use.
-    private func frame(_ desk: Desk, _ lang: Language, _ creds: Credentials, title: String, active: String)
+    func frame(_ desk: Desk, _ lang: Language, _ creds: Credentials, title: String, active: String)
         -> [String: Any]
     {
         var c = bare(lang, title: title)

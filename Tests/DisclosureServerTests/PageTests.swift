@@ -83,7 +83,7 @@ struct PageTests {
             let pages: [(String, Set<Role>?)] = [
                 ("/board", nil), ("/board?view=mine&within=5", nil), ("/cases?q=%E7%8E%AF%E8%AF%84", nil),
                 ("/cases/\(n)", nil), ("/cases/\(n)/notices/receipt", nil), ("/reports", nil), ("/calendar", nil),
-                ("/register", [.registrar, .handler]), ("/staff", [.admin]),
+                ("/register", [.registrar, .handler]), ("/staff", [.admin]), ("/exchange", nil),
             ]
             for (path, roles) in pages {
                 for role in Role.allCases {
@@ -227,6 +227,65 @@ struct PageTests {
             let reviewer = Caller(client)
             try await reviewer.signIn("reviewer")
             #expect(try await reviewer.call(.get, "/cases/\(n)").text.contains("id=\"next-steps-none\""))
+        }
+    }
+
+    @Test("export downloads the case file; import takes it back by upload, for the head only, token first")
+    func exchange() async throws {
+        let office = try Office(clock: TestClock(day: "2026-12-01"))
+        try await office.serve { client in
+            let handler = Caller(client)
+            try await handler.signIn("handler")
+            let head = Caller(client)
+            try await head.signIn("head")
+            let n = try await handler.register(received: "2026-12-01")
+            let exported = try await head.call(.get, "/exchange/export?cases=\(n)&year=&status=&with_attachments=on")
+            #expect(exported.status == .ok, "\(exported.text)")
+            #expect(exported.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+            #expect(exported.text.contains("<caseFile"), "\(exported.text.prefix(200))")
+            let unredacted = try await handler.call(.get, "/exchange/export?cases=\(n)")
+            #expect(unredacted.status == .forbidden, "only the head exports personal data")
+            #expect(try await handler.call(.get, "/exchange/export?cases=\(n)&redact=on").status == .ok)
+            #expect(try await head.call(.get, "/exchange/export").status == .badRequest, "which cases is required")
+            let boundary = "----disclosure-test-boundary"
+            func upload(_ file: String?) -> String {
+                var parts = ["--\(boundary)\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\n\r\n"]
+                if let file {
+                    parts.append(
+                        "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cases.xml\"\r\n"
+                            + "Content-Type: application/xml\r\n\r\n\(file)\r\n")
+                }
+                return parts.joined() + "--\(boundary)--\r\n"
+            }
+            let type: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+            let csrf = try #require(head.csrf)
+            let noToken = try await head.call(
+                .post, "/exchange/import", json: upload(exported.text), sendCSRF: false, headers: type)
+            #expect(noToken.status == .forbidden)
+            let asHandler = try await handler.call(
+                .post, "/exchange/import?csrf_token=\(handler.csrf ?? "")", json: upload(exported.text), sendCSRF: false,
+                headers: type)
+            #expect(asHandler.status == .forbidden)
+            let empty = try await head.call(
+                .post, "/exchange/import?csrf_token=\(csrf)", json: upload(nil), sendCSRF: false, headers: type)
+            #expect(empty.status == .badRequest)
+            #expect(empty.text.contains("请选择要导入的案卷文件"))
+            let garbage = try await head.call(
+                .post, "/exchange/import?csrf_token=\(csrf)", json: upload("<not-a-case-file/>"), sendCSRF: false,
+                headers: type)
+            #expect((400..<500).contains(garbage.status.code))
+            #expect(garbage.text.contains("id=\"form-error\""))
+            // The office's own export comes back only by the admin's restore: refused by name here.
+            let own = try await head.call(
+                .post, "/exchange/import?csrf_token=\(csrf)", json: upload(exported.text), sendCSRF: false, headers: type)
+            #expect(own.status == .forbidden)
+            #expect(own.text.contains("恢复"))
+            // Another agency's case file (its code and name in place of ours): kept here for reference.
+            let other = exported.text.replacingOccurrences(of: "code=\"TEST\">测试机关TEST", with: "code=\"OTHER\">另一机关")
+            let back = try await head.call(
+                .post, "/exchange/import?csrf_token=\(csrf)", json: upload(other), sendCSRF: false, headers: type)
+            #expect(back.status == .ok, "\(back.text)")
+            #expect(back.text.contains("id=\"import-report\""))
         }
     }
 

@@ -1,0 +1,145 @@
+import DisclosureApp
+import DisclosureCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension Pages {
+    /// Export by download and import by upload (multipart, as a plain form sends a file; the page's
+    /// script shows the upload's progress where scripts run).
+    func exchangeRoutes(on router: Router<DisclosureContext>) {
+        router.get("exchange") { request, context in
+            try await page(request, context) { desk, lang, creds in
+                var c = frame(desk, lang, creds, title: lang == .zh ? "案卷交换" : "Case file exchange", active: "exchange")
+                c["is_head"] = desk.account?.has(.head) == true
+                c["year"] = desk.today.year
+                c["statuses"] = CaseStatus.allCases.map { ["value": $0.rawValue, "label": $0.label(lang)] }
+                return .page(pages.render("exchange", c))
+            }
+        }
+        router.get("exchange/export") { request, context in
+            var q = try query(request)
+            // A form sends an empty field for what it leaves alone, and “on” for a ticked box.
+            var fields: [String: String] = [:]
+            for name in ["cases", "year", "status", "closed_from", "closed_through"] {
+                if let v = try q.text(name) { fields[name] = v }
+            }
+            for name in ["all", "redact", "with_attachments"] where try q.text(name) == "on" { fields[name] = "true" }
+            try q.finish()
+            let form = try ExportForm.read(Form(query: fields))
+            let scratch = try ScratchFile(purpose: "export")
+            do {
+                let response = try await page(request, context) { desk, _, _ in
+                    let count = try desk.exportCases(
+                        form.filter, to: scratch.path, redact: form.redact, withAttachments: form.withAttachments,
+                        force: true)
+                    var reply = Reply.download(
+                        [], type: "application/xml; charset=utf-8", filename: "cases-\(desk.today).xml")
+                    reply.caseCount = count
+                    return reply
+                }
+                guard response.status == .ok else {
+                    scratch.remove()
+                    return response
+                }
+                return scratch.streamed(response)
+            } catch {
+                scratch.remove()
+                throw error
+            }
+        }
+        router.post("exchange/import") { request, context in
+            let lang = pageLanguage(request)
+            guard let creds = try? api.credentials(request, context), creds.viaCookie else {
+                return Reply.seeOther("/login?next=%2Fexchange").response()
+            }
+            // The token rides in the form's address: it is checked before a byte of the file is read.
+            let sent = request.uri.queryParameters.get("csrf_token").map { String($0) } ?? ""
+            guard constantTimeEqual(sent, Credentials.csrf(for: creds.token)) else {
+                return csrfRefusal(lang)
+            }
+            let refused = try await page(request, context) { desk, _, _ in
+                try desk.requireRole(.importCases)
+                return .noContent
+            }
+            guard refused.status == .noContent else { return refused }
+            let type = request.headers[.contentType] ?? ""
+            guard let boundary = Multipart.boundary(type) else {
+                return errorResponse(
+                    .unsupportedMediaType,
+                    lang == .zh ? "请以表单选择案卷文件上传（multipart/form-data）" : "upload the file with the form", lang)
+            }
+            let raw = try ScratchFile(purpose: "upload")
+            defer { raw.remove() }
+            try await raw.receive(request.body, limit: API.importLimit + 64 * 1024)
+            let file = try ScratchFile(purpose: "import")
+            defer { file.remove() }
+            let fields = try Multipart.extract(raw.path, boundary: boundary, file: "file", into: file.path)
+            let replace = fields["replace"] == "on"
+            let reason = fields["reason"].flatMap { $0.isEmpty ? nil : $0 }
+            let path = file.path
+            return try await post(request, context, bulk: true, checked: true) { desk, lang, creds, _ in
+                var c = frame(desk, lang, creds, title: lang == .zh ? "导入结果" : "Import result", active: "exchange")
+                do {
+                    let report = try desk.importCases(path: path, replace: replace, reason: reason)
+                    c["report"] = ImportText.report(report, lang)
+                    return .page(pages.render("imported", c))
+                } catch let e as DisclosureError where e.code != .unauthenticated && e.code != .forbidden {
+                    c["error"] = e.field.map { "\($0)：\(e.message(lang))" } ?? e.message(lang)
+                    return .page(pages.render("imported", c), status: APIError.status(of: e.code))
+                }
+            }
+        }
+    }
+}
+
+/// The one file part of a `multipart/form-data` body, and its small fields.
+enum Multipart {
+    static func boundary(_ contentType: String) -> String? {
+        guard contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        for part in contentType.split(separator: ";") {
+            let p = part.trimmingCharacters(in: .whitespaces)
+            if p.lowercased().hasPrefix("boundary=") {
+                let b = String(p.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                return b.isEmpty || b.count > 200 ? nil : b
+            }
+        }
+        return nil
+    }
+
+    /// Copies the part named `file` from the body at `path` to `into`; returns the other fields.
+    /// The body is mapped, not read into memory: a case file may be gigabytes.
+    static func extract(_ path: String, boundary: String, file name: String, into: String) throws -> [String: String] {
+        func bad(_ zh: String, _ en: String) -> DisclosureError { DisclosureError(.invalidValue, field: "file", zh: zh, en: en) }
+        let body = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        let delimiter = Data("--\(boundary)".utf8)
+        let crlf2 = Data("\r\n\r\n".utf8)
+        var fields: [String: String] = [:]
+        var found = false
+        guard var start = body.range(of: delimiter)?.upperBound else { throw bad("上传内容不完整", "the upload is incomplete") }
+        while let next = body.range(of: Data("\r\n".utf8) + delimiter, in: start..<body.endIndex) {
+            guard let headEnd = body.range(of: crlf2, in: start..<next.lowerBound) else { break }
+            let head = String(decoding: body[start..<headEnd.lowerBound], as: UTF8.self)
+            let content = body[headEnd.upperBound..<next.lowerBound]
+            let partName = head.range(of: "name=\"").map { r in String(head[r.upperBound...].prefix { $0 != "\"" }) }
+            if partName == name {
+                guard FileManager.default.createFile(atPath: into, contents: nil, attributes: [.posixPermissions: 0o600]),
+                    let h = FileHandle(forWritingAtPath: into)
+                else { throw DisclosureError(.io, field: "server", zh: "无法写入临时文件", en: "cannot write the scratch file") }
+                var i = content.startIndex
+                while i < content.endIndex {
+                    let j = min(i + (1 << 20), content.endIndex)
+                    try h.write(contentsOf: content[i..<j])
+                    i = j
+                }
+                try h.close()
+                found = !content.isEmpty
+            } else if let partName, content.count <= 4096 {
+                fields[partName] = String(decoding: content, as: UTF8.self)
+            }
+            start = next.upperBound
+        }
+        guard found else { throw bad("请选择要导入的案卷文件", "choose the case file to import") }
+        return fields
+    }
+}
