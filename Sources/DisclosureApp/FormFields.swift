@@ -174,7 +174,8 @@ public enum FormFields {
 
     /// The fields of a registration, in the order of the national application form.
     public static let registration: [FieldSpec] = [
-        FieldSpec("received", Text(zh: "收到申请之日", en: "Received on"), .date,
+        FieldSpec(
+            "received", Text(zh: "收到申请之日", en: "Received on"), .date,
             hint: Text(zh: "按渠道确定（条例第三十一条）", en: "by channel (art. 31)")),
         FieldSpec("channel", Text(zh: "提交渠道", en: "Channel"), FieldSpec.choices(Channel.self)),
         FieldSpec("applicant", Text(zh: "申请人姓名或名称", en: "Applicant"), .line),
@@ -182,10 +183,12 @@ public enum FormFields {
         FieldSpec("id_number", Text(zh: "证件号码", en: "ID number"), .line, required: false),
         FieldSpec("contact", Text(zh: "联系方式", en: "Contact"), .line, required: false),
         FieldSpec("request", Text(zh: "所需政府信息的内容描述", en: "Information requested"), .paragraph),
-        FieldSpec("form", Text(zh: "获取信息的方式", en: "Form of provision"), FieldSpec.choices(InfoForm.self),
+        FieldSpec(
+            "form", Text(zh: "获取信息的方式", en: "Form of provision"), FieldSpec.choices(InfoForm.self),
             required: false),
         FieldSpec("note", Text(zh: "备注", en: "Note"), .paragraph, required: false),
-        FieldSpec("late_entry", Text(zh: "补录理由", en: "Late-entry reason"), .line, required: false,
+        FieldSpec(
+            "late_entry", Text(zh: "补录理由", en: "Late-entry reason"), .line, required: false,
             hint: Text(zh: "收到日期早于今天时须写明", en: "required when received before today")),
     ]
 }

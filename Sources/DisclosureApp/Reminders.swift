@@ -44,6 +44,8 @@ public struct ReminderRun: Sendable {
     /// No e-mail address, or an address the mail command cannot take.
     public var withoutAddress: [String] = []
     public var failures: [(account: String, error: DisclosureError)] = []
+    /// Today is no working day: the daily run sent nothing.
+    public var notWorkday = false
 }
 
 /// The reminder rules: who hears of which cases (handlers of their own, heads of all), and when a
@@ -76,7 +78,9 @@ public enum Reminders {
             } else {
                 continue
             }
-            if !mine.isEmpty { out.append(ReminderDigest(account: a, cases: mine.map { (reason: $0.0, summary: $0.1) })) }
+            if !mine.isEmpty {
+                out.append(ReminderDigest(account: a, cases: mine.map { (reason: $0.0, summary: $0.1) }))
+            }
         }
         return out
     }
@@ -136,10 +140,18 @@ extension Desk {
     public func sendReminders(
         within: Int, sender: ReminderSender, mail: MailCommand, from: String, lang: Language
     ) throws(DisclosureError) -> ReminderRun {
+        var run = ReminderRun()
+        // The daily runs keep to working days (a make-up Saturday included): nobody reads them on a
+        // holiday, and the first working day's digest says everything that mattered over it.
+        if case .account = sender {
+        } else if !calendar.isWorkday(today) {
+            try refuseUnlessServer(sender)
+            run.notWorkday = true
+            return run
+        }
         let messages = try reminderMessages(within: within, sender: sender, from: from, lang: lang)
         let done = try store.remindedAccounts(on: today)
         let now = clock.now()
-        var run = ReminderRun()
         for (d, message) in messages {
             if done.contains(d.account.id) {
                 run.skipped.append(d.account.name)
@@ -167,18 +179,14 @@ extension Desk {
     public func reminderMessages(
         within: Int, sender: ReminderSender, from: String, lang: Language
     ) throws(DisclosureError) -> [(ReminderDigest, MailMessage?)] {
-        switch sender {
-        case .account: _ = try signedIn(.remind)
-        case .cron: try refuseLocalChangeIfServed()
-        // The server's own job: it holds the lease, and no account asks.
-        case .server: break
-        }
+        try refuseUnlessServer(sender)
         guard (0...60).contains(within) else {
             throw DisclosureError(.invalidValue, field: "within", zh: "须为0至60个工作日", en: "must be 0 to 60 working days")
         }
         guard MailMessage.isAddress(from) else {
             throw DisclosureError(
-                .invalidValue, field: "mail-from", zh: "“\(from)”不是可用的发件地址", en: "“\(from)” is not a usable sender address")
+                .invalidValue, field: "mail-from", zh: "“\(from)”不是可用的发件地址",
+                en: "“\(from)” is not a usable sender address")
         }
         let now = clock.now()
         let asOf = now.day
@@ -196,6 +204,15 @@ extension Desk {
                     from: from, to: address, subject: Reminders.subject(d, asOf: asOf, office: office.name, lang: lang),
                     body: Reminders.body(d, asOf: asOf, within: within, board: board, renderer: r), date: now)
             )
+        }
+    }
+
+    private func refuseUnlessServer(_ sender: ReminderSender) throws(DisclosureError) {
+        switch sender {
+        case .account: _ = try signedIn(.remind)
+        case .cron: try refuseLocalChangeIfServed()
+        // The server's own job: it holds the lease, and no account asks.
+        case .server: break
         }
     }
 
@@ -218,7 +235,9 @@ public struct MailMessage: Sendable {
     public static func isAddress(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), s.utf8.count <= 254 else { return false }
-        return !s.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || ",;<>()\"\\[]".unicodeScalars.contains($0) }
+        return !s.unicodeScalars.contains {
+            $0.value <= 0x20 || $0.value == 0x7F || ",;<>()\"\\[]".unicodeScalars.contains($0)
+        }
     }
 
     /// The whole message, lines ending in CRLF.
@@ -295,7 +314,8 @@ public struct MailCommand: Sendable {
         let said = errors.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationReason == .exit, p.terminationStatus == 0 else {
-            let words = String(decoding: said.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let words = String(decoding: said.prefix(500), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             throw DisclosureError(
                 .io, field: "sendmail", zh: "邮件命令失败（退出码 \(p.terminationStatus)）：\(words)",
                 en: "the mail command failed (exit status \(p.terminationStatus)): \(words)")
@@ -308,11 +328,17 @@ public enum ReminderText {
     public static func run(_ r: ReminderRun, _ lang: Language) -> String {
         let zh = lang == .zh
         var lines: [String] = []
+        if r.notWorkday {
+            return zh ? "今天不是工作日，不发送提醒" : "today is not a working day: no reminders are sent"
+        }
         if r.sent.isEmpty && r.skipped.isEmpty && r.withoutAddress.isEmpty && r.failures.isEmpty {
             return zh ? "今天没有需要提醒的案件" : "nothing to remind anyone of today"
         }
         for s in r.sent {
-            lines.append(zh ? "已发送：\(s.account) <\(s.address)>（\(s.cases)件）" : "sent: \(s.account) <\(s.address)> (\(s.cases) cases)")
+            lines.append(
+                zh
+                    ? "已发送：\(s.account) <\(s.address)>（\(s.cases)件）"
+                    : "sent: \(s.account) <\(s.address)> (\(s.cases) cases)")
         }
         if !r.skipped.isEmpty {
             let names = r.skipped.joined(separator: zh ? "、" : ", ")
@@ -335,7 +361,10 @@ public enum ReminderText {
                 "sent",
                 .array(
                     r.sent.map {
-                        .object([("account", .string($0.account)), ("address", .string($0.address)), ("cases", .int($0.cases))])
+                        .object([
+                            ("account", .string($0.account)), ("address", .string($0.address)),
+                            ("cases", .int($0.cases)),
+                        ])
                     })
             ),
             ("already_reminded", .array(r.skipped.map(JSON.string))),

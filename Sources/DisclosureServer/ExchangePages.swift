@@ -110,22 +110,29 @@ enum Multipart {
     /// Copies the part named `file` from the body at `path` to `into`; returns the other fields.
     /// The body is mapped, not read into memory: a case file may be gigabytes.
     static func extract(_ path: String, boundary: String, file name: String, into: String) throws -> [String: String] {
-        func bad(_ zh: String, _ en: String) -> DisclosureError { DisclosureError(.invalidValue, field: "file", zh: zh, en: en) }
+        func bad(_ zh: String, _ en: String) -> DisclosureError {
+            DisclosureError(.invalidValue, field: "file", zh: zh, en: en)
+        }
         let body = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         let delimiter = Data("--\(boundary)".utf8)
         let crlf2 = Data("\r\n\r\n".utf8)
         var fields: [String: String] = [:]
         var found = false
-        guard var start = body.range(of: delimiter)?.upperBound else { throw bad("上传内容不完整", "the upload is incomplete") }
+        guard var start = body.range(of: delimiter)?.upperBound else {
+            throw bad("上传内容不完整", "the upload is incomplete")
+        }
         while let next = body.range(of: Data("\r\n".utf8) + delimiter, in: start..<body.endIndex) {
             guard let headEnd = body.range(of: crlf2, in: start..<next.lowerBound) else { break }
             let head = String(decoding: body[start..<headEnd.lowerBound], as: UTF8.self)
             let content = body[headEnd.upperBound..<next.lowerBound]
             let partName = head.range(of: "name=\"").map { r in String(head[r.upperBound...].prefix { $0 != "\"" }) }
             if partName == name {
-                guard FileManager.default.createFile(atPath: into, contents: nil, attributes: [.posixPermissions: 0o600]),
+                guard
+                    FileManager.default.createFile(atPath: into, contents: nil, attributes: [.posixPermissions: 0o600]),
                     let h = FileHandle(forWritingAtPath: into)
-                else { throw DisclosureError(.io, field: "server", zh: "无法写入临时文件", en: "cannot write the scratch file") }
+                else {
+                    throw DisclosureError(.io, field: "server", zh: "无法写入临时文件", en: "cannot write the scratch file")
+                }
                 var i = content.startIndex
                 while i < content.endIndex {
                     let j = min(i + (1 << 20), content.endIndex)

@@ -18,7 +18,8 @@ struct PageLibrary: Sendable {
         if let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) {
             for name in names where name.hasSuffix(".mustache") || name == "style.css" || name == "upload.js" {
                 let path = (directory as NSString).appendingPathComponent(name)
-                guard let text = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) })
+                guard
+                    let text = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) })
                 else {
                     throw DisclosureError(
                         .io, field: "--templates", zh: "页面模板 \(name) 不是 UTF-8 文本",
@@ -132,5 +133,6 @@ let pagePolicy =
     + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 /// A printable notice carries its own A4 styles inline; it runs no script and posts nothing.
-let noticePolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+let noticePolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
     + "form-action 'none'"

@@ -141,7 +141,8 @@ struct Pages: Sendable {
         }
         router.get("staff") { request, context in
             try await page(request, context) { desk, lang, creds in
-                try staffPage(desk, lang, creds, values: [:], error: nil, flash: request.cookies[PageCookies.flash]?.value)
+                try staffPage(
+                    desk, lang, creds, values: [:], error: nil, flash: request.cookies[PageCookies.flash]?.value)
             }
         }
         router.post("staff") { request, context in
@@ -155,7 +156,8 @@ struct Pages: Sendable {
                         name: try f.requiredText("name"), roles: roles, email: try f.text("email"),
                         password: try f.requiredText("password"))
                     let added = try desk.addStaff(new)
-                    return flashed(.seeOther("/staff"), lang == .zh ? "已添加账号 \(added.name)" : "Added \(added.name)", [], lang)
+                    return flashed(
+                        .seeOther("/staff"), lang == .zh ? "已添加账号 \(added.name)" : "Added \(added.name)", [], lang)
                 } catch let e as DisclosureError where e.code != .unauthenticated && e.code != .forbidden {
                     return try staffPage(desk, lang, creds, values: fields, error: e, flash: nil)
                 }
@@ -268,7 +270,8 @@ struct Pages: Sendable {
     }
 
     private func clearFlash(_ response: inout Response) {
-        response.setCookie(Cookie(name: PageCookies.flash, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(name: PageCookies.flash, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
     }
 
     func csrfRefusal(_ lang: Language) -> Response {
@@ -309,7 +312,8 @@ struct Pages: Sendable {
         if let error { c["error"] = error }
         var response = Reply.page(pages.render("login", c), status: error == nil ? .ok : .unauthorized)
             .with(policy: pagePolicy).response()
-        response.setCookie(Cookie(name: PageCookies.login, value: token, path: "/login", httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(name: PageCookies.login, value: token, path: "/login", httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -332,7 +336,8 @@ struct Pages: Sendable {
             let password = try f.requiredText("password")
             let totp = try f.text("totp")
             try f.finish()
-            let ticket = try await api.openSession(name: n, password: password, totp: totp, kind: .web, request, context)
+            let ticket = try await api.openSession(
+                name: n, password: password, totp: totp, kind: .web, request, context)
             context.notes.account = ticket.account.name
             var response = Reply.seeOther(next).response()
             api.setSessionCookie(&response, token: ticket.token, request, context)
@@ -364,7 +369,9 @@ struct Pages: Sendable {
     }
 
     /// What every signed-in page has: the office, the account, the CSRF token and the menu it may use.
-    func frame(_ desk: Desk, _ lang: Language, _ creds: Credentials, title: String, active: String)
+    func frame(
+        _ desk: Desk, _ lang: Language, _ creds: Credentials, title: String, active: String
+    )
         -> [String: Any]
     {
         var c = bare(lang, title: title)
@@ -385,8 +392,10 @@ struct Pages: Sendable {
         let text = ([message] + warnings.map { $0(lang) }).joined(separator: "\n")
         var fields = HTTPFields()
         fields[.setCookie] =
-            Cookie(name: PageCookies.flash, value: percentEncoded(String(text.prefix(1500))), path: "/", httpOnly: true,
-                sameSite: .strict).description
+            Cookie(
+                name: PageCookies.flash, value: percentEncoded(String(text.prefix(1500))), path: "/", httpOnly: true,
+                sameSite: .strict
+            ).description
         r.headers.append(contentsOf: fields)
         return r
     }
@@ -405,7 +414,8 @@ struct Pages: Sendable {
         try q.finish()
         guard ["all", "mine", "overdue", "stopped"].contains(view) else {
             throw DisclosureError(
-                .invalidValue, field: "view", zh: "只能是 all、mine、overdue 或 stopped", en: "must be all, mine, overdue or stopped")
+                .invalidValue, field: "view", zh: "只能是 all、mine、overdue 或 stopped",
+                en: "must be all, mine, overdue or stopped")
         }
         let asOf = desk.today
         let through = try desk.boardThrough(within: within, of: asOf)
@@ -527,7 +537,9 @@ struct Pages: Sendable {
 
     // MARK: - Forms
 
-    private func fieldModels(_ specs: [FieldSpec], values: [String: String], error: DisclosureError?, _ lang: Language)
+    private func fieldModels(
+        _ specs: [FieldSpec], values: [String: String], error: DisclosureError?, _ lang: Language
+    )
         -> [[String: Any]]
     {
         let errorField = error?.field.map { $0.replacingOccurrences(of: "-", with: "_") }
@@ -615,7 +627,8 @@ struct Pages: Sendable {
         try q.finish()
         guard (2008...desk.today.year).contains(year) else {
             throw DisclosureError(
-                .invalidValue, field: "year", zh: "须在 2008 至 \(desk.today.year) 之间", en: "must be 2008 to \(desk.today.year)")
+                .invalidValue, field: "year", zh: "须在 2008 至 \(desk.today.year) 之间",
+                en: "must be 2008 to \(desk.today.year)")
         }
         let report = try desk.annualReport(year: year)
         let stats = try desk.statistics(from: nil, to: nil, asOf: desk.today)
@@ -630,7 +643,8 @@ struct Pages: Sendable {
         return .page(pages.render("reports", c))
     }
 
-    private func calendarPage(_ desk: Desk, _ lang: Language, _ creds: Credentials, _ request: Request) throws -> Reply {
+    private func calendarPage(_ desk: Desk, _ lang: Language, _ creds: Credentials, _ request: Request) throws -> Reply
+    {
         var q = try query(request)
         let year = try q.int("year") ?? desk.today.year
         try q.finish()

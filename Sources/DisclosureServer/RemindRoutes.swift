@@ -19,12 +19,14 @@ extension API {
             return try await writing(creds, request, context) { desk, lang, _ in
                 let sender = ReminderSender.account(desk.account?.name ?? "")
                 if dryRun {
-                    let list = try desk.reminderMessages(within: within, sender: sender, from: settings.mailFrom, lang: lang)
+                    let list = try desk.reminderMessages(
+                        within: within, sender: sender, from: settings.mailFrom, lang: lang)
                     return .view(
                         .array(
                             list.map { d, m in
                                 .object([
-                                    ("account", .string(d.account.name)), ("to", .str(m?.to)), ("subject", .str(m?.subject)),
+                                    ("account", .string(d.account.name)), ("to", .str(m?.to)),
+                                    ("subject", .str(m?.subject)),
                                     ("cases", .int(d.cases.count)),
                                 ])
                             }), text: ReminderText.preview(list, lang), asText: asText)

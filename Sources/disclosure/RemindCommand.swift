@@ -25,7 +25,9 @@ struct Remind: ParsableCommand, ThroughServer {
                 throw DisclosureError(
                     .invalidValue, field: sendmail != nil ? "--sendmail" : "--mail-from",
                     zh: "经服务器发送时使用服务器设置的邮件命令和发件地址（disclosure serve --sendmail、--mail-from）",
-                    en: "through the server, the server's own mail command and sender are used (serve --sendmail, --mail-from)")
+                    en: "through the server, the server's own mail command and sender are used "
+                        + "(serve --sendmail, --mail-from)"
+                )
             }
             let body = JSON.object([("within", .int(within)), ("dry_run", .bool(dryRun))])
             return try remote.show(APICall(method: "POST", path: "/api/v1/reminders", body: body, text: !json))

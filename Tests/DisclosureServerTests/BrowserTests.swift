@@ -59,7 +59,9 @@ final class Browser: @unchecked Sendable {
     }
 
     @discardableResult
-    func command(_ method: String, _ path: String, _ body: [String: Any]?, session inSession: Bool = true)
+    func command(
+        _ method: String, _ path: String, _ body: [String: Any]?, session inSession: Bool = true
+    )
         async throws -> [String: Any]
     {
         var request = HTTPClientRequest(
@@ -131,7 +133,8 @@ final class Browser: @unchecked Sendable {
 
     /// Keys pressed on the focused element (`\u{E004}` is Tab, `\u{E007}` Enter).
     func keys(_ text: String) async throws {
-        let actions: [[String: Any]] = text.map { ["type": "keyDown", "value": String($0)] }
+        let actions: [[String: Any]] =
+            text.map { ["type": "keyDown", "value": String($0)] }
             + text.map { ["type": "keyUp", "value": String($0)] }
         try await command("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
     }
@@ -206,7 +209,9 @@ struct BrowserTests {
     }
 
     /// Opens a step's form from the case page's list of next steps, fills it in and records it.
-    func step(_ b: Browser, _ base: String, _ n: String, _ kind: String, _ fill: (Browser) async throws -> Void)
+    func step(
+        _ b: Browser, _ base: String, _ n: String, _ kind: String, _ fill: (Browser) async throws -> Void
+    )
         async throws
     {
         try await b.open(base + "/cases/\(n)")

@@ -105,11 +105,14 @@ struct PageTests {
                     }
                 }
             }
-            let registration = ["received": "2026-11-20", "channel": "post", "applicant": "王五",
-                "applicant_type": "person", "request": "某路段规划"]
+            let registration = [
+                "received": "2026-11-20", "channel": "post", "applicant": "王五",
+                "applicant_type": "person", "request": "某路段规划",
+            ]
             for role in Role.allCases {
                 let a = try await callers[role]!.form("/register", registration)
-                #expect(a.status == ([.registrar, .handler].contains(role) ? .seeOther : .forbidden), "register as \(role)")
+                #expect(
+                    a.status == ([.registrar, .handler].contains(role) ? .seeOther : .forbidden), "register as \(role)")
             }
         }
     }
@@ -125,8 +128,10 @@ struct PageTests {
             let n = try await handler.register()
             let cases = try office.caseCount()
             // Registration: each required field left out in turn.
-            let full = ["received": "2026-11-20", "channel": "post", "applicant": "王五", "applicant_type": "person",
-                "request": "某路段规划"]
+            let full = [
+                "received": "2026-11-20", "channel": "post", "applicant": "王五", "applicant_type": "person",
+                "request": "某路段规划",
+            ]
             for field in full.keys.sorted() {
                 var f = full
                 f[field] = ""
@@ -172,8 +177,9 @@ struct PageTests {
             let forged = try await handler.form("/cases/\(n)/steps/draft", ["outcome": "1"], csrf: false)
             #expect(forged.status == .forbidden)
             #expect(forged.text.contains("CSRF"))
-            #expect(try await handler.form("/cases/\(n)/steps/draft", ["outcome": "1", "csrf_token": "0"], csrf: false)
-                .status == .forbidden)
+            #expect(
+                try await handler.form("/cases/\(n)/steps/draft", ["outcome": "1", "csrf_token": "0"], csrf: false)
+                    .status == .forbidden)
             #expect(try await head.eventCount(n) == before)
             #expect(try await handler.form("/register", full, csrf: false).status == .forbidden)
             #expect(try office.caseCount() == cases)
@@ -193,15 +199,18 @@ struct PageTests {
         }
     }
 
-    @Test("the case page shows the clock, the history with accounts and late entries, and only the account's next steps")
+    @Test(
+        "the case page shows the clock, the history with accounts and late entries, and only the account's next steps")
     func casePage() async throws {
         let office = try Office()
         try await office.serve { client in
             let handler = Caller(client)
             try await handler.signIn("handler")
             let n = try await handler.register()
-            var earlier = ["received": "2026-11-02", "channel": "post", "applicant": "王五", "applicant_type": "person",
-                "request": "某路段规划"]
+            var earlier = [
+                "received": "2026-11-02", "channel": "post", "applicant": "王五", "applicant_type": "person",
+                "request": "某路段规划",
+            ]
             let unexplained = try await handler.form("/register", earlier)
             #expect((400..<500).contains(unexplained.status.code))
             #expect(unexplained.text.contains("id=\"f-late_entry-error\""), "\(unexplained.text)")
@@ -263,7 +272,8 @@ struct PageTests {
                 .post, "/exchange/import", json: upload(exported.text), sendCSRF: false, headers: type)
             #expect(noToken.status == .forbidden)
             let asHandler = try await handler.call(
-                .post, "/exchange/import?csrf_token=\(handler.csrf ?? "")", json: upload(exported.text), sendCSRF: false,
+                .post, "/exchange/import?csrf_token=\(handler.csrf ?? "")", json: upload(exported.text),
+                sendCSRF: false,
                 headers: type)
             #expect(asHandler.status == .forbidden)
             let empty = try await head.call(
@@ -277,7 +287,8 @@ struct PageTests {
             #expect(garbage.text.contains("id=\"form-error\""))
             // The office's own export comes back only by the admin's restore: refused by name here.
             let own = try await head.call(
-                .post, "/exchange/import?csrf_token=\(csrf)", json: upload(exported.text), sendCSRF: false, headers: type)
+                .post, "/exchange/import?csrf_token=\(csrf)", json: upload(exported.text), sendCSRF: false,
+                headers: type)
             #expect(own.status == .forbidden)
             #expect(own.text.contains("恢复"))
             // Another agency's case file (its code and name in place of ours): kept here for reference.
