@@ -74,7 +74,7 @@ extension Pages {
             try await raw.receive(request.body, limit: API.importLimit + 64 * 1024)
             let file = try ScratchFile(purpose: "import")
             defer { file.remove() }
-            let fields = try Multipart.extract(raw.path, boundary: boundary, file: "file", into: file.path)
+            let fields = try Multipart.extract(raw.path, boundary: boundary, file: "file", into: file.path).fields
             let replace = fields["replace"] == "on"
             let reason = fields["reason"].flatMap { $0.isEmpty ? nil : $0 }
             let path = file.path
@@ -107,9 +107,14 @@ enum Multipart {
         return nil
     }
 
-    /// Copies the part named `file` from the body at `path` to `into`; returns the other fields.
+    /// Copies the part named `file` from the body at `path` to `into`; returns the other fields and
+    /// the file's name as the browser gave it.
     /// The body is mapped, not read into memory: a case file may be gigabytes.
-    static func extract(_ path: String, boundary: String, file name: String, into: String) throws -> [String: String] {
+    static func extract(
+        _ path: String, boundary: String, file name: String, into: String
+    ) throws -> (
+        fields: [String: String], filename: String?
+    ) {
         func bad(_ zh: String, _ en: String) -> DisclosureError {
             DisclosureError(.invalidValue, field: "file", zh: zh, en: en)
         }
@@ -118,6 +123,7 @@ enum Multipart {
         let crlf2 = Data("\r\n\r\n".utf8)
         var fields: [String: String] = [:]
         var found = false
+        var filename: String?
         guard var start = body.range(of: delimiter)?.upperBound else {
             throw bad("上传内容不完整", "the upload is incomplete")
         }
@@ -127,6 +133,8 @@ enum Multipart {
             let content = body[headEnd.upperBound..<next.lowerBound]
             let partName = head.range(of: "name=\"").map { r in String(head[r.upperBound...].prefix { $0 != "\"" }) }
             if partName == name {
+                filename = head.range(of: "filename=\"").map { r in String(head[r.upperBound...].prefix { $0 != "\"" })
+                }
                 guard
                     FileManager.default.createFile(atPath: into, contents: nil, attributes: [.posixPermissions: 0o600]),
                     let h = FileHandle(forWritingAtPath: into)
@@ -146,7 +154,7 @@ enum Multipart {
             }
             start = next.upperBound
         }
-        guard found else { throw bad("请选择要导入的案卷文件", "choose the case file to import") }
-        return fields
+        guard found else { throw bad("请选择要上传的文件", "choose the file to upload") }
+        return (fields, filename)
     }
 }

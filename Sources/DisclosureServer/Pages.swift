@@ -119,6 +119,7 @@ struct Pages: Sendable {
             }
         }
         exchangeRoutes(on: router)
+        accountRoutes(on: router)
         router.get("upload.js") { _, _ in
             Reply(
                 status: .ok, body: Array(pages.script.utf8), contentType: "text/javascript; charset=utf-8",
@@ -166,13 +167,14 @@ struct Pages: Sendable {
         router.post("staff/:name/:change") { request, context in
             let name = try parameter(context, "name")
             let change = try parameter(context, "change")
-            return try await post(request, context) { desk, lang, creds, fields in
+            return try await post(request, context, slow: change == "password") { desk, lang, creds, fields in
                 do {
                     switch change {
                     case "grant", "revoke":
                         let roles = try Role.parseList(fields["role"] ?? "", field: "role")
                         _ = change == "grant" ? try desk.grant(roles, to: name) : try desk.revoke(roles, from: name)
                     case "disable", "enable": _ = try desk.setDisabled(name, change == "disable")
+                    case "password": try desk.setPassword(of: name, to: fields["password"] ?? "")
                     default: throw APIError.fromHTTP(.notFound)
                     }
                     return flashed(.seeOther("/staff"), lang == .zh ? "已更改 \(name)" : "Changed \(name)", [], lang)
@@ -186,8 +188,9 @@ struct Pages: Sendable {
     // MARK: - Running a page
 
     /// A page for the signed-in browser; without a session, the sign-in page (and back here after).
+    /// `setup`: one of the pages an account may use before it sets up a required second factor.
     func page(
-        _ request: Request, _ context: DisclosureContext,
+        _ request: Request, _ context: DisclosureContext, setup: Bool = false,
         _ body: @escaping @Sendable (Desk, Language, Credentials) throws -> Reply
     ) async throws -> Response {
         let lang = pageLanguage(request)
@@ -195,7 +198,7 @@ struct Pages: Sendable {
             return toLogin(request)
         }
         do {
-            var response = try await api.reading(creds, request, context) { desk, _, creds in
+            var response = try await api.reading(creds, request, context, setup: setup) { desk, _, creds in
                 try body(desk, lang, creds)
             }
             remember(&response, request)
@@ -212,7 +215,7 @@ struct Pages: Sendable {
     /// `checked`: the caller read the body and checked its CSRF token itself (an upload).
     func post(
         _ request: Request, _ context: DisclosureContext, slow: Bool = false, bulk: Bool = false,
-        checked: Bool = false,
+        checked: Bool = false, setup: Bool = false,
         _ body: @escaping @Sendable (Desk, Language, Credentials, [String: String]) throws -> Reply
     ) async throws -> Response {
         let lang = pageLanguage(request)
@@ -227,7 +230,8 @@ struct Pages: Sendable {
         }
         let posted = fields
         do {
-            var response = try await api.writing(creds, request, context, slow: slow, bulk: bulk) { desk, _, creds in
+            var response = try await api.writing(creds, request, context, slow: slow, setup: setup, bulk: bulk) {
+                desk, _, creds in
                 try body(desk, lang, creds, posted)
             }
             if request.cookies[PageCookies.flash] != nil, response.headers[.setCookie] == nil {
@@ -252,6 +256,8 @@ struct Pages: Sendable {
     /// A refusal as a page: to sign-in when the session is gone, else the message with its status.
     private func refusal(_ e: DisclosureError, _ request: Request, _ lang: Language) throws -> Response {
         if e.code == .unauthenticated { return toLogin(request) }
+        // The office requires a second factor the account has not set up: that comes first.
+        if e.code == .forbidden, e.field == "totp" { return Reply.seeOther("/account").response() }
         let status = APIError.status(of: e.code)
         return errorPage(status: status, message: e.message(lang), lang: lang)
     }
@@ -387,7 +393,7 @@ struct Pages: Sendable {
         return c
     }
 
-    private func flashed(_ reply: Reply, _ message: String, _ warnings: [Text], _ lang: Language) -> Reply {
+    func flashed(_ reply: Reply, _ message: String, _ warnings: [Text], _ lang: Language) -> Reply {
         var r = reply
         let text = ([message] + warnings.map { $0(lang) }).joined(separator: "\n")
         var fields = HTTPFields()
@@ -400,7 +406,7 @@ struct Pages: Sendable {
         return r
     }
 
-    private func flashLines(_ cookie: String?) -> [String] {
+    func flashLines(_ cookie: String?) -> [String] {
         guard let cookie, let text = cookie.removingPercentEncoding, !text.isEmpty else { return [] }
         return text.split(separator: "\n").map(String.init)
     }
@@ -520,6 +526,11 @@ struct Pages: Sendable {
             ["title": k.label(lang), "href": casePath(number) + "/notices/\(k.rawValue)"]
         }
         c["flash"] = flashLines(flash)
+        if desk.account.map({ !$0.roles.isDisjoint(with: UseCase.attach.roles) }) == true {
+            c["can_attach"] = true
+            c["attach_action"] = casePath(number) + "/attachments?csrf_token=" + Credentials.csrf(for: creds.token)
+            c["attachment_kinds"] = AttachmentKind.allCases.map { ["value": $0.rawValue, "label": $0.label(lang)] }
+        }
         return .page(pages.render("case", c))
     }
 
@@ -657,6 +668,7 @@ struct Pages: Sendable {
             ["year": y.year, "selected": y.year == year]
         }
         c["calendar"] = CalendarText.year(year, desk.calendar, lang)
+        c["flash"] = flashLines(request.cookies[PageCookies.flash]?.value)
         return .page(pages.render("calendar", c))
     }
 

@@ -83,7 +83,7 @@ struct PageTests {
             let pages: [(String, Set<Role>?)] = [
                 ("/board", nil), ("/board?view=mine&within=5", nil), ("/cases?q=%E7%8E%AF%E8%AF%84", nil),
                 ("/cases/\(n)", nil), ("/cases/\(n)/notices/receipt", nil), ("/reports", nil), ("/calendar", nil),
-                ("/register", [.registrar, .handler]), ("/staff", [.admin]), ("/exchange", nil),
+                ("/register", [.registrar, .handler]), ("/staff", [.admin]), ("/exchange", nil), ("/account", nil),
             ]
             for (path, roles) in pages {
                 for role in Role.allCases {
@@ -279,7 +279,7 @@ struct PageTests {
             let empty = try await head.call(
                 .post, "/exchange/import?csrf_token=\(csrf)", json: upload(nil), sendCSRF: false, headers: type)
             #expect(empty.status == .badRequest)
-            #expect(empty.text.contains("请选择要导入的案卷文件"))
+            #expect(empty.text.contains("请选择要上传的文件"))
             let garbage = try await head.call(
                 .post, "/exchange/import?csrf_token=\(csrf)", json: upload("<not-a-case-file/>"), sendCSRF: false,
                 headers: type)
@@ -297,6 +297,126 @@ struct PageTests {
                 .post, "/exchange/import?csrf_token=\(csrf)", json: upload(other), sendCSRF: false, headers: type)
             #expect(back.status == .ok, "\(back.text)")
             #expect(back.text.contains("id=\"import-report\""))
+        }
+    }
+
+    /// A multipart body with the file part and small fields, as a browser sends a form with a file.
+    static func multipart(
+        _ boundary: String, file: (name: String, content: String)?, _ fields: [String: String]
+    )
+        -> String
+    {
+        var parts = fields.sorted { $0.key < $1.key }.map { k, v in
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n"
+        }
+        if let file {
+            parts.append(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n\(file.content)\r\n")
+        }
+        return parts.joined() + "--\(boundary)--\r\n"
+    }
+
+    @Test("a document is attached from the case page and the calendar loaded by upload, by their roles only")
+    func uploads() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let handler = Caller(client)
+            try await handler.signIn("handler")
+            let reviewer = Caller(client)
+            try await reviewer.signIn("reviewer")
+            let admin = Caller(client)
+            try await admin.signIn(Office.admin)
+            let n = try await handler.register()
+            let type: HTTPFields = [.contentType: "multipart/form-data; boundary=xyz"]
+            let letter = Self.multipart("xyz", file: ("申请书.pdf", "%PDF-1.4 scan"), ["kind": "application"])
+            let page = try await handler.call(.get, "/cases/\(n)")
+            #expect(page.text.contains("id=\"attach-form\""))
+            #expect(!(try await reviewer.call(.get, "/cases/\(n)")).text.contains("id=\"attach-form\""))
+            let forged = try await handler.call(
+                .post, "/cases/\(n)/attachments", json: letter, sendCSRF: false, headers: type)
+            #expect(forged.status == .forbidden)
+            let wrongRole = try await reviewer.call(
+                .post, "/cases/\(n)/attachments?csrf_token=\(reviewer.csrf ?? "")", json: letter, sendCSRF: false,
+                headers: type)
+            #expect(wrongRole.status == .forbidden)
+            let badKind = try await handler.call(
+                .post, "/cases/\(n)/attachments?csrf_token=\(handler.csrf ?? "")",
+                json: Self.multipart("xyz", file: ("a.pdf", "x"), ["kind": "poem"]), sendCSRF: false, headers: type)
+            #expect(badKind.status == .badRequest)
+            #expect(badKind.text.contains("kind"))
+            #expect((try await handler.call(.get, "/api/v1/cases/\(n)/attachments").json as? [Any])?.count == 0)
+            let stored = try await handler.call(
+                .post, "/cases/\(n)/attachments?csrf_token=\(handler.csrf ?? "")", json: letter, sendCSRF: false,
+                headers: type)
+            #expect(stored.status == .seeOther, "\(stored.text)")
+            let listed = try await handler.call(.get, "/cases/\(n)").text
+            #expect(listed.contains("申请书.pdf"))
+            #expect(listed.contains(SHA256.hex(Array("%PDF-1.4 scan".utf8))))
+            // The calendar: the admin's.
+            let schedule = ServerRoleMatrixTests.calendar2026
+            let upload = Self.multipart(
+                "xyz", file: ("2026.txt", schedule), ["replace_official": "on", "reason": "核对"])
+            let asHandler = try await handler.call(
+                .post, "/calendar/import?csrf_token=\(handler.csrf ?? "")", json: upload, sendCSRF: false, headers: type
+            )
+            #expect(asHandler.status == .forbidden)
+            #expect(try await admin.call(.get, "/calendar").text.contains("id=\"calendar-form\""))
+            let loaded = try await admin.call(
+                .post, "/calendar/import?csrf_token=\(admin.csrf ?? "")", json: upload, sendCSRF: false, headers: type)
+            #expect(loaded.status == .seeOther, "\(loaded.text)")
+            #expect(loaded.headers[.location] == "/calendar?year=2026")
+            let garbage = try await admin.call(
+                .post, "/calendar/import?csrf_token=\(admin.csrf ?? "")",
+                json: Self.multipart("xyz", file: ("x.txt", "not a schedule"), [:]), sendCSRF: false, headers: type)
+            #expect((400..<500).contains(garbage.status.code))
+        }
+    }
+
+    @Test("one's own password on the account page; a required second factor is set up there before anything else")
+    func account() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let handler = Caller(client)
+            try await handler.signIn("handler")
+            let mismatch = try await handler.form(
+                "/account/password",
+                ["current": Office.password("handler"), "password": "a-new-password-1", "repeat": "another-one-2"])
+            #expect(mismatch.status == .badRequest)
+            #expect(mismatch.text.contains("id=\"form-error\""))
+            let wrong = try await handler.form(
+                "/account/password", ["current": "guess", "password": "a-new-password-1", "repeat": "a-new-password-1"])
+            #expect((400..<500).contains(wrong.status.code))
+            #expect(wrong.text.contains("id=\"form-error\""), "a wrong current password is said on the page")
+            let changed = try await handler.form(
+                "/account/password",
+                ["current": Office.password("handler"), "password": "a-new-password-1", "repeat": "a-new-password-1"])
+            #expect(changed.status == .seeOther, "\(changed.text)")
+            #expect(try await Caller(client).signIn("handler", password: "a-new-password-1").status == .created)
+            // The office requires codes of heads: the head is sent to set them up, and then works on.
+            let admin = Caller(client)
+            try await admin.signIn(Office.admin)
+            #expect(
+                try await admin.call(.post, "/api/v1/office/totp", json: body(["required": true])).status == .ok)
+            let head = Caller(client)
+            try await head.signIn("head")
+            let board = try await head.call(.get, "/board")
+            #expect(board.status == .seeOther)
+            #expect(board.headers[.location] == "/account")
+            #expect(try await head.call(.get, "/account").text.contains("id=\"must-set-up\""))
+            let begun = try await head.form("/account/totp", [:])
+            #expect(begun.status == .ok)
+            let secret = try #require(
+                begun.text.range(of: "id=\"totp-secret\">").map { r in
+                    String(begun.text[r.upperBound...].prefix { $0 != "<" }).replacingOccurrences(of: " ", with: "")
+                })
+            let bad = try await head.form("/account/totp/confirm", ["code": "000000"])
+            #expect((400..<500).contains(bad.status.code))
+            let code = TOTP.code(
+                secret: TOTP.decodeBase32(secret) ?? [], step: office.clock.now().epoch / TOTP.period)
+            let confirmed = try await head.form("/account/totp/confirm", ["code": code])
+            #expect(confirmed.status == .seeOther, "\(confirmed.text)")
+            #expect(try await head.call(.get, "/board").status == .ok)
         }
     }
 
