@@ -44,12 +44,18 @@ extension Desk {
     public func exportCases(
         _ filter: ExportFilter, to path: String, redact: Bool, withAttachments: Bool = false, force: Bool = false
     ) throws(DisclosureError) -> Int {
-        if !redact {
+        // Attachments are the applicant's own papers (ID scans, letters): masking the record does not
+        // mask them, so they go with personal data, to a head only, and logged.
+        if !redact || withAttachments {
             guard let account, account.has(.head) else {
                 throw DisclosureError(
-                    .forbidden, field: "redact",
-                    zh: "导出含个人信息的案卷须由负责人登录办理；其他人员请隐去个人信息后导出",
-                    en: "an export with personal data needs a signed-in head of office; others export it masked")
+                    .forbidden, field: redact ? "with-attachments" : "redact",
+                    zh: redact
+                        ? "附件是申请人提交的材料，含个人信息：导出附件须由负责人登录办理"
+                        : "导出含个人信息的案卷须由负责人登录办理；其他人员请隐去个人信息后导出",
+                    en: redact
+                        ? "attachments are the applicant's own papers: exporting them needs a signed-in head of office"
+                        : "an export with personal data needs a signed-in head of office; others export it masked")
             }
         }
         let store = self.store
@@ -57,7 +63,7 @@ extension Desk {
         // Who received whose personal data through the server: each case of an unredacted export, once
         // it is written (the CLI's reader holds the file already, and may have it open read-only).
         var exported: [String] = []
-        let logs = !redact && account != nil && server != nil
+        let logs = (!redact || withAttachments) && account != nil && server != nil
         let count = try exportCaseFile(
             path: path, redact: redact, withAttachments: withAttachments, force: force, protecting: databaseFiles) {
             (sink: (PendingDossier) throws(DisclosureError) -> Void) throws(DisclosureError) in

@@ -113,14 +113,14 @@ public enum Reminders {
                 reason == .dueSoon
                 ? (zh ? "\(within)个工作日内到期" : "Due within \(within) working days") : reason.label(r.lang)
             out += "\n" + heading + (zh ? "（\(list.count)件）\n" : " (\(list.count))\n")
+            // No request text: it may name people or places, and the mail leaves the office's systems.
             let rows = list.map { s -> [String] in
                 [
                     s.number.description, r.dueText(s.due, provisional: s.provisional), r.remaining(s),
-                    r.views.status(s).label(r.lang), truncate(s.request, width: 30),
+                    r.views.status(s).label(r.lang),
                 ]
             }
-            out += table(
-                zh ? ["编号", "答复期限", "剩余", "状态", "申请内容"] : ["Number", "Due", "Left", "Status", "Request"], rows)
+            out += table(zh ? ["编号", "答复期限", "剩余", "状态"] : ["Number", "Due", "Left", "Status"], rows)
             out += "\n"
         }
         if let board {
@@ -128,8 +128,9 @@ public enum Reminders {
         }
         out +=
             zh
-            ? "\n此邮件由政府信息公开申请办理系统每日自动发送，不含申请人个人信息；请登录系统办理。\n"
-            : "\nSent daily by the disclosure case system; it holds no applicant's personal data. Sign in to act.\n"
+            ? "\n此邮件由政府信息公开申请办理系统每日自动发送，只列案件编号和期限，不含申请人信息和申请内容；请登录系统办理。\n"
+            : "\nSent daily by the disclosure case system: case numbers and deadlines only, no applicant or request. "
+                + "Sign in to act.\n"
         return out
     }
 }
@@ -140,6 +141,24 @@ extension Desk {
     public func sendReminders(
         within: Int, sender: ReminderSender, mail: MailCommand, from: String, lang: Language
     ) throws(DisclosureError) -> ReminderRun {
+        var (run, due) = try planReminders(within: within, sender: sender, from: from, lang: lang)
+        for (d, message) in due {
+            do throws(DisclosureError) {
+                try mail.send(message)
+                try recordReminder(d, message, sender: sender)
+                run.sent.append((d.account.name, message.to, d.cases.count))
+            } catch {
+                run.failures.append((d.account.name, error))
+            }
+        }
+        return run
+    }
+
+    /// What today's run must send (the digests not yet sent, with an address), and what it will not:
+    /// the server plans on a reader, sends with no database connection held, then records.
+    public func planReminders(
+        within: Int, sender: ReminderSender, from: String, lang: Language
+    ) throws(DisclosureError) -> (ReminderRun, [(ReminderDigest, MailMessage)]) {
         var run = ReminderRun()
         // The daily runs keep to working days (a make-up Saturday included): nobody reads them on a
         // holiday, and the first working day's digest says everything that mattered over it.
@@ -147,31 +166,32 @@ extension Desk {
         } else if !calendar.isWorkday(today) {
             try refuseUnlessServer(sender)
             run.notWorkday = true
-            return run
+            return (run, [])
         }
         let messages = try reminderMessages(within: within, sender: sender, from: from, lang: lang)
         let done = try store.remindedAccounts(on: today)
-        let now = clock.now()
+        var due: [(ReminderDigest, MailMessage)] = []
         for (d, message) in messages {
             if done.contains(d.account.id) {
                 run.skipped.append(d.account.name)
-                continue
-            }
-            guard let message else {
+            } else if let message {
+                due.append((d, message))
+            } else {
                 run.withoutAddress.append(d.account.name)
-                continue
-            }
-            do throws(DisclosureError) {
-                try mail.send(message)
-                try store.recordReminder(
-                    day: now.day, account: d.account.id, address: message.to, cases: d.cases.count,
-                    sentAt: now.stamp, sentBy: sender.name)
-                run.sent.append((d.account.name, message.to, d.cases.count))
-            } catch {
-                run.failures.append((d.account.name, error))
             }
         }
-        return run
+        return (run, due)
+    }
+
+    /// Records that `message` went to the digest's account today.
+    public func recordReminder(
+        _ d: ReminderDigest, _ message: MailMessage, sender: ReminderSender
+    ) throws(DisclosureError) {
+        try refuseUnlessServer(sender)
+        let now = clock.now()
+        try store.recordReminder(
+            day: now.day, account: d.account.id, address: message.to, cases: d.cases.count, sentAt: now.stamp,
+            sentBy: sender.name)
     }
 
     /// Each digest due today with its message (nil where the account has no usable address),
@@ -290,15 +310,19 @@ public struct MailCommand: Sendable {
     }
 
     /// Hands the message to the command; an exit status other than 0 is an error with its own words.
-    public func send(_ message: MailMessage) throws(DisclosureError) {
+    public func send(_ message: MailMessage, timeout: Int = 60) throws(DisclosureError) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: arguments[0])
         p.arguments = Array(arguments.dropFirst())
         let input = Pipe()
-        let errors = Pipe()
+        // Its words go to an unnamed file, not a pipe: a command that writes much to standard error
+        // while we still write its standard input cannot then stall both sides.
+        let said = tmpfile()
+        defer { if let said { fclose(said) } }
         p.standardInput = input
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = errors
+        p.standardError =
+            said.map { FileHandle(fileDescriptor: fileno($0), closeOnDealloc: false) } ?? FileHandle.nullDevice
         do {
             try p.run()
         } catch {
@@ -311,11 +335,26 @@ public struct MailCommand: Sendable {
         signal(SIGPIPE, SIG_IGN)
         try? input.fileHandleForWriting.write(contentsOf: message.rendered())
         try? input.fileHandleForWriting.close()
-        let said = errors.fileHandleForReading.readDataToEndOfFile()
+        // A mail server that never answers must not hold the reminders, or the office, for ever.
+        let deadline = Date().addingTimeInterval(TimeInterval(timeout))
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        if p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
+            throw DisclosureError(
+                .io, field: "sendmail", zh: "邮件命令 \(timeout) 秒未结束，已终止",
+                en: "the mail command ran over \(timeout) s and was stopped")
+        }
         p.waitUntilExit()
+        var words = ""
+        if let said {
+            rewind(said)
+            var buffer = [CChar](repeating: 0, count: 501)
+            let n = fread(&buffer, 1, 500, said)
+            words = String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         guard p.terminationReason == .exit, p.terminationStatus == 0 else {
-            let words = String(decoding: said.prefix(500), as: UTF8.self).trimmingCharacters(
-                in: .whitespacesAndNewlines)
             throw DisclosureError(
                 .io, field: "sendmail", zh: "邮件命令失败（退出码 \(p.terminationStatus)）：\(words)",
                 en: "the mail command failed (exit status \(p.terminationStatus)): \(words)")

@@ -9,7 +9,7 @@ extension Pages {
     func accountRoutes(on router: Router<DisclosureContext>) {
         router.get("account") { request, context in
             try await page(request, context, setup: true) { desk, lang, creds in
-                try accountPage(desk, lang, creds, error: nil, flash: request.cookies[PageCookies.flash]?.value)
+                try accountPage(desk, lang, creds, error: nil, flash: flashCookie(request, context))
             }
         }
         router.post("account/password") { request, context in

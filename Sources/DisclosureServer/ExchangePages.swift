@@ -71,10 +71,17 @@ extension Pages {
             }
             let raw = try ScratchFile(purpose: "upload")
             defer { raw.remove() }
-            try await raw.receive(request.body, limit: API.importLimit + 64 * 1024)
             let file = try ScratchFile(purpose: "import")
             defer { file.remove() }
-            let fields = try Multipart.extract(raw.path, boundary: boundary, file: "file", into: file.path).fields
+            let fields: [String: String]
+            do {
+                try await raw.receive(request.body, limit: API.importLimit + 64 * 1024)
+                fields = try Multipart.extract(raw.path, boundary: boundary, file: "file", into: file.path).fields
+            } catch let e as DisclosureError {
+                return errorResponse(APIError.status(of: e.code), e.message(lang), lang)
+            } catch let e as APIError {
+                return errorResponse(e.status, e.message(lang), lang)
+            }
             let replace = fields["replace"] == "on"
             let reason = fields["reason"].flatMap { $0.isEmpty ? nil : $0 }
             let path = file.path
@@ -95,6 +102,19 @@ extension Pages {
 
 /// The one file part of a `multipart/form-data` body, and its small fields.
 enum Multipart {
+    /// A parameter of a part's Content-Disposition, matched by its exact name (`name`, not the
+    /// `name` inside `filename`).
+    static func parameter(_ key: String, of head: String) -> String? {
+        for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-disposition:") {
+            for item in line.split(separator: ";").dropFirst() {
+                let kv = item.trimmingCharacters(in: .whitespaces)
+                guard kv.hasPrefix(key + "=") else { continue }
+                return String(kv.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+
     static func boundary(_ contentType: String) -> String? {
         guard contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
         for part in contentType.split(separator: ";") {
@@ -131,7 +151,7 @@ enum Multipart {
             guard let headEnd = body.range(of: crlf2, in: start..<next.lowerBound) else { break }
             let head = String(decoding: body[start..<headEnd.lowerBound], as: UTF8.self)
             let content = body[headEnd.upperBound..<next.lowerBound]
-            let partName = head.range(of: "name=\"").map { r in String(head[r.upperBound...].prefix { $0 != "\"" }) }
+            let partName = parameter("name", of: head)
             if partName == name {
                 filename = head.range(of: "filename=\"").map { r in String(head[r.upperBound...].prefix { $0 != "\"" })
                 }

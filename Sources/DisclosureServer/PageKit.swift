@@ -65,7 +65,10 @@ func templateValue(_ json: JSON) -> Any? {
 /// The language of a page: `?lang=`, then the language cookie the switch sets, then `Accept-Language`.
 func pageLanguage(_ request: Request) -> Language {
     if let l = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) { return l }
-    if let l = request.cookies[PageCookies.language]?.value, let lang = Language(rawValue: l) { return lang }
+    let named = [PageCookies.name(PageCookies.language, https: true), PageCookies.language]
+    if let l = named.lazy.compactMap({ request.cookies[$0]?.value }).first, let lang = Language(rawValue: l) {
+        return lang
+    }
     return language(of: request)
 }
 
@@ -76,6 +79,13 @@ enum PageCookies {
     static let flash = "disclosure_flash"
     /// The sign-in form's own CSRF token (double submit): before sign-in there is no session to tie it to.
     static let login = "disclosure_login"
+
+    /// Under HTTPS a cookie is `__Host-` (this host, path `/`, Secure): one planted by a sibling
+    /// host or over plain HTTP has another name and is never read.
+    static func name(_ base: String, https: Bool) -> String { https ? "__Host-" + base : base }
+
+    /// A response header the pages' handlers set for the wrapper to turn into the flash cookie.
+    static let flashHeader = HTTPField.Name("X-Disclosure-Flash")!
 }
 
 /// What a page's form sent: `application/x-www-form-urlencoded`, each field once.

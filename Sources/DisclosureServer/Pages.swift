@@ -28,10 +28,12 @@ struct Pages: Sendable {
         router.get("login") { request, context in try await loginPage(request, context) }
         router.post("login") { request, context in try await login(request, context) }
         router.post("logout") { request, context in
-            try await post(request, context) { desk, _, _ in
+            var response = try await post(request, context) { desk, _, _ in
                 try desk.signOutHere()
                 return .seeOther("/login")
             }
+            if response.status == .seeOther { api.expireCookie(&response, request, context) }
+            return response
         }
         router.get("board") { request, context in
             try await page(request, context) { desk, lang, creds in try board(desk, lang, creds, request) }
@@ -61,7 +63,7 @@ struct Pages: Sendable {
         router.get("cases/:number") { request, context in
             let number = try caseNumber(context)
             return try await page(request, context) { desk, lang, creds in
-                try casePage(desk, lang, creds, number, flash: request.cookies[PageCookies.flash]?.value)
+                try casePage(desk, lang, creds, number, flash: flashCookie(request, context))
             }
         }
         router.get("cases/:number/steps/:kind") { request, context in
@@ -138,12 +140,15 @@ struct Pages: Sendable {
             }
         }
         router.get("calendar") { request, context in
-            try await page(request, context) { desk, lang, creds in try calendarPage(desk, lang, creds, request) }
+            let flash = flashCookie(request, context)
+            return try await page(request, context) { desk, lang, creds in
+                try calendarPage(desk, lang, creds, request, flash: flash)
+            }
         }
         router.get("staff") { request, context in
             try await page(request, context) { desk, lang, creds in
                 try staffPage(
-                    desk, lang, creds, values: [:], error: nil, flash: request.cookies[PageCookies.flash]?.value)
+                    desk, lang, creds, values: [:], error: nil, flash: flashCookie(request, context))
             }
         }
         router.post("staff") { request, context in
@@ -201,7 +206,7 @@ struct Pages: Sendable {
             var response = try await api.reading(creds, request, context, setup: setup) { desk, _, creds in
                 try body(desk, lang, creds)
             }
-            remember(&response, request)
+            remember(&response, request, https: api.settings.isHTTPS(request, context))
             if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] = pagePolicy }
             return response
         } catch let e as DisclosureError {
@@ -234,8 +239,15 @@ struct Pages: Sendable {
                 desk, _, creds in
                 try body(desk, lang, creds, posted)
             }
-            if request.cookies[PageCookies.flash] != nil, response.headers[.setCookie] == nil {
-                clearFlash(&response)
+            let https = api.settings.isHTTPS(request, context)
+            if let text = response.headers[PageCookies.flashHeader] {
+                response.headers[PageCookies.flashHeader] = nil
+                response.setCookie(
+                    Cookie(
+                        name: PageCookies.name(PageCookies.flash, https: https), value: text, path: "/", secure: https,
+                        httpOnly: true, sameSite: .strict))
+            } else if flashCookie(request, context) != nil {
+                clearFlash(&response, https: https)
             }
             response.headers[.contentSecurityPolicy] = pagePolicy
             return response
@@ -259,6 +271,13 @@ struct Pages: Sendable {
         // The office requires a second factor the account has not set up: that comes first.
         if e.code == .forbidden, e.field == "totp" { return Reply.seeOther("/account").response() }
         let status = APIError.status(of: e.code)
+        if e.code == .storage {
+            // The database's own words (its path, SQLite's message) are for the server's log.
+            FileHandle.standardError.write(Data("disclosure-server: \(e.message.en)\n".utf8))
+            return errorPage(
+                status: status, message: lang == .zh ? "数据库暂时无法办理，请稍后再试或联系管理员" : "the database cannot do this now",
+                lang: lang)
+        }
         return errorPage(status: status, message: e.message(lang), lang: lang)
     }
 
@@ -268,16 +287,28 @@ struct Pages: Sendable {
     }
 
     /// After the language switch, the choice is kept for the next pages; the one-time message is spent.
-    private func remember(_ response: inout Response, _ request: Request) {
+    private func remember(_ response: inout Response, _ request: Request, https: Bool) {
         if let l = request.uri.queryParameters.get("lang"), Language(rawValue: String(l)) != nil {
-            response.setCookie(Cookie(name: PageCookies.language, value: String(l), path: "/", sameSite: .strict))
+            response.setCookie(
+                Cookie(
+                    name: PageCookies.name(PageCookies.language, https: https), value: String(l), path: "/",
+                    secure: https, sameSite: .strict))
         }
-        if request.cookies[PageCookies.flash] != nil { clearFlash(&response) }
+        if request.cookies[PageCookies.name(PageCookies.flash, https: https)] != nil {
+            clearFlash(&response, https: https)
+        }
     }
 
-    private func clearFlash(_ response: inout Response) {
+    /// The one-time message the last redirect left, by the cookie's name for this connection.
+    func flashCookie(_ request: Request, _ context: DisclosureContext) -> String? {
+        request.cookies[PageCookies.name(PageCookies.flash, https: api.settings.isHTTPS(request, context))]?.value
+    }
+
+    private func clearFlash(_ response: inout Response, https: Bool) {
         response.setCookie(
-            Cookie(name: PageCookies.flash, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+            Cookie(
+                name: PageCookies.name(PageCookies.flash, https: https), value: "", maxAge: 0, path: "/",
+                secure: https, httpOnly: true, sameSite: .strict))
     }
 
     func csrfRefusal(_ lang: Language) -> Response {
@@ -305,10 +336,13 @@ struct Pages: Sendable {
     private func loginPage(_ request: Request, _ context: DisclosureContext) async throws -> Response {
         let lang = pageLanguage(request)
         let next = safeNext(request.uri.queryParameters.get("next").map { String($0) })
-        return loginForm(lang, next: next, name: "", error: nil, totp: false)
+        return loginForm(
+            lang, next: next, name: "", error: nil, totp: false, https: api.settings.isHTTPS(request, context))
     }
 
-    private func loginForm(_ lang: Language, next: String, name: String, error: String?, totp: Bool) -> Response {
+    private func loginForm(
+        _ lang: Language, next: String, name: String, error: String?, totp: Bool, https: Bool
+    ) -> Response {
         let token = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         var c = bare(lang, title: lang == .zh ? "登录" : "Sign in")
         c["login_token"] = token
@@ -319,7 +353,9 @@ struct Pages: Sendable {
         var response = Reply.page(pages.render("login", c), status: error == nil ? .ok : .unauthorized)
             .with(policy: pagePolicy).response()
         response.setCookie(
-            Cookie(name: PageCookies.login, value: token, path: "/login", httpOnly: true, sameSite: .strict))
+            Cookie(
+                name: PageCookies.name(PageCookies.login, https: https), value: token, path: "/", secure: https,
+                httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -328,12 +364,13 @@ struct Pages: Sendable {
         var fields = try await postedFields(request)
         let next = safeNext(fields.removeValue(forKey: "next"))
         let sent = fields.removeValue(forKey: "login_token") ?? ""
-        let expected = request.cookies[PageCookies.login]?.value ?? ""
+        let https = api.settings.isHTTPS(request, context)
+        let expected = request.cookies[PageCookies.name(PageCookies.login, https: https)]?.value ?? ""
         guard !expected.isEmpty, constantTimeEqual(sent, expected) else {
             return loginForm(
                 lang, next: next, name: fields["name"] ?? "",
                 error: lang == .zh ? "登录表单已失效（缺少 CSRF 令牌），请重新输入" : "the form expired (no CSRF token); try again",
-                totp: false)
+                totp: false, https: https)
         }
         let name = fields["name"] ?? ""
         do {
@@ -351,7 +388,7 @@ struct Pages: Sendable {
         } catch let e as DisclosureError {
             var response = loginForm(
                 lang, next: next, name: name, error: e.message(lang),
-                totp: e.field == "totp" || fields["totp"].map { !$0.isEmpty } == true)
+                totp: e.field == "totp" || fields["totp"].map { !$0.isEmpty } == true, https: https)
             if e.code == .throttled {
                 response.status = .tooManyRequests
                 if let r = e.retryAfter { response.headers[.retryAfter] = String(max(r, 1)) }
@@ -362,7 +399,11 @@ struct Pages: Sendable {
 
     /// Where to go after sign-in: a path of ours only, never another site.
     private func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login")
+        // Printable ASCII only (a tab or newline is dropped by browsers, turning `/\t/x` into `//x`),
+        // one leading slash, no backslash: a path of ours, never another site.
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/login"),
+            next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }),
+            URLComponents(string: next).map({ $0.scheme == nil && $0.host == nil }) == true
         else { return "/board" }
         return next
     }
@@ -396,13 +437,7 @@ struct Pages: Sendable {
     func flashed(_ reply: Reply, _ message: String, _ warnings: [Text], _ lang: Language) -> Reply {
         var r = reply
         let text = ([message] + warnings.map { $0(lang) }).joined(separator: "\n")
-        var fields = HTTPFields()
-        fields[.setCookie] =
-            Cookie(
-                name: PageCookies.flash, value: percentEncoded(String(text.prefix(1500))), path: "/", httpOnly: true,
-                sameSite: .strict
-            ).description
-        r.headers.append(contentsOf: fields)
+        r.headers[PageCookies.flashHeader] = percentEncoded(String(text.prefix(1500)))
         return r
     }
 
@@ -654,8 +689,9 @@ struct Pages: Sendable {
         return .page(pages.render("reports", c))
     }
 
-    private func calendarPage(_ desk: Desk, _ lang: Language, _ creds: Credentials, _ request: Request) throws -> Reply
-    {
+    private func calendarPage(
+        _ desk: Desk, _ lang: Language, _ creds: Credentials, _ request: Request, flash: String?
+    ) throws -> Reply {
         var q = try query(request)
         let year = try q.int("year") ?? desk.today.year
         try q.finish()
@@ -668,7 +704,7 @@ struct Pages: Sendable {
             ["year": y.year, "selected": y.year == year]
         }
         c["calendar"] = CalendarText.year(year, desk.calendar, lang)
-        c["flash"] = flashLines(request.cookies[PageCookies.flash]?.value)
+        c["flash"] = flashLines(flash)
         return .page(pages.render("calendar", c))
     }
 

@@ -64,8 +64,12 @@ struct PageTests {
             #expect(ok.headers[.location] == "/cases")
             // Another site is never where sign-in leads.
             #expect(ok.headers[.setCookie]?.contains("HttpOnly") == true)
-            let evil = try await Caller(client).call(.get, "/login?next=%2F%2Fevil.example")
-            #expect(evil.text.contains("name=\"next\" value=\"/board\""))
+            for trick in [
+                "%2F%2Fevil.example", "%2F%09%2Fevil.example", "%2F%5Cevil.example", "https%3A%2F%2Fevil.example",
+            ] {
+                let evil = try await Caller(client).call(.get, "/login?next=\(trick)")
+                #expect(evil.text.contains("name=\"next\" value=\"/board\""), "\(trick)")
+            }
         }
     }
 
@@ -184,6 +188,11 @@ struct PageTests {
             #expect(try await handler.form("/register", full, csrf: false).status == .forbidden)
             #expect(try office.caseCount() == cases)
             #expect(try await handler.form("/logout", [:], csrf: false).status == .forbidden)
+            let other = Caller(client)
+            try await other.signIn("handler")
+            let out = try await other.form("/logout", [:])
+            #expect(out.status == .seeOther)
+            #expect(out.headers[.setCookie]?.contains("Max-Age=0") == true, "the browser's cookie is expired too")
             #expect(try await handler.call(.get, "/board").status == .ok)
             // A good step goes through, and the case page says what was recorded, once.
             let good = try await handler.form(
@@ -255,6 +264,8 @@ struct PageTests {
             let unredacted = try await handler.call(.get, "/exchange/export?cases=\(n)")
             #expect(unredacted.status == .forbidden, "only the head exports personal data")
             #expect(try await handler.call(.get, "/exchange/export?cases=\(n)&redact=on").status == .ok)
+            let papers = try await handler.call(.get, "/exchange/export?cases=\(n)&redact=on&with_attachments=on")
+            #expect(papers.status == .forbidden, "attachments are the applicant's papers: the head's to export")
             #expect(try await head.call(.get, "/exchange/export").status == .badRequest, "which cases is required")
             let boundary = "----disclosure-test-boundary"
             func upload(_ file: String?) -> String {

@@ -163,6 +163,7 @@ struct ReminderTests {
         #expect(wang.body.contains(due))
         #expect(!wang.body.contains(overdue), "the handler is told of others' cases")
         #expect(!wang.body.contains("张三"), "a reminder carries an applicant's name")
+        #expect(!wang.body.contains("某项目环评批复"), "a reminder carries the request's text")
         let li = try #require(messages.first { $0.headers["To"] == "li@demo.gov.cn" })
         #expect(li.body.contains(due) && li.body.contains(overdue))
         #expect(li.body.contains("Overdue"))

@@ -19,6 +19,13 @@
       }
     });
     xhr.addEventListener("load", function () {
+      // Only our own pages replace this one; anything else (a proxy's refusal) is said in words.
+      var type = xhr.getResponseHeader("Content-Type") || "";
+      if (type.indexOf("text/html") !== 0) {
+        button.disabled = false;
+        status.textContent = (document.documentElement.lang === "en" ? "Refused: HTTP " : "未能上传：HTTP ") + xhr.status;
+        return;
+      }
       document.open();
       document.write(xhr.responseText);
       document.close();
