@@ -428,6 +428,55 @@ struct PageTests {
             let confirmed = try await head.form("/account/totp/confirm", ["code": code])
             #expect(confirmed.status == .seeOther, "\(confirmed.text)")
             #expect(try await head.call(.get, "/board").status == .ok)
+            // Signing in on the page now asks for the code, and takes a fresh one.
+            let browser = Caller(client)
+            let form = try await browser.call(.get, "/login")
+            browser.cookie = form.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+            let token = try #require(Self.value(of: "login_token", in: form.text))
+            let bare = try await browser.form(
+                "/login", ["name": "head", "password": Office.password("head"), "login_token": token], csrf: false)
+            #expect(bare.status == .unauthorized)
+            #expect(bare.text.contains("id=\"totp\""))
+            browser.cookie = bare.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+            let again = try #require(Self.value(of: "login_token", in: bare.text))
+            let next = TOTP.code(
+                secret: TOTP.decodeBase32(secret) ?? [], step: office.clock.now().epoch / TOTP.period + 1)
+            let signed = try await browser.form(
+                "/login",
+                ["name": "head", "password": Office.password("head"), "totp": next, "login_token": again], csrf: false)
+            #expect(signed.status == .seeOther, "\(signed.text)")
+        }
+    }
+
+    @Test("the staff form names what is wrong and adds nobody; the admin's changes need the token")
+    func staffForms() async throws {
+        let office = try Office()
+        try await office.serve { client in
+            let admin = Caller(client)
+            try await admin.signIn(Office.admin)
+            let count = (try await admin.call(.get, "/api/v1/staff").json as? [Any])?.count
+            let cases: [([String: String], String)] = [
+                (["name": "", "role_handler": "on", "password": "a-long-password-1"], "name"),
+                (["name": "新同事", "password": "a-long-password-1"], "role"),
+                (["name": "新同事", "role_handler": "on", "password": ""], "password"),
+                (["name": "新同事", "role_handler": "on", "password": "short"], "password"),
+                (["name": "新同事", "role_handler": "on", "password": "a-long-password-1", "email": "a b@c"], "email"),
+            ]
+            for (fields, field) in cases {
+                let a = try await admin.form("/staff", fields)
+                #expect((400..<500).contains(a.status.code), "\(fields)")
+                #expect(a.text.contains("id=\"form-error\""), "\(fields)")
+                #expect(a.text.contains(field), "\(fields) does not name \(field)")
+            }
+            #expect((try await admin.call(.get, "/api/v1/staff").json as? [Any])?.count == count)
+            let forged = try await admin.form(
+                "/staff", ["name": "新同事", "role_handler": "on", "password": "a-long-password-1"], csrf: false)
+            #expect(forged.status == .forbidden)
+            #expect(try await admin.form("/staff/handler/disable", [:], csrf: false).status == .forbidden)
+            let added = try await admin.form(
+                "/staff", ["name": "新同事", "role_handler": "on", "password": "a-long-password-1"])
+            #expect(added.status == .seeOther)
+            #expect((try await admin.call(.get, "/api/v1/staff").json as? [Any])?.count == (count ?? 0) + 1)
         }
     }
 
