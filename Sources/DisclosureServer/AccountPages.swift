@@ -86,50 +86,6 @@ extension Pages {
         }
     }
 
-    /// A file posted by a page's form (multipart, the token in the form's address): the session, the
-    /// token and the role are settled before the file is read; `body` gets the other fields, the file's
-    /// name and a scratch copy, removed afterwards. A refusal of the file is a page naming the field.
-    func upload(
-        _ request: Request, _ context: DisclosureContext, role: UseCase, limit: Int,
-        _ body: ([String: String], String?, String) async throws -> Response
-    ) async throws -> Response {
-        let lang = pageLanguage(request)
-        guard let creds = try? api.credentials(request, context), creds.viaCookie else {
-            return Reply.seeOther("/login").response()
-        }
-        let sent = request.uri.queryParameters.get("csrf_token").map { String($0) } ?? ""
-        guard constantTimeEqual(sent, Credentials.csrf(for: creds.token)) else { return csrfRefusal(lang) }
-        let allowed = try await page(request, context) { desk, _, _ in
-            try desk.requireRole(role)
-            return .noContent
-        }
-        guard allowed.status == .noContent else { return allowed }
-        guard let boundary = Multipart.boundary(request.headers[.contentType] ?? "") else {
-            return errorResponse(
-                .unsupportedMediaType, lang == .zh ? "请以页面的表单选择文件上传" : "upload the file with the page's form", lang)
-        }
-        let raw = try ScratchFile(purpose: "upload")
-        defer { raw.remove() }
-        let file = try ScratchFile(purpose: "file")
-        defer { file.remove() }
-        do {
-            try await raw.receive(request.body, limit: limit + 64 * 1024)
-            let (fields, name) = try Multipart.extract(raw.path, boundary: boundary, file: "file", into: file.path)
-            let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-            guard size <= limit else {
-                throw DisclosureError(
-                    .invalidValue, field: "file", zh: "文件超过\(limit / 1_000_000) MB",
-                    en: "the file is over \(limit / 1_000_000) MB")
-            }
-            return try await body(fields, name, file.path)
-        } catch let e as DisclosureError {
-            return errorResponse(
-                APIError.status(of: e.code), e.field.map { "\($0)：\(e.message(lang))" } ?? e.message(lang), lang)
-        } catch let e as APIError {
-            return errorResponse(e.status, e.message(lang), lang)
-        }
-    }
-
     private func accountPage(
         _ desk: Desk, _ lang: Language, _ creds: Credentials, error: DisclosureError?, flash: String?
     ) throws -> Reply {

@@ -29,15 +29,7 @@ extension Pages {
             let form = try ExportForm.read(Form(query: fields))
             let scratch = try ScratchFile(purpose: "export")
             do {
-                let response = try await page(request, context) { desk, _, _ in
-                    let count = try desk.exportCases(
-                        form.filter, to: scratch.path, redact: form.redact, withAttachments: form.withAttachments,
-                        force: true)
-                    var reply = Reply.download(
-                        [], type: "application/xml; charset=utf-8", filename: "cases-\(desk.today).xml")
-                    reply.caseCount = count
-                    return reply
-                }
+                let response = try await page(request, context, API.export(form, to: scratch))
                 guard response.status == .ok else {
                     scratch.remove()
                     return response
@@ -49,53 +41,66 @@ extension Pages {
             }
         }
         router.post("exchange/import") { request, context in
-            let lang = pageLanguage(request)
-            guard let creds = try? api.credentials(request, context), creds.viaCookie else {
-                return Reply.seeOther("/login?next=%2Fexchange").response()
-            }
-            // The token rides in the form's address: it is checked before a byte of the file is read.
-            let sent = request.uri.queryParameters.get("csrf_token").map { String($0) } ?? ""
-            guard constantTimeEqual(sent, Credentials.csrf(for: creds.token)) else {
-                return csrfRefusal(lang)
-            }
-            let refused = try await page(request, context) { desk, _, _ in
-                try desk.requireRole(.importCases)
-                return .noContent
-            }
-            guard refused.status == .noContent else { return refused }
-            let type = request.headers[.contentType] ?? ""
-            guard let boundary = Multipart.boundary(type) else {
-                return errorResponse(
-                    .unsupportedMediaType,
-                    lang == .zh ? "请以表单选择案卷文件上传（multipart/form-data）" : "upload the file with the form", lang)
-            }
-            let raw = try ScratchFile(purpose: "upload")
-            defer { raw.remove() }
-            let file = try ScratchFile(purpose: "import")
-            defer { file.remove() }
-            let fields: [String: String]
-            do {
-                try await raw.receive(request.body, limit: API.importLimit + 64 * 1024)
-                fields = try Multipart.extract(raw.path, boundary: boundary, file: "file", into: file.path).fields
-            } catch let e as DisclosureError {
-                return errorResponse(APIError.status(of: e.code), e.message(lang), lang)
-            } catch let e as APIError {
-                return errorResponse(e.status, e.message(lang), lang)
-            }
-            let replace = fields["replace"] == "on"
-            let reason = fields["reason"].flatMap { $0.isEmpty ? nil : $0 }
-            let path = file.path
-            return try await post(request, context, bulk: true, checked: true) { desk, lang, creds, _ in
-                var c = frame(desk, lang, creds, title: lang == .zh ? "导入结果" : "Import result", active: "exchange")
-                do {
-                    let report = try desk.importCases(path: path, replace: replace, reason: reason)
-                    c["report"] = ImportText.report(report, lang)
-                    return .page(pages.render("imported", c))
-                } catch let e as DisclosureError where e.code != .unauthenticated && e.code != .forbidden {
-                    c["error"] = e.field.map { "\($0)：\(e.message(lang))" } ?? e.message(lang)
-                    return .page(pages.render("imported", c), status: APIError.status(of: e.code))
+            try await upload(request, context, role: .importCases, limit: API.importLimit, next: "/exchange") {
+                fields, _, path in
+                let replace = fields["replace"] == "on"
+                let reason = fields["reason"].flatMap { $0.isEmpty ? nil : $0 }
+                return try await post(request, context, bulk: true, checked: true) { desk, lang, creds, _ in
+                    var c = frame(desk, lang, creds, title: lang == .zh ? "导入结果" : "Import result", active: "exchange")
+                    do {
+                        let report = try desk.importCases(path: path, replace: replace, reason: reason)
+                        c["report"] = ImportText.report(report, lang)
+                        return .page(pages.render("imported", c))
+                    } catch let e as DisclosureError where e.code != .unauthenticated && e.code != .forbidden {
+                        c["error"] = e.field.map { "\($0)：\(e.message(lang))" } ?? e.message(lang)
+                        return .page(pages.render("imported", c), status: APIError.status(of: e.code))
+                    }
                 }
             }
+        }
+    }
+
+    /// A file posted by a page's form (multipart, the token in the form's address): the session, the
+    /// token and the role are settled before the file is read; `body` gets the other fields, the file's
+    /// name and a scratch copy, removed afterwards. A refusal of the file is a page naming the field.
+    func upload(
+        _ request: Request, _ context: DisclosureContext, role: UseCase, limit: Int, next: String? = nil,
+        _ body: ([String: String], String?, String) async throws -> Response
+    ) async throws -> Response {
+        let lang = pageLanguage(request)
+        guard let creds = try? api.credentials(request, context), creds.viaCookie else {
+            return Reply.seeOther(next.map { "/login?next=" + percentEncoded($0) } ?? "/login").response()
+        }
+        let sent = request.uri.queryParameters.get("csrf_token").map { String($0) } ?? ""
+        guard constantTimeEqual(sent, Credentials.csrf(for: creds.token)) else { return csrfRefusal(lang) }
+        let allowed = try await page(request, context) { desk, _, _ in
+            try desk.requireRole(role)
+            return .noContent
+        }
+        guard allowed.status == .noContent else { return allowed }
+        guard let boundary = Multipart.boundary(request.headers[.contentType] ?? "") else {
+            return errorResponse(
+                .unsupportedMediaType, lang == .zh ? "请以页面的表单选择文件上传" : "upload the file with the page's form", lang)
+        }
+        let raw = try ScratchFile(purpose: "upload")
+        defer { raw.remove() }
+        let file = try ScratchFile(purpose: "file")
+        defer { file.remove() }
+        do {
+            try await raw.receive(request.body, limit: limit + 64 * 1024)
+            let (fields, name) = try Multipart.extract(raw.path, boundary: boundary, file: "file", into: file.path)
+            let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+            guard size <= limit else {
+                throw DisclosureError(
+                    .invalidValue, field: "file", zh: "文件超过\(limit / 1_000_000) MB",
+                    en: "the file is over \(limit / 1_000_000) MB")
+            }
+            return try await body(fields, name, file.path)
+        } catch let e as DisclosureError {
+            return errorResponse(
+                APIError.status(of: e.code), e.field.map { "\($0)：\(e.message(lang))" } ?? e.message(lang), lang)
+        } catch let e as APIError {
+            return errorResponse(e.status, e.message(lang), lang)
         }
     }
 }

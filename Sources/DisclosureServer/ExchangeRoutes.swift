@@ -51,15 +51,7 @@ extension API {
             let form = try ExportForm.read(try query(request))
             let scratch = try ScratchFile(purpose: "export")
             do {
-                let response = try await reading(creds, request, context) { desk, _, _ in
-                    let count = try desk.exportCases(
-                        form.filter, to: scratch.path, redact: form.redact, withAttachments: form.withAttachments,
-                        force: true)
-                    var reply = Reply.download(
-                        [], type: "application/xml; charset=utf-8", filename: "cases-\(desk.today).xml")
-                    reply.caseCount = count
-                    return reply
-                }
+                let response = try await reading(creds, request, context, API.export(form, to: scratch))
                 return scratch.streamed(response)
             } catch {
                 scratch.remove()
@@ -89,6 +81,25 @@ extension API {
                 let report = try desk.importCases(path: path, replace: replace, restore: restore, reason: reason)
                 return .view(CaseViews.importReport(report), text: ImportText.report(report, lang), asText: asText)
             }
+        }
+    }
+}
+
+extension API {
+    /// The export as the API and the exchange page run it: the case file is written to `scratch`,
+    /// which the caller streams as the answer's body; the reply carries the name and the count.
+    static func export(
+        _ form: ExportForm, to scratch: ScratchFile
+    )
+        -> @Sendable (Desk, Language, Credentials) throws
+        -> Reply
+    {
+        { desk, _, _ in
+            let count = try desk.exportCases(
+                form.filter, to: scratch.path, redact: form.redact, withAttachments: form.withAttachments, force: true)
+            var reply = Reply.download([], type: "application/xml; charset=utf-8", filename: "cases-\(desk.today).xml")
+            reply.caseCount = count
+            return reply
         }
     }
 }

@@ -44,7 +44,8 @@ struct FrontMiddleware: RouterMiddleware {
         // The API serves data, never pages: nothing may load, frame or run from a response. A page sets
         // its own policy, no wider than its style sheet, script and forms need.
         if h[.contentSecurityPolicy] == nil {
-            h[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+            h[.contentSecurityPolicy] =
+                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
         }
         h[.xContentTypeOptions] = "nosniff"
         h[.xFrameOptions] = "DENY"

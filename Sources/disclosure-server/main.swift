@@ -105,11 +105,12 @@ extension ServeCommand {
     static func minutes(_ text: String) throws(DisclosureError) -> Int? {
         if text == "off" { return nil }
         let parts = text.split(separator: ":")
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
-            (0...23).contains(h), (0...59).contains(m)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]),
+            let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m)
         else {
             throw DisclosureError(
-                .invalidValue, field: "--remind-at", zh: "应为 HH:MM（如 08:00）或 off", en: "must be HH:MM (e.g. 08:00) or off")
+                .invalidValue, field: "--remind-at", zh: "应为 HH:MM（如 08:00）或 off",
+                en: "must be HH:MM (e.g. 08:00) or off")
         }
         return h * 60 + m
     }
