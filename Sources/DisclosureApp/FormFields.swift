@@ -169,7 +169,9 @@ public enum FormFields {
             hint: Text(zh: "未填为今天", en: "today if empty")),
         FieldSpec(
             "late_entry", Text(zh: "补录理由", en: "Late-entry reason"), .line, required: false,
-            hint: Text(zh: "日期早于今天的事项须写明为何补录", en: "required for a step dated before today")),
+            hint: Text(
+                zh: "日期早于今天\(LateEntry.graceWorkdays)个工作日以上的事项须写明为何补录",
+                en: "required for a step dated more than \(LateEntry.graceWorkdays) working days before today")),
     ]
 
     /// The fields of a registration, in the order of the national application form.
@@ -189,7 +191,9 @@ public enum FormFields {
         FieldSpec("note", Text(zh: "备注", en: "Note"), .paragraph, required: false),
         FieldSpec(
             "late_entry", Text(zh: "补录理由", en: "Late-entry reason"), .line, required: false,
-            hint: Text(zh: "收到日期早于今天时须写明", en: "required when received before today")),
+            hint: Text(
+                zh: "收到日期早于今天\(LateEntry.graceWorkdays)个工作日以上时须写明",
+                en: "required when received more than \(LateEntry.graceWorkdays) working days before today")),
     ]
 }
 

@@ -590,9 +590,11 @@ struct Pages: Sendable {
     {
         let errorField = error?.field.map { $0.replacingOccurrences(of: "-", with: "_") }
         return specs.map { f in
+            // Every key a field's template reads is set, false when empty: Mustache would otherwise find
+            // the page's own `error` (or `hint`) and show it beside every field.
             var m: [String: Any] = [
                 "name": f.name, "id": "f-" + f.name, "label": f.label(lang), "required": f.required,
-                "value": values[f.name] ?? "",
+                "value": values[f.name] ?? "", "error": false, "hint": false,
             ]
             if let h = f.hint { m["hint"] = h(lang) }
             if let error, let errorField,

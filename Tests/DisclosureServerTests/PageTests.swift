@@ -142,6 +142,7 @@ struct PageTests {
                 let a = try await handler.form("/register", f)
                 #expect(a.status == .badRequest, "\(field): \(a.status)")
                 #expect(a.text.contains("id=\"f-\(field)-error\""), "\(field) has no error beside it")
+                #expect(a.text.components(separatedBy: "class=\"field-error\"").count == 2, "\(field) alone")
                 #expect(a.text.contains("id=\"form-error\""))
             }
             var future = full
@@ -174,6 +175,11 @@ struct PageTests {
                 let a = try await who.form("/cases/\(n)/steps/\(kind)", fields)
                 #expect((400..<500).contains(a.status.code), "\(kind) \(fields): \(a.status)")
                 #expect(a.text.contains("id=\"f-\(field)-error\""), "\(kind): no error beside \(field): \(a.text)")
+                // “items/pages” (one scale or the other) stands beside both of its fields.
+                let beside = kind == "fee-notice" ? 2 : 1
+                #expect(
+                    a.text.components(separatedBy: "class=\"field-error\"").count == beside + 1,
+                    "\(kind): the error stands beside \(field) alone")
                 #expect(try await head.eventCount(n) == before, "\(kind) wrote something")
             }
             // Without the token: refused, nothing written, whatever the form.
