@@ -218,14 +218,15 @@ public struct CaseViews: Sendable {
         .object([
             ("seq", .int(e.seq)), ("kind", .string(e.kind)), ("on", .date(e.on)), ("actor", .string(e.actor)),
             ("account_id", e.accountID.map(JSON.int) ?? .null), ("late_entry", .str(e.lateEntry)),
-            ("recorded_at", .string(e.recordedAt)), ("summary", .string(eventSummary(e))),
+            ("letter", .str(e.letter)), ("recorded_at", .string(e.recordedAt)), ("summary", .string(eventSummary(e))),
             ("due_before", .date(e.dueBefore)), ("due_after", .date(e.dueAfter)),
         ])
     }
 
     /// The step in words.
     public func eventSummary(_ e: StoredEvent) -> String {
-        e.event?.action.summary(lang) ?? e.note?.summary(lang) ?? (lang == .zh ? "登记申请" : "application registered")
+        let what = e.event?.action.summary(lang) ?? e.note?.summary(lang) ?? (lang == .zh ? "登记申请" : "application registered")
+        return what + (e.letter.map { lang == .zh ? "（文号：\($0)）" : " (document number \($0))" } ?? "")
     }
 
     /// A fee worked out band by band (`fee quote --json`).

@@ -102,7 +102,8 @@ public final class Desk {
                     + "an application cannot be registered before it arrives")
         }
         try Rules.checkLateEntry(on: application.received, reason: lateEntry, today: today, calendar: calendar)
-        let record = try store.register(application, actor: ref(account), lateEntry: lateEntry, now: now.stamp)
+        let record = try store.register(
+            application, actor: ref(account), lateEntry: lateEntry, today: today, now: now.stamp)
         return (record, try repeatWarnings(record))
     }
 

@@ -87,6 +87,8 @@ public struct CaseDossier: Sendable, Hashable {
     public let registeredBy: String
     /// Why the application was registered more than three working days after its receipt (补录).
     public let registrationLateEntry: String?
+    /// The document number of the acknowledgement of receipt sent at registration.
+    public let registrationLetter: String?
     public let events: [RecordedEvent]
     public let attachments: [Attachment]
     /// The due date the exporting office computed, for comparison on import.
@@ -99,8 +101,9 @@ public struct CaseDossier: Sendable, Hashable {
     public init(agencyCode: String, agencyName: String, number: CaseNumber, application: Application,
                 registeredAt: String, registeredBy: String, events: [RecordedEvent], attachments: [Attachment],
                 due: CivilDate?, provisional: Bool, outcome: Outcome?, closedOn: CivilDate?,
-                registrationLateEntry: String? = nil) {
+                registrationLateEntry: String? = nil, registrationLetter: String? = nil) {
         self.registrationLateEntry = registrationLateEntry
+        self.registrationLetter = registrationLetter
         self.outcome = outcome
         self.closedOn = closedOn
         self.agencyCode = agencyCode
@@ -122,7 +125,7 @@ public struct CaseDossier: Sendable, Hashable {
     public func sameContent(as other: CaseDossier) -> Bool {
         agencyCode == other.agencyCode && number.local == other.number.local && application == other.application
             && registeredAt == other.registeredAt && registeredBy == other.registeredBy && events == other.events
-            && registrationLateEntry == other.registrationLateEntry
+            && registrationLateEntry == other.registrationLateEntry && registrationLetter == other.registrationLetter
             && attachments.map(\.sha256) == other.attachments.map(\.sha256)
             && attachments.map(\.name) == other.attachments.map(\.name)
     }
@@ -276,12 +279,17 @@ public struct StoredEventText: Sendable {
     public let recordedAt: String
     public let payload: String
     public let lateEntry: String?
-    public init(on: CivilDate, actor: String, recordedAt: String, payload: String, lateEntry: String? = nil) {
+    public let letter: String?
+    public init(
+        on: CivilDate, actor: String, recordedAt: String, payload: String, lateEntry: String? = nil,
+        letter: String? = nil
+    ) {
         self.on = on
         self.actor = actor
         self.recordedAt = recordedAt
         self.payload = payload
         self.lateEntry = lateEntry
+        self.letter = letter
     }
 }
 
@@ -302,12 +310,13 @@ public struct PendingDossier: Sendable {
         recorded.reserveCapacity(events.count)
         for e in events {
             recorded.append(RecordedEvent(event: CaseEvent(on: e.on, action: try PayloadCodec.decodeAction(e.payload), actor: e.actor,
-                                                           lateEntry: e.lateEntry),
+                                                           lateEntry: e.lateEntry, letter: e.letter),
                                           recordedAt: e.recordedAt))
         }
         let h = head
         return CaseDossier(agencyCode: h.agencyCode, agencyName: h.agencyName, number: h.number, application: h.application,
                            registeredAt: h.registeredAt, registeredBy: h.registeredBy, events: recorded, attachments: h.attachments,
-                           due: h.due, provisional: h.provisional, outcome: h.outcome, closedOn: h.closedOn, registrationLateEntry: h.registrationLateEntry)
+                           due: h.due, provisional: h.provisional, outcome: h.outcome, closedOn: h.closedOn, registrationLateEntry: h.registrationLateEntry,
+                           registrationLetter: h.registrationLetter)
     }
 }

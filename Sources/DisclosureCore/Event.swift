@@ -154,12 +154,18 @@ public struct CaseEvent: Sendable, Hashable, Codable {
     public var accountID: Int?
     /// Why a step was entered more than `LateEntry.graceWorkdays` after its legal date (补录).
     public var lateEntry: String?
-    public init(on: CivilDate, action: Action, actor: String, accountID: Int? = nil, lateEntry: String? = nil) {
+    /// The document number (文号) of the letter this step sent, assigned by the store when it is recorded.
+    public var letter: String?
+    public init(
+        on: CivilDate, action: Action, actor: String, accountID: Int? = nil, lateEntry: String? = nil,
+        letter: String? = nil
+    ) {
         self.on = on
         self.action = action
         self.actor = actor
         self.accountID = accountID
         self.lateEntry = lateEntry
+        self.letter = letter
     }
 
     /// Who recorded it, for comparing people.

@@ -11,8 +11,20 @@ public enum Outcome: String, Vocabulary, Comparable {
     /// The report's row group: 1 予以公开 … 6 其他处理.
     public var group: Int { Int(rawValue.prefix(1)) ?? 0 }
 
-    /// A refusal to disclose (3.x): 行政复议 must come first (行政复议法 2023 art. 23).
-    public var requiresReconsiderationFirst: Bool { group == 3 }
+    /// A refusal to disclose (3.1–3.7): 行政复议 must come first (行政复议法 2023 art. 23(4)) when the reply
+    /// is issued from 2024-01-01; 3.8 tells the applicant where to go and is no refusal (STATUTE.md §6).
+    public var isRefusal: Bool { group == 3 && self != .queryMatter }
+
+    /// The day the 2023 行政复议法 took effect, and with it 复议前置 for refusals to disclose.
+    public static let reconsiderationFirstFrom = CivilDate(year: 2024, month: 1, day: 1)!
+
+    /// Which remedies a reply issued on `issued` states: whether 行政复议 must come first for all of it
+    /// (3.1–3.7), for the part withheld (2), or not at all (both routes open).
+    public func remedyRoute(issued: CivilDate) -> RemedyRoute {
+        guard issued >= Self.reconsiderationFirstFrom else { return .either }
+        if isRefusal { return .reconsiderationFirst }
+        return self == .partlyDisclosed ? .reconsiderationFirstForWithheld : .either
+    }
 
     /// Outcomes an officer may draft as a reply; 6.1 and 6.2 arise only by closing as abandoned.
     public var isDraftable: Bool { self != .abandonedCorrection && self != .abandonedFee }
@@ -48,4 +60,14 @@ public enum Outcome: String, Vocabulary, Comparable {
         let bi = allCases.firstIndex(of: b) ?? 0
         return ai < bi
     }
+}
+
+/// The remedies a reply states (STATUTE.md §6).
+public enum RemedyRoute: String, Sendable, Hashable {
+    /// 行政复议 or 行政诉讼, as the applicant chooses.
+    case either
+    /// 行政复议 first, then 行政诉讼 against the decision.
+    case reconsiderationFirst = "reconsideration-first"
+    /// Either for what was provided; 行政复议 first for the part withheld.
+    case reconsiderationFirstForWithheld = "reconsideration-first-for-withheld"
 }

@@ -209,6 +209,19 @@ public enum Rules {
             if outcome.group == 3, basis == nil {
                 throw refuse("不予公开须说明理由（条例第三十六条第三项）", "a refusal must state its reason (art. 36(3))", field: "basis")
             }
+            if outcome == .partlyDisclosed, basis == nil {
+                throw refuse("部分公开须说明不予公开部分的理由和依据（条例第三十七条）",
+                             "a partial disclosure must state why and under which article the rest is withheld (art. 37)",
+                             field: "basis")
+            }
+            if outcome == .otherHandling, basis == nil {
+                throw refuse("6.3“其他处理”须在依据中写明如何处理及理由",
+                             "6.3 (other handling) must say in its basis what was done and why", field: "basis")
+            }
+            if outcome == .publication, basis == nil {
+                warnings.append(Text(zh: "公开出版物的答复应在依据中写明获取途径（条例第三十九条第二款）",
+                                     en: "a publication reply should say in its basis where to obtain it (art. 39 para 2)"))
+            }
         case let .replyReviewed(_, comment):
             guard let r = state.reply, r.reviewed == nil, status.isOpen else {
                 throw refuse("没有待审核的答复稿", "there is no draft awaiting review", field: "CASE")
@@ -256,7 +269,19 @@ public enum Rules {
                 throw refuse("案件仍在办理中，无需重新办理", "the case is still open; there is nothing to reopen", field: "CASE")
             }
             if on < closed { throw refuse("重新办理日期不能早于结案日期（\(closed)）", "reopening cannot be before the case was closed (\(closed))") }
-        case let .remedyFiled(id, _, body):
+        case let .remedyFiled(id, kind, body):
+            // 复议前置 (行政复议法 2023 art. 23(4)): a court may refuse a suit filed without reconsideration first.
+            if kind == .litigation, let outcome = state.outcome, let issued = state.reply?.issued,
+                outcome.remedyRoute(issued: issued) != .either
+            {
+                warnings.append(
+                    Text(
+                        zh: "本案答复（\(outcome.rawValue)，\(issued)签发）属于不予公开，依照行政复议法第二十三条第一款第四项应当先申请行政复议；"
+                            + "未经复议直接起诉的，人民法院可能不予受理",
+                        en: "the reply (\(outcome.rawValue), issued \(issued)) refuses disclosure: under art. 23(4) of the "
+                            + "Administrative Reconsideration Law reconsideration comes first, and a court may decline a "
+                            + "suit filed without it"))
+            }
             if id != state.remedies.count + 1 {
                 throw refuse("复议、诉讼应依次编号，此处应为第\(state.remedies.count + 1)号，不是第\(id)号",
                              "remedies are numbered in order: this one is #\(state.remedies.count + 1), not #\(id)", field: "remedy")

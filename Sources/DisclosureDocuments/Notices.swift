@@ -1,22 +1,6 @@
 import DisclosureCore
 import Foundation
 
-/// The letters an office sends (告知书), one template each in forms/notices.
-public enum NoticeKind: String, Vocabulary {
-    case receipt, correction, consultation, `extension`, deferral, fee, reply
-    public var label: Text {
-        switch self {
-        case .receipt: Text(zh: "登记回执", en: "acknowledgement of receipt")
-        case .correction: Text(zh: "补正告知书", en: "correction notice")
-        case .consultation: Text(zh: "征求意见书", en: "consultation letter")
-        case .extension: Text(zh: "延期答复告知书", en: "extension notice")
-        case .deferral: Text(zh: "延迟答复告知书", en: "deferral notice")
-        case .fee: Text(zh: "收费通知书", en: "fee notice")
-        case .reply: Text(zh: "答复书", en: "reply")
-        }
-    }
-}
-
 /// The notice templates: the shipped ones, or a folder of the office's own.
 public struct NoticeTemplates: Sendable {
     public let files: [String: String]
@@ -114,8 +98,12 @@ public struct Notice: Sendable, Hashable {
             return o
         }
         var body = ""
+        // The document number stands under the title; the salutation is the first paragraph of the letter.
+        let salutation = paragraphs.firstIndex { !$0.right }
         for (i, p) in paragraphs.enumerated() {
-            let cls = p.right ? "right" : (i == 0 && p.text.hasSuffix("：") ? "salutation" : "")
+            let cls =
+                p.right
+                ? (i == 0 ? "docnumber" : "right") : (i == salutation && p.text.hasSuffix("：") ? "salutation" : "")
             body += cls.isEmpty ? "<p>\(esc(p.text))</p>\n" : "<p class=\"\(cls)\">\(esc(p.text))</p>\n"
         }
         return """
@@ -133,6 +121,7 @@ public struct Notice: Sendable, Hashable {
                  font-size: 22pt; line-height: 36pt; font-weight: normal; text-align: center; margin: 0 0 28pt; }
             p { margin: 0; text-indent: 2em; text-align: justify; }
             p.salutation { text-indent: 0; }
+            p.docnumber { text-indent: 0; text-align: center; margin: -14pt 0 28pt; }
             p.right { text-indent: 0; text-align: right; padding-right: 4em; }
             p.right + p.right { margin-top: 0; }
             p:not(.right) + p.right { margin-top: 28pt; }
@@ -150,105 +139,204 @@ public struct Notice: Sendable, Hashable {
 
 /// Facts the case does not hold that some notices need, supplied by the office.
 public struct NoticeSettings: Sendable {
-    /// The notice's date (default: today).
-    public var date: CivilDate
     /// The 行政复议 organ named in replies.
     public var reconsiderationBody: String?
     /// How to pay a fee (account, place).
     public var howToPay: String?
     /// Which consultation a consultation letter is for (default: the latest).
     public var consultation: Int?
-    public init(date: CivilDate, reconsiderationBody: String? = nil, howToPay: String? = nil, consultation: Int? = nil) {
-        self.date = date
+    public init(reconsiderationBody: String? = nil, howToPay: String? = nil, consultation: Int? = nil) {
         self.reconsiderationBody = reconsiderationBody
         self.howToPay = howToPay
         self.consultation = consultation
     }
 }
 
+/// The case a letter is made from: its state, its steps (which date and number the letters) and
+/// its registration (the acknowledgement's).
+public struct NoticeCase: Sendable {
+    public let number: CaseNumber
+    public let state: CaseState
+    public let events: [CaseEvent]
+    /// The day the application was registered: the acknowledgement's date.
+    public let registered: CivilDate
+    /// The acknowledgement's document number, for cases registered since letters are numbered.
+    public let receiptLetter: String?
+    public init(number: CaseNumber, state: CaseState, events: [CaseEvent], registered: CivilDate,
+                receiptLetter: String?) {
+        self.number = number
+        self.state = state
+        self.events = events
+        self.registered = registered
+        self.receiptLetter = receiptLetter
+    }
+}
+
 /// Fills the templates from a case's facts.
 public enum NoticeRenderer {
-    /// Renders `kind` for the case; every `{{field}}` must be known, or the error names it.
-    public static func render(_ kind: NoticeKind, agency: String, number: CaseNumber, state s: CaseState,
-                              settings: NoticeSettings, calendar: WorkCalendar,
+    /// Renders `kind` for the case, dated and numbered by the step that sent it; every `{{field}}` must
+    /// be known, or the error names it.
+    public static func render(_ kind: NoticeKind, agency: String, case c: NoticeCase, settings: NoticeSettings,
                               templates: NoticeTemplates) throws(DisclosureError) -> Notice {
+        let s = c.state
         let a = s.application
+        let regulation = s.regulation
         func cn(_ d: CivilDate) -> String { "\(d.year)年\(d.month)月\(d.day)日" }
         var fields: [String: String] = [
-            "agency": agency, "number": number.description, "applicant": a.applicant.name, "received": cn(a.received),
-            "request": a.request, "date": cn(settings.date), "channel": a.channel.label.zh, "receipt_rule": a.channel.receiptRule.zh,
+            "agency": agency, "number": c.number.description, "applicant": a.applicant.name,
+            "received": cn(a.received), "request": Sentence.open(a.request), "channel": a.channel.label.zh,
+            "receipt_rule": a.channel.receiptRule.zh, "law": Citation.law(regulation),
+            "reply_days": String(regulation.replyDays),
         ]
         if let due = s.clock.due { fields["due"] = cn(due) }
-        if let b = settings.reconsiderationBody { fields["reconsideration_body"] = b }
-        if let h = settings.howToPay { fields["how_to_pay"] = h }
+        if let b = settings.reconsiderationBody { fields["reconsideration_body"] = Sentence.open(b) }
+        if let h = settings.howToPay { fields["how_to_pay"] = Sentence.closed(h) }
         func missing(_ what: String, zh: String, en: String) -> DisclosureError {
             DisclosureError(.missingField, field: what, zh: zh, en: en)
         }
+        /// The letter's date and number: those of the step that sent it.
+        func sentBy(_ e: CaseEvent) {
+            fields["date"] = cn(e.on)
+            fields["doc_number"] = e.letter ?? ""
+        }
+        func cite(_ articles: [String], besides typed: String = "") {
+            let text = Citation.text(articles, regulation: regulation, besides: typed)
+            fields["cite"] = text.isEmpty ? Citation.law(regulation) : text
+            fields["citation"] = text.isEmpty ? "" : "（\(text)）"
+        }
+        // Steps of the current reply round only: an earlier round's letters are that round's.
+        let round = c.events.lastIndex { if case .reopened = $0.action { true } else { false } }
+            .map { Array(c.events[($0 + 1)...]) } ?? c.events
+        func last(_ match: (Action) -> Bool) -> CaseEvent? { round.last { match($0.action) } }
 
         switch kind {
         case .receipt:
-            break
+            fields["date"] = cn(c.registered)
+            fields["doc_number"] = c.receiptLetter ?? ""
+            cite(Citation.letter(.receipt, regulation: regulation))
+            fields["excluded_time"] =
+                regulation == .of2008
+                ? "征求第三方意见所需时间不计算在答复期限内。"
+                : "征求第三方或者其他机关意见、需要补正或者缴纳信息处理费的时间，依法另行计算。"
+            fields["received_note"] = regulation == .of2008 ? "" : "（以\(a.channel.receiptRule.zh)为收到申请之日）"
         case .correction:
-            guard let c = s.correction else {
+            guard let corr = s.correction, let e = last({ if case .correctionRequested = $0 { true } else { false } })
+            else {
                 throw missing("correction", zh: "本案没有补正告知，无法生成补正告知书", en: "the case has no correction; there is nothing to notify")
             }
-            fields["items"] = c.items
-            fields["period"] = String(c.periodDays)
-            fields["period_ends"] = cn(c.periodEnds)
+            sentBy(e)
+            cite(Citation.letter(.correction, regulation: regulation))
+            fields["items"] = corr.items
+            fields["period"] = String(corr.periodDays)
+            fields["period_ends"] = cn(corr.periodEnds)
+            fields["lapse"] =
+                regulation == .of2008 ? "" : "您无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。"
         case .consultation:
             let chosen = settings.consultation.flatMap { id in s.consultations.first { $0.id == id } } ?? s.consultations.last
-            guard let c = chosen else {
+            guard let con = chosen,
+                let e = c.events.last(where: {
+                    if case .consultationSent(let id, _, _, _) = $0.action { id == con.id } else { false }
+                })
+            else {
                 throw missing("consultation", zh: "本案没有征求意见，无法生成征求意见书", en: "the case has no consultation")
             }
-            fields["to"] = c.to
-            fields["limit"] = cn(c.limit)
-            if c.party == .thirdParty {
+            sentBy(e)
+            cite(Citation.letter(.consultation, regulation: regulation, party: con.party))
+            fields["to"] = con.to
+            fields["limit"] = cn(con.limit)
+            if regulation == .of2008 {
+                fields["consultation_reason"] = "涉及商业秘密、个人隐私，公开后可能损害第三方合法权益"
+                fields["answer_by"] = "请于\(cn(con.limit))前书面提出意见。"
+                fields["silence"] = "第三方不同意公开的，本机关不予公开；但本机关认为不公开可能对公共利益造成重大影响的，将予以公开，并书面通知你方。"
+            } else if con.party == .thirdParty {
                 fields["consultation_reason"] = "公开可能损害第三方合法权益"
-                fields["article"] = "第三十二条"
+                fields["answer_by"] = "请于收到本征求意见书之日起15个工作日内（\(cn(con.limit))前）书面提出意见。"
                 fields["silence"] = "逾期未提出意见的，由本机关依照条例的规定决定是否公开。"
             } else {
                 fields["consultation_reason"] = "由本机关与你单位共同制作"
-                fields["article"] = "第三十四条"
+                fields["answer_by"] = "请于收到本征求意见书之日起15个工作日内（\(cn(con.limit))前）书面提出意见。"
                 fields["silence"] = "逾期未提出意见的，视为同意公开。"
             }
+            fields["article"] = Citation.letter(.consultation, regulation: regulation, party: con.party).first ?? ""
         case .extension:
-            guard s.clock.extensionDays > 0 else {
+            let granted: [(CaseEvent, Int, String)] = round.compactMap { e in
+                if case .extended(let days, _, let reason) = e.action { (e, days, reason) } else { nil }
+            }
+            guard let latest = granted.last, s.clock.extensionDays > 0 else {
                 throw missing("extension", zh: "本轮答复没有延期，无法生成延期答复告知书", en: "the current reply round has no extension")
             }
+            sentBy(latest.0)
+            cite(Citation.letter(.extension, regulation: regulation))
             fields["days"] = String(s.clock.extensionDays)
-            fields["reason"] = s.lastExtensionReason
+            fields["reason"] = Sentence.open(latest.2)
+            // Every extension of the round with its reason: the applicant learns the whole of the delay.
+            fields["extensions"] = granted.enumerated().map { i, g in
+                let who = "经本机关政府信息公开工作机构负责人同意"
+                return i == 0
+                    ? "因\(Sentence.open(g.2))，\(who)，答复期限延长\(g.1)个工作日"
+                    : "\(cn(g.0.on))，因\(Sentence.open(g.2))，\(who)，答复期限再延长\(g.1)个工作日"
+            }.joined(separator: "；") + "。"
         case .deferral:
-            guard let until = s.clock.deferredTo else {
+            guard let until = s.clock.deferredTo, let e = last({ if case .deferred = $0 { true } else { false } }) else {
                 throw missing("deferral", zh: "本案没有确定延迟答复期限", en: "the case has no deferral")
             }
+            sentBy(e)
+            cite(Citation.letter(.deferral, regulation: regulation))
             fields["due"] = cn(until)
-            fields["reason"] = s.lastDeferralReason
+            fields["reason"] = Sentence.closed(s.lastDeferralReason)
         case .fee:
-            guard let f = s.fees.last else {
+            guard let f = s.fees.last, let e = c.events.last(where: { if case .feeNoticed = $0.action { true } else { false } })
+            else {
                 throw missing("fee", zh: "本案没有收费通知", en: "the case has no fee notice")
             }
+            sentBy(e)
+            cite(Citation.letter(.fee, regulation: regulation))
             fields["scale"] = f.basis.label.zh
             fields["amount"] = String(f.amount)
             fields["pay_by"] = cn(f.payBy)
             let unit = f.basis == .items ? "件" : "页"
             let quote = f.basis == .pages ? FeeSchedule.perPage(pages: f.quantity) : nil
             fields["calculation"] = quote.map { q in
-                q.bands.map { "第\($0.from)至\($0.through)\(unit)，\($0.count)\(unit)×\($0.unitPrice)元＝\($0.subtotal)元" }.joined(separator: "\n")
+                q.bands.map { "第\($0.from)至\($0.through)\(unit)，\($0.count)\(unit)×\($0.unitPrice)元＝\($0.subtotal)元。" }.joined(separator: "\n")
             } ?? "共\(f.quantity)\(unit)，按申请人当月申请件数累进计算，合计\(f.amount)元。"
         case .reply:
+            if let o = s.outcome, o.group == 6, s.reply?.issued == nil {
+                throw missing("reply", zh: "本案以“\(o.label.zh)”终止，没有答复书；请生成终止办理告知书（closing）",
+                              en: "the case was closed as “\(o.label.en)”, without a reply; render the closing letter instead")
+            }
             guard let r = s.reply, let outcome = s.outcome ?? (r.approved ? r.outcome : nil) else {
                 throw missing("reply", zh: "本案答复尚未审核通过或签发，无法生成答复书", en: "the reply has not been approved or issued")
             }
-            fields["basis"] = r.basis
+            if let e = last({ if case .replyIssued = $0 { true } else { false } }), r.issued != nil {
+                sentBy(e)
+            } else {
+                // An approved draft shown before 签发: its number and date are given when it is issued.
+                fields["date"] = "（签发之日）"
+                fields["doc_number"] = "（签发时编号）"
+            }
+            let typed = r.basis ?? ""
+            let consulted = s.consultations.filter { $0.party == .thirdParty }
+            cite(Citation.reply(outcome, regulation: regulation, referred: r.referTo != nil,
+                                thirdPartyConsulted: !consulted.isEmpty), besides: typed)
+            if outcome == .confirmation, let text = fields["citation"], !text.isEmpty {
+                // 5.5 has no article of its own: 39 para 2 by analogy, unless the office names its basis.
+                fields["citation"] = typed.contains("条") ? "" : "（参照" + text.dropFirst()
+            }
+            if let b = r.basis { fields["basis"] = Sentence.closed(b) }
             if outcome.group == 3 { fields["refusal"] = String(outcome.label.zh.split(separator: "：").last ?? "") }
+            fields["third_party"] = consulted.isEmpty
+                ? "本机关未征求第三方意见。"
+                : "本机关已书面征求第三方意见" + (consulted.last?.opinion.map { "，第三方\($0.label.zh)。" } ?? "。")
+            var section = outcome.rawValue
             if let refer = r.referTo {
                 fields["refer_agency"] = refer
-                fields["refer_to"] = try fill(try templates.section("refer_to", of: "reply-outcomes.txt") ?? "", fields)
-            } else {
-                fields["refer_to"] = ""
+                section += "-refer"
             }
+            if outcome == .publication, r.basis == nil { section += "-no-basis" }
             // A section for the exact code, else one for its group (## 3 serves every 3.x).
-            let exact = try templates.section(outcome.rawValue, of: "reply-outcomes.txt")
+            let variant = try templates.section(section, of: "reply-outcomes.txt")
+            let codeWording = try templates.section(outcome.rawValue, of: "reply-outcomes.txt")
+            let exact = variant ?? codeWording
             let group = try templates.section(String(outcome.group), of: "reply-outcomes.txt")
             guard let wording = exact ?? group else {
                 throw missing("outcome", zh: "reply-outcomes.txt 中没有结果 \(outcome.rawValue) 的答复措辞",
@@ -257,14 +345,60 @@ public enum NoticeRenderer {
             // Optional explanations may be absent for these; where the law requires a reason (1, 2, 3.x) it must be there.
             if fields["basis"] == nil, ![1, 2, 3].contains(outcome.group), outcome != .otherHandling { fields["basis"] = "" }
             fields["outcome_text"] = try fill(wording, fields)
-            // 行政复议 comes first against a refusal (行政复议法 2023 art. 23).
-            let remedies = outcome.requiresReconsiderationFirst ? "remedies-reconsideration-first" : "remedies"
-            fields["remedies"] = try fill(try templates.section(remedies, of: "reply-outcomes.txt") ?? "", fields)
+            try remedies(outcome.remedyRoute(issued: r.issued ?? s.lastEventDate))
+        case .closing:
+            guard let o = s.outcome, [.abandonedCorrection, .abandonedFee, .otherHandling].contains(o),
+                let e = last({
+                    switch $0 {
+                    case .withdrawn, .abandoned: true
+                    default: false
+                    }
+                })
+            else {
+                throw missing("closing", zh: "本案没有因逾期不补正、逾期未缴费或申请人撤回而终止，没有终止办理告知书",
+                              en: "the case was not closed by a lapsed correction, an unpaid fee or a withdrawal")
+            }
+            sentBy(e)
+            switch o {
+            case .abandonedCorrection:
+                cite(Citation.reply(o, regulation: regulation))
+                if let corr = s.correction {
+                    fields["correction_sent"] = cn(corr.requested)
+                    fields["period_ends"] = cn(corr.periodEnds)
+                }
+            case .abandonedFee:
+                fields["cite"] = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
+                if let f = s.fees.last {
+                    fields["fee_sent"] = cn(f.noticed)
+                    fields["pay_by"] = cn(f.payBy)
+                    fields["amount"] = String(f.amount)
+                }
+            default:
+                fields["withdrawn_on"] = cn(e.on)
+            }
+            guard let wording = try templates.section("closing-\(o.rawValue)", of: "reply-outcomes.txt") else {
+                throw missing("outcome", zh: "reply-outcomes.txt 中没有“closing-\(o.rawValue)”的措辞",
+                              en: "reply-outcomes.txt has no wording “closing-\(o.rawValue)”")
+            }
+            fields["closing_text"] = try fill(wording, fields)
+            try remedies(.either)
         }
+
+        /// The remedies paragraph: 行政复议 first where the law makes it so on the day of issue.
+        func remedies(_ route: RemedyRoute) throws(DisclosureError) {
+            let name: String
+            switch route {
+            case .either: name = "remedies"
+            case .reconsiderationFirst: name = "remedies-reconsideration-first"
+            case .reconsiderationFirstForWithheld: name = "remedies-reconsideration-first-for-withheld"
+            }
+            fields["remedies"] = try fill(try templates.section(name, of: "reply-outcomes.txt") ?? "", fields)
+        }
+
         // The template is split into its title, paragraphs and signature lines before any value is put
         // in, and a value's own line breaks stay inside its paragraph: nothing an applicant or officer
         // typed can open a paragraph or a right-aligned signature of its own.
-        let blocks = try templates.file("\(kind.rawValue).txt").split(separator: "\n\n")
+        let blocks = try templates.file(templateName(kind, regulation, templates)).split(separator: "\n\n")
             .map { $0.trimmingCharacters(in: "\n ") }.filter { !$0.isEmpty }
         guard let titleBlock = blocks.first else {
             throw DisclosureError(.io, field: "templates", zh: "模板 \(kind.rawValue).txt 是空的", en: "the template \(kind.rawValue).txt is empty")
@@ -284,6 +418,11 @@ public enum NoticeRenderer {
             }
         }
         return Notice(title: title, paragraphs: paragraphs)
+    }
+
+    /// The 2008 Regulation's own template where there is one (`receipt-2008.txt`), else the kind's.
+    static func templateName(_ kind: NoticeKind, _ r: Regulation, _ t: NoticeTemplates) -> String {
+        r == .of2008 && t.files["\(kind.rawValue)-2008.txt"] != nil ? "\(kind.rawValue)-2008.txt" : "\(kind.rawValue).txt"
     }
 
     /// A line break inside a value, kept apart from the template's own until the paragraphs are made.
@@ -311,7 +450,7 @@ public enum NoticeRenderer {
 
     /// Fields the program composes from the templates and its own wording (already filled, or lists
     /// laid out one item per line); every other field is a value and stays within its paragraph.
-    static let fragments: Set<String> = ["outcome_text", "remedies", "refer_to", "calculation"]
+    static let fragments: Set<String> = ["outcome_text", "remedies", "closing_text", "calculation", "extensions"]
 
     /// Replaces every `{{field}}`; an unknown or absent field is an error naming it.
     static func fill(_ template: String, _ fields: [String: String]) throws(DisclosureError) -> String {

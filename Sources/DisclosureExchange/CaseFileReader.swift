@@ -700,8 +700,12 @@ public enum CaseFileReader {
                 action = .remedyDecided(id: try int(try attr(e, "id"), e), result: try vocab(try attr(e, "result"), e))
             default: throw fail(e, "unknown step <\(e.name)>")
             }
+            let letter = e.attributes["letter"]
+            if letter != nil, NoticeKind.issued(by: action) == nil {
+                throw fail(e, "<\(e.name)> sends no letter, so it cannot carry a document number (letter)")
+            }
             events.append(RecordedEvent(event: CaseEvent(on: on, action: action, actor: try attr(e, "actor"),
-                                                         lateEntry: e.attributes["lateEntry"]),
+                                                         lateEntry: e.attributes["lateEntry"], letter: letter),
                                         recordedAt: try stamp(e, "recorded")))
         }
 
@@ -723,7 +727,7 @@ public enum CaseFileReader {
             provisional: due?.attributes["provisional"] == "true" || due?.attributes["provisional"] == "1",
             outcome: try outcome.map { (o: Element) throws(DisclosureError) -> Outcome in try vocab(o.text, o) },
             closedOn: try outcome.map { (o: Element) throws(DisclosureError) in try date(try attr(o, "closed"), o) },
-            registrationLateEntry: registered.attributes["lateEntry"])
+            registrationLateEntry: registered.attributes["lateEntry"], registrationLetter: registered.attributes["letter"])
     }
 }
 

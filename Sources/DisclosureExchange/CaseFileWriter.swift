@@ -69,7 +69,8 @@ public final class CaseFileWriter {
         if let f = a.form { x.element("form", f.rawValue, depth: 2) }
         if let n = a.note { x.element("note", t(n), depth: 2) }
         x.empty("registered", attributes: [("at", d.registeredAt), ("by", d.registeredBy)]
-                    + (d.registrationLateEntry.map { [("lateEntry", t($0))] } ?? []), depth: 2)
+                    + (d.registrationLateEntry.map { [("lateEntry", t($0))] } ?? [])
+                    + (d.registrationLetter.map { [("letter", $0)] } ?? []), depth: 2)
         if d.events.isEmpty {
             x.empty("events", depth: 2)
         } else {
@@ -151,6 +152,7 @@ public final class CaseFileWriter {
         let e = r.event
         var attributes: [(String, String)] = [("on", e.on.description), ("actor", e.actor), ("recorded", r.recordedAt)]
         if let reason = e.lateEntry { attributes.append(("lateEntry", redact ? Redaction.mask(reason) : reason)) }
+        if let letter = e.letter { attributes.append(("letter", letter)) }
         var children: [(String, String)] = []
         let name: String
         switch e.action {

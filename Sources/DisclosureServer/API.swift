@@ -274,7 +274,6 @@ struct API: Sendable {
             let kind = try NoticeKind.parse(try parameter(context, "kind"), field: "kind")
             var q = try query(request)
             let format = try q.text("format") ?? "html"
-            let date = try q.date("date")
             let howToPay = try q.text("how_to_pay")
             let consultation = try q.int("consultation")
             try q.finish()
@@ -285,12 +284,10 @@ struct API: Sendable {
             let body = settings.reconsiderationBody
             return try await reading(creds, request, context) { desk, _, _ in
                 let record = try desk.viewNotice(number, kind: kind.rawValue)
-                let notice = try NoticeRenderer.render(
-                    kind, agency: desk.office.name, number: record.number, state: record.state,
-                    settings: NoticeSettings(
-                        date: date ?? desk.today, reconsiderationBody: body, howToPay: howToPay,
-                        consultation: consultation),
-                    calendar: desk.calendar, templates: templates)
+                let notice = try desk.notice(
+                    kind, of: record,
+                    settings: NoticeSettings(reconsiderationBody: body, howToPay: howToPay, consultation: consultation),
+                    templates: templates)
                 let name = "\(record.number.description.replacingOccurrences(of: "/", with: "_"))-\(kind.rawValue)"
                 return format == "html"
                     ? .download(Array(notice.html().utf8), type: "text/html; charset=utf-8", filename: name + ".html")
@@ -629,6 +626,25 @@ struct API: Sendable {
             return try await writing(creds, request, context) { desk, _, _ in
                 try desk.requireSecondFactor(on)
                 return .json(.object([("totp_required", .bool(on))]))
+            }
+        }
+        v1.get("office/letter-prefix") { request, context in
+            let creds = try credentials(request, context)
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.object([("letter_prefix", .string(try desk.letterPrefix()))]))
+            }
+        }
+        v1.post("office/letter-prefix") { request, context in
+            let creds = try writeCredentials(request, context)
+            var form = try await body(request)
+            guard let prefix = try form.text("letter_prefix") else {
+                throw DisclosureError(
+                    .missingField, field: "letter_prefix", zh: "必须填写文号前缀", en: "the prefix is required")
+            }
+            try form.finish()
+            return try await writing(creds, request, context) { desk, _, _ in
+                try desk.setLetterPrefix(prefix)
+                return .json(.object([("letter_prefix", .string(try desk.letterPrefix()))]))
             }
         }
     }

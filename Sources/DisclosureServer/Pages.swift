@@ -99,10 +99,8 @@ struct Pages: Sendable {
             let body = api.settings.reconsiderationBody
             return try await page(request, context) { desk, _, _ in
                 let record = try desk.viewNotice(number, kind: kind.rawValue)
-                let notice = try NoticeRenderer.render(
-                    kind, agency: desk.office.name, number: record.number, state: record.state,
-                    settings: NoticeSettings(date: desk.today, reconsiderationBody: body),
-                    calendar: desk.calendar, templates: templates)
+                let notice = try desk.notice(
+                    kind, of: record, settings: NoticeSettings(reconsiderationBody: body), templates: templates)
                 let bytes = Array(notice.html().utf8)
                 let name = "\(record.number.description.replacingOccurrences(of: "/", with: "_"))-\(kind.rawValue)"
                 var reply =
@@ -578,6 +576,7 @@ struct Pages: Sendable {
         if s.clock.deferredTo != nil { out.append(.deferral) }
         if !s.fees.isEmpty { out.append(.fee) }
         if s.reply?.issued != nil { out.append(.reply) }
+        if let o = s.outcome, o.group == 6, s.reply?.issued == nil { out.append(.closing) }
         return out
     }
 

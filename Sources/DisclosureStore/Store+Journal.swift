@@ -131,6 +131,8 @@ struct OfficeSnapshot: Codable, Equatable {
     var passwordCost: Int
     /// Set only when the office requires TOTP of heads and admins, so that older entries read the same.
     var totpRequired: Bool?
+    /// Set only once the office has its own prefix of document numbers.
+    var letterPrefix: String?
 }
 
 /// One calendar year, by the digest of its stored text.
@@ -240,11 +242,14 @@ extension Store {
 
     static func snapshotOffice(_ db: Connection) throws(DisclosureError) -> OfficeSnapshot? {
         try db.first(
-            "SELECT name, code, created_at, instance_id, password_cost, totp_required FROM office WHERE id = 1"
+            """
+            SELECT name, code, created_at, instance_id, password_cost, totp_required, letter_prefix
+            FROM office WHERE id = 1
+            """
         ) {
             OfficeSnapshot(
                 name: $0.text(0), code: $0.text(1), createdAt: $0.text(2), instanceID: $0.text(3),
-                passwordCost: $0.int(4), totpRequired: $0.int(5) != 0 ? true : nil)
+                passwordCost: $0.int(4), totpRequired: $0.int(5) != 0 ? true : nil, letterPrefix: $0.optionalText(6))
         }
     }
 

@@ -54,6 +54,7 @@ extension Store {
         var localCase = 0
         var localEvent = 0
         var localAttachment = 0
+        var ownLetters: [LetterKey: Int] = [:]
         let snapshot: (journal: Int, events: Int, locks: [Int])
         do {
             try db.exec("BEGIN DEFERRED")
@@ -63,22 +64,22 @@ extension Store {
             func stage(
                 _ caseRef: Int, _ label: CaseNumber, _ seq: Int, _ kind: String, _ on: CivilDate, _ actor: String,
                 _ recordedAt: String, _ payload: String, _ dueBefore: CivilDate?, _ dueAfter: CivilDate?,
-                _ accountID: Int?, _ lateEntry: String?
+                _ accountID: Int?, _ lateEntry: String?, letter: String? = nil
             ) throws(DisclosureError) {
                 let h = Store.hash(
                     prev: previous, number: label.description, seq: seq, kind: kind, on: on.description,
                     actor: actor, recordedAt: recordedAt, payload: payload, accountID: accountID,
-                    lateEntry: lateEntry, dues: Store.duesTag(dueBefore, dueAfter))
+                    lateEntry: lateEntry, dues: Store.duesTag(dueBefore, dueAfter), letter: letter)
                 localEvent += 1
                 try db.run(
                     """
                     INSERT INTO staging.events (id, case_id, seq, kind, on_date, actor, recorded_at, payload,
                         due_before,
-                        due_after, prev_hash, hash, account_id, late_entry)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        due_after, prev_hash, hash, account_id, late_entry, letter)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, localEvent, caseRef, seq, kind, on, actor, recordedAt, payload, dueBefore, dueAfter, previous,
                     h,
-                    accountID, lateEntry)
+                    accountID, lateEntry, letter)
                 previous = h
             }
             try produce { (v: ValidatedDossier) throws(DisclosureError) in
@@ -168,12 +169,14 @@ extension Store {
                 let label = number(agency: d.agencyCode, year: d.number.year, serial: d.number.serial)
                 try stage(
                     localCase, label, 0, "registered", a.received, d.registeredBy, d.registeredAt, replay.payloads[0],
-                    nil, replay.dues[0], nil, d.registrationLateEntry)
+                    nil, replay.dues[0], nil, d.registrationLateEntry, letter: d.registrationLetter)
                 for (i, e) in d.events.enumerated() {
                     try stage(
                         localCase, label, i + 1, e.event.action.kind, e.event.on, e.event.actor, e.recordedAt,
-                        replay.payloads[i + 1], replay.dues[i], replay.dues[i + 1], nil, e.event.lateEntry)
+                        replay.payloads[i + 1], replay.dues[i], replay.dues[i + 1], nil, e.event.lateEntry,
+                        letter: e.event.letter)
                 }
+                ownLetters.merge(self.ownLetters(of: d), uniquingKeysWith: max)
                 var seq = d.events.count
                 for att in d.attachments {
                     localAttachment += 1
@@ -256,9 +259,9 @@ extension Store {
                 """
                 INSERT INTO main.events (id, case_id, seq, kind, on_date, actor, recorded_at, payload, due_before,
                     due_after,
-                    prev_hash, hash, account_id, late_entry)
+                    prev_hash, hash, account_id, late_entry, letter)
                 SELECT id + ?1, CASE WHEN case_id < 0 THEN -case_id ELSE case_id + ?2 END, seq, kind, on_date, actor,
-                    recorded_at, payload, due_before, due_after, prev_hash, hash, account_id, late_entry
+                    recorded_at, payload, due_before, due_after, prev_hash, hash, account_id, late_entry, letter
                 FROM staging.events ORDER BY rowid
                 """, eventOffset, caseOffset)
             try db.run(
@@ -281,6 +284,7 @@ extension Store {
                 : ChainSegment(
                     first: eventOffset + 1, count: localEvent, genesis: genesis, joinedAfter: joinedAfter,
                     head: previous)
+            try noteLetters(ownLetters)
             try journalImport(ctx, report, segment: segment)
             return report
         }
@@ -361,9 +365,9 @@ extension Store {
                 try db.run(
                     """
                     INSERT INTO main.events (id, case_id, seq, kind, on_date, actor, recorded_at, payload, due_before,
-                        due_after, prev_hash, hash, account_id, late_entry)
+                        due_after, prev_hash, hash, account_id, late_entry, letter)
                     SELECT id + ?1, case_id + ?2, seq, kind, on_date, actor, recorded_at, payload, due_before,
-                        due_after, prev_hash, hash, account_id, late_entry
+                        due_after, prev_hash, hash, account_id, late_entry, letter
                     FROM staging.events WHERE rowid BETWEEN ?3 AND ?4 ORDER BY rowid
                     """, eventShift, shift, span.0, span.1)
                 try db.run(

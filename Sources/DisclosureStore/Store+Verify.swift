@@ -177,7 +177,7 @@ extension Store {
         let sql = """
             SELECT e.id, e.case_id, c.year, c.serial, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload,
                 e.prev_hash,
-                   e.hash, c.agency_code, e.account_id, e.late_entry, e.due_before, e.due_after
+                   e.hash, c.agency_code, e.account_id, e.late_entry, e.due_before, e.due_after, e.letter
             FROM events e LEFT JOIN cases c ON c.id = e.case_id ORDER BY e.id
             """
         try db.query(sql, []) { (r: Row) throws(DisclosureError) in
@@ -209,7 +209,7 @@ extension Store {
                 prev: r.text(10), number: label, seq: seq, kind: r.text(5), on: r.text(6),
                 actor: r.text(7), recordedAt: r.text(8), payload: r.text(9),
                 accountID: r.isNull(13) ? nil : r.int(13), lateEntry: r.optionalText(14),
-                dues: r.int(0) > eventsBefore ? "dues:\(r.text(15))>\(r.text(16))" : nil)
+                dues: r.int(0) > eventsBefore ? "dues:\(r.text(15))>\(r.text(16))" : nil, letter: r.optionalText(17))
             if let end = segmentEnds.removeValue(forKey: r.int(0)), end.head != h {
                 broken = Text(
                     zh: "导入的第\(end.first)至\(r.int(0))条事件与机关日志记录的导入不符（被改动）",

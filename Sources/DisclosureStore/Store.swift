@@ -29,6 +29,8 @@ public struct StoredEvent: Sendable, Hashable {
     public let accountID: Int?
     /// The reason given for a late entry (补录); nil for a step entered in time.
     public let lateEntry: String?
+    /// The document number (文号) of the letter the step sent.
+    public var letter: String? = nil
     /// A change the store recorded that is not a procedural step (attachment, import, calendar).
     public var note: RecordNote? = nil
 }
@@ -412,7 +414,7 @@ public final class Store {
 
     /// Registers an application, assigning the next case number of its receipt year.
     public func register(_ application: Application, actor: ActorRef, lateEntry: String? = nil,
-                         now: String) throws(DisclosureError) -> CaseRecord {
+                         today: CivilDate? = nil, now: String) throws(DisclosureError) -> CaseRecord {
         try application.validate()
         try TextField.requireLine(actor.name, field: "actor", max: 100)
         let payload = PayloadCodec.encode(application)
@@ -446,7 +448,9 @@ public final class Store {
             try materialise(id: id, state: state)
             try appendEvent(caseID: id, number: number, seq: 0, kind: "registered", on: a.received, actor: actor.name,
                             now: now, payload: payload, dueBefore: nil, dueAfter: state.clock.due,
-                            accountID: actor.accountID, lateEntry: lateEntry)
+                            accountID: actor.accountID, lateEntry: lateEntry,
+                            letter: try allocateLetter(
+                                .receipt, year: (today ?? CivilDate(iso: String(now.prefix(10))) ?? a.received).year))
             return try loadRecord(id: id, calendar: calendar)
         }
     }
@@ -474,10 +478,13 @@ public final class Store {
             let warnings = try Rules.check(event, on: before.state, calendar: calendar, asOf: asOf)
             let after = CaseState(application: before.application, events: before.caseEvents + [event], calendar: calendar)
             try checkLocks(before: before.state, after: after, label: number.description)
+            let letter = try NoticeKind.issued(by: event.action).map { (k) throws(DisclosureError) in
+                try allocateLetter(k, year: event.on.year)
+            }
             try appendEvent(caseID: id, number: number, seq: (before.events.last?.seq ?? 0) + 1, kind: event.action.kind,
                             on: event.on, actor: event.actor, now: now, payload: PayloadCodec.encode(event.action),
                             dueBefore: before.state.clock.due, dueAfter: after.clock.due,
-                            accountID: event.accountID, lateEntry: event.lateEntry)
+                            accountID: event.accountID, lateEntry: event.lateEntry, letter: letter)
             try materialise(id: id, state: after)
             if event.lateEntry != nil { try db.run("UPDATE cases SET late_entries = late_entries + 1 WHERE id = ?", id) }
             if case .assigned = event.action { try db.run("UPDATE cases SET handler_id = ? WHERE id = ?", assignee, id) }
@@ -612,7 +619,8 @@ public final class Store {
             throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
         }
         let events = try db.all("""
-            SELECT seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, hash, account_id, late_entry
+            SELECT seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, hash, account_id, late_entry,
+                letter
             FROM events WHERE case_id = ? ORDER BY seq
             """, id) { (r: Row) throws(DisclosureError) in
             let seq = r.int(0)
@@ -621,16 +629,18 @@ public final class Store {
             var note: RecordNote?
             let accountID = r.isNull(9) ? nil : r.int(9)
             let lateEntry = r.optionalText(10)
+            let letter = r.optionalText(11)
             let kind = r.text(1)
             if RecordNote.kinds.contains(kind) {
                 note = try RecordNote.decode(kind: kind, r.text(5))
             } else if seq > 0 {
                 let action = try PayloadCodec.decodeAction(r.text(5))
-                event = CaseEvent(on: on, action: action, actor: r.text(3), accountID: accountID, lateEntry: lateEntry)
+                event = CaseEvent(
+                    on: on, action: action, actor: r.text(3), accountID: accountID, lateEntry: lateEntry, letter: letter)
             }
             return StoredEvent(seq: seq, kind: kind, on: on, actor: r.text(3), recordedAt: r.text(4), event: event,
                                dueBefore: try r.optionalDate(6), dueAfter: try r.optionalDate(7), hash: r.text(8),
-                               accountID: accountID, lateEntry: lateEntry, note: note)
+                               accountID: accountID, lateEntry: lateEntry, letter: letter, note: note)
         }
         let state = CaseState(application: head.1, events: events.compactMap(\.event), calendar: calendar)
         return CaseRecord(number: head.0, application: head.1, registeredAt: head.2, registeredBy: head.3,
@@ -875,7 +885,9 @@ public final class Store {
 
     func appendEvent(caseID: Int, number: CaseNumber, seq: Int, kind: String, on: CivilDate, actor: String,
                      now: String, payload: String, dueBefore: CivilDate?, dueAfter: CivilDate?,
-                     accountID: Int? = nil, lateEntry: String? = nil) throws(DisclosureError) {
+                     accountID: Int? = nil, lateEntry: String? = nil, letter: String? = nil)
+        throws(DisclosureError)
+    {
         // The chain's end, read once per write transaction (writes are serialised by BEGIN IMMEDIATE).
         let prev: String
         if let cached = db.chainEnd {
@@ -885,12 +897,12 @@ public final class Store {
         }
         let h = Store.hash(prev: prev, number: number.description, seq: seq, kind: kind, on: on.description,
                            actor: actor, recordedAt: now, payload: payload, accountID: accountID, lateEntry: lateEntry,
-                           dues: Store.duesTag(dueBefore, dueAfter))
+                           dues: Store.duesTag(dueBefore, dueAfter), letter: letter)
         try db.run("""
             INSERT INTO events (case_id, seq, kind, on_date, actor, recorded_at, payload, due_before, due_after, prev_hash, hash,
-                account_id, late_entry)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, caseID, seq, kind, on, actor, now, payload, dueBefore, dueAfter, prev, h, accountID, lateEntry)
+                account_id, late_entry, letter)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, caseID, seq, kind, on, actor, now, payload, dueBefore, dueAfter, prev, h, accountID, lateEntry, letter)
         db.chainEnd = h
     }
 
@@ -901,7 +913,7 @@ public final class Store {
 
     static func hash(prev: String, number: String, seq: Int, kind: String, on: String, actor: String,
                      recordedAt: String, payload: String, accountID: Int?, lateEntry: String?,
-                     dues: String? = nil) -> String {
+                     dues: String? = nil, letter: String? = nil) -> String {
         // The fields joined by a separator that cannot occur in them unescaped (the payload is JSON),
         // fed to the digest piece by piece rather than copied into one string first. The account and
         // the late-entry reason are tagged fields added only when present, so events recorded before
@@ -924,6 +936,11 @@ public final class Store {
         if let dues {
             h.update(separator)
             h.update(utf8: dues)
+        }
+        // The letter's document number, tagged like the account: events before numbering keep their hashes.
+        if let letter {
+            h.update(separator)
+            h.update(utf8: "letter:" + letter)
         }
         return SHA256.hexString(h.finalize())
     }

@@ -177,7 +177,8 @@ extension Store {
         guard let head = try db.first("""
             SELECT agency_code, agency_name, year, serial, received, channel, applicant_name, applicant_type, id_number, contact,
                    request, form, note, registered_at, registered_by, due, provisional, outcome, closed_on, registered_by_id,
-                   (SELECT late_entry FROM events WHERE case_id = cases.id AND seq = 0)
+                   (SELECT late_entry FROM events WHERE case_id = cases.id AND seq = 0),
+                   (SELECT letter FROM events WHERE case_id = cases.id AND seq = 0)
             FROM cases WHERE id = ?
             """, id, map: { (r: Row) throws(DisclosureError) -> CaseDossier in
                 let application = Application(
@@ -193,16 +194,18 @@ extension Store {
                     events: [], attachments: try loadAttachments(caseID: id),
                     due: try r.optionalDate(15), provisional: r.int(16) != 0,
                     outcome: try r.optionalText(17).map { (s: String) throws(DisclosureError) in try Store.vocabulary(s) },
-                    closedOn: try r.optionalDate(18), registrationLateEntry: r.optionalText(20))
+                    closedOn: try r.optionalDate(18), registrationLateEntry: r.optionalText(20),
+                    registrationLetter: r.optionalText(21))
             }) else {
             throw DisclosureError(.unknownCase, field: "CASE", zh: "案件不存在", en: "no such case")
         }
         let events = try db.all("""
-            SELECT on_date, actor, recorded_at, payload, account_id, late_entry FROM events
+            SELECT on_date, actor, recorded_at, payload, account_id, late_entry, letter FROM events
             WHERE case_id = ? AND seq > 0 AND kind NOT IN (\(Store.noteKindList)) ORDER BY seq
             """, id) { (r: Row) throws(DisclosureError) in
             StoredEventText(on: try r.date(0), actor: qualified(r.text(1), account: r.isNull(4) ? nil : r.int(4)),
-                            recordedAt: r.text(2), payload: r.text(3), lateEntry: r.optionalText(5))
+                            recordedAt: r.text(2), payload: r.text(3), lateEntry: r.optionalText(5),
+                            letter: r.optionalText(6))
         }
         return PendingDossier(head: head, events: events)
     }
@@ -409,12 +412,14 @@ extension Store {
         let label = number(agency: d.agencyCode, year: d.number.year, serial: d.number.serial)
         try appendEvent(caseID: id, number: label, seq: 0, kind: "registered", on: a.received, actor: d.registeredBy,
                         now: d.registeredAt, payload: replay.payloads[0], dueBefore: nil, dueAfter: replay.dues[0],
-                        lateEntry: d.registrationLateEntry)
+                        lateEntry: d.registrationLateEntry, letter: d.registrationLetter)
         for (i, e) in d.events.enumerated() {
             try appendEvent(caseID: id, number: label, seq: i + 1, kind: e.event.action.kind, on: e.event.on, actor: e.event.actor,
                             now: e.recordedAt, payload: replay.payloads[i + 1],
-                            dueBefore: replay.dues[i], dueAfter: replay.dues[i + 1], lateEntry: e.event.lateEntry)
+                            dueBefore: replay.dues[i], dueAfter: replay.dues[i + 1], lateEntry: e.event.lateEntry,
+                            letter: e.event.letter)
         }
+        try noteLetters(ownLetters(of: d))
         if d.registrationLateEntry != nil || d.events.contains(where: { $0.event.lateEntry != nil }) {
             try db.run("UPDATE cases SET late_entries = (SELECT COUNT(*) FROM events WHERE case_id = ?1 AND late_entry IS NOT NULL) WHERE id = ?1",
                        id)

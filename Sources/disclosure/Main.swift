@@ -226,7 +226,7 @@ struct Disclosure: ParsableCommand {
             ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Withdraw.self, Close.self, RemedyCommand.self,
             ReportCommand.self, NoticeCommand.self,
             Attach.self, Attachments.self, Extract.self, Export.self, Import.self, Validate.self,
-            CalendarCommand.self, Audit.self, Backup.self, Restore.self, Serve.self, TOTPCommand.self,
+            CalendarCommand.self, Audit.self, Backup.self, Restore.self, Serve.self, TOTPCommand.self, OfficeCommand.self,
         ]
     )
 }

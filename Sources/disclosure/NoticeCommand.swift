@@ -8,14 +8,14 @@ import Foundation
 struct NoticeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notice",
-        abstract: "生成告知书（登记回执、补正、征求意见、延期、延迟、收费、答复书）/ render a notice for a case")
+        abstract: "生成告知书（登记回执、补正、征求意见、延期、延迟、收费、答复书、终止办理）/ render a notice for a case",
+        discussion: "告知书的日期和文号取自发出它的那一步 / each letter carries the date and number of its step")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "案件编号 / case number") var number: String
-    @Option(help: "receipt|correction|consultation|extension|deferral|fee|reply") var kind: String
+    @Option(help: "receipt|correction|consultation|extension|deferral|fee|reply|closing") var kind: String
     @Option(help: "输出文件（默认标准输出）/ output file (default: standard output)") var out: String?
     @Flag(help: "覆盖已有的输出文件 / replace an existing output file") var force = false
     @Option(help: "html|text") var format: String = "html"
-    @Option(help: "落款日期（默认今天）/ the notice's date (default today)") var date: String?
     @Option(name: .customLong("reconsideration-body"),
             help: "行政复议机关（答复书用；默认 $DISCLOSURE_RECONSIDERATION_BODY）/ the reconsideration body named in replies") var reconsiderationBody: String?
     @Option(name: .customLong("how-to-pay"), help: "缴费方式（收费通知用）/ how to pay a fee") var howToPay: String?
@@ -38,7 +38,7 @@ struct NoticeCommand: ParsableCommand {
                     en: "is the server's setting when commands go through it (the option of disclosure serve)")
             }
             let items: [(String, String?)] = [
-                ("format", format), ("date", try optionalDate(date, field: "--date")?.description),
+                ("format", format),
                 ("how_to_pay", nonEmpty(howToPay)), ("consultation", consultation.map(String.init)),
             ]
             let body = try remote.perform(
@@ -52,12 +52,11 @@ struct NoticeCommand: ParsableCommand {
         let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)
         let settings = NoticeSettings(
-            date: try optionalDate(date, field: "--date") ?? today(),
             reconsiderationBody: nonEmpty(reconsiderationBody) ?? nonEmpty(env["DISCLOSURE_RECONSIDERATION_BODY"]),
             howToPay: nonEmpty(howToPay), consultation: consultation)
-        let notice = try NoticeRenderer.render(k, agency: desk.office.name, number: record.number, state: record.state,
-                                               settings: settings, calendar: desk.calendar,
-                                               templates: try loadTemplates(nonEmpty(templates) ?? nonEmpty(env["DISCLOSURE_TEMPLATES"])))
+        let notice = try desk.notice(
+            k, of: record, settings: settings,
+            templates: try loadTemplates(nonEmpty(templates) ?? nonEmpty(env["DISCLOSURE_TEMPLATES"])))
         let output = format == "html" ? notice.html() : notice.text()
         try emitNotice(Array(output.utf8), kind: k) { bytes, out, force throws(DisclosureError) in
             try writeOutput(bytes, to: out, force: force, desk: desk)

@@ -89,9 +89,9 @@ out=$(dirname "$DB")/notices
 rm -rf "$out"
 mkdir -p "$out"
 for pair in receipt:2026-000021 correction:2026-000005 consultation:2026-000006 extension:2026-000004 \
-            deferral:2026-000013 fee:2026-000007 reply:2026-000001; do
+            deferral:2026-000013 fee:2026-000007 reply:2026-000001 closing:2026-000011; do
     kind=${pair%%:*}; case=${pair#*:}
-    d notice "$case" --kind "$kind" --date "$AS_OF" --reconsideration-body "示范市人民政府" \
+    d notice "$case" --kind "$kind" --reconsideration-body "示范市人民政府" \
         --how-to-pay "请至本机关政务服务中心窗口缴纳" --out "$out/$kind-$case.html"
 done
 echo "告知书样张：$out/"

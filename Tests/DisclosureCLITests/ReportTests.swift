@@ -114,7 +114,7 @@ struct NoticeCLITests {
         let n = try o.register("2026-03-02")
         let a = ["--as-of", "2026-12-31"]
         let receipt = o.dir.appendingPathComponent("receipt.html").path
-        try o.ok("notice", n, "--kind", "receipt", "--out", receipt, "--date", "2026-03-02")
+        try o.ok("notice", n, "--kind", "receipt", "--out", receipt)
         let html = try String(contentsOfFile: receipt, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("政府信息公开申请登记回执") && html.contains("2026年3月30日"))
         try o.ok(["reply", "draft", n, "--outcome", "3.6", "--basis", "属于讨论记录等过程性信息（条例第十六条第二款）", "--on", "2026-03-20"] + a)

@@ -137,6 +137,33 @@ struct SHA256Tests {
 
 @Suite("Outcomes")
 struct OutcomeTests {
+    @Test(
+        "the remedies a reply states depend on its outcome and the day it was issued (STATUTE.md §6)",
+        arguments: [
+            ("3.1", "2023-12-31", RemedyRoute.either), ("3.1", "2024-01-01", .reconsiderationFirst),
+            ("3.7", "2026-03-02", .reconsiderationFirst), ("3.8", "2026-03-02", .either),
+            ("2", "2026-03-02", .reconsiderationFirstForWithheld), ("2", "2023-06-01", .either),
+            ("1", "2026-03-02", .either), ("4.1", "2026-03-02", .either), ("6.3", "2026-03-02", .either),
+        ])
+    func remedyRoute(_ code: String, _ issued: String, _ route: RemedyRoute) throws {
+        let outcome = try #require(Outcome(rawValue: code))
+        #expect(outcome.remedyRoute(issued: try #require(CivilDate(iso: issued))) == route)
+    }
+
+    @Test("document numbers: formatted and read back; a prefix with the number's own marks is refused")
+    func letterNumbers() throws {
+        let n = LetterNumber.format(prefix: "示范府信公", kind: .reply, year: 2026, serial: 12)
+        #expect(n == "示范府信公答〔2026〕第12号")
+        #expect(LetterNumber.parse(n)?.year == 2026 && LetterNumber.parse(n)?.serial == 12)
+        #expect(LetterNumber.parse("某文件") == nil)
+        for bad in ["", "示范 府", "示范〔府", "第一"] {
+            #expect(throws: DisclosureError.self) { try LetterNumber.validatePrefix(bad, field: "--letter-prefix") }
+        }
+        #expect(Sentence.closed("请至窗口缴纳") == "请至窗口缴纳。" && Sentence.closed("已公开。") == "已公开。")
+        #expect(Sentence.closed("见附件，") == "见附件。" && Sentence.closed("（见“通知。”）") == "（见“通知。”）。")
+        #expect(Sentence.open("需调取档案。") == "需调取档案")
+    }
+
     @Test("the 21 rows of table 三")
     func all() {
         #expect(Outcome.allCases.count == 21)
@@ -144,7 +171,7 @@ struct OutcomeTests {
         #expect(Outcome.allCases.filter { $0.group == 4 }.count == 3)
         #expect(Outcome.allCases.filter { $0.group == 5 }.count == 5)
         #expect(Outcome.allCases.filter { $0.group == 6 }.count == 3)
-        #expect(Outcome.allCases.filter(\.requiresReconsiderationFirst) == Outcome.allCases.filter { $0.group == 3 })
+        #expect(Outcome.allCases.filter(\.isRefusal) == Outcome.allCases.filter { $0.group == 3 && $0 != .queryMatter })
         #expect(!Outcome.abandonedCorrection.isDraftable && !Outcome.abandonedFee.isDraftable && Outcome.otherHandling.isDraftable)
     }
 

@@ -120,6 +120,7 @@ struct ServerRoleMatrixTests {
         ("GET", "/api/v1/audit/security", [.admin]), ("GET", "/api/v1/office", nil),
         ("POST", "/api/v1/reports/annual/2025/lock", [.head]), ("POST", "/api/v1/reports/annual/2025/unlock", [.head]),
         ("POST", "/api/v1/office/totp", [.admin]), ("POST", "/api/v1/totp", nil),
+        ("GET", "/api/v1/office/letter-prefix", nil), ("POST", "/api/v1/office/letter-prefix", [.admin]),
         ("GET", "/api/v1/reminders", [.head, .admin]), ("POST", "/api/v1/reminders", [.head, .admin]),
         ("GET", "/api/v1/tokens", nil), ("POST", "/api/v1/tokens", nil), ("DELETE", "/api/v1/sessions", nil),
     ]
@@ -160,6 +161,7 @@ struct ServerRoleMatrixTests {
                     case ("POST", let p) where p.hasSuffix("/lock"): "{}"
                     case ("POST", let p) where p.hasSuffix("/unlock"): body(["reason": "更正后重新公布"])
                     case ("POST", "/api/v1/office/totp"): body(["required": false])
+                    case ("POST", "/api/v1/office/letter-prefix"): body(["letter_prefix": "示范府信公"])
                     case ("POST", "/api/v1/totp"): "{}"
                     case ("POST", "/api/v1/reminders"): body(["dry_run": true])
                     case ("POST", let p) where p.hasPrefix("/api/v1/calendar"): ServerRoleMatrixTests.calendar2026

@@ -1,0 +1,35 @@
+import DisclosureCore
+import DisclosureDocuments
+import DisclosureStore
+
+extension CaseRecord {
+    /// The case as the letters need it: state, steps, and the registration's day and document number.
+    public var noticeCase: NoticeCase {
+        NoticeCase(
+            number: number, state: state, events: caseEvents,
+            // The stamp is the office's local time, so its first ten characters are the office's date.
+            registered: CivilDate(iso: String(registeredAt.prefix(10))) ?? application.received,
+            receiptLetter: events.first?.letter)
+    }
+}
+
+extension Desk {
+    /// Renders a letter of the case, dated and numbered by the step that sent it.
+    public func notice(
+        _ kind: NoticeKind, of record: CaseRecord, settings: NoticeSettings, templates: NoticeTemplates
+    ) throws(DisclosureError) -> Notice {
+        try NoticeRenderer.render(
+            kind, agency: office.name, case: record.noticeCase, settings: settings, templates: templates)
+    }
+}
+
+extension Desk {
+    /// The prefix of the office's document numbers (文号).
+    public func letterPrefix() throws(DisclosureError) -> String { try store.letterPrefix() }
+
+    /// Sets the prefix of the document numbers given from now on; numbers already given stay: the admin's.
+    public func setLetterPrefix(_ prefix: String) throws(DisclosureError) {
+        let admin = try signedIn(.staff)
+        try store.setLetterPrefix(prefix, by: ref(admin), now: clock.now().stamp)
+    }
+}
