@@ -204,10 +204,10 @@ public enum NoticeRenderer {
             fields["cite"] = text.isEmpty ? Citation.law(regulation) : text
             fields["citation"] = text.isEmpty ? "" : "（\(text)）"
         }
-        // Steps of the current reply round only: an earlier round's letters are that round's.
+        // The extensions of the current reply round: an earlier round's were told in that round.
         let round = c.events.lastIndex { if case .reopened = $0.action { true } else { false } }
             .map { Array(c.events[($0 + 1)...]) } ?? c.events
-        func last(_ match: (Action) -> Bool) -> CaseEvent? { round.last { match($0.action) } }
+        func last(_ match: (Action) -> Bool) -> CaseEvent? { c.events.last { match($0.action) } }
 
         switch kind {
         case .receipt:

@@ -39,6 +39,10 @@ private func eventHash(_ prev: String, _ r: [String: Any]) -> String {
     // Every event of these offices was recorded since the journal began: the hash covers its due dates.
     h.update([0x1F])
     h.update(utf8: "dues:\(r["due_before"] as? String ?? "")>\(r["due_after"] as? String ?? "")")
+    if let letter = r["letter"] as? String {
+        h.update([0x1F])
+        h.update(utf8: "letter:" + letter)
+    }
     return SHA256.hexString(h.finalize())
 }
 
@@ -49,7 +53,7 @@ private func rewriteAndRechain(_ db: String, _ sql: String, in dir: URL) throws 
     let json = try sh(
         """
         sqlite3 -json '\(db)' "SELECT e.id, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.account_id, \
-        e.late_entry, e.due_before, e.due_after, printf('%d-%06d', c.year, c.serial) AS label FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id"
+        e.late_entry, e.due_before, e.due_after, e.letter, printf('%d-%06d', c.year, c.serial) AS label FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id"
         """, in: dir)
     let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
     var prev = String(repeating: "0", count: 64)
