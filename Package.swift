@@ -84,6 +84,8 @@ let package = Package(
             path: "Sources/disclosure-server"
         ),
         .executableTarget(name: "storage-embedder", path: "Sources/storage-embedder"),
+        // The man page, written from the command tree the built program describes (make install).
+        .executableTarget(name: "disclosure-manual", path: "Sources/disclosure-manual"),
         .executableTarget(
             name: "disclosure-bench",
             dependencies: [

@@ -31,7 +31,7 @@ public enum Rules {
 
         func requireOpen(_ what: String, _ whatEn: String) throws(DisclosureError) {
             guard status.isOpen else {
-                throw refuse("案件已\(status.label.zh)，不能再\(what)", "the case is \(status.label.en); cannot \(whatEn) any more", field: "CASE")
+                throw refuse("案件\(status.label.zh.hasPrefix("已") ? "" : "已")\(status.label.zh)，不能再\(what)", "the case is \(status.label.en); cannot \(whatEn) any more", field: "CASE")
             }
         }
         func requireNotAfterRoundStart() throws(DisclosureError) {

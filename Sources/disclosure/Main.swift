@@ -1,6 +1,7 @@
 import ArgumentParser
 import DisclosureApp
 import DisclosureCore
+import DisclosureStore
 import Foundation
 
 @main
@@ -10,6 +11,15 @@ struct Main {
         var command: ParsableCommand?
         do {
             let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+            if let name = args.first, !name.hasPrefix("-"), name != "help",
+                !Disclosure.configuration.subcommands.contains(where: {
+                    ($0.configuration.commandName ?? kebabName($0)) == name
+                })
+            {
+                throw DisclosureError(
+                    .invalidValue, zh: "没有“\(name)”这个命令；全部命令见 disclosure --help",
+                    en: "there is no command “\(name)”; disclosure --help lists them all")
+            }
             if let (type, rest) = directCommand(args), let parsed = try? type.parseAsRoot(rest) {
                 command = parsed
             } else {
@@ -118,29 +128,51 @@ struct Main {
         return rest + leading
     }
 
-    /// The argument parser speaks English; give Chinese users the gist in Chinese, the detail after it.
-    static func translate(_ message: String) -> String {
+    /// The argument parser speaks English: under `--lang zh` its message is said in Chinese alone, with
+    /// the usage line (the command's syntax, which has no language) and where to find the help.
+    static func translate(_ message: String, arguments: [String] = CommandLine.arguments) -> String {
         var m = message
         if m.hasPrefix("Error: ") { m.removeFirst(7) }
         guard currentLanguage() == .zh else { return m }
-        let firstLine = m.split(separator: "\n").first.map(String.init) ?? m
+        let lines = m.split(separator: "\n").map(String.init)
+        let firstLine = lines.first ?? m
         func option(after marker: String) -> String? {
             guard let r = firstLine.range(of: marker) else { return nil }
             let tail = firstLine[r.upperBound...]
             return tail.split(whereSeparator: { $0 == " " || $0 == "'" }).first.map(String.init)
         }
-        if let o = option(after: "Missing expected argument '") { return "\(o)：缺少必填项\n" + m }
-        if let o = option(after: "Unknown option '") { return "\(o)：无法识别的选项\n" + m }
-        if let r = firstLine.range(of: "is invalid for '"),
+        var gist: String
+        if let o = option(after: "Missing expected argument '") {
+            gist = "\(o)：缺少必填项"
+        } else if let o = option(after: "Unknown option '") {
+            gist = "\(o)：无法识别的选项"
+        } else if let r = firstLine.range(of: "is invalid for '"),
             let o = firstLine[r.upperBound...].split(separator: " ").first
         {
-            return "\(o)：取值格式不对\n" + m
+            gist = "\(o.trimmingCharacters(in: CharacterSet(charactersIn: "'"))) ：取值格式不对"
+                .replacingOccurrences(of: " ：", with: "：")
+        } else if let o = option(after: "Missing value for '") {
+            // `--days -3` reads as an option named -3: the value was a negative number.
+            let i = arguments.firstIndex(of: o)
+            let next = i.flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+            gist = next.map { $0.hasPrefix("-") && Int($0) != nil } == true ? "\(o)：须为正整数" : "\(o)：缺少取值"
+        } else if firstLine.hasPrefix("Unexpected argument") {
+            let extra = option(after: "Unexpected argument '").map { "“\($0)”" } ?? ""
+            gist = "多余的参数\(extra)"
+        } else if let o = option(after: "Unknown subcommand '") ?? option(after: "Unexpected argument '") {
+            gist = "\(o)：没有这个命令"
+        } else {
+            // A message of ours or one not known here: kept whole rather than lost.
+            return m
         }
-        if firstLine.hasPrefix("Missing value for '"), let o = option(after: "Missing value for '") {
-            return "\(o)：缺少取值\n" + m
+        for line in lines.dropFirst() {
+            if line.hasPrefix("Usage: ") {
+                gist += "\n用法：" + line.dropFirst(7)
+            } else if let r = line.range(of: "See '"), let end = line[r.upperBound...].firstIndex(of: "'") {
+                gist += "\n详见：" + line[r.upperBound..<end]
+            }
         }
-        if firstLine.hasPrefix("Unexpected argument") { return "多余的参数\n" + m }
-        return m
+        return gist
     }
 
     /// A domain error in the CLI's words: its field as the option that sets it, and how to sign in.
@@ -219,6 +251,7 @@ struct Disclosure: ParsableCommand {
         commandName: "disclosure",
         abstract: "政府信息公开申请办理系统 / case manager for government information disclosure applications",
         discussion: "Chinese output by default; --lang en or an English locale for English.",
+        version: "disclosure \(ProgramVersion.number) (schema \(Store.schemaVersion))",
         subcommands: [
             Init.self, Login.self, Logout.self, Whoami.self, StaffCommand.self, Register.self, Assign.self, Show.self,
             ListCases.self, Due.self, Remind.self, History.self,

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@Suite("Command line: version, man page, completions, messages in the user's language")
+struct CommandLineTests {
+    @Test("--version names the release and the database schema")
+    func version() throws {
+        let (status, out) = try tool(binary, ["--version"])
+        #expect(status == 0)
+        #expect(out.range(of: #"^disclosure \d+\.\d+\.\d+ \(schema \d+\)$"#, options: .regularExpression) != nil, "\(out)")
+    }
+
+    @Test("make docs writes a man page listing every command, and completions bash, zsh and fish accept")
+    func manPageAndCompletions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manual = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("disclosure-manual")
+        let made = try tool(
+            "/usr/bin/make", ["-s", "docs", "BIN=\(binary)", "MANUAL=\(manual.path)", "DOCS=\(dir.path)"], in: packageRoot)
+        #expect(made.status == 0, "\(made.output)")
+        let page = try String(contentsOf: dir.appendingPathComponent("disclosure.1"), encoding: .utf8)
+        #expect(page.hasPrefix(".TH DISCLOSURE 1 "))
+        for heading in [".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH COMMANDS", ".SH ENVIRONMENT"] {
+            #expect(page.contains("\n\(heading)\n"), "\(heading)")
+        }
+        // Every command of the program, down to the leaves, and the options of one of them.
+        for command in [
+            "init", "register", "notice", "office letter-prefix", "reply draft", "audit key create", "report annual",
+            "staff add", "remind", "serve",
+        ] {
+            #expect(page.contains(".SS disclosure \(command)\n"), "\(command)")
+        }
+        #expect(page.contains("\\fB--kind <kind>\\fR\nreceipt|correction|consultation|extension|deferral|fee|reply|closing"))
+        // No line of a help text is taken for a roff request.
+        #expect(!page.split(separator: "\n").contains { $0.hasPrefix(".") && $0.count > 3 && $0.dropFirst().first == " " })
+        let bash = try tool(
+            "/bin/bash", ["-c", "source '\(dir.path)/disclosure.bash' && complete -p disclosure"], in: dir)
+        #expect(bash.status == 0 && bash.output.contains("disclosure"), "\(bash.output)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("_disclosure"), encoding: .utf8).hasPrefix("#compdef disclosure"))
+        #expect(try String(contentsOf: dir.appendingPathComponent("disclosure.fish"), encoding: .utf8).contains("complete -c 'disclosure'"))
+    }
+
+    /// The argument parser's own refusals, as a Chinese user sees them: in Chinese, with the syntax.
+    static let parseErrors: [(args: [String], zh: String)] = [
+        (["show"], "错误：<number>：缺少必填项"),
+        (["extend", "2026-000001", "--days", "-3", "--reason", "x"], "错误：--days：须为正整数"),
+        (["due", "--within", "abc"], "错误：--within：取值格式不对"),
+        (["show", "2026-000001", "extra"], "错误：多余的参数“extra”"),
+        (["shw"], "错误：没有“shw”这个命令；全部命令见 disclosure --help"),
+        (["due", "--whithin", "3"], "错误：--whithin：无法识别的选项"),
+    ]
+
+    @Test("under --lang zh a refusal of the argument parser prints no English", arguments: parseErrors)
+    func chineseOnly(_ args: [String], _ zh: String) throws {
+        let o = try Office.initialised()
+        let r = try o.run(args + ["--lang", "zh"])
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == zh, "\(r.stderr)")
+        // Only the syntax line may hold Latin words: option names are the command's, not English prose.
+        for line in lines where !line.hasPrefix("用法：") && !line.hasPrefix("详见：") {
+            #expect(!line.contains("Missing") && !line.contains("Usage") && !line.contains("Help") && !line.contains("See '"))
+        }
+        let en = try o.run(args + ["--lang", "en"])
+        #expect(en.status == 1 && en.stderr.hasPrefix("error: "))
+    }
+}
