@@ -213,6 +213,15 @@ public struct CaseViews: Sendable {
         return .object(fields)
     }
 
+    /// A report lock as `report locks --json` lists it.
+    public static func reportLock(_ l: ReportLockRow) -> JSON {
+        .object([
+            ("year", .int(l.year)), ("locked", .bool(l.unlockedAt == nil)), ("locked_at", .string(l.lockedAt)),
+            ("locked_by", .string(l.lockedBy)), ("unlocked_at", .str(l.unlockedAt)), ("unlocked_by", .str(l.unlockedBy)),
+            ("reason", .str(l.reason)),
+        ])
+    }
+
     /// One event as `history --json` lists it.
     public func event(_ e: StoredEvent) -> JSON {
         .object([

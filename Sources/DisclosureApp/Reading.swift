@@ -34,6 +34,9 @@ extension Desk {
 
     public func annualReport(year: Int) throws(DisclosureError) -> AnnualReport { try store.annualReport(year: year) }
 
+    /// Every lock of an annual report, with who locked it and who lifted it and why.
+    public func reportLocks() throws(DisclosureError) -> [ReportLockRow] { try store.reportLocks() }
+
     public func statistics(from: CivilDate, to: CivilDate, asOf: CivilDate) throws(DisclosureError) -> [MonthStats] {
         try store.statistics(from: from, to: to, asOf: asOf)
     }

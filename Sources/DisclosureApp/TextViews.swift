@@ -614,27 +614,59 @@ public enum AnnualReportText {
         return AnnualReport.columns.map { row[$0, default: 0] } + [organisations, AnnualReport.total(row)]
     }
 
-    public static func text(_ r: AnnualReport, agency: String) -> String {
-        var out = "\(agency) \(r.year)年度政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n"
-        let header = [
-            "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "自然人", "商业企业", "科研机构",
-            "社会公益组织", "法律服务机构", "其他", "法人或其他组织小计", "总计",
-        ]
+    /// Row labels in English; the statutory format itself is Chinese (`--lang en` reads it in English).
+    static func englishLabel(_ id: String) -> String {
+        switch id {
+        case "received": "1. New applications received this year"
+        case "carried-in": "2. Applications carried over from last year"
+        case "results": "3. Results this year"
+        case "1", "2", "3", "4", "5", "6":
+            [
+                "1": "(1) Disclosed", "2": "(2) Partly disclosed (counted here only)", "3": "(3) Not disclosed",
+                "4": "(4) Cannot be provided", "5": "(5) Not processed", "6": "(6) Other handling",
+            ][id] ?? id
+        case "total": "(7) Total"
+        case "carried-out": "4. Carried over to next year"
+        default: Outcome(rawValue: id).map { "\($0.rawValue) \($0.label.en)" } ?? id
+        }
+    }
+
+    public static func text(_ r: AnnualReport, agency: String, lang: Language = .zh) -> String {
+        let zh = lang == .zh
+        var out =
+            zh
+            ? "\(agency) \(r.year)年度政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n"
+            : "\(agency): annual report on government information disclosure, \(r.year)\n\n"
+                + "III. Applications received and handled\n"
+        let header =
+            zh
+            ? [
+                "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "自然人", "商业企业", "科研机构",
+                "社会公益组织", "法律服务机构", "其他", "法人或其他组织小计", "总计",
+            ]
+            : ["Row (1 + 2 = 3(7) + 4)"] + AnnualReport.columns.map(\.label.en) + ["Organisations", "Total"]
         var rows: [[String]] = []
         for row in r.rows {
-            let indent = String(repeating: "　", count: row.level)
+            let indent = String(repeating: zh ? "　" : "  ", count: row.level)
             rows.append(
-                [indent + row.label]
-                    + (row.label == "三、本年度办理结果" ? Array(repeating: "", count: 8) : cells(row.counts).map(String.init)))
+                [indent + (zh ? row.label : englishLabel(row.id))]
+                    + (row.id == "results" ? Array(repeating: "", count: 8) : cells(row.counts).map(String.init)))
         }
         out += table(header, rows)
-        let check = r.imbalances.isEmpty ? "勾稽关系：一＋二＝三（七）＋四，成立" : "勾稽关系不成立，见下方错误"
-        out += "\n" + check + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+        let check =
+            r.imbalances.isEmpty
+            ? (zh ? "勾稽关系：一＋二＝三（七）＋四，成立" : "Check 1 + 2 = 3(7) + 4: holds")
+            : (zh ? "勾稽关系不成立，见下方错误" : "Check 1 + 2 = 3(7) + 4 fails; see the error below")
+        out +=
+            "\n" + check
+            + (zh ? "\n\n四、政府信息公开行政复议、行政诉讼情况\n" : "\n\nIV. Reconsideration and litigation\n")
         let results: [RemedyResult?] = [.upheld, .corrected, .other, nil]
-        var h4 = ["类别", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-        h4[0] = "类别"
+        let h4 =
+            zh
+            ? ["类别", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+            : ["Kind", "Upheld", "Corrected", "Other result", "Pending", "Total"]
         let remedyRows = RemedyKind.allCases.map { k in
-            [k.label.zh] + results.map { String(r.remedyCount(k, $0)) } + [String(r.remedyTotal(k))]
+            [k.label(lang)] + results.map { String(r.remedyCount(k, $0)) } + [String(r.remedyTotal(k))]
         }
         out += table(h4, remedyRows)
         return out

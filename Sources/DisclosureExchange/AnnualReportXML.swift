@@ -1,8 +1,16 @@
 import DisclosureCore
+import Foundation
 
 /// The annual report as XML in the format of forms/annual-report.xsd.
 public enum AnnualReportXML {
     public static let namespace = "urn:disclosure:annual-report:1"
+
+    /// Every problem of an annual-report file against forms/annual-report.xsd; empty when it is valid.
+    public static func validate(path: String) throws(DisclosureError) -> [XMLProblem] {
+        try StreamingReader.validate(
+            path: path, schema: try LibXML.annualReport(), namespace: namespace,
+            origin: (path as NSString).lastPathComponent)
+    }
 
     public static func render(_ r: AnnualReport, agency: String) -> String {
         var x = XMLFragment()

@@ -80,6 +80,9 @@ enum LibXML {
     /// The compiled calendar schema.
     static func calendar() throws(DisclosureError) -> Schema { try cached("calendar.xsd") }
 
+    /// The compiled annual-report schema.
+    static func annualReport() throws(DisclosureError) -> Schema { try cached("annual-report.xsd") }
+
     private static let schemas = Mutex<[String: Schema]>([:])
 
     private static func cached(_ name: String) throws(DisclosureError) -> Schema {

@@ -149,7 +149,16 @@ public final class OutputFile {
                 .invalidValue, field: "out", zh: "文件 \(path) 已存在；确需覆盖请加 --force",
                 en: "\(path) already exists; add --force to replace it")
         }
+        // The system's reason in words of our own where it is a common one: Chinese mode prints no English.
+        let zh: String
+        switch code {
+        case ENOENT, ENOTDIR: zh = "所在目录 \(folder(of: path)) 不存在"
+        case EACCES, EPERM, EROFS: zh = "没有写入权限"
+        case ENOSPC, EDQUOT: zh = "磁盘空间不足"
+        case EISDIR: zh = "这是一个目录"
+        default: zh = "系统错误 \(code)"
+        }
         return DisclosureError(
-            .io, field: "out", zh: "无法写入 \(path)：\(reason)", en: "cannot write \(path): \(reason)")
+            .io, field: "out", zh: "无法写入 \(path)：\(zh)", en: "cannot write \(path): \(reason)")
     }
 }

@@ -178,12 +178,13 @@ struct API: Sendable {
                 throw DisclosureError(
                     .invalidValue, field: "format", zh: "只能是 json、xml、text 或 csv", en: "must be json, xml, text or csv")
             }
-            return try await reading(creds, request, context) { desk, _, _ in
+            return try await reading(creds, request, context) { desk, lang, _ in
                 let report = try desk.annualReport(year: year)
                 if format == "text" || format == "csv" {
                     let text =
                         format == "csv"
-                        ? AnnualReportText.csv(report) : AnnualReportText.text(report, agency: desk.office.name)
+                        ? AnnualReportText.csv(report)
+                        : AnnualReportText.text(report, agency: desk.office.name, lang: lang)
                     return Reply(
                         status: .ok, body: Array(text.utf8),
                         contentType: format == "csv" ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8",
@@ -504,6 +505,14 @@ struct API: Sendable {
             try q.finish()
             return try await reading(creds, request, context) { desk, _, _ in
                 .json(.array(try desk.lateEntries(recordedIn: year).map(CaseViews.lateEntry)))
+            }
+        }
+        v1.get("reports/locks") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            try q.finish()
+            return try await reading(creds, request, context) { desk, _, _ in
+                .json(.array(try desk.reportLocks().map(CaseViews.reportLock)))
             }
         }
         v1.get("fees/quote") { request, context in

@@ -684,7 +684,7 @@ struct Pages: Sendable {
         c["years"] = (max(2008, desk.today.year - 6)...desk.today.year).reversed().map { y -> [String: Any] in
             ["year": y, "selected": y == year]
         }
-        c["annual"] = AnnualReportText.text(report, agency: desk.office.name)
+        c["annual"] = AnnualReportText.text(report, agency: desk.office.name, lang: lang)
         c["balanced"] = report.imbalances.isEmpty
         c["stats"] = StatisticsText.table(stats, asOf: desk.today, lang)
         return .page(pages.render("reports", c))

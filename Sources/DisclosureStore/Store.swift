@@ -35,6 +35,17 @@ public struct StoredEvent: Sendable, Hashable {
     public var note: RecordNote? = nil
 }
 
+/// A lock of a year's annual report, and its lifting if it was lifted.
+public struct ReportLockRow: Sendable, Hashable {
+    public let year: Int
+    public let lockedAt: String
+    public let lockedBy: String
+    public let unlockedAt: String?
+    public let unlockedBy: String?
+    /// Why it was unlocked.
+    public let reason: String?
+}
+
 /// One case as stored, with the state Core derives from it.
 public struct CaseRecord: Sendable {
     public let number: CaseNumber
@@ -756,6 +767,17 @@ public final class Store {
     /// The years whose annual report is locked.
     public func lockedYears() throws(DisclosureError) -> [Int] {
         try db.all("SELECT year FROM report_locks WHERE unlocked_at IS NULL ORDER BY year") { $0.int(0) }
+    }
+
+    /// Every lock and unlock of an annual report, oldest first: who, when and why.
+    public func reportLocks() throws(DisclosureError) -> [ReportLockRow] {
+        try db.all(
+            "SELECT year, locked_at, locked_by, unlocked_at, unlocked_by, reason FROM report_locks ORDER BY id"
+        ) {
+            ReportLockRow(
+                year: $0.int(0), lockedAt: $0.text(1), lockedBy: $0.text(2), unlockedAt: $0.optionalText(3),
+                unlockedBy: $0.optionalText(4), reason: $0.optionalText(5))
+        }
     }
 
     /// Refuses a change to one of this office's cases that would alter a locked year's figures.

@@ -110,9 +110,10 @@ struct Import: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "按 forms/ 的 XSD 校验 XML 文件（案卷或放假安排），列出全部错误 / validate an XML file against its schema")
+        abstract: "校验文件：案卷、放假安排（XML 或文本格式）、年度报告 XML，列出全部错误 / validate a case file, "
+            + "calendar (XML or text) or annual report")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "XML 文件 / XML file") var file: String
+    @Argument(help: "文件 / file") var file: String
 
     func run() throws {
         let head = FileHandle(forReadingAtPath: file).map { h in
@@ -122,11 +123,30 @@ struct Validate: ParsableCommand {
         guard let head else {
             throw DisclosureError(.io, field: "FILE", zh: "无法读取文件 \(file)", en: "cannot read \(file)")
         }
-        let problems =
-            head.contains("<holidaySchedule")
-            ? try CalendarFileReader.validate(path: file) : try CaseFileReader.validate(path: file)
         let name = (file as NSString).lastPathComponent
         let zh = global.language == .zh
+        // Not XML: the calendar's text format (Storage/calendar/README.md), read as `calendar import` reads it.
+        if !head.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<") {
+            guard let data = FileManager.default.contents(atPath: file), data.count <= 1_000_000,
+                let text = String(data: data, encoding: .utf8)
+            else {
+                throw DisclosureError(
+                    .calendarFormat, field: "FILE", zh: "文件须为不超过1MB的UTF-8文本",
+                    en: "the file must be UTF-8 text of at most 1 MB")
+            }
+            let schedule = try HolidaySchedule.parse(text, origin: name)
+            print(
+                zh
+                    ? "\(name)：有效（\(schedule.year)年放假安排，文本格式，\(schedule.holidays.count)天假日）"
+                    : "\(name): valid (the \(schedule.year) holiday schedule, text format, "
+                        + "\(schedule.holidays.count) holidays)")
+            return
+        }
+        let problems =
+            head.contains("<holidaySchedule")
+            ? try CalendarFileReader.validate(path: file)
+            : head.contains("<annualReport")
+                ? try AnnualReportXML.validate(path: file) : try CaseFileReader.validate(path: file)
         if problems.isEmpty {
             print(zh ? "\(name)：有效" : "\(name): valid")
             return

@@ -52,7 +52,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report", abstract: "报表 / reports",
         subcommands: [
             ReportAnnual.self, ReportStats.self, ReportClusters.self, ReportLock.self,
-            ReportUnlock.self, ReportLateEntries.self,
+            ReportUnlock.self, ReportLocks.self, ReportLateEntries.self,
         ])
 }
 
@@ -63,8 +63,17 @@ struct ReportAnnual: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "年度 / year") var year: Int
     @Option(help: "text|csv|json|xml（forms/annual-report.xsd）") var format: String = "text"
+    @Flag(help: "以 JSON 输出（同 --format json）/ JSON output (as --format json)") var json = false
+    @Option(help: "输出文件（默认标准输出）/ output file (default: standard output)") var out: String?
+    @Flag(help: "覆盖已有的输出文件 / replace an existing output file") var force = false
 
     func run() throws {
+        let format = json ? "json" : self.format
+        if json && self.format != "text" && self.format != "json" {
+            throw DisclosureError(
+                .invalidValue, field: "--json", zh: "不能与 --format \(self.format) 同用",
+                en: "cannot be used with --format \(self.format)")
+        }
         guard (2000...9998).contains(year) else {
             throw DisclosureError(.invalidValue, field: "--year", zh: "须为四位年份", en: "must be a four-digit year")
         }
@@ -77,12 +86,11 @@ struct ReportAnnual: ParsableCommand {
             let path = "/api/v1/reports/annual"
             let figures = try remote.perform(APICall(path: path, query: [("year", String(year))]))
             let view = JSON.parse(figures.body)
-            if format != "json" {
-                let body = try remote.perform(APICall(path: path, query: [("year", String(year)), ("format", format)]))
-                RemoteOffice.print(body, asText: true)
-            } else {
-                view?.printOut()
-            }
+            let body =
+                format == "json"
+                ? figures.body
+                : try remote.perform(APICall(path: path, query: [("year", String(year)), ("format", format)])).body
+            try emit(body)
             guard case .bool(false)? = view?["balanced"] else { return }
             throw DisclosureError(
                 .ruleViolation, field: "--year", zh: "报表不平衡（一+二 应等于 三（七）+四）",
@@ -90,12 +98,14 @@ struct ReportAnnual: ParsableCommand {
         }
         let desk = try global.openDesk(readOnly: true)
         let report = try desk.annualReport(year: year)
+        let bytes: [UInt8]
         switch format {
-        case "csv": print(AnnualReportText.csv(report))
-        case "json": CaseViews.annualReport(report).printOut()
-        case "xml": print(AnnualReportXML.render(report, agency: desk.office.name))
-        default: print(AnnualReportText.text(report, agency: desk.office.name))
+        case "csv": bytes = Array((AnnualReportText.csv(report) + "\n").utf8)
+        case "json": bytes = CaseViews.annualReport(report).encoded()
+        case "xml": bytes = Array((AnnualReportXML.render(report, agency: desk.office.name) + "\n").utf8)
+        default: bytes = Array((AnnualReportText.text(report, agency: desk.office.name, lang: global.language) + "\n").utf8)
         }
+        try emit(bytes, desk: desk)
         // The statutory identity must hold; a report that does not balance is not to be published.
         let broken = report.imbalances
         if !broken.isEmpty {
@@ -107,6 +117,22 @@ struct ReportAnnual: ParsableCommand {
                     "the report does not balance (一 + 二 must equal 三（七） + 四): \(broken.map { "\($0.column.rawValue): \($0.left) ≠ \($0.right)" }.joined(separator: "; "))"
             )
         }
+    }
+}
+
+extension ReportAnnual {
+    /// Writes the report to `--out`, or to standard output.
+    func emit(_ bytes: [UInt8], desk: Desk? = nil) throws {
+        guard let out else {
+            bytes.withUnsafeBytes { writeAll(1, $0) }
+            return
+        }
+        if let desk {
+            try writeOutput(bytes, to: out, force: force, desk: desk)
+        } else {
+            try writeOutputFile(bytes, to: out, force: force, protecting: [])
+        }
+        printError(global.language == .zh ? "已写入年度报告：\(out)" : "wrote the annual report to \(out)")
     }
 }
 

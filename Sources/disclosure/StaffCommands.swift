@@ -564,6 +564,36 @@ struct ReportLateEntries: ParsableCommand {
     }
 }
 
+struct ReportLocks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "locks", abstract: "年度报告的锁定与解除记录：何人何时、理由 / every lock of a year's report, who and why")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        let rows = try views(global, APICall(path: "/api/v1/reports/locks")) {
+            try global.openDesk(readOnly: true).reportLocks().map(CaseViews.reportLock)
+        }
+        let zh = global.language == .zh
+        emit(
+            json,
+            .array(rows),
+            rows.isEmpty
+                ? (zh ? "没有锁定过的年度" : "no year has been locked")
+                : table(
+                    zh
+                        ? ["年度", "状态", "锁定时间", "锁定人", "解除时间", "解除人", "解除理由"]
+                        : ["Year", "State", "Locked at", "Locked by", "Unlocked at", "Unlocked by", "Reason"],
+                    rows.map { r in
+                        let locked: Bool
+                        if case .bool(true)? = r["locked"] { locked = true } else { locked = false }
+                        let state = locked ? (zh ? "已锁定" : "locked") : (zh ? "已解除" : "unlocked")
+                        return [r.cell("year") ?? "", state]
+                            + ["locked_at", "locked_by", "unlocked_at", "unlocked_by", "reason"].map { r.cell($0) ?? "" }
+                    }))
+    }
+}
+
 /// A staff change as the office reads it.
 func staffChangeLabel(_ kind: String, _ zh: Bool) -> String {
     guard zh else { return kind }

@@ -64,4 +64,14 @@ struct CommandLineTests {
         let en = try o.run(args + ["--lang", "en"])
         #expect(en.status == 1 && en.stderr.hasPrefix("error: "))
     }
+
+    @Test("an output file in a folder that does not exist: one line, ours, in Chinese")
+    func missingFolder() throws {
+        let o = try Office.initialised()
+        _ = try o.register("2026-03-02")
+        let r = try o.run("export", "--all", "--redact", "--out", "/nonexistent/dir/z.xml")
+        #expect(r.status == 1)
+        #expect(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            == "错误：--out：无法写入 /nonexistent/dir/z.xml：所在目录 /nonexistent/dir 不存在", "\(r.stderr)")
+    }
 }

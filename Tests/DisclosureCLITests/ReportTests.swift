@@ -102,6 +102,36 @@ struct ReportTests {
         try o.ok("report", "unlock", "--year", "2025", "--reason", "复议决定责令重新答复")
         try o.ok(["reopen", old, "--reason", "复议决定", "--on", "2026-03-02"] + a)
         #expect(try o.caseCount() == 2)
+        // Every lock stays on record, with who lifted it and why.
+        let locks = try o.ok("report", "locks", "--json").array
+        #expect(locks.count == 1 && locks.first?["year"] as? Int == 2025 && locks.first?["locked"] as? Bool == false)
+        #expect(locks.first?["reason"] as? String == "复议决定责令重新答复" && locks.first?["unlocked_by"] is String)
+        let listed = try o.ok("report", "locks").stdout
+        #expect(listed.contains("2025") && listed.contains("已解除") && listed.contains("复议决定责令重新答复"))
+    }
+
+    @Test("report annual --json and --out; --lang en labels the rows in English; its XML validates as xmllint says")
+    func annualFormats() throws {
+        let o = try Office.initialised()
+        _ = try o.register("2026-03-02")
+        let json = try o.ok("report", "annual", "--year", "2026", "--json")
+        #expect((json.json as? [String: Any])?["year"] as? Int == 2026)
+        let en = try o.ok("report", "annual", "--year", "2026", "--lang", "en").stdout
+        #expect(en.contains("New applications received this year") && en.contains("Carried over to next year"))
+        #expect(!en.contains("本年新收") && !en.contains("勾稽关系"))
+        let xml = o.dir.appendingPathComponent("report.xml").path
+        try o.ok("report", "annual", "--year", "2026", "--format", "xml", "--out", xml)
+        #expect(try xmllint(xml, schema: "annual-report.xsd") == 0)
+        #expect(try o.ok("validate", xml).stdout.contains("有效"))
+        let again = try o.run("report", "annual", "--year", "2026", "--format", "xml", "--out", xml)
+        #expect(again.status == 1 && again.stderr.contains("--force"), "\(again.stderr)")
+        // The calendar's text format is validated as calendar import reads it, with the line named.
+        let text = packageRoot.appendingPathComponent("Storage/calendar/2026.txt").path
+        #expect(try o.ok("validate", text).stdout.contains("2026年放假安排，文本格式"))
+        let bad = o.dir.appendingPathComponent("bad.txt")
+        try "year 2026\n2026-13-01 春节\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try o.run("validate", bad.path)
+        #expect(refused.status == 1 && refused.stderr.contains("bad.txt:2"), "\(refused.stderr)")
     }
 }
 

@@ -115,6 +115,7 @@ struct ServerRoleMatrixTests {
         ("GET", "/api/v1/calendar/days?from=2026-10-01&to=2026-10-08", nil),
         ("POST", "/api/v1/calendar?name=2026.txt&replace_official=true&reason=%E6%A0%B8%E5%AF%B9", [.admin]),
         ("GET", "/api/v1/reports/late-entries", nil), ("GET", "/api/v1/reports/clusters?min_applicants=2", nil),
+        ("GET", "/api/v1/reports/locks", nil),
         ("GET", "/api/v1/fees/quote?applicant=%E5%BC%A0%E4%B8%89&month=2026-11&items=1", nil),
         ("GET", "/api/v1/audit/verify", nil), ("GET", "/api/v1/audit/journal", [.head, .admin]),
         ("GET", "/api/v1/audit/security", [.admin]), ("GET", "/api/v1/office", nil),
