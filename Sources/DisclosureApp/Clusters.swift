@@ -82,7 +82,9 @@ public enum ClusterText {
                 (zh ? "   案件：" : "   cases: ") + c.prefix(10).map(\.number.description).joined(separator: " ")
                 + (c.count > 10 ? " …" : "") + "\n"
             text +=
-                (zh ? "   结果：" : "   outcomes: ") + cluster.outcomes.map { "\($0.0)×\($0.1)" }.joined(separator: " ")
+                (zh ? "   结果：" : "   outcomes: ")
+                    + cluster.outcomes.map { "\($0.0 == "open" ? (zh ? "办理中" : "open") : $0.0)×\($0.1)" }
+                    .joined(separator: " ")
                 + "\n"
             if cluster.suggestProactive {
                 text +=

@@ -104,7 +104,10 @@ public final class Desk {
         try Rules.checkLateEntry(on: application.received, reason: lateEntry, today: today, calendar: calendar)
         let record = try store.register(
             application, actor: ref(account), lateEntry: lateEntry, today: today, now: now.stamp)
-        return (record, try repeatWarnings(record))
+        return (
+            record,
+            Rules.registrationWarnings(record.state, today: today, calendar: calendar) + (try repeatWarnings(record))
+        )
     }
 
     /// Art. 36(6): the same applicant asking again for what was already answered.

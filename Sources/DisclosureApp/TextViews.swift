@@ -68,6 +68,9 @@ public struct Renderer {
 
     /// "due in 3", "overdue 2", or what the case is waiting for.
     public func remaining(_ s: CaseSummary) -> String {
+        if status(s) == .consulting, let until = resumes(s), let left = workdaysLeft(s) {
+            return t("中止至\(until)，其后剩\(left)个工作日", "stopped to \(until), then \(left) wd left")
+        }
         if let left = workdaysLeft(s) {
             if left < 0 { return t("逾期\(-left)个工作日", "overdue \(-left) wd") }
             if left == 0 && s.due == asOf { return t("今日到期", "due today") }
@@ -98,16 +101,39 @@ public struct Renderer {
         return provisional ? d.description + t("（暂定）", " (provisional)") : d.description
     }
 
+    /// Whether the case's clock stands still today: waiting on the applicant or on a consultation.
+    public func isStopped(_ s: CaseSummary) -> Bool {
+        [.awaitingCorrection, .awaitingFee, .consulting].contains(status(s))
+    }
+
+    /// The board's order: running clocks by working days left (overdue first), then the stopped clocks
+    /// by the day they resume, so that a stopped case's far-off due date does not hide among the urgent.
+    public func boardOrder(_ cases: [CaseSummary]) -> (running: [CaseSummary], stopped: [CaseSummary]) {
+        let running = cases.filter { !isStopped($0) }.map { ($0, workdaysLeft($0) ?? Int.max) }
+            .sorted { a, b in
+                a.1 != b.1 ? a.1 < b.1 : (a.0.due ?? asOf, a.0.number) < (b.0.due ?? asOf, b.0.number)
+            }.map(\.0)
+        let stopped = cases.filter(isStopped).sorted { a, b in
+            (resumes(a) ?? asOf, a.number) < (resumes(b) ?? asOf, b.number)
+        }
+        return (running, stopped)
+    }
+
+    /// The last day of the stop: a consultation's limit, or the applicant's period.
+    func resumes(_ s: CaseSummary) -> CivilDate? {
+        status(s) == .consulting ? (waiting(s).map(\.limit).max() ?? s.consultUntil) : s.nextDeadline
+    }
+
     public func board(_ cases: [CaseSummary], within: Int?, through: CivilDate?) -> String {
         let overdue = cases.filter { s in s.due.map { asOf > $0 } == true }
-        let rest = cases.filter { s in s.due.map { asOf > $0 } != true }
+        let (running, stopped) = boardOrder(cases)
         var out = t("答复期限看板  截至 \(asOf)（\(weekdayName(asOf))）", "Deadline board as of \(asOf) (\(weekdayName(asOf)))")
         if let within, let through {
             out += t("，\(within)个工作日内（至 \(through)）", ", within \(within) working days (through \(through))")
         }
         out += t("：未结 \(cases.count) 件，其中逾期 \(overdue.count) 件\n", ": \(cases.count) open, \(overdue.count) overdue\n")
         if cases.isEmpty { return out + t("（没有需要关注的案件）", "(nothing due)") }
-        let rows = (overdue + rest).map { s -> [String] in
+        func row(_ s: CaseSummary) -> [String] {
             var state = status(s).label(lang)
             if status(s) == .consulting {
                 var list = waiting(s).map {
@@ -122,12 +148,19 @@ public struct Renderer {
                 state, truncate(s.applicantName, width: 16), truncate(s.request, width: 30),
             ]
         }
+        let header = [
+            t("编号", "Number"), t("收到日期", "Received"), t("答复期限", "Due"), t("剩余", "Left"),
+            t("状态", "Status"), t("申请人", "Applicant"), t("申请内容", "Request"),
+        ]
+        if !running.isEmpty { out += table(header, running.map(row)) }
+        if !stopped.isEmpty {
+            // The stopped clocks in a group of their own, by the day they resume.
+            out += (running.isEmpty ? "" : "\n\n")
+                + t("期限中止（征求意见、待补正、待缴费）\(stopped.count) 件，按恢复计算之日排列：\n",
+                    "Stopped clocks (consultation, correction, fee), \(stopped.count), by the day they resume:\n")
+                + table(header, stopped.map(row))
+        }
         return out
-            + table(
-                [
-                    t("编号", "Number"), t("收到日期", "Received"), t("答复期限", "Due"), t("剩余", "Left"),
-                    t("状态", "Status"), t("申请人", "Applicant"), t("申请内容", "Request"),
-                ], rows)
     }
 
     public func list(_ cases: [CaseSummary]) -> String {
@@ -182,8 +215,13 @@ public struct Renderer {
             let what =
                 st.reason == .fee
                 ? t("缴费", "fee") : t("第\(st.consultation ?? 0)号征求意见", "consultation #\(st.consultation ?? 0)")
+            // A stop over a weekend or holiday leaves out no working day: it is said so, not "0".
             lines.append(
-                t(
+                st.workdays == 0
+                    ? t(
+                        "  中止（\(what)）：\(st.span.first) 至 \(st.span.last)，其间没有工作日，期限不变",
+                        "  Stopped (\(what)): \(st.span.first) to \(st.span.last), no working day in it; due unchanged")
+                    : t(
                     "  中止（\(what)）：\(st.span.first) 至 \(st.span.last)，不计 \(st.workdays) 个工作日",
                     "  Stopped (\(what)): \(st.span.first) to \(st.span.last), \(st.workdays) working days not counted")
             )

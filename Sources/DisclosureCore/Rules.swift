@@ -346,6 +346,30 @@ public enum Rules {
         }
     }
 
+    /// What an officer registering `state`'s application on `today` should look at again: a reply
+    /// already late on the day it is registered, and a counter or post receipt on a day the office is
+    /// closed (art. 31(1)(2) date those by the office's own receipt).
+    public static func registrationWarnings(_ state: CaseState, today: CivilDate, calendar: WorkCalendar) -> [Text] {
+        var out: [Text] = []
+        let a = state.application
+        if let due = state.clock.due, due < today {
+            out.append(
+                Text(
+                    zh: "登记时答复期限（\(due)）已过：本案自收到之日起即已逾期，应尽快答复，并核对收到日期是否有误",
+                    en: "the reply was due \(due), before this registration: the case is overdue from the start; "
+                        + "reply at once, and check the receipt date"))
+        }
+        if [.inPerson, .post].contains(a.channel), !calendar.isWorkday(a.received) {
+            let w = ["一", "二", "三", "四", "五", "六", "日"][a.received.weekday - 1]
+            out.append(
+                Text(
+                    zh: "收到日期\(a.received)（星期\(w)）不是工作日：\(a.channel.label.zh)的申请通常在工作日签收，请核对",
+                    en: "the receipt date \(a.received) is not a working day: \(a.channel.label.en) applications are "
+                        + "usually received on working days; please check"))
+        }
+        return out
+    }
+
     /// A step dated more than the grace period before today needs its reason (补录).
     public static func checkLateEntry(on: CivilDate, reason: String?, today: CivilDate,
                                       calendar: WorkCalendar) throws(DisclosureError) {

@@ -8,16 +8,41 @@ public enum Similarity {
     /// The Jaccard index from which two requests count as asking for the same information.
     public static let threshold = 0.6
 
-    /// The characters that carry meaning: letters, ideographs and digits, ASCII letters lower-cased.
+    /// The words of asking that say nothing of what is asked for ("请公开…的…"), longest first, and
+    /// 年度 read as 年: two paraphrases of one request differ mostly in these.
+    static let asking: [[Unicode.Scalar]] = [
+        "请予公开", "请求公开", "申请公开", "要求公开", "申请获取", "请公开", "请提供", "请问", "我要", "相关", "有关",
+        "关于", "的",
+    ].map { Array($0.unicodeScalars) }
+    static let year: [Unicode.Scalar] = Array("年度".unicodeScalars)
+
+    /// The characters that carry meaning: letters, ideographs and digits, ASCII letters lower-cased,
+    /// without the words of asking.
     public static func normalized(_ s: String) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(s.unicodeScalars.count)
+        var kept: [Unicode.Scalar] = []
+        kept.reserveCapacity(s.unicodeScalars.count)
         for u in s.unicodeScalars {
             let p = u.properties
             if p.isAlphabetic || p.numericType != nil || p.isIdeographic {
                 // ASCII capitals fold to lower case; other scripts are kept as written.
-                out.append((65...90).contains(u.value) ? Unicode.Scalar(u.value + 32) ?? u : u)
+                kept.append((65...90).contains(u.value) ? Unicode.Scalar(u.value + 32) ?? u : u)
             }
+        }
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(kept.count)
+        var i = 0
+        scan: while i < kept.count {
+            if kept[i] == year[0], i + 1 < kept.count, kept[i + 1] == year[1] {
+                out.append(kept[i])
+                i += 2
+                continue
+            }
+            for w in asking where kept[i] == w[0] && i + w.count <= kept.count && kept[i..<(i + w.count)].elementsEqual(w) {
+                i += w.count
+                continue scan
+            }
+            out.append(kept[i])
+            i += 1
         }
         return out
     }

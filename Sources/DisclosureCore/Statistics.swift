@@ -43,7 +43,8 @@ public enum Statistics {
     /// A grouped bar chart of received, closed and overdue-now cases per month, as SVG.
     public static func svg(_ months: [MonthStats], title: String) -> String {
         // Wide enough for the bars and for the title (CJK glyphs are about 16 px at this size).
-        let width = max(480, 70 + months.count * 44 + 20, title.count * 16 + 40), height = 340
+        // Each month takes 64 px: three bars and its label, 2026年9月, at 12 px.
+        let width = max(480, 70 + months.count * 64 + 20, title.count * 16 + 40), height = 340
         let left = 56, bottom = 70, top = 48, plotHeight = height - top - bottom
         let maxValue = max(1, months.map { max($0.received, $0.closed, $0.overdueNow) }.max() ?? 1)
         // A round step for the axis (1, 2 or 5 times a power of ten) giving at most five ticks.
@@ -65,11 +66,11 @@ public enum Statistics {
         }
         let colours = [("#3b6fb6", "收到"), ("#3a9a5b", "办结"), ("#c8423b", "当前逾期")]
         for (i, m) in months.enumerated() {
-            let x0 = left + 12 + i * 44
+            let x0 = left + 17 + i * 64
             for (j, value) in [m.received, m.closed, m.overdueNow].enumerated() where value > 0 {
                 s += "<rect x=\"\(x0 + j * 10)\" y=\"\(y(value))\" width=\"9\" height=\"\(y(0) - y(value))\" fill=\"\(colours[j].0)\"><title>\(m.month) \(colours[j].1) \(value)</title></rect>\n"
             }
-            s += "<text x=\"\(x0 + 15)\" y=\"\(y(0) + 16)\" text-anchor=\"middle\" fill=\"#333333\">\(m.month.suffix(5))</text>\n"
+            s += "<text x=\"\(x0 + 15)\" y=\"\(y(0) + 16)\" text-anchor=\"middle\" fill=\"#333333\">\(label(m.month))</text>\n"
         }
         s += "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - 16)\" y2=\"\(y(0))\" stroke=\"#333333\"/>\n"
         for (j, c) in colours.enumerated() {
@@ -77,6 +78,13 @@ public enum Statistics {
             s += "<rect x=\"\(lx)\" y=\"\(height - 26)\" width=\"12\" height=\"12\" fill=\"\(c.0)\"/><text x=\"\(lx + 18)\" y=\"\(height - 16)\">\(c.1)</text>\n"
         }
         return s + "</svg>\n"
+    }
+
+    /// "2026-09" as the chart labels it: 2026年9月.
+    static func label(_ month: String) -> String {
+        let parts = month.split(separator: "-")
+        guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]) else { return month }
+        return "\(y)年\(m)月"
     }
 
     static func escape(_ s: String) -> String {

@@ -469,10 +469,10 @@ struct Pages: Sendable {
             }
         }
         let overdue = shown.filter { s in s.due.map { asOf > $0 } == true }
-        let rest = shown.filter { s in s.due.map { asOf > $0 } != true }
+        let (running, stopped) = r.boardOrder(shown)
         var c = frame(desk, lang, creds, title: lang == .zh ? "答复期限看板" : "Deadline board", active: "board")
         c["as_of"] = "\(asOf)（\(r.weekdayName(asOf))）"
-        c["rows"] = (overdue + rest).map { summaryRow($0, r) }
+        c["rows"] = (running + stopped).map { summaryRow($0, r) }
         c["count"] = shown.count
         c["overdue_count"] = overdue.count
         c["within"] = within.map(String.init) ?? ""

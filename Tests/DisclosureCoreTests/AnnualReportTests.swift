@@ -87,6 +87,10 @@ struct SimilarityTests {
         ("2025年度某区财政预算执行情况", "2024年度某区财政预算执行情况", false),
         ("某路段货车限行措施的决策依据", "养老机构运营补贴发放名单", false),
         ("ABC公司环评批复", "abc公司环评批复", true),
+        // Issue 16: the words of asking and 年度 for 年 do not hide a paraphrase.
+        ("请公开本街道2025年城市低保的审批名单", "本街道2025年度城市低保审批名单", true),
+        ("本村2025年度低保审批名单及评议记录", "本村2025年度集体土地征收补偿款发放明细", false),
+        ("2026年第二批政府采购项目预算", "2026年政府采购项目预算执行情况", false),
     ])
     func pairs(a: String, b: String, similar: Bool) {
         #expect(Similarity.similar(a, b) == similar, "\(Similarity.jaccard(a, b))")

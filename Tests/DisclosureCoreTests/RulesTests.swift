@@ -151,3 +151,24 @@ struct RulesTests {
         #expect(s.status == .replied)
     }
 }
+
+@Suite("Registration warnings")
+struct RegistrationWarningTests {
+    @Test(
+        "a reply already late when registered, and a counter or post receipt on a closed day, are pointed out",
+        arguments: [
+            ("2026-11-20", Channel.inPerson, "2026-11-20", [String]()),  // Friday, registered the same day
+            ("2026-11-21", .post, "2026-11-23", ["不是工作日"]),  // Saturday
+            ("2026-10-01", .inPerson, "2026-10-09", ["不是工作日"]),  // National Day
+            ("2026-11-21", .online, "2026-11-23", []),  // online: the system's date, any day
+            ("2026-09-01", .post, "2026-11-20", ["已过"]),  // due 2026-09-29, registered in November
+        ])
+    func warnings(_ received: String, _ channel: Channel, _ today: String, _ expected: [String]) {
+        let a = Application(received: d(received), channel: channel, applicant: Applicant(name: "张三", type: .person),
+                            request: "某项目环评批复")
+        let state = CaseState(application: a, events: [], calendar: officialCalendar)
+        let got = Rules.registrationWarnings(state, today: d(today), calendar: officialCalendar).map(\.zh)
+        #expect(got.count == expected.count, "\(got)")
+        for (g, e) in zip(got, expected) { #expect(g.contains(e), "\(g)") }
+    }
+}
