@@ -156,6 +156,24 @@ public final class Desk {
         }
     }
 
+    /// History numbers every entry, documents and notes too; an amendment names the registration (0)
+    /// or the nth procedural step, which is what case files exchange and Core replays.
+    static func stepOrdinal(_ seq: Int, in r: CaseRecord) throws(DisclosureError) -> Int {
+        guard seq > 0 else { return 0 }
+        var count = 0
+        for e in r.events where e.seq > 0 {
+            if e.event != nil { count += 1 }
+            guard e.seq == seq else { continue }
+            guard e.event != nil else {
+                throw DisclosureError(
+                    .invalidValue, field: "event", zh: "第\(seq)项是附件或系统记录，不是办理步骤，不能更正",
+                    en: "entry \(seq) is a document or a system note, not a step; it cannot be amended")
+            }
+            return count
+        }
+        throw DisclosureError(.invalidValue, field: "event", zh: "本案没有第\(seq)项记录", en: "the case has no entry \(seq)")
+    }
+
     /// The action a step records, worked out from the case as it stands inside the write transaction.
     func action(
         for step: Step, case r: CaseRecord, by account: Account, store: Store,
@@ -225,6 +243,22 @@ public final class Desk {
         case .assign(let name):
             if let assignee { return .assigned(handler: assignee.name) }
             return .assigned(handler: try handlerAccount(name).name)
+        case .amend(let event, let field, let value, let reason):
+            return .amendmentProposed(
+                id: r.state.amendments.count + 1, step: try Self.stepOrdinal(event, in: r), field: field.rawValue,
+                value: value, reason: reason)
+        case .decideAmendment(let id, let approve):
+            if let id { return .amendmentDecided(id: id, approved: approve) }
+            let pending = r.state.amendments.filter { $0.approved == nil }
+            guard pending.count == 1 else {
+                throw DisclosureError(
+                    .missingField, field: "amendment",
+                    zh: pending.isEmpty ? "本案没有待批准的更正" : "有\(pending.count)项更正待批准，请指明编号",
+                    en: pending.isEmpty
+                        ? "the case has no amendment awaiting a decision"
+                        : "\(pending.count) amendments await a decision; name one")
+            }
+            return .amendmentDecided(id: pending[0].id, approved: approve)
         }
     }
 

@@ -68,6 +68,8 @@ public enum FormFields {
         case "remedy-file": Text(zh: "登记复议或诉讼", en: "Record a reconsideration or lawsuit")
         case "remedy-decide": Text(zh: "登记复议或诉讼结果", en: "Record the decision of a remedy")
         case "assign": Text(zh: "分配承办人", en: "Assign a handler")
+        case "amend": Text(zh: "提出更正（负责人批准后生效）", en: "Propose an amendment (a head approves)")
+        case "amend-decide": Text(zh: "批准或不批准更正", en: "Decide on an amendment")
         default: Text(zh: kind, en: kind)
         }
     }
@@ -158,6 +160,24 @@ public enum FormFields {
                 FieldSpec("result", Text(zh: "结果", en: "Result"), FieldSpec.choices(RemedyResult.self)),
             ]
         case "assign": [FieldSpec("account", Text(zh: "承办人账号", en: "Handler's account"), .line)]
+        case "amend":
+            [
+                FieldSpec(
+                    "event", Text(zh: "第几步", en: "Step"), .number,
+                    hint: Text(zh: "办理记录中的序号，登记为0", en: "its number in the history; 0 is the registration")),
+                FieldSpec("field", Text(zh: "更正事项", en: "Field"), FieldSpec.choices(AmendableField.self)),
+                FieldSpec("value", Text(zh: "正确的内容", en: "Correct value"), .paragraph),
+                FieldSpec("reason", Text(zh: "更正理由", en: "Reason"), .line),
+            ]
+        case "amend-decide":
+            [
+                FieldSpec(
+                    "amendment", Text(zh: "更正编号", en: "Amendment"), .number, required: false,
+                    hint: Text(zh: "只有一项待批准时可不填", en: "may be empty when only one awaits")),
+                FieldSpec(
+                    "approve", Text(zh: "决定", en: "Decision"),
+                    .yesNo(yes: Text(zh: "批准", en: "Approve"), no: Text(zh: "不批准", en: "Refuse"))),
+            ]
         default: []
         }
     }
@@ -258,6 +278,9 @@ extension Desk {
         case "remedy-file": [.remedyFile(kind: .reconsideration, body: "—")]
         case "remedy-decide": [.remedyDecide(id: nil, result: .upheld)]
         case "assign": [.assign(account: account.name)]
+        // Any step may hold a mistake: the form asks which; open to handlers while the case has a step.
+        case "amend": [.amend(event: 0, field: .note, value: "—", reason: "—")]
+        case "amend-decide": [.decideAmendment(id: nil, approve: true)]
         default: []
         }
     }

@@ -136,7 +136,7 @@ public struct StepForm: Sendable {
     public static let kinds = [
         "correction-request", "correction-receive", "consult-send", "consult-answer", "extension", "deferral",
         "fee-notice", "fee-paid", "draft", "review", "issue", "deliver", "archive", "reopen", "withdraw", "close",
-        "remedy-file", "remedy-decide", "assign",
+        "remedy-file", "remedy-decide", "assign", "amend", "amend-decide",
     ]
 
     /// The fields each kind takes, besides `kind`, `on` and `late_entry`.
@@ -147,6 +147,7 @@ public struct StepForm: Sendable {
         "fee-paid": [], "draft": ["outcome", "basis", "refer_to"], "review": ["approve", "comment"], "issue": [],
         "deliver": ["method"], "archive": [], "reopen": ["reason"], "withdraw": [], "close": ["abandoned"],
         "remedy-file": ["remedy_kind", "body"], "remedy-decide": ["remedy", "result"], "assign": ["account"],
+        "amend": ["event", "field", "value", "reason"], "amend-decide": ["amendment", "approve"],
     ]
 
     /// Reads the step named by the form's `kind`, with the fields of that kind only.
@@ -199,6 +200,21 @@ public struct StepForm: Sendable {
         case "remedy-decide":
             step = .remedyDecide(id: try f.int("remedy"), result: try f.requiredChoice("result", RemedyResult.self))
         case "assign": step = .assign(account: try f.requiredText("account"))
+        case "amend":
+            let event = try f.requiredInt("event")
+            guard event >= 0 else {
+                throw DisclosureError(.invalidValue, field: "event", zh: "须为0或正整数", en: "must be 0 or a positive whole number")
+            }
+            step = .amend(
+                event: event, field: try f.requiredChoice("field", AmendableField.self), value: try f.requiredText("value"),
+                reason: try f.requiredText("reason"))
+        case "amend-decide":
+            guard let approve = try f.bool("approve") else {
+                throw DisclosureError(
+                    .missingField, field: "approve", zh: "须填写 true（批准）或 false（不批准）",
+                    en: "give true (approve) or false (refuse)")
+            }
+            step = .decideAmendment(id: try f.int("amendment"), approve: approve)
         default:
             throw DisclosureError(
                 .invalidValue, field: "kind", zh: "“\(kind)”不是可用的步骤，可用：\(kinds.joined(separator: "、"))",
@@ -278,6 +294,16 @@ public struct StepForm: Sendable {
         case .assign(let account):
             put("kind", "assign")
             put("account", account)
+        case .amend(let event, let field, let value, let reason):
+            put("kind", "amend")
+            put("event", event)
+            put("field", field.rawValue)
+            put("value", value)
+            put("reason", reason)
+        case .decideAmendment(let id, let approve):
+            put("kind", "amend-decide")
+            put("amendment", id)
+            put("approve", .bool(approve))
         }
         put("on", on)
         put("late_entry", lateEntry)

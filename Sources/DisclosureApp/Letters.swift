@@ -5,8 +5,9 @@ import DisclosureStore
 extension CaseRecord {
     /// The case as the letters need it: state, steps, and the registration's day and document number.
     public var noticeCase: NoticeCase {
+        // The steps as amended: a letter carries the corrected date and facts, and its own number.
         NoticeCase(
-            number: number, state: state, events: caseEvents,
+            number: number, state: state, events: Amendments.applied(recordedApplication, caseEvents).1,
             // The stamp is the office's local time, so its first ten characters are the office's date.
             registered: CivilDate(iso: String(registeredAt.prefix(10))) ?? application.received,
             receiptLetter: events.first?.letter)

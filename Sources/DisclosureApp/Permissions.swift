@@ -34,15 +34,19 @@ public enum UseCase: String, Sendable, CaseIterable {
     case auditAccess = "audit-access"
     /// Sending the deadline reminders now, and reading whom they went to.
     case remind
+    /// Proposing the correction of an earlier step's fact.
+    case amend
+    /// Approving or refusing a proposed correction.
+    case decideAmendment = "decide-amendment"
 
     /// Who may run it (§11). The four-eyes parts (never the drafter) are rules on the case, in Core.
     public var roles: Set<Role> {
         switch self {
         case .register, .correctionReceive: [.registrar, .handler]
         case .assign: [.head, .registrar]
-        case .correctionRequest, .consult, .fee, .attach, .draft, .deliver: [.handler]
+        case .correctionRequest, .consult, .fee, .attach, .draft, .deliver, .amend: [.handler]
         case .review: [.reviewer]
-        case .extend, .issue, .reopen, .remedy, .importCases, .reportLock: [.head]
+        case .extend, .issue, .reopen, .remedy, .importCases, .reportLock, .decideAmendment: [.head]
         case .close: [.handler, .head]
         case .staff, .calendar, .restoreCases: [.admin]
         case .checkpoint, .restore: [.head]
@@ -78,6 +82,8 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .checkpoint: Text(zh: "签署审计锚点", en: "sign an audit checkpoint")
         case .auditAccess: Text(zh: "查看个人信息查阅记录", en: "see who looked at personal data")
         case .remind: Text(zh: "发送答复期限提醒", en: "send deadline reminders")
+        case .amend: Text(zh: "提出更正", en: "propose an amendment")
+        case .decideAmendment: Text(zh: "批准或不批准更正", en: "approve or refuse an amendment")
         }
     }
 
@@ -97,6 +103,8 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .reopen: .reopen
         case .remedyFile, .remedyDecide: .remedy
         case .assign: .assign
+        case .amend: .amend
+        case .decideAmendment: .decideAmendment
         }
     }
 
@@ -116,6 +124,8 @@ public enum UseCase: String, Sendable, CaseIterable {
         case "reopen": .reopen
         case "remedy-file", "remedy-decide": .remedy
         case "assign": .assign
+        case "amend": .amend
+        case "amend-decide": .decideAmendment
         default: nil
         }
     }

@@ -26,6 +26,10 @@ public enum Step: Sendable, Hashable {
     case remedyDecide(id: Int?, result: RemedyResult)
     /// The handler's account name.
     case assign(account: String)
+    /// A handler proposes to correct `field` of history entry `event` (0: the registration) to `value`.
+    case amend(event: Int, field: AmendableField, value: String, reason: String)
+    /// A head approves or refuses amendment `id` (nil: the one awaiting a decision).
+    case decideAmendment(id: Int?, approve: Bool)
 }
 
 /// A fee quantity on one scale, as typed.

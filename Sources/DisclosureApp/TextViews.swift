@@ -342,9 +342,17 @@ public struct Renderer {
                     "结果：\(o.rawValue) \(o.label.zh)（\(s.closedOn.map(\.description) ?? "")）",
                     "Outcome: \(o.rawValue) \(o.label.en) (\(s.closedOn.map(\.description) ?? ""))"))
         }
+        for a in s.amendments where a.approved == nil {
+            lines.append(
+                t(
+                    "待批准的第\(a.id)号更正：第\(a.step)步的“\(a.field.label.zh)”更正为“\(a.value)”（\(a.proposer.name)提出，须负责人批准）",
+                    "Amendment #\(a.id) awaiting a head: step \(a.step), \(a.field.label.en) to “\(a.value)” "
+                        + "(proposed by \(a.proposer.name))"))
+        }
         lines.append(t("办理记录：", "History:"))
+        let marks = amendmentMarks(r)
         for e in r.events {
-            var line = "  \(e.seq). \(e.on)  \(eventSummary(e))\(lateMark(e))  [\(actorLabel(e))]"
+            var line = "  \(e.seq). \(e.on)  \(eventSummary(e))\(lateMark(e))\(marks[e.seq] ?? "")  [\(actorLabel(e))]"
             if e.dueBefore != e.dueAfter {
                 line += t(
                     "  期限 \(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
@@ -413,11 +421,31 @@ public struct Renderer {
         return text
     }
 
+    /// For each history entry an approved amendment corrected, the mark saying so: the entry itself
+    /// shows what was recorded, the amendment what is now taken as right.
+    public func amendmentMarks(_ record: CaseRecord) -> [Int: String] {
+        var seqOfStep: [Int: Int] = [0: 0]
+        var n = 0
+        for e in record.events where e.seq > 0 && e.event != nil {
+            n += 1
+            seqOfStep[n] = e.seq
+        }
+        var out: [Int: String] = [:]
+        for a in record.state.amendments where a.approved == true {
+            guard let seq = seqOfStep[a.step] else { continue }
+            out[seq, default: ""] += t(
+                "〔第\(a.id)号更正：\(a.field.label.zh)已更正为“\(a.value)”〕", " [amendment #\(a.id): \(a.field.label.en) is now “\(a.value)”]")
+        }
+        return out
+    }
+
     /// What `history` prints: every event with its dates, account and the due date it moved.
     public func history(_ record: CaseRecord) -> String {
+        let marks = amendmentMarks(record)
         let rows = record.events.map { e in
             [
-                String(e.seq), e.on.description, e.recordedAt, actorLabel(e), eventSummary(e) + lateMark(e),
+                String(e.seq), e.on.description, e.recordedAt, actorLabel(e),
+                eventSummary(e) + lateMark(e) + (marks[e.seq] ?? ""),
                 e.note != nil && e.dueBefore == nil && e.dueAfter == nil
                     ? "" : "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
             ]

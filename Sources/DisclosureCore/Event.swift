@@ -65,6 +65,12 @@ public enum Action: Sendable, Hashable, Codable {
     case remedyDecided(id: Int, result: RemedyResult)
     /// The case is given to a handler (承办人), named by their account name.
     case assigned(handler: String)
+    /// A mistaken fact of an earlier step, to be corrected: `step` 0 is the registration, n the case's
+    /// nth step; `field` an `AmendableField`; `id` numbers the case's amendments from 1. The original
+    /// stays on record; the correction takes effect once a head approves it.
+    case amendmentProposed(id: Int, step: Int, field: String, value: String, reason: String)
+    /// A head's decision on a proposed amendment; approved, every view of the case uses the new value.
+    case amendmentDecided(id: Int, approved: Bool)
 
     /// Stable identifier of the kind of step, as stored and exported.
     public var kind: String {
@@ -88,6 +94,8 @@ public enum Action: Sendable, Hashable, Codable {
         case .remedyFiled: "remedy-filed"
         case .remedyDecided: "remedy-decided"
         case .assigned: "assigned"
+        case .amendmentProposed: "amendment-proposed"
+        case .amendmentDecided: "amendment-decided"
         }
     }
 
@@ -139,6 +147,14 @@ public enum Action: Sendable, Hashable, Codable {
         case let .remedyDecided(id, result):
             Text(zh: "第\(id)号救济结果：\(result.label.zh)" + (result == .corrected ? "，须重新答复" : ""),
                  en: "remedy #\(id) decided: \(result.label.en)" + (result == .corrected ? "; a new reply is due" : ""))
+        case let .amendmentProposed(id, step, field, value, reason):
+            Text(
+                zh: "提出第\(id)号更正：第\(step)步的“\(AmendableField(rawValue: field)?.label.zh ?? field)”更正为“\(value)”（理由：\(reason)）",
+                en: "amendment #\(id) proposed: step \(step), \(AmendableField(rawValue: field)?.label.en ?? field) to "
+                    + "“\(value)” (reason: \(reason))")
+        case let .amendmentDecided(id, approved):
+            Text(zh: approved ? "批准第\(id)号更正" : "不批准第\(id)号更正",
+                 en: approved ? "amendment #\(id) approved" : "amendment #\(id) refused")
         }
     }
 }

@@ -240,8 +240,20 @@ public struct CaseState: Sendable, Hashable {
     /// The last day to send the single correction notice (7 working days after receipt).
     public let correctionNoticeDue: CivilDate
 
+    /// The case's amendments (`amend`), proposed and decided.
+    public private(set) var amendments: [Amendment] = []
+    /// The registration and steps as recorded, before any amendment: a later approval replays them.
+    private let recordedApplication: Application
+    public private(set) var steps: [CaseEvent]
+
     /// Derives the state by replaying `events` in order on `calendar`; events are assumed valid.
-    public init(application: Application, events: [CaseEvent], calendar: WorkCalendar) {
+    /// Approved amendments are applied first: the case is what it would be had the facts been right.
+    public init(application recorded: Application, events recordedEvents: [CaseEvent], calendar: WorkCalendar) {
+        self.recordedApplication = recorded
+        self.steps = recordedEvents
+        let (application, events) =
+            Amendments.anyApproved(recordedEvents)
+            ? Amendments.applied(recorded, recordedEvents) : (recorded, recordedEvents)
         self.application = application
         self.regulation = Regulation.governing(received: application.received)
         self.roundStart = application.received
@@ -256,6 +268,12 @@ public struct CaseState: Sendable, Hashable {
 
     /// Adds one more event, as replaying all of them again would, at the cost of one.
     public mutating func append(_ event: CaseEvent, calendar: WorkCalendar) {
+        // An approved amendment changes earlier facts: the case is replayed from the start.
+        if case .amendmentDecided(_, true) = event.action {
+            self = CaseState(application: recordedApplication, events: steps + [event], calendar: calendar)
+            return
+        }
+        steps.append(event)
         apply(event, calendar: calendar)
         clock = computeClock(calendar: calendar)
         status = deriveStatus(asOf: lastEventDate)
@@ -315,8 +333,26 @@ public struct CaseState: Sendable, Hashable {
     // MARK: - Replay
 
     private mutating func apply(_ e: CaseEvent, calendar: WorkCalendar) {
+        // An amendment is no procedural step: it moves no date the case's status is judged on.
+        switch e.action {
+        case let .amendmentProposed(id, step, field, value, reason):
+            if let f = AmendableField(rawValue: field) {
+                amendments.append(
+                    Amendment(id: id, step: step, field: f, value: value, reason: reason, proposed: e.on,
+                              proposer: e.recorder))
+            }
+            return
+        case let .amendmentDecided(id, approved):
+            if let i = amendments.firstIndex(where: { $0.id == id }) {
+                amendments[i].approved = approved
+                amendments[i].decided = e.on
+            }
+            return
+        default: break
+        }
         lastEventDate = max(lastEventDate, e.on)
         switch e.action {
+        case .amendmentProposed, .amendmentDecided: break
         case let .correctionRequested(items, period, served):
             let s = served ?? e.on
             correction = Correction(requested: e.on, items: items, periodDays: period, served: s,

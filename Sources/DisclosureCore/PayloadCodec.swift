@@ -33,6 +33,11 @@ public enum PayloadCodec {
         case let .remedyDecided(id, result):
             o.int("id", id); o.string("result", result.rawValue)
         case let .assigned(handler): o.string("handler", handler)
+        case let .amendmentProposed(id, step, field, value, reason):
+            o.string("field", field); o.int("id", id); o.string("reason", reason); o.int("step", step)
+            o.string("value", value)
+        case let .amendmentDecided(id, approved):
+            o.bool("approved", approved); o.int("id", id)
         }
         var out: [UInt8] = [UInt8(ascii: "{")]
         appendQuoted(caseName(action), to: &out)
@@ -74,6 +79,8 @@ public enum PayloadCodec {
         case .remedyFiled: "remedyFiled"
         case .remedyDecided: "remedyDecided"
         case .assigned: "assigned"
+        case .amendmentProposed: "amendmentProposed"
+        case .amendmentDecided: "amendmentDecided"
         }
     }
 
@@ -188,6 +195,12 @@ public enum PayloadCodec {
         case "remedyFiled": return .remedyFiled(id: try i("id"), kind: try v("kind"), body: try s("body"))
         case "remedyDecided": return .remedyDecided(id: try i("id"), result: try v("result"))
         case "assigned": return .assigned(handler: try s("handler"))
+        case "amendmentProposed":
+            return .amendmentProposed(
+                id: try i("id"), step: try i("step"), field: try s("field"), value: try s("value"), reason: try s("reason"))
+        case "amendmentDecided":
+            guard case let .bool(approved)? = f["approved"] else { throw corrupt(text) }
+            return .amendmentDecided(id: try i("id"), approved: approved)
         default: throw corrupt(text)
         }
     }

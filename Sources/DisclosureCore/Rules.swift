@@ -22,9 +22,9 @@ public enum Rules {
         let status = state.status(asOf: on)
         if status == .archived {
             switch event.action {
-            case .reopened, .remedyFiled, .remedyDecided: break
+            case .reopened, .remedyFiled, .remedyDecided, .amendmentProposed, .amendmentDecided: break
             default:
-                throw refuse("案件已归档，除“重新办理”和登记复议、诉讼外不得变更",
+                throw refuse("案件已归档，除“重新办理”、更正记录和登记复议、诉讼外不得变更",
                              "the case is archived; nothing but reopening or recording a remedy may change it", field: "CASE")
             }
         }
@@ -322,8 +322,106 @@ public enum Rules {
                     throw refuse("缴费期限至\(f.payBy)届满，届满前不能视为放弃", "the payment period runs until \(f.payBy); the case cannot be closed before it ends")
                 }
             }
+        case let .amendmentProposed(id, step, field, value, reason):
+            if id != state.amendments.count + 1 {
+                throw refuse("更正应依次编号，此处应为第\(state.amendments.count + 1)号", "amendments are numbered in order: "
+                             + "this one is #\(state.amendments.count + 1)", field: "amendment")
+            }
+            try requireText(reason, "reason")
+            guard (0...state.steps.count).contains(step) else {
+                throw refuse("本案没有第\(step)步（登记为第0步，其后共\(state.steps.count)步）",
+                             "the case has no step \(step) (0 is the registration, then \(state.steps.count) steps)",
+                             field: "event")
+            }
+            let target = step == 0 ? nil : state.steps[step - 1]
+            let allowed = Amendments.fields(of: target?.action)
+            guard let f = AmendableField(rawValue: field), allowed.contains(f) else {
+                let list = allowed.map(\.rawValue).joined(separator: "、")
+                throw DisclosureError(
+                    .invalidValue, field: "field",
+                    zh: allowed.isEmpty ? "这一步不能更正（经办人、批准人、分配和更正本身不能更正）" : "这一步可更正的只有：\(list)",
+                    en: allowed.isEmpty ? "this step cannot be amended" : "this step's amendable fields are: \(list)")
+            }
+            if state.amendments.contains(where: { $0.step == step && $0.field == f && $0.approved == nil }) {
+                throw refuse("第\(step)步的“\(f.label.zh)”已有待批准的更正", "step \(step)'s \(f.label.en) already has an "
+                             + "amendment awaiting approval", field: "field")
+            }
+            let after = try amended(state, step: step, field: f, value: value, calendar: calendar, asOf: today)
+            warnings += dueChange(from: state, to: after)
+        case let .amendmentDecided(id, approved):
+            guard let a = state.amendments.first(where: { $0.id == id }) else {
+                throw refuse("本案没有第\(id)号更正", "the case has no amendment #\(id)", field: "amendment")
+            }
+            if a.approved != nil { throw refuse("第\(id)号更正已有决定", "amendment #\(id) was already decided", field: "amendment") }
+            if a.proposer.isSame(as: event.recorder) {
+                throw refuse("更正须由提出人以外的负责人批准（提出人：\(a.proposer.name)）",
+                             "an amendment is approved by a head other than its proposer (\(a.proposer.name))", field: "actor")
+            }
+            if on < a.proposed { throw refuse("决定日期不能早于提出之日（\(a.proposed)）", "the decision cannot be dated before the proposal (\(a.proposed))") }
+            if approved {
+                let after = try amended(state, step: a.step, field: a.field, value: a.value, calendar: calendar, asOf: today)
+                warnings += dueChange(from: state, to: after)
+            }
         }
         return warnings
+    }
+
+    /// Replays the case with one more amendment through the rules, as if the steps had been recorded
+    /// so; throws the first one the corrected facts would break. Returns the due date it would have.
+    static func amended(_ state: CaseState, step: Int, field: AmendableField, value: String,
+                        calendar: WorkCalendar, asOf today: CivilDate) throws(DisclosureError) -> CaseState {
+        var app = state.application
+        var steps = Amendments.applied(app, state.steps).1
+        if step == 0 {
+            app = try Amendments.apply(field, value, to: app)
+            if app.received > today {
+                throw DisclosureError(
+                    .ruleViolation, field: "value", zh: "收到日期\(app.received)晚于今天（\(today)）",
+                    en: "the receipt date \(app.received) is after today (\(today))")
+            }
+        } else {
+            steps[step - 1] = try Amendments.apply(field, value, to: steps[step - 1])
+        }
+        var replay = CaseState(application: app, events: [], calendar: calendar)
+        for (i, e) in steps.enumerated() {
+            switch e.action {
+            case .amendmentProposed, .amendmentDecided: continue
+            default: break
+            }
+            do {
+                _ = try check(e, on: replay, calendar: calendar, asOf: today)
+            } catch {
+                throw DisclosureError(
+                    .ruleViolation, field: "value",
+                    zh: "更正后第\(i + 1)步不再成立：\(error.message(.zh))",
+                    en: "with the correction, step \(i + 1) no longer holds: \(error.message(.en))")
+            }
+            replay.append(e, calendar: calendar)
+        }
+        return replay
+    }
+
+    /// The warnings that an amendment moves the reply's due date or the applicant's period (the
+    /// clock is replayed on the corrected facts).
+    static func dueChange(from before: CaseState, to after: CaseState) -> [Text] {
+        var out: [Text] = []
+        func d(_ x: CivilDate?) -> String { x?.description ?? "—" }
+        if before.clock.due != after.clock.due {
+            out.append(Text(zh: "更正后答复期限由\(d(before.clock.due))变为\(d(after.clock.due))（已按更正后的事实重新计算）",
+                            en: "with the correction the reply is due \(d(after.clock.due)), not \(d(before.clock.due)) "
+                                + "(the clock is replayed)"))
+        }
+        if before.correction?.periodEnds != after.correction?.periodEnds {
+            out.append(Text(zh: "更正后补正期限由\(d(before.correction?.periodEnds))变为\(d(after.correction?.periodEnds))",
+                            en: "with the correction the correction period ends \(d(after.correction?.periodEnds)), "
+                                + "not \(d(before.correction?.periodEnds))"))
+        }
+        if before.fees.last?.payBy != after.fees.last?.payBy {
+            out.append(Text(zh: "更正后缴费期限由\(d(before.fees.last?.payBy))变为\(d(after.fees.last?.payBy))",
+                            en: "with the correction the fee is due by \(d(after.fees.last?.payBy)), "
+                                + "not \(d(before.fees.last?.payBy))"))
+        }
+        return out
     }
 
     /// The rules of recording a step now (not of replaying a history from a file): a step entered

@@ -698,6 +698,13 @@ public enum CaseFileReader {
                 action = .remedyFiled(id: try int(try attr(e, "id"), e), kind: try vocab(try attr(e, "kind"), e), body: try req(e, "body").text)
             case "remedyDecided":
                 action = .remedyDecided(id: try int(try attr(e, "id"), e), result: try vocab(try attr(e, "result"), e))
+            case "amendmentProposed":
+                action = .amendmentProposed(
+                    id: try int(try attr(e, "id"), e), step: try int(try attr(e, "step"), e), field: try attr(e, "field"),
+                    value: try req(e, "value").text, reason: try req(e, "reason").text)
+            case "amendmentDecided":
+                let approved = try attr(e, "approved")
+                action = .amendmentDecided(id: try int(try attr(e, "id"), e), approved: approved == "true" || approved == "1")
             default: throw fail(e, "unknown step <\(e.name)>")
             }
             let letter = e.attributes["letter"]

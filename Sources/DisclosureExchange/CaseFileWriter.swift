@@ -214,6 +214,13 @@ public final class CaseFileWriter {
         case let .remedyDecided(id, result):
             name = "remedyDecided"
             attributes += [("id", String(id)), ("result", result.rawValue)]
+        case let .amendmentProposed(id, step, field, value, reason):
+            name = "amendmentProposed"
+            attributes += [("id", String(id)), ("step", String(step)), ("field", field)]
+            children += [("value", value), ("reason", reason)]
+        case let .amendmentDecided(id, approved):
+            name = "amendmentDecided"
+            attributes += [("id", String(id)), ("approved", approved ? "true" : "false")]
         }
         if children.isEmpty {
             x.empty(name, attributes: attributes, depth: 3)

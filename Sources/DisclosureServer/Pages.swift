@@ -537,9 +537,10 @@ struct Pages: Sendable {
                 : r.t("剩余\(left)个工作日", "\(left) working days left")
         }
         c["clock_lines"] = r.clockText(s).map { $0.trimmingCharacters(in: .whitespaces) }
+        let marks = r.amendmentMarks(record)
         c["history_rows"] = record.events.map { e -> [String: Any] in
             var row: [String: Any] = [
-                "seq": e.seq, "on": e.on.description, "actor": e.actor, "summary": r.eventSummary(e),
+                "seq": e.seq, "on": e.on.description, "actor": e.actor, "summary": r.eventSummary(e) + (marks[e.seq] ?? ""),
                 "recorded_at": e.recordedAt,
             ]
             if let l = e.lateEntry { row["late_entry"] = l }

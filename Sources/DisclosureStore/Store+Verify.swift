@@ -428,7 +428,7 @@ extension Store {
                 report.add(Text(zh: "案件\(label)没有登记事件", en: "case \(label) has no registration event"))
                 continue
             }
-            if (try? PayloadCodec.decodeApplication(reg)) != record.application {
+            if (try? PayloadCodec.decodeApplication(reg)) != record.recordedApplication {
                 report.add(
                     Text(
                         zh: "案件\(label)的登记信息与登记事件不符（登记信息被改动）",

@@ -49,7 +49,10 @@ public struct ReportLockRow: Sendable, Hashable {
 /// One case as stored, with the state Core derives from it.
 public struct CaseRecord: Sendable {
     public let number: CaseNumber
-    public let application: Application
+    /// The application as registered, before any amendment (what the hash chain holds).
+    public let recordedApplication: Application
+    /// The application with its approved amendments: what every view shows.
+    public var application: Application { state.application }
     public let registeredAt: String
     public let registeredBy: String
     public let events: [StoredEvent]
@@ -487,7 +490,8 @@ public final class Store {
             let before = try loadRecord(id: id, calendar: calendar)
             let event = try build(before)
             let warnings = try Rules.check(event, on: before.state, calendar: calendar, asOf: asOf)
-            let after = CaseState(application: before.application, events: before.caseEvents + [event], calendar: calendar)
+            let after = CaseState(
+                application: before.recordedApplication, events: before.caseEvents + [event], calendar: calendar)
             try checkLocks(before: before.state, after: after, label: number.description)
             let letter = try NoticeKind.issued(by: event.action).map { (k) throws(DisclosureError) in
                 try allocateLetter(k, year: event.on.year)
@@ -654,7 +658,7 @@ public final class Store {
                                accountID: accountID, lateEntry: lateEntry, letter: letter, note: note)
         }
         let state = CaseState(application: head.1, events: events.compactMap(\.event), calendar: calendar)
-        return CaseRecord(number: head.0, application: head.1, registeredAt: head.2, registeredBy: head.3,
+        return CaseRecord(number: head.0, recordedApplication: head.1, registeredAt: head.2, registeredBy: head.3,
                           events: events, state: state)
     }
 

@@ -100,10 +100,10 @@ struct ReportAnnual: ParsableCommand {
         let report = try desk.annualReport(year: year)
         let bytes: [UInt8]
         switch format {
-        case "csv": bytes = Array((AnnualReportText.csv(report) + "\n").utf8)
+        case "csv": bytes = Array(AnnualReportText.csv(report).utf8)
         case "json": bytes = CaseViews.annualReport(report).encoded()
-        case "xml": bytes = Array((AnnualReportXML.render(report, agency: desk.office.name) + "\n").utf8)
-        default: bytes = Array((AnnualReportText.text(report, agency: desk.office.name, lang: global.language) + "\n").utf8)
+        case "xml": bytes = Array(AnnualReportXML.render(report, agency: desk.office.name).utf8)
+        default: bytes = Array(AnnualReportText.text(report, agency: desk.office.name, lang: global.language).utf8)
         }
         try emit(bytes, desk: desk)
         // The statutory identity must hold; a report that does not balance is not to be published.
@@ -122,7 +122,11 @@ struct ReportAnnual: ParsableCommand {
 
 extension ReportAnnual {
     /// Writes the report to `--out`, or to standard output.
-    func emit(_ bytes: [UInt8], desk: Desk? = nil) throws {
+    func emit(_ body: [UInt8], desk: Desk? = nil) throws {
+        // One line break at the end, whichever side made the text.
+        var bytes = body
+        while bytes.last == 0x0A { bytes.removeLast() }
+        bytes.append(0x0A)
         guard let out else {
             bytes.withUnsafeBytes { writeAll(1, $0) }
             return

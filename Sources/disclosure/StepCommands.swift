@@ -338,6 +338,56 @@ struct Reopen: ParsableCommand {
     }
 }
 
+struct Amend: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "更正此前某一步记错的事实（承办人提出，负责人批准；原记录保留）/ correct a mistaken fact of an earlier step",
+        discussion: """
+            提出：amend CASE --event N --field F --value V --reason R（N 为 history 中的序号，登记为0）。
+            批准：amend CASE --approve [--amendment ID]；不批准：amend CASE --refuse [--amendment ID]。
+            Propose with --event/--field/--value/--reason; a head (not the proposer) decides with --approve or --refuse.
+            """)
+    @OptionGroup var o: StepOptions
+    @Argument(help: "案件编号 / case number") var number: String
+    @Option(help: "要更正的一步：history 中的序号，登记为0 / the step, as history numbers it (0: the registration)")
+    var event: Int?
+    @Option(help: "更正事项 / the field: \(AmendableField.allCases.map(\.rawValue).joined(separator: "|"))")
+    var field: String?
+    @Option(help: "正确的内容 / the correct value") var value: String?
+    @Option(help: "更正理由 / why") var reason: String?
+    @Flag(help: "批准待决的更正（负责人）/ approve the pending amendment (head)") var approve = false
+    @Flag(help: "不批准待决的更正（负责人）/ refuse the pending amendment (head)") var refuse = false
+    @Option(help: "更正编号（只有一项待决时可省略）/ which amendment") var amendment: Int?
+    @Option(help: "日期（默认今天）/ date") var on: String?
+
+    func run() throws {
+        if approve || refuse {
+            guard !(approve && refuse) else {
+                throw DisclosureError(
+                    .invalidValue, field: "--approve/--refuse", zh: "只能选其一", en: "give one of them, not both")
+            }
+            if let extra = [("--event", event != nil), ("--field", field != nil), ("--value", value != nil),
+                            ("--reason", reason != nil)].first(where: \.1)
+            {
+                throw DisclosureError(
+                    .invalidValue, field: extra.0, zh: "批准或不批准时不用此项", en: "is not used when deciding")
+            }
+            return try performStep(o, number: number, on: on, .decideAmendment(id: amendment, approve: approve))
+        }
+        guard let event else {
+            throw DisclosureError(.missingField, field: "--event", zh: "请指明要更正的一步（history 中的序号）", en: "name the step")
+        }
+        guard event >= 0 else {
+            throw DisclosureError(.invalidValue, field: "--event", zh: "须为0或正整数", en: "must be 0 or a positive number")
+        }
+        guard let field else { throw DisclosureError(.missingField, field: "--field", zh: "缺少必填项", en: "is required") }
+        guard let value else { throw DisclosureError(.missingField, field: "--value", zh: "缺少必填项", en: "is required") }
+        guard let reason else { throw DisclosureError(.missingField, field: "--reason", zh: "缺少必填项", en: "is required") }
+        let f = try AmendableField.parse(field, field: "--field")
+        try performStep(o, number: number, on: on, .amend(event: event, field: f, value: value, reason: reason))
+    }
+
+}
+
 // MARK: - History and audit
 
 struct History: ParsableCommand {

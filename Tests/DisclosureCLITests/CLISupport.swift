@@ -45,7 +45,7 @@ let clearStaleFaketimeState: Void = {
 /// Commands that record something: they take today from the clock, so the tests run them on a day.
 let writeCommands: Set<String> = [
     "register", "assign", "correction", "consult", "extend", "defer", "reply", "deliver", "archive", "reopen",
-    "withdraw", "close", "remedy", "attach", "import",
+    "withdraw", "close", "remedy", "attach", "import", "amend",
 ]
 
 /// Who the tests sign in as for a command when they name nobody: the head records extensions,

@@ -18,6 +18,7 @@ struct ServerRoleMatrixTests {
         ("review", [.reviewer]), ("issue", [.head]), ("deliver", [.handler]), ("archive", [.handler, .head]),
         ("reopen", [.head]), ("withdraw", [.handler, .head]), ("close", [.handler, .head]),
         ("remedy-file", [.head]), ("remedy-decide", [.head]), ("assign", [.head, .registrar]),
+        ("amend", [.handler]), ("amend-decide", [.head]),
     ]
 
     /// The fields of each step, and the steps (each by the account named) that bring a new case to
@@ -53,6 +54,13 @@ struct ServerRoleMatrixTests {
         case "remedy-file": return (remedy, replied)
         case "remedy-decide": return (["kind": kind, "result": "upheld"], replied + [("head", remedy)])
         case "assign": return (["kind": kind, "account": "handler"], [])
+        case "amend":
+            return (["kind": kind, "event": 0, "field": "request", "value": "某路段规划（更正）", "reason": "错字"], [])
+        case "amend-decide":
+            let proposal: [String: Any] = [
+                "kind": "amend", "event": 0, "field": "note", "value": "当面递交", "reason": "漏记",
+            ]
+            return (["kind": kind, "approve": true], [("drafter", proposal)])
         default: return ([:], [])
         }
     }
