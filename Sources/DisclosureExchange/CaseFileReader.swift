@@ -50,7 +50,7 @@ enum StreamingReader {
                      body: (Element, [String: String]) throws(DisclosureError) -> Void) throws(DisclosureError) {
         let problems = try stream(path: path, schema: schema, namespace: namespace, origin: origin, stopAtFirst: true, body: body)
         if let p = problems.first {
-            throw DisclosureError(.invalidValue, field: "\(origin):\(p.line):\(p.column)", zh: p.message, en: p.message)
+            throw DisclosureError(.invalidValue, field: "\(origin):\(p.line):\(p.column)", zh: p.text(.zh), en: p.message)
         }
     }
 
@@ -71,6 +71,7 @@ enum StreamingReader {
         }
         defer { xmlFreeTextReader(reader) }
         let log = ProblemLog()
+        log.column = { Int(xmlTextReaderGetParserColumnNumber(reader)) }
         let context = Unmanaged.passRetained(log)
         defer { context.release() }
         xmlTextReaderSetStructuredErrorHandler(reader, LibXML.errorHandler, context.toOpaque())
@@ -206,6 +207,7 @@ enum SAXReader {
         defer { stateRef.release() }
         xmlSchemaSetValidStructuredErrors(
             validator, LibXML.errorHandler, Unmanaged.passUnretained(state.log).toOpaque())
+        state.log.column = { [unowned state] in state.column }
 
         // The validator's wrappers, around a handler that does nothing else: called from ours.
         let inner = UnsafeMutablePointer<xmlSAXHandler>.allocate(capacity: 1)
@@ -325,8 +327,10 @@ final class SAXState {
 
     var line: Int { parser.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) } ?? 0 }
 
+    var column: Int { parser.map { Int(xmlSAX2GetColumnNumber(UnsafeMutableRawPointer($0))) } ?? 0 }
+
     func problem(_ en: String) {
-        log.add(XMLProblem(line: line, column: 0, message: en))
+        log.add(XMLProblem(line: line, column: column, message: en))
     }
 
     /// Records a refusal and ends the parse: nothing after it is read.
@@ -365,7 +369,8 @@ final class SAXState {
             let e = error.pointee
             var message = e.message.map { String(cString: $0) } ?? "unknown XML error"
             while message.last == "\n" { message.removeLast() }
-            me.log.add(XMLProblem(line: Int(e.line), column: Int(e.int2), message: message))
+            let column = e.int2 > 0 ? Int(e.int2) : me.column
+            me.log.add(XMLProblem(line: Int(e.line), column: column, message: message))
         }
         return h
     }
@@ -591,7 +596,7 @@ public enum CaseFileReader {
             // libxml2 words its findings in English; the Chinese message says what they are about.
             let place = p.column > 0 ? "\(origin):\(p.line):\(p.column)" : "\(origin):\(p.line)"
             throw DisclosureError(
-                .invalidValue, field: place, zh: "案卷文件不符合格式（forms/case-file.xsd）：\(p.message)",
+                .invalidValue, field: place, zh: "案卷文件不符合格式（forms/case-file.xsd）：\(p.text(.zh))",
                 en: "the case file does not conform to the format (forms/case-file.xsd): \(p.message)")
         }
     }

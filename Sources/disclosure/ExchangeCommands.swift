@@ -151,7 +151,7 @@ struct Validate: ParsableCommand {
             print(zh ? "\(name)：有效" : "\(name): valid")
             return
         }
-        for p in problems { printError("\(name):\(p.line):\(p.column): \(p.message)") }
+        for p in problems { printError("\(name):\(p.line):\(p.column): \(p.text(global.language))") }
         printError(zh ? "\(name)：无效（\(problems.count) 处错误）" : "\(name): invalid (\(problems.count) problems)")
         throw ExitCode(1)
     }

@@ -74,4 +74,29 @@ struct CommandLineTests {
         #expect(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             == "错误：--out：无法写入 /nonexistent/dir/z.xml：所在目录 /nonexistent/dir 不存在", "\(r.stderr)")
     }
+
+    @Test("libxml2's findings are said in Chinese first, at their line and column")
+    func xmlProblemsInChinese() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xml-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.xml")
+        try """
+            <?xml version="1.0"?>
+            <caseFile xmlns="urn:disclosure:case-file:1" version="2">
+              <case>
+                <agency code="X">A</agency>
+              </case>
+            </caseFile>
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let o = try Office.initialised()
+        let zh = try o.run("validate", file.path)
+        #expect(zh.status == 1)
+        let first = zh.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first.hasPrefix("bad.xml:5:") && !first.hasPrefix("bad.xml:5:0:"), "\(first)")
+        #expect(first.contains("元素 case：缺少子元素，应为 number（原文："), "\(first)")
+        let en = try o.run("validate", file.path, "--lang", "en")
+        #expect(en.stderr.contains("Missing child element(s)") && !en.stderr.contains("缺少子元素"))
+    }
 }
