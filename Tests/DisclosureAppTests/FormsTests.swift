@@ -22,6 +22,8 @@ struct FormsTests {
         .deliver(method: .post), .archive, .reopen(reason: "复议决定"), .withdraw, .close(reason: .correction),
         .remedyFile(kind: .reconsideration, body: "市政府"), .remedyDecide(id: 1, result: .upheld),
         .remedyDecide(id: nil, result: .corrected), .assign(account: "handler"),
+        .amend(event: 2, field: .items, value: "请写明文号", reason: "漏记"), .decideAmendment(id: 1, approve: false),
+        .decideAmendment(id: nil, approve: true),
     ]
 
     @Test("every step kind survives fields(_:) → read(_:)", arguments: steps)
