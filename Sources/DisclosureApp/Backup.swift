@@ -94,7 +94,8 @@ extension Desk {
         let instance = try store.instanceID()
         let office = store.office.code
         try copy.noteRestore(
-            reason: reason, file: digest, replaced: replaced, issued: issued, actor: ref(account), now: now
+            reason: reason, file: digest, replaced: replaced, issued: issued, letters: try store.letterCounters(),
+            actor: ref(account), now: now
         ) {
             (backup: ChainHead) throws(DisclosureError) in
             let text = restoreStatement(

@@ -244,6 +244,14 @@ public final class Desk {
             if let assignee { return .assigned(handler: assignee.name) }
             return .assigned(handler: try handlerAccount(name).name)
         case .amend(let event, let field, let value, let reason):
+            // An application is not received after the day it was registered.
+            if event == 0, field == .received, let d = CivilDate(iso: value),
+                let registered = CivilDate(iso: String(r.registeredAt.prefix(10))), d > registered
+            {
+                throw DisclosureError(
+                    .ruleViolation, field: "value", zh: "收到日期不能晚于登记之日（\(registered)）",
+                    en: "the receipt date cannot be after the day it was registered (\(registered))")
+            }
             return .amendmentProposed(
                 id: r.state.amendments.count + 1, step: try Self.stepOrdinal(event, in: r), field: field.rawValue,
                 value: value, reason: reason)

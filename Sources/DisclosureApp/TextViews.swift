@@ -342,17 +342,21 @@ public struct Renderer {
                     "结果：\(o.rawValue) \(o.label.zh)（\(s.closedOn.map(\.description) ?? "")）",
                     "Outcome: \(o.rawValue) \(o.label.en) (\(s.closedOn.map(\.description) ?? ""))"))
         }
+        let numbers = historyNumbers(r)
         for a in s.amendments where a.approved == nil {
+            let seq = numbers[a.step] ?? a.step
+            let v = Amendments.display(a.field, a.value, lang)
             lines.append(
                 t(
-                    "待批准的第\(a.id)号更正：第\(a.step)步的“\(a.field.label.zh)”更正为“\(a.value)”（\(a.proposer.name)提出，须负责人批准）",
-                    "Amendment #\(a.id) awaiting a head: step \(a.step), \(a.field.label.en) to “\(a.value)” "
+                    "待批准的第\(a.id)号更正：第\(seq)项记录的“\(a.field.label.zh)”更正为“\(v)”（\(a.proposer.name)提出，须负责人批准）",
+                    "Amendment #\(a.id) awaiting a head: entry \(seq), \(a.field.label.en) to “\(v)” "
                         + "(proposed by \(a.proposer.name))"))
         }
         lines.append(t("办理记录：", "History:"))
         let marks = amendmentMarks(r)
         for e in r.events {
-            var line = "  \(e.seq). \(e.on)  \(eventSummary(e))\(lateMark(e))\(marks[e.seq] ?? "")  [\(actorLabel(e))]"
+            var line =
+                "  \(e.seq). \(e.on)  \(eventSummary(e, in: r))\(lateMark(e))\(marks[e.seq] ?? "")  [\(actorLabel(e))]"
             if e.dueBefore != e.dueAfter {
                 line += t(
                     "  期限 \(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
@@ -396,8 +400,8 @@ public struct Renderer {
         guard let last = record.events.last else { return record.number.description }
         let s = record.state
         var text = t(
-            "\(record.number)：已记录 \(last.on) \(eventSummary(last))\(lateMark(last))",
-            "\(record.number): recorded \(last.on) \(eventSummary(last))\(lateMark(last))")
+            "\(record.number)：已记录 \(last.on) \(eventSummary(last, in: record))\(lateMark(last))",
+            "\(record.number): recorded \(last.on) \(eventSummary(last, in: record))\(lateMark(last))")
         text += t("\n状态：\(s.status.label.zh)", "\nStatus: \(s.status.label.en)")
         if s.status.isOpen {
             if let due = s.clock.due {
@@ -421,22 +425,42 @@ public struct Renderer {
         return text
     }
 
-    /// For each history entry an approved amendment corrected, the mark saying so: the entry itself
-    /// shows what was recorded, the amendment what is now taken as right.
-    public func amendmentMarks(_ record: CaseRecord) -> [Int: String] {
+    /// The history number of each procedural step (0: the registration): amendments name steps by
+    /// their place among the steps, which is what case files exchange; people read history numbers.
+    public func historyNumbers(_ record: CaseRecord) -> [Int: Int] {
         var seqOfStep: [Int: Int] = [0: 0]
         var n = 0
         for e in record.events where e.seq > 0 && e.event != nil {
             n += 1
             seqOfStep[n] = e.seq
         }
+        return seqOfStep
+    }
+
+    /// For each history entry an approved amendment corrected, the mark saying so: the entry itself
+    /// shows what was recorded, the amendment what is now taken as right.
+    public func amendmentMarks(_ record: CaseRecord) -> [Int: String] {
+        let seqOfStep = historyNumbers(record)
         var out: [Int: String] = [:]
         for a in record.state.amendments where a.approved == true {
             guard let seq = seqOfStep[a.step] else { continue }
+            let v = Amendments.display(a.field, a.value, lang)
             out[seq, default: ""] += t(
-                "〔第\(a.id)号更正：\(a.field.label.zh)已更正为“\(a.value)”〕", " [amendment #\(a.id): \(a.field.label.en) is now “\(a.value)”]")
+                "〔第\(a.id)号更正：\(a.field.label.zh)已更正为“\(v)”〕", " [amendment #\(a.id): \(a.field.label.en) is now “\(v)”]")
         }
         return out
+    }
+
+    /// A history entry in words, an amendment naming the entry it corrects by its history number.
+    public func eventSummary(_ e: StoredEvent, in record: CaseRecord) -> String {
+        guard case let .amendmentProposed(id, step, field, value, reason)? = e.event?.action,
+            let f = AmendableField(rawValue: field)
+        else { return eventSummary(e) }
+        let seq = historyNumbers(record)[step] ?? step
+        let v = Amendments.display(f, value, lang)
+        return t(
+            "提出第\(id)号更正：第\(seq)项记录的“\(f.label.zh)”更正为“\(v)”（理由：\(reason)）",
+            "amendment #\(id) proposed: entry \(seq), \(f.label.en) to “\(v)” (reason: \(reason))")
     }
 
     /// What `history` prints: every event with its dates, account and the due date it moved.
@@ -445,7 +469,7 @@ public struct Renderer {
         let rows = record.events.map { e in
             [
                 String(e.seq), e.on.description, e.recordedAt, actorLabel(e),
-                eventSummary(e) + lateMark(e) + (marks[e.seq] ?? ""),
+                eventSummary(e, in: record) + lateMark(e) + (marks[e.seq] ?? ""),
                 e.note != nil && e.dueBefore == nil && e.dueAfter == nil
                     ? "" : "\(e.dueBefore.map(\.description) ?? "—") → \(e.dueAfter.map(\.description) ?? "—")",
             ]

@@ -188,6 +188,16 @@ public enum Amendments {
         return (app, steps)
     }
 
+    /// The value as the office reads it: a vocabulary code by its name (agree → 同意公开).
+    public static func display(_ field: AmendableField, _ value: String, _ lang: Language) -> String {
+        switch field {
+        case .opinion: Opinion(rawValue: value).map { $0.label(lang) } ?? value
+        case .method: DeliveryMethod(rawValue: value).map { $0.label(lang) } ?? value
+        case .channel: Channel(rawValue: value).map { $0.label(lang) } ?? value
+        default: value
+        }
+    }
+
     /// Whether `events` hold an approved amendment (a replay must then apply them).
     public static func anyApproved(_ events: [CaseEvent]) -> Bool {
         events.contains { if case .amendmentDecided(_, true) = $0.action { true } else { false } }

@@ -143,10 +143,12 @@ public enum Citation {
     public static func text(_ articles: [String], regulation: Regulation, besides typed: String = "") -> String {
         let left = articles.filter { article in
             // "第三十六条第三项" is named when the officer wrote it, or its article with that item.
+            // Only an article named as the Regulation's: "《保守国家秘密法》第十四条" is another law's.
             guard let cut = article.firstIndex(of: "条") else { return true }
             let head = String(article[...cut])
             let tail = String(article[article.index(after: cut)...])
-            return !(typed.contains(article) || (tail.isEmpty && typed.contains(head)))
+            func names(_ a: String) -> Bool { typed.contains("条例" + a) || typed.contains("条例》" + a) }
+            return !(names(article) || (tail.isEmpty && names(head)))
         }
         guard !left.isEmpty else { return "" }
         // Items of one article are joined as the Chinese drafting style has it: 第三十六条第一项、第二项.
@@ -159,6 +161,24 @@ public enum Citation {
             lastHead = head
         }
         return law(regulation) + parts.joined(separator: "、")
+    }
+}
+
+extension Citation {
+    /// Whether `text` names an article of some law ("第三十九条", "第39条").
+    public static func namesAnArticle(_ text: String) -> Bool {
+        let numerals = Set("零〇一二三四五六七八九十百0123456789")
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            if chars[i] == "第" {
+                var j = i + 1
+                while j < chars.count, numerals.contains(chars[j]), j - i <= 6 { j += 1 }
+                if j > i + 1, j < chars.count, chars[j] == "条" { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }
 

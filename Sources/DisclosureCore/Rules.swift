@@ -342,11 +342,13 @@ public enum Rules {
                     zh: allowed.isEmpty ? "这一步不能更正（经办人、批准人、分配和更正本身不能更正）" : "这一步可更正的只有：\(list)",
                     en: allowed.isEmpty ? "this step cannot be amended" : "this step's amendable fields are: \(list)")
             }
+            try checkAmendable(state, step: step, field: f, value: value, refuse: refuse)
             if state.amendments.contains(where: { $0.step == step && $0.field == f && $0.approved == nil }) {
                 throw refuse("第\(step)步的“\(f.label.zh)”已有待批准的更正", "step \(step)'s \(f.label.en) already has an "
                              + "amendment awaiting approval", field: "field")
             }
             let after = try amended(state, step: step, field: f, value: value, calendar: calendar, asOf: today)
+            try checkDeadline(state, after, today: today, refuse: refuse)
             warnings += dueChange(from: state, to: after)
         case let .amendmentDecided(id, approved):
             guard let a = state.amendments.first(where: { $0.id == id }) else {
@@ -358,8 +360,16 @@ public enum Rules {
                              "an amendment is approved by a head other than its proposer (\(a.proposer.name))", field: "actor")
             }
             if on < a.proposed { throw refuse("决定日期不能早于提出之日（\(a.proposed)）", "the decision cannot be dated before the proposal (\(a.proposed))") }
+            // Four eyes on the record too: whoever recorded the step does not approve its correction.
+            if a.step > 0, a.step <= state.steps.count, state.steps[a.step - 1].recorder.isSame(as: event.recorder) {
+                throw refuse("更正须由该步骤经办人以外的负责人批准（经办人：\(state.steps[a.step - 1].actor)）",
+                             "an amendment is approved by a head other than whoever recorded the step "
+                             + "(\(state.steps[a.step - 1].actor))", field: "actor")
+            }
             if approved {
+                try checkAmendable(state, step: a.step, field: a.field, value: a.value, refuse: refuse)
                 let after = try amended(state, step: a.step, field: a.field, value: a.value, calendar: calendar, asOf: today)
+                try checkDeadline(state, after, today: today, refuse: refuse)
                 warnings += dueChange(from: state, to: after)
             }
         }
@@ -399,6 +409,55 @@ public enum Rules {
             replay.append(e, calendar: calendar)
         }
         return replay
+    }
+
+    /// What no amendment may change, whatever the rules of the steps say: an issued reply's wording,
+    /// basis, review and the opinions it rests on (a new reply needs `reopen`), the Regulation a case
+    /// falls under, and the year of a numbered letter.
+    static func checkAmendable(
+        _ state: CaseState, step: Int, field: AmendableField, value: String,
+        refuse: (String, String, String) -> DisclosureError
+    ) throws(DisclosureError) {
+        if step == 0 {
+            if field == .received, let d = CivilDate(iso: value),
+                Regulation.governing(received: d) != state.regulation
+            {
+                throw refuse("更正后收到日期跨越2019年5月15日，适用的条例会改变；不能以更正办理",
+                             "the corrected receipt date crosses 2019-05-15 and would change the governing Regulation",
+                             "value")
+            }
+            return
+        }
+        guard step <= state.steps.count else { return }
+        let target = state.steps[step - 1]
+        let issuedAfter = state.steps[(step - 1)...].contains { if case .replyIssued = $0.action { true } else { false } }
+        let partOfReply: Bool
+        switch target.action {
+        case .replyDrafted, .replyReviewed, .replyIssued, .consultationAnswered: partOfReply = true
+        default: partOfReply = false
+        }
+        if partOfReply && issuedAfter {
+            throw refuse("答复已签发，答复的内容、依据、审核、签发日期及其所依据的意见不能更正；确需改变答复的，须重新办理（reopen）后重新答复",
+                         "the reply is issued: its wording, basis, review, issue date and the opinions it rests on "
+                         + "cannot be amended; to change the answer, reopen the case and reply anew", "event")
+        }
+        if field == .on, target.letter != nil, let d = CivilDate(iso: value), d.year != target.on.year {
+            throw refuse("该步骤已按\(target.on.year)年编发文号（\(target.letter ?? "")），日期不能改到另一年",
+                         "the step's letter is numbered in \(target.on.year) (\(target.letter ?? "")); "
+                         + "its date cannot move to another year", "value")
+        }
+    }
+
+    /// A reply due date already passed cannot be moved later by correcting a fact: that would be an
+    /// extension the law does not allow after the day (art. 33).
+    static func checkDeadline(
+        _ before: CaseState, _ after: CaseState, today: CivilDate, refuse: (String, String, String) -> DisclosureError
+    ) throws(DisclosureError) {
+        guard let due = before.clock.due, today > due else { return }
+        if let later = after.clock.due, later <= due { return }
+        throw refuse("答复期限已于\(due)届满，更正不能推迟已届满的期限（更正后为\(after.clock.due?.description ?? "未定")）",
+                     "the reply was due \(due); an amendment cannot move a passed due date later "
+                     + "(it would be \(after.clock.due?.description ?? "unset"))", "value")
     }
 
     /// The warnings that an amendment moves the reply's due date or the applicant's period (the

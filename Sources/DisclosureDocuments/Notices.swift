@@ -320,7 +320,7 @@ public enum NoticeRenderer {
                                 thirdPartyConsulted: !consulted.isEmpty), besides: typed)
             if outcome == .confirmation, let text = fields["citation"], !text.isEmpty {
                 // 5.5 has no article of its own: 39 para 2 by analogy, unless the office names its basis.
-                fields["citation"] = typed.contains("条") ? "" : "（参照" + text.dropFirst()
+                fields["citation"] = Citation.namesAnArticle(typed) ? "" : "（参照" + text.dropFirst()
             }
             if let b = r.basis { fields["basis"] = Sentence.closed(b) }
             if outcome.group == 3 { fields["refusal"] = String(outcome.label.zh.split(separator: "：").last ?? "") }

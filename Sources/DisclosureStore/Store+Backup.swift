@@ -45,13 +45,16 @@ extension Store {
     /// Notes a restore in a prepared copy (`self`, opened on that copy) before it replaces the live
     /// database; `sign` signs the statement of what the restore replaced and returned to.
     public func noteRestore(
-        reason: String, file: String, replaced: ChainHead, issued: [Int: Int], actor: ActorRef, now: String,
+        reason: String, file: String, replaced: ChainHead, issued: [Int: Int], letters: [LetterCounter] = [],
+        actor: ActorRef, now: String,
         sign: (_ backup: ChainHead) throws(DisclosureError) -> (publicKey: String, signature: String)
     ) throws(DisclosureError) {
         try db.writeTransaction { () throws(DisclosureError) in
             let backup = try currentHead()
             let signed = try sign(backup)
             let inBackup = try issuedSerials()
+            // Letters numbered after the backup may be in applicants' hands: their numbers stay taken.
+            try raiseLetterCounters(letters)
             // The account may not exist in the copy: the name is kept, the reference is not.
             try appendJournal(
                 kind: "restore", actor: ActorRef(name: actor.name, accountID: nil), now: now,

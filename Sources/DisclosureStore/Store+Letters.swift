@@ -33,6 +33,25 @@ extension Store {
         return LetterNumber.format(prefix: try letterPrefix(), kind: kind, year: year, serial: serial)
     }
 
+    /// The office's counters of document numbers: a restore carries them over from the database it
+    /// replaces, so that numbers given after the backup are not given again.
+    public func letterCounters() throws(DisclosureError) -> [LetterCounter] {
+        try db.all("SELECT kind, year, last FROM letter_serials WHERE agency_code = ?", office.code) {
+            LetterCounter(kind: $0.text(0), year: $0.int(1), last: $0.int(2))
+        }
+    }
+
+    /// Raises the counters to at least `counters` (inside the caller's write transaction).
+    func raiseLetterCounters(_ counters: [LetterCounter]) throws(DisclosureError) {
+        for c in counters where NoticeKind(rawValue: c.kind) != nil {
+            try db.run(
+                """
+                INSERT INTO letter_serials (agency_code, kind, year, last) VALUES (?, ?, ?, ?)
+                ON CONFLICT (agency_code, kind, year) DO UPDATE SET last = MAX(last, excluded.last)
+                """, office.code, c.kind, c.year, c.last)
+        }
+    }
+
     /// The kind, year and serial of every letter of this office's own case `d` (a restored case).
     func ownLetters(of d: CaseDossier) -> [LetterKey: Int] {
         guard d.agencyCode == office.code else { return [:] }
@@ -58,6 +77,29 @@ extension Store {
                 """, office.code, key.kind.rawValue, key.year, serial)
         }
     }
+}
+
+extension Store {
+    /// The letter a stored step of kind `kind` (as `Action.kind` names it) sent.
+    static func letterKind(ofEventKind kind: String) -> NoticeKind? {
+        switch kind {
+        case "correction-requested": .correction
+        case "consultation-sent": .consultation
+        case "extended": .extension
+        case "deferred": .deferral
+        case "fee-noticed": .fee
+        case "reply-issued": .reply
+        case "withdrawn", "abandoned": .closing
+        default: nil
+        }
+    }
+}
+
+/// How far one series of document numbers has counted.
+public struct LetterCounter: Sendable, Hashable {
+    public let kind: String
+    public let year: Int
+    public let last: Int
 }
 
 /// A series of document numbers within an office.

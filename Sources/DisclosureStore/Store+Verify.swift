@@ -134,8 +134,49 @@ extension Store {
             try checkCases(expected, &report)
             try checkAttachments(expected, &report)
             try checkNumbering(&report)
+            try checkLetters(&report)
             try checkAgencyNames(&report)
             return report
+        }
+    }
+
+    /// Document numbers (文号): none stands on two current cases' steps, and the office's counters are
+    /// past every number of its own, so that the next letter cannot take a number already given.
+    private func checkLetters(_ report: inout AuditReport) throws(DisclosureError) {
+        try db.query(
+            """
+            SELECT e.letter, COUNT(*) FROM events e JOIN cases c ON c.id = e.case_id
+            WHERE e.letter IS NOT NULL AND c.superseded_by IS NULL AND c.agency_code = ?
+            GROUP BY e.letter HAVING COUNT(*) > 1 ORDER BY e.letter LIMIT 20
+            """, [office.code]
+        ) { (r: Row) throws(DisclosureError) in
+            report.add(Text(zh: "文号“\(r.text(0))”用在了\(r.int(1))个事项上", en: "the document number “\(r.text(0))” "
+                            + "stands on \(r.int(1)) steps"))
+        }
+        var highest: [LetterKey: Int] = [:]
+        try db.query(
+            """
+            SELECT e.kind, e.letter, e.seq FROM events e JOIN cases c ON c.id = e.case_id
+            WHERE e.letter IS NOT NULL AND c.agency_code = ?
+            """, [office.code]
+        ) { (r: Row) throws(DisclosureError) in
+            let kind: NoticeKind? = r.int(2) == 0 ? .receipt : Store.letterKind(ofEventKind: r.text(0))
+            guard let kind, let (year, serial) = LetterNumber.parse(r.text(1)) else { return }
+            let key = LetterKey(kind: kind, year: year)
+            highest[key] = max(highest[key] ?? 0, serial)
+        }
+        for (key, serial) in highest.sorted(by: { ($0.key.year, $0.key.kind.rawValue) < ($1.key.year, $1.key.kind.rawValue) }) {
+            let last = try db.first(
+                "SELECT last FROM letter_serials WHERE agency_code = ? AND kind = ? AND year = ?",
+                office.code, key.kind.rawValue, key.year
+            ) { $0.int(0) } ?? 0
+            if last < serial {
+                report.add(
+                    Text(
+                        zh: "\(key.year)年\(key.kind.label.zh)的文号计数（\(last)）低于已编的第\(serial)号（计数被改动，可能重号）",
+                        en: "the \(key.year) \(key.kind.label.en) counter (\(last)) is below number \(serial) already given "
+                            + "(altered; numbers could repeat)"))
+            }
         }
     }
 

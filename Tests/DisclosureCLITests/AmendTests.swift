@@ -70,18 +70,46 @@ struct AmendTests {
         #expect(none.status == 1 && none.stderr.contains("待批准"), "\(none.stderr)")
     }
 
-    @Test("an amendment that would change a locked year's figures is refused when a head would approve it")
+    @Test("a closing step cannot move into another year: its letter is numbered in its year, and the year is locked")
     func lockedYear() throws {
         let o = try Office.initialised()
         let n = try o.register("2025-12-22")
         let a = ["--as-of", "2026-01-20"]
         try o.ok(["withdraw", n, "--on", "2025-12-29"] + a)
         try o.ok("report", "lock", "--year", "2025")
-        try o.ok(["amend", n, "--event", "1", "--field", "on", "--value", "2026-01-05", "--reason", "撤回日记错"] + a)
-        let refused = try o.run(["amend", n, "--approve", "--actor", "李主任"] + a)
-        #expect(refused.status == 1 && refused.stderr.contains("2025年度报告已锁定"), "\(refused.stderr)")
-        // Refused is refused: the head can decide so, and the figures stay as published.
-        try o.ok(["amend", n, "--refuse", "--actor", "李主任"] + a)
+        let moved = try o.run(["amend", n, "--event", "1", "--field", "on", "--value", "2026-01-05", "--reason", "撤回日记错"] + a)
+        #expect(moved.status == 1 && moved.stderr.contains("文号") && moved.stderr.contains("另一年"), "\(moved.stderr)")
         #expect(try o.ok(["show", n] + a).stdout.contains("（2025-12-29）"))
+    }
+
+    @Test("an issued reply's content is not amended, nor a passed due date moved, nor approved by the step's own actor")
+    func guardedFacts() throws {
+        let o = try Office.initialised()
+        let n = try o.register("2026-03-02")
+        let a = ["--as-of", "2026-04-20"]
+        try o.ok(["reply", "draft", n, "--outcome", "1", "--basis", "已在门户网站公开", "--on", "2026-03-10"] + a)
+        try o.ok(["reply", "review", n, "--approve", "--on", "2026-03-11"] + a)
+        try o.ok(["reply", "issue", n, "--on", "2026-03-12"] + a)
+        let basis = try o.run(["amend", n, "--event", "1", "--field", "basis", "--value", "另有理由", "--reason", "r"] + a)
+        #expect(basis.status == 1 && basis.stderr.contains("重新办理"), "\(basis.stderr)")
+        let issueDate = try o.run(["amend", n, "--event", "3", "--field", "on", "--value", "2026-03-13", "--reason", "r"] + a)
+        #expect(issueDate.status == 1 && issueDate.stderr.contains("重新办理"), "\(issueDate.stderr)")
+        // An open case past its due date: moving the corrected application's arrival later would extend
+        // a passed deadline; so would a receipt after its registration.
+        let late = try o.register("2026-03-02", applicant: "李四")
+        try o.ok(["correction", "request", late, "--items", "写明", "--period", "5", "--on", "2026-03-03"] + a)
+        try o.ok(["correction", "receive", late, "--on", "2026-03-05"] + a)
+        let after = try o.run(["amend", late, "--event", "0", "--field", "received", "--value", "2026-03-20",
+                               "--reason", "r"] + a)
+        #expect(after.status == 1 && after.stderr.contains("不能晚于登记之日"), "\(after.stderr)")
+        let moved = try o.run(["amend", late, "--event", "2", "--field", "on", "--value", "2026-03-10",
+                               "--reason", "r"] + a)
+        #expect(moved.status == 1 && moved.stderr.contains("不能推迟已届满的期限"), "\(moved.stderr)")
+        // The head who recorded a step does not approve its correction.
+        let fresh = try o.register("2026-04-01", applicant: "王五")
+        try o.ok(["extend", fresh, "--days", "5", "--reason", "需调取档案", "--on", "2026-04-02"] + a)
+        try o.ok(["amend", fresh, "--event", "1", "--field", "reason", "--value", "需调取历史档案", "--reason", "漏字"] + a)
+        let own = try o.run(["amend", fresh, "--approve", "--actor", "李主任"] + a)
+        #expect(own.status == 1 && own.stderr.contains("经办人以外"), "\(own.stderr)")
     }
 }

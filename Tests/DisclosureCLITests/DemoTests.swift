@@ -58,4 +58,19 @@ struct DemoTests {
         ).output
         #expect(drafts == "0")
     }
+
+    @Test("a counter of document numbers set back with the sqlite3 shell is found by audit verify")
+    func counterSetBack() throws {
+        let o = try Office.initialised()
+        _ = try o.register("2026-03-02")
+        _ = try o.register("2026-03-03", applicant: "李四")
+        #expect(try o.ok("audit", "verify").status == 0)
+        _ = try tool("/usr/bin/sqlite3", [o.db, "UPDATE letter_serials SET last = 0"])
+        let caught = try o.run("audit", "verify")
+        #expect(caught.status == 1 && caught.stdout.contains("文号计数"), "\(caught.stdout)")
+        // The next letter would repeat a number: that is found too.
+        _ = try o.register("2026-03-04", applicant: "王五")
+        let repeated = try o.run("audit", "verify")
+        #expect(repeated.stdout.contains("用在了2个事项上"), "\(repeated.stdout)")
+    }
 }

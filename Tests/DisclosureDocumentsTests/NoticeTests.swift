@@ -196,6 +196,11 @@ struct NoticeTests {
         let text = try render(.reply, state(outcome: .stateSecret, basis: "该文件属于国家秘密（条例第十四条）")).text()
         #expect(text.contains("（《中华人民共和国政府信息公开条例》第三十六条第三项）"))
         #expect(!text.contains("》第十四条"))
+        // Another law's article of the same number is no reason to leave out the Regulation's.
+        let other = try render(.reply, state(outcome: .otherLawForbids, basis: "依据《中华人民共和国保守国家秘密法》第十四条")).text()
+        #expect(other.contains("《中华人民共和国政府信息公开条例》第十四条、第三十六条第三项"))
+        let plain = try render(.reply, state(outcome: .confirmation, basis: "这条信息已于2025年提供")).text()
+        #expect(plain.contains("（参照《中华人民共和国政府信息公开条例》第三十九条第二款）"))
         let all = try render(.reply, state(outcome: .repeated, basis: "依据条例第三十六条第六项")).text()
         #expect(!all.contains("《中华人民共和国政府信息公开条例》第三十六条第六项"))
         let query = try render(.reply, state(outcome: .queryMatter, basis: "请向市场监管部门查询企业登记档案")).text()
