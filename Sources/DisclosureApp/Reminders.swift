@@ -444,7 +444,9 @@ public enum MailDefaults {
     /// `disclosure@HOST`, the machine's own name.
     public static func from() -> String {
         var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count) == 0 ? String(cString: name) : "localhost"
+        let host =
+            gethostname(&name, name.count) == 0
+            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
         let clean = host.isEmpty || host.contains(where: { !$0.isASCII || $0 == " " }) ? "localhost" : host
         return "disclosure@" + (clean.contains(".") ? clean : clean + ".localdomain")
     }

@@ -93,7 +93,9 @@ public enum Amendments {
     static func vocabulary<V: Vocabulary>(_ v: String) throws(DisclosureError) -> V { try V.parse(v, field: "value") }
 
     /// The registration with `field` set to `value`.
-    public static func apply(_ field: AmendableField, _ value: String, to a: Application) throws(DisclosureError)
+    public static func apply(
+        _ field: AmendableField, _ value: String, to a: Application
+    ) throws(DisclosureError)
         -> Application
     {
         var a = a
@@ -111,14 +113,17 @@ public enum Amendments {
             a.received = d
         case .channel: a.channel = try vocabulary(value)
         default:
-            throw DisclosureError(.invalidValue, field: "field", zh: "登记信息没有此项", en: "the registration has no such field")
+            throw DisclosureError(
+                .invalidValue, field: "field", zh: "登记信息没有此项", en: "the registration has no such field")
         }
         try a.validate()
         return a
     }
 
     /// The step with `field` set to `value`.
-    public static func apply(_ field: AmendableField, _ value: String, to e: CaseEvent) throws(DisclosureError)
+    public static func apply(
+        _ field: AmendableField, _ value: String, to e: CaseEvent
+    ) throws(DisclosureError)
         -> CaseEvent
     {
         var e = e
@@ -130,34 +135,34 @@ public enum Amendments {
             DisclosureError(.invalidValue, field: "field", zh: "这一步没有此项", en: "this step has no such field")
         }
         switch (e.action, field) {
-        case let (.correctionRequested(_, period, served), .items):
+        case (.correctionRequested(_, let period, let served), .items):
             e.action = .correctionRequested(items: try text(value), periodDays: period, served: served)
-        case let (.correctionRequested(items, _, served), .period):
+        case (.correctionRequested(let items, _, let served), .period):
             guard let n = Int(value), n >= 1 else { throw invalid("须为正整数", "must be a positive whole number") }
             e.action = .correctionRequested(items: items, periodDays: n, served: served)
-        case let (.correctionRequested(items, period, _), .served):
+        case (.correctionRequested(let items, let period, _), .served):
             e.action = .correctionRequested(items: items, periodDays: period, served: try date(value))
-        case let (.consultationSent(id, party, _, served), .to):
+        case (.consultationSent(let id, let party, _, let served), .to):
             e.action = .consultationSent(id: id, party: party, to: try line(value), served: served)
-        case let (.consultationSent(id, party, to, _), .served):
+        case (.consultationSent(let id, let party, let to, _), .served):
             e.action = .consultationSent(id: id, party: party, to: to, served: try date(value))
-        case let (.consultationAnswered(id, _), .opinion):
+        case (.consultationAnswered(let id, _), .opinion):
             e.action = .consultationAnswered(id: id, opinion: try vocabulary(value))
-        case let (.extended(days, by, _), .reason):
+        case (.extended(let days, let by, _), .reason):
             e.action = .extended(days: days, approvedBy: by, reason: try text(value))
-        case let (.deferred(_, reason), .until): e.action = .deferred(until: try date(value), reason: reason)
-        case let (.deferred(until, _), .reason): e.action = .deferred(until: until, reason: try text(value))
-        case let (.feeNoticed(basis, quantity, amount, _), .served):
+        case (.deferred(_, let reason), .until): e.action = .deferred(until: try date(value), reason: reason)
+        case (.deferred(let until, _), .reason): e.action = .deferred(until: until, reason: try text(value))
+        case (.feeNoticed(let basis, let quantity, let amount, _), .served):
             e.action = .feeNoticed(basis: basis, quantity: quantity, amount: amount, served: try date(value))
-        case let (.replyDrafted(outcome, _, referTo), .basis):
+        case (.replyDrafted(let outcome, _, let referTo), .basis):
             e.action = .replyDrafted(outcome: outcome, basis: try text(value), referTo: referTo)
-        case let (.replyDrafted(outcome, basis, _), .referTo):
+        case (.replyDrafted(let outcome, let basis, _), .referTo):
             e.action = .replyDrafted(outcome: outcome, basis: basis, referTo: try line(value))
-        case let (.replyReviewed(approved, _), .comment):
+        case (.replyReviewed(let approved, _), .comment):
             e.action = .replyReviewed(approved: approved, comment: try text(value))
         case (.delivered, .method): e.action = .delivered(method: try vocabulary(value))
         case (.reopened, .reason): e.action = .reopened(reason: try text(value))
-        case let (.remedyFiled(id, kind, _), .body):
+        case (.remedyFiled(let id, let kind, _), .body):
             e.action = .remedyFiled(id: id, kind: kind, body: try line(value, max: 200))
         default: throw none()
         }
@@ -172,9 +177,9 @@ public enum Amendments {
         var proposals: [Int: (step: Int, field: AmendableField, value: String)] = [:]
         for e in events {
             switch e.action {
-            case let .amendmentProposed(id, step, field, value, _):
+            case .amendmentProposed(let id, let step, let field, let value, _):
                 if let f = AmendableField(rawValue: field) { proposals[id] = (step, f, value) }
-            case let .amendmentDecided(id, true):
+            case .amendmentDecided(let id, true):
                 // Each was checked when proposed and when approved; one that no longer applies changes nothing.
                 guard let p = proposals[id] else { continue }
                 if p.step == 0 {

@@ -85,8 +85,10 @@ public enum Citation {
     }
 
     /// The articles a reply of `outcome` cites; `referred` when a 4.1 reply names the responsible agency.
-    public static func reply(_ outcome: Outcome, regulation: Regulation, referred: Bool = false,
-                             thirdPartyConsulted: Bool = false) -> [String] {
+    public static func reply(
+        _ outcome: Outcome, regulation: Regulation, referred: Bool = false,
+        thirdPartyConsulted: Bool = false
+    ) -> [String] {
         if regulation == .of2008 {
             switch outcome {
             case .disclosed: return ["第二十一条第一项"]

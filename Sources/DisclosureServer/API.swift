@@ -509,7 +509,7 @@ struct API: Sendable {
         }
         v1.get("reports/locks") { request, context in
             let creds = try credentials(request, context)
-            var q = try query(request)
+            let q = try query(request)
             try q.finish()
             return try await reading(creds, request, context) { desk, _, _ in
                 .json(.array(try desk.reportLocks().map(CaseViews.reportLock)))

@@ -62,7 +62,8 @@ extension Store {
         var out: [LetterKey: Int] = [:]
         for (kind, text) in letters {
             guard let (year, serial) = LetterNumber.parse(text) else { continue }
-            out[LetterKey(kind: kind, year: year), default: 0] = max(out[LetterKey(kind: kind, year: year)] ?? 0, serial)
+            out[LetterKey(kind: kind, year: year), default: 0] = max(
+                out[LetterKey(kind: kind, year: year)] ?? 0, serial)
         }
         return out
     }

@@ -11,8 +11,10 @@ struct AmendTests {
         try o.ok(["correction", "request", n, "--items", "请写明文件名称", "--period", "10", "--on", "2026-03-03"] + a)
         // The typo in the request (entry 0) and the items of the notice (entry 1).
         let proposed = try o.ok(
-            ["amend", n, "--event", "0", "--field", "request", "--value", "某项目环评批复", "--reason", "登记时错字",
-             "--on", "2026-03-05"] + a)
+            [
+                "amend", n, "--event", "0", "--field", "request", "--value", "某项目环评批复", "--reason", "登记时错字",
+                "--on", "2026-03-05",
+            ] + a)
         #expect(proposed.stdout.contains("提出第1号更正"))
         // Not in force until a head approves: show still reads the registered text, and says it waits.
         let waiting = try o.ok(["show", n] + a).stdout
@@ -22,8 +24,10 @@ struct AmendTests {
         #expect(own.status == 1, "\(own.stderr)")
         try o.ok(["amend", n, "--approve", "--on", "2026-03-06", "--actor", "李主任"] + a)
         try o.ok(
-            ["amend", n, "--event", "1", "--field", "served", "--value", "2026-03-05", "--reason", "实际送达日",
-             "--on", "2026-03-06"] + a)
+            [
+                "amend", n, "--event", "1", "--field", "served", "--value", "2026-03-05", "--reason", "实际送达日",
+                "--on", "2026-03-06",
+            ] + a)
         let moved = try o.ok(["amend", n, "--approve", "--on", "2026-03-06", "--actor", "李主任"] + a)
         #expect(moved.stdout.contains("补正期限由2026-03-17变为2026-03-19"), "\(moved.stdout)")
         let shown = try o.ok(["show", n] + a).stdout
@@ -77,7 +81,8 @@ struct AmendTests {
         let a = ["--as-of", "2026-01-20"]
         try o.ok(["withdraw", n, "--on", "2025-12-29"] + a)
         try o.ok("report", "lock", "--year", "2025")
-        let moved = try o.run(["amend", n, "--event", "1", "--field", "on", "--value", "2026-01-05", "--reason", "撤回日记错"] + a)
+        let moved = try o.run(
+            ["amend", n, "--event", "1", "--field", "on", "--value", "2026-01-05", "--reason", "撤回日记错"] + a)
         #expect(moved.status == 1 && moved.stderr.contains("文号") && moved.stderr.contains("另一年"), "\(moved.stderr)")
         #expect(try o.ok(["show", n] + a).stdout.contains("（2025-12-29）"))
     }
@@ -92,18 +97,25 @@ struct AmendTests {
         try o.ok(["reply", "issue", n, "--on", "2026-03-12"] + a)
         let basis = try o.run(["amend", n, "--event", "1", "--field", "basis", "--value", "另有理由", "--reason", "r"] + a)
         #expect(basis.status == 1 && basis.stderr.contains("重新办理"), "\(basis.stderr)")
-        let issueDate = try o.run(["amend", n, "--event", "3", "--field", "on", "--value", "2026-03-13", "--reason", "r"] + a)
+        let issueDate = try o.run(
+            ["amend", n, "--event", "3", "--field", "on", "--value", "2026-03-13", "--reason", "r"] + a)
         #expect(issueDate.status == 1 && issueDate.stderr.contains("重新办理"), "\(issueDate.stderr)")
         // An open case past its due date: moving the corrected application's arrival later would extend
         // a passed deadline; so would a receipt after its registration.
         let late = try o.register("2026-03-02", applicant: "李四")
         try o.ok(["correction", "request", late, "--items", "写明", "--period", "5", "--on", "2026-03-03"] + a)
         try o.ok(["correction", "receive", late, "--on", "2026-03-05"] + a)
-        let after = try o.run(["amend", late, "--event", "0", "--field", "received", "--value", "2026-03-20",
-                               "--reason", "r"] + a)
+        let after = try o.run(
+            [
+                "amend", late, "--event", "0", "--field", "received", "--value", "2026-03-20",
+                "--reason", "r",
+            ] + a)
         #expect(after.status == 1 && after.stderr.contains("不能晚于登记之日"), "\(after.stderr)")
-        let moved = try o.run(["amend", late, "--event", "2", "--field", "on", "--value", "2026-03-10",
-                               "--reason", "r"] + a)
+        let moved = try o.run(
+            [
+                "amend", late, "--event", "2", "--field", "on", "--value", "2026-03-10",
+                "--reason", "r",
+            ] + a)
         #expect(moved.status == 1 && moved.stderr.contains("不能推迟已届满的期限"), "\(moved.stderr)")
         // The head who recorded a step does not approve its correction.
         let fresh = try o.register("2026-04-01", applicant: "王五")

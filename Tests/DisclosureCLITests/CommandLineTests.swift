@@ -7,16 +7,19 @@ struct CommandLineTests {
     func version() throws {
         let (status, out) = try tool(binary, ["--version"])
         #expect(status == 0)
-        #expect(out.range(of: #"^disclosure \d+\.\d+\.\d+ \(schema \d+\)$"#, options: .regularExpression) != nil, "\(out)")
+        #expect(
+            out.range(of: #"^disclosure \d+\.\d+\.\d+ \(schema \d+\)$"#, options: .regularExpression) != nil, "\(out)")
     }
 
     @Test("make docs writes a man page listing every command, and completions bash, zsh and fish accept")
     func manPageAndCompletions() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let manual = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("disclosure-manual")
+        let manual = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent(
+            "disclosure-manual")
         let made = try tool(
-            "/usr/bin/make", ["-s", "docs", "BIN=\(binary)", "MANUAL=\(manual.path)", "DOCS=\(dir.path)"], in: packageRoot)
+            "/usr/bin/make", ["-s", "docs", "BIN=\(binary)", "MANUAL=\(manual.path)", "DOCS=\(dir.path)"],
+            in: packageRoot)
         #expect(made.status == 0, "\(made.output)")
         let page = try String(contentsOf: dir.appendingPathComponent("disclosure.1"), encoding: .utf8)
         #expect(page.hasPrefix(".TH DISCLOSURE 1 "))
@@ -30,14 +33,21 @@ struct CommandLineTests {
         ] {
             #expect(page.contains(".SS disclosure \(command)\n"), "\(command)")
         }
-        #expect(page.contains("\\fB--kind <kind>\\fR\nreceipt|correction|consultation|extension|deferral|fee|reply|closing"))
+        #expect(
+            page.contains("\\fB--kind <kind>\\fR\nreceipt|correction|consultation|extension|deferral|fee|reply|closing")
+        )
         // No line of a help text is taken for a roff request.
-        #expect(!page.split(separator: "\n").contains { $0.hasPrefix(".") && $0.count > 3 && $0.dropFirst().first == " " })
+        #expect(
+            !page.split(separator: "\n").contains { $0.hasPrefix(".") && $0.count > 3 && $0.dropFirst().first == " " })
         let bash = try tool(
             "/bin/bash", ["-c", "source '\(dir.path)/disclosure.bash' && complete -p disclosure"], in: dir)
         #expect(bash.status == 0 && bash.output.contains("disclosure"), "\(bash.output)")
-        #expect(try String(contentsOf: dir.appendingPathComponent("_disclosure"), encoding: .utf8).hasPrefix("#compdef disclosure"))
-        #expect(try String(contentsOf: dir.appendingPathComponent("disclosure.fish"), encoding: .utf8).contains("complete -c 'disclosure'"))
+        #expect(
+            try String(contentsOf: dir.appendingPathComponent("_disclosure"), encoding: .utf8).hasPrefix(
+                "#compdef disclosure"))
+        #expect(
+            try String(contentsOf: dir.appendingPathComponent("disclosure.fish"), encoding: .utf8).contains(
+                "complete -c 'disclosure'"))
     }
 
     /// The argument parser's own refusals, as a Chinese user sees them: in Chinese, with the syntax.
@@ -59,7 +69,9 @@ struct CommandLineTests {
         #expect(lines.first == zh, "\(r.stderr)")
         // Only the syntax line may hold Latin words: option names are the command's, not English prose.
         for line in lines where !line.hasPrefix("用法：") && !line.hasPrefix("详见：") {
-            #expect(!line.contains("Missing") && !line.contains("Usage") && !line.contains("Help") && !line.contains("See '"))
+            #expect(
+                !line.contains("Missing") && !line.contains("Usage") && !line.contains("Help")
+                    && !line.contains("See '"))
         }
         let en = try o.run(args + ["--lang", "en"])
         #expect(en.status == 1 && en.stderr.hasPrefix("error: "))
@@ -71,8 +83,9 @@ struct CommandLineTests {
         _ = try o.register("2026-03-02")
         let r = try o.run("export", "--all", "--redact", "--out", "/nonexistent/dir/z.xml")
         #expect(r.status == 1)
-        #expect(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
-            == "错误：--out：无法写入 /nonexistent/dir/z.xml：所在目录 /nonexistent/dir 不存在", "\(r.stderr)")
+        #expect(
+            r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+                == "错误：--out：无法写入 /nonexistent/dir/z.xml：所在目录 /nonexistent/dir 不存在", "\(r.stderr)")
     }
 
     @Test("libxml2's findings are said in Chinese first, at their line and column")
@@ -82,14 +95,14 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("bad.xml")
         try """
-            <?xml version="1.0"?>
-            <caseFile xmlns="urn:disclosure:case-file:1" version="2">
-              <case>
-                <agency code="X">A</agency>
-              </case>
-            </caseFile>
+        <?xml version="1.0"?>
+        <caseFile xmlns="urn:disclosure:case-file:1" version="2">
+          <case>
+            <agency code="X">A</agency>
+          </case>
+        </caseFile>
 
-            """.write(to: file, atomically: true, encoding: .utf8)
+        """.write(to: file, atomically: true, encoding: .utf8)
         let o = try Office.initialised()
         let zh = try o.run("validate", file.path)
         #expect(zh.status == 1)

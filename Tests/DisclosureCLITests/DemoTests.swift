@@ -49,8 +49,12 @@ struct DemoTests {
             ])
         // A draft that was not issued has no number, and no number is given twice.
         let duplicates = try tool(
-            "/usr/bin/sqlite3", [db, "SELECT COUNT(*) FROM (SELECT letter FROM events WHERE letter IS NOT NULL "
-                + "GROUP BY letter HAVING COUNT(*) > 1)"]
+            "/usr/bin/sqlite3",
+            [
+                db,
+                "SELECT COUNT(*) FROM (SELECT letter FROM events WHERE letter IS NOT NULL "
+                    + "GROUP BY letter HAVING COUNT(*) > 1)",
+            ]
         ).output
         #expect(duplicates == "0")
         let drafts = try tool(
