@@ -174,6 +174,16 @@ public final class Desk {
         throw DisclosureError(.invalidValue, field: "event", zh: "本案没有第\(seq)项记录", en: "the case has no entry \(seq)")
     }
 
+    /// The one item still waiting when the officer named none; else an error asking which (or saying
+    /// there is none).
+    static func theOne<T>(_ pending: [T], field: String, none: Text, many: Text) throws(DisclosureError) -> T {
+        guard pending.count == 1, let one = pending.first else {
+            let said = pending.isEmpty ? none : many
+            throw DisclosureError(.missingField, field: field, zh: said.zh, en: said.en)
+        }
+        return one
+    }
+
     /// The action a step records, worked out from the case as it stands inside the write transaction.
     func action(
         for step: Step, case r: CaseRecord, by account: Account, store: Store,
@@ -188,18 +198,14 @@ public final class Desk {
         case .consultAnswer(let id, let opinion):
             if let id { return .consultationAnswered(id: id, opinion: opinion) }
             let waiting = r.state.consultations.filter { $0.answered == nil }
-            guard waiting.count == 1 else {
-                let ids = waiting.map { "#\($0.id)" }
-                throw DisclosureError(
-                    .missingField, field: "consultation",
-                    zh: waiting.isEmpty
-                        ? "本案没有未答复的征求意见"
-                        : "有\(waiting.count)项征求意见未答复，请指明编号（\(ids.joined(separator: "、"))）",
-                    en: waiting.isEmpty
-                        ? "the case has no unanswered consultation"
-                        : "\(waiting.count) consultations are unanswered; name one (\(ids.joined(separator: ", ")))")
-            }
-            return .consultationAnswered(id: waiting[0].id, opinion: opinion)
+            let ids = waiting.map { "#\($0.id)" }
+            let one = try Self.theOne(
+                waiting, field: "consultation",
+                none: Text(zh: "本案没有未答复的征求意见", en: "the case has no unanswered consultation"),
+                many: Text(
+                    zh: "有\(waiting.count)项征求意见未答复，请指明编号（\(ids.joined(separator: "、"))）",
+                    en: "\(waiting.count) consultations are unanswered; name one (\(ids.joined(separator: ", ")))"))
+            return .consultationAnswered(id: one.id, opinion: opinion)
         case .extend(let days, let reason):
             // The days are bounded by Core's rules (at least 1, at most what the case has left).
             return .extended(days: days, approvedBy: account.name, reason: reason)
@@ -231,15 +237,11 @@ public final class Desk {
         case .remedyDecide(let id, let result):
             if let id { return .remedyDecided(id: id, result: result) }
             let pending = r.state.remedies.filter { $0.result == nil }
-            guard pending.count == 1 else {
-                throw DisclosureError(
-                    .missingField, field: "remedy",
-                    zh: pending.isEmpty ? "本案没有未决的复议或诉讼" : "有\(pending.count)项未决，请指明编号",
-                    en: pending.isEmpty
-                        ? "the case has no undecided remedy"
-                        : "\(pending.count) remedies are undecided; name one")
-            }
-            return .remedyDecided(id: pending[0].id, result: result)
+            let one = try Self.theOne(
+                pending, field: "remedy", none: Text(zh: "本案没有未决的复议或诉讼", en: "the case has no undecided remedy"),
+                many: Text(
+                    zh: "有\(pending.count)项未决，请指明编号", en: "\(pending.count) remedies are undecided; name one"))
+            return .remedyDecided(id: one.id, result: result)
         case .assign(let name):
             if let assignee { return .assigned(handler: assignee.name) }
             return .assigned(handler: try handlerAccount(name).name)
@@ -258,15 +260,13 @@ public final class Desk {
         case .decideAmendment(let id, let approve):
             if let id { return .amendmentDecided(id: id, approved: approve) }
             let pending = r.state.amendments.filter { $0.approved == nil }
-            guard pending.count == 1 else {
-                throw DisclosureError(
-                    .missingField, field: "amendment",
-                    zh: pending.isEmpty ? "本案没有待批准的更正" : "有\(pending.count)项更正待批准，请指明编号",
-                    en: pending.isEmpty
-                        ? "the case has no amendment awaiting a decision"
-                        : "\(pending.count) amendments await a decision; name one")
-            }
-            return .amendmentDecided(id: pending[0].id, approved: approve)
+            let one = try Self.theOne(
+                pending, field: "amendment",
+                none: Text(zh: "本案没有待批准的更正", en: "the case has no amendment awaiting a decision"),
+                many: Text(
+                    zh: "有\(pending.count)项更正待批准，请指明编号",
+                    en: "\(pending.count) amendments await a decision; name one"))
+            return .amendmentDecided(id: one.id, approved: approve)
         }
     }
 
