@@ -30,15 +30,18 @@ public enum NoticeKind: String, Vocabulary {
 
     /// The letter a step sends, if any: each letter is numbered and dated by the step that sends it
     /// (a reply at 签发, so that a draft returned by the reviewer uses no number).
-    public static func issued(by action: Action) -> NoticeKind? {
-        switch action {
-        case .correctionRequested: .correction
-        case .consultationSent: .consultation
-        case .extended: .extension
-        case .deferred: .deferral
-        case .feeNoticed: .fee
-        case .replyIssued: .reply
-        case .withdrawn, .abandoned: .closing
+    public static func issued(by action: Action) -> NoticeKind? { issued(byKind: action.kind) }
+
+    /// The same, by the step's stored kind (`Action.kind`), for readers of stored rows.
+    public static func issued(byKind kind: String) -> NoticeKind? {
+        switch kind {
+        case "correction-requested": .correction
+        case "consultation-sent": .consultation
+        case "extended": .extension
+        case "deferred": .deferral
+        case "fee-noticed": .fee
+        case "reply-issued": .reply
+        case "withdrawn", "abandoned": .closing
         default: nil
         }
     }

@@ -80,22 +80,6 @@ extension Store {
     }
 }
 
-extension Store {
-    /// The letter a stored step of kind `kind` (as `Action.kind` names it) sent.
-    static func letterKind(ofEventKind kind: String) -> NoticeKind? {
-        switch kind {
-        case "correction-requested": .correction
-        case "consultation-sent": .consultation
-        case "extended": .extension
-        case "deferred": .deferral
-        case "fee-noticed": .fee
-        case "reply-issued": .reply
-        case "withdrawn", "abandoned": .closing
-        default: nil
-        }
-    }
-}
-
 /// How far one series of document numbers has counted.
 public struct LetterCounter: Sendable, Hashable {
     public let kind: String

@@ -160,7 +160,7 @@ extension Store {
             WHERE e.letter IS NOT NULL AND c.agency_code = ?
             """, [office.code]
         ) { (r: Row) throws(DisclosureError) in
-            let kind: NoticeKind? = r.int(2) == 0 ? .receipt : Store.letterKind(ofEventKind: r.text(0))
+            let kind: NoticeKind? = r.int(2) == 0 ? .receipt : NoticeKind.issued(byKind: r.text(0))
             guard let kind, let (year, serial) = LetterNumber.parse(r.text(1)) else { return }
             let key = LetterKey(kind: kind, year: year)
             highest[key] = max(highest[key] ?? 0, serial)
