@@ -159,19 +159,13 @@ public final class Desk {
     /// History numbers every entry, documents and notes too; an amendment names the registration (0)
     /// or the nth procedural step, which is what case files exchange and Core replays.
     static func stepOrdinal(_ seq: Int, in r: CaseRecord) throws(DisclosureError) -> Int {
-        guard seq > 0 else { return 0 }
-        var count = 0
-        for e in r.events where e.seq > 0 {
-            if e.event != nil { count += 1 }
-            guard e.seq == seq else { continue }
-            guard e.event != nil else {
-                throw DisclosureError(
-                    .invalidValue, field: "event", zh: "第\(seq)项是附件或系统记录，不是办理步骤，不能更正",
-                    en: "entry \(seq) is a document or a system note, not a step; it cannot be amended")
-            }
-            return count
+        if let step = r.historyNumbers.first(where: { $0.value == seq })?.key { return step }
+        guard r.events.contains(where: { $0.seq == seq }) else {
+            throw DisclosureError(.invalidValue, field: "event", zh: "本案没有第\(seq)项记录", en: "the case has no entry \(seq)")
         }
-        throw DisclosureError(.invalidValue, field: "event", zh: "本案没有第\(seq)项记录", en: "the case has no entry \(seq)")
+        throw DisclosureError(
+            .invalidValue, field: "event", zh: "第\(seq)项是附件或系统记录，不是办理步骤，不能更正",
+            en: "entry \(seq) is a document or a system note, not a step; it cannot be amended")
     }
 
     /// The one item still waiting when the officer named none; else an error asking which (or saying
@@ -247,9 +241,8 @@ public final class Desk {
             return .assigned(handler: try handlerAccount(name).name)
         case .amend(let event, let field, let value, let reason):
             // An application is not received after the day it was registered.
-            if event == 0, field == .received, let d = CivilDate(iso: value),
-                let registered = CivilDate(iso: String(r.registeredAt.prefix(10))), d > registered
-            {
+            if event == 0, field == .received, let d = CivilDate(iso: value), d > r.registeredOn {
+                let registered = r.registeredOn
                 throw DisclosureError(
                     .ruleViolation, field: "value", zh: "收到日期不能晚于登记之日（\(registered)）",
                     en: "the receipt date cannot be after the day it was registered (\(registered))")

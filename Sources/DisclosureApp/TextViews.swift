@@ -342,7 +342,7 @@ public struct Renderer {
                     "结果：\(o.rawValue) \(o.label.zh)（\(s.closedOn.map(\.description) ?? "")）",
                     "Outcome: \(o.rawValue) \(o.label.en) (\(s.closedOn.map(\.description) ?? ""))"))
         }
-        let numbers = historyNumbers(r)
+        let numbers = r.historyNumbers
         for a in s.amendments where a.approved == nil {
             let seq = numbers[a.step] ?? a.step
             let v = Amendments.display(a.field, a.value, lang)
@@ -425,22 +425,10 @@ public struct Renderer {
         return text
     }
 
-    /// The history number of each procedural step (0: the registration): amendments name steps by
-    /// their place among the steps, which is what case files exchange; people read history numbers.
-    public func historyNumbers(_ record: CaseRecord) -> [Int: Int] {
-        var seqOfStep: [Int: Int] = [0: 0]
-        var n = 0
-        for e in record.events where e.seq > 0 && e.event != nil {
-            n += 1
-            seqOfStep[n] = e.seq
-        }
-        return seqOfStep
-    }
-
     /// For each history entry an approved amendment corrected, the mark saying so: the entry itself
     /// shows what was recorded, the amendment what is now taken as right.
     public func amendmentMarks(_ record: CaseRecord) -> [Int: String] {
-        let seqOfStep = historyNumbers(record)
+        let seqOfStep = record.historyNumbers
         var out: [Int: String] = [:]
         for a in record.state.amendments where a.approved == true {
             guard let seq = seqOfStep[a.step] else { continue }
@@ -456,7 +444,7 @@ public struct Renderer {
         guard case let .amendmentProposed(id, step, field, value, reason)? = e.event?.action,
             let f = AmendableField(rawValue: field)
         else { return eventSummary(e) }
-        let seq = historyNumbers(record)[step] ?? step
+        let seq = record.historyNumbers[step] ?? step
         let v = Amendments.display(f, value, lang)
         return t(
             "提出第\(id)号更正：第\(seq)项记录的“\(f.label.zh)”更正为“\(v)”（理由：\(reason)）",
