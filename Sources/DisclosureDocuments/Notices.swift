@@ -398,7 +398,7 @@ public enum NoticeRenderer {
         // The template is split into its title, paragraphs and signature lines before any value is put
         // in, and a value's own line breaks stay inside its paragraph: nothing an applicant or officer
         // typed can open a paragraph or a right-aligned signature of its own.
-        let blocks = try templates.file(templateName(kind, regulation, templates)).split(separator: "\n\n")
+        let blocks = try templates.file("\(kind.rawValue).txt").split(separator: "\n\n")
             .map { $0.trimmingCharacters(in: "\n ") }.filter { !$0.isEmpty }
         guard let titleBlock = blocks.first else {
             throw DisclosureError(.io, field: "templates", zh: "模板 \(kind.rawValue).txt 是空的", en: "the template \(kind.rawValue).txt is empty")
@@ -418,11 +418,6 @@ public enum NoticeRenderer {
             }
         }
         return Notice(title: title, paragraphs: paragraphs)
-    }
-
-    /// The 2008 Regulation's own template where there is one (`receipt-2008.txt`), else the kind's.
-    static func templateName(_ kind: NoticeKind, _ r: Regulation, _ t: NoticeTemplates) -> String {
-        r == .of2008 && t.files["\(kind.rawValue)-2008.txt"] != nil ? "\(kind.rawValue)-2008.txt" : "\(kind.rawValue).txt"
     }
 
     /// A line break inside a value, kept apart from the template's own until the paragraphs are made.

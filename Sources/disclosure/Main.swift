@@ -159,7 +159,7 @@ struct Main {
         } else if firstLine.hasPrefix("Unexpected argument") {
             let extra = option(after: "Unexpected argument '").map { "“\($0)”" } ?? ""
             gist = "多余的参数\(extra)"
-        } else if let o = option(after: "Unknown subcommand '") ?? option(after: "Unexpected argument '") {
+        } else if let o = option(after: "Unknown subcommand '") {
             gist = "\(o)：没有这个命令"
         } else {
             // A message of ours or one not known here: kept whole rather than lost.
