@@ -45,9 +45,7 @@ struct NoticeCommand: ParsableCommand {
                 APICall(
                     path: "/api/v1/cases/\(segment(n.description))/notices/\(k.rawValue)", query: queryItems(items))
             ).body
-            return try emitNotice(body, kind: k) { bytes, out, force throws(DisclosureError) in
-                try writeOutputFile(bytes, to: out, force: force, protecting: [])
-            }
+            return try emitNotice(body, kind: k, desk: nil)
         }
         let desk = try global.openDesk(readOnly: true)
         let record = try desk.load(n)
@@ -58,21 +56,13 @@ struct NoticeCommand: ParsableCommand {
             k, of: record, settings: settings,
             templates: try loadTemplates(nonEmpty(templates) ?? nonEmpty(env["DISCLOSURE_TEMPLATES"])))
         let output = format == "html" ? notice.html() : notice.text()
-        try emitNotice(Array(output.utf8), kind: k) { bytes, out, force throws(DisclosureError) in
-            try writeOutput(bytes, to: out, force: force, desk: desk)
-        }
+        try emitNotice(Array(output.utf8), kind: k, desk: desk)
     }
 
     /// Writes the letter to `--out`, or to standard output.
-    func emitNotice(
-        _ bytes: [UInt8], kind k: NoticeKind, write: ([UInt8], String, Bool) throws(DisclosureError) -> Void
-    ) throws {
-        if let out {
-            try write(bytes, out, force)
-            printError(global.language == .zh ? "已生成\(k.label.zh)：\(out)" : "wrote the \(k.label.en) to \(out)")
-        } else {
-            bytes.withUnsafeBytes { writeAll(1, $0) }
-        }
+    func emitNotice(_ bytes: [UInt8], kind k: NoticeKind, desk: Desk?) throws {
+        let wrote = Text(zh: "已生成\(k.label.zh)：\(out ?? "")", en: "wrote the \(k.label.en) to \(out ?? "")")
+        try emitDocument(bytes, to: out, force: force, desk: desk, wrote: wrote, global.language)
     }
 
     /// The office's own templates where it has them, the shipped ones for the rest.

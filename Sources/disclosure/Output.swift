@@ -20,6 +20,17 @@ func writeOutput(_ bytes: [UInt8], to path: String, force: Bool, desk: Desk) thr
     try writeOutputFile(bytes, to: path, force: force, protecting: desk.databaseFiles)
 }
 
+/// A document for the user (a letter, a report): to `out` as `writeOutput` writes (never over the
+/// database of `desk`, when the command opened one), saying so in `wrote`, or to standard output.
+func emitDocument(_ bytes: [UInt8], to out: String?, force: Bool, desk: Desk?, wrote: Text, _ lang: Language) throws {
+    guard let out else {
+        bytes.withUnsafeBytes { writeAll(1, $0) }
+        return
+    }
+    try writeOutputFile(bytes, to: out, force: force, protecting: desk?.databaseFiles ?? [])
+    printError(wrote(lang))
+}
+
 /// Writes a file for the user as `writeOutput` does, never over the files in `protecting`.
 func writeOutputFile(_ bytes: [UInt8], to path: String, force: Bool, protecting: [String]) throws(DisclosureError) {
     let file = try OutputFile(path: path, force: force, protecting: protecting)

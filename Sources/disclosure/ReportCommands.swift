@@ -127,16 +127,8 @@ extension ReportAnnual {
         var bytes = body
         while bytes.last == 0x0A { bytes.removeLast() }
         bytes.append(0x0A)
-        guard let out else {
-            bytes.withUnsafeBytes { writeAll(1, $0) }
-            return
-        }
-        if let desk {
-            try writeOutput(bytes, to: out, force: force, desk: desk)
-        } else {
-            try writeOutputFile(bytes, to: out, force: force, protecting: [])
-        }
-        printError(global.language == .zh ? "已写入年度报告：\(out)" : "wrote the annual report to \(out)")
+        let wrote = Text(zh: "已写入年度报告：\(out ?? "")", en: "wrote the annual report to \(out ?? "")")
+        try emitDocument(bytes, to: out, force: force, desk: desk, wrote: wrote, global.language)
     }
 }
 
