@@ -217,7 +217,8 @@ public struct CaseViews: Sendable {
     public static func reportLock(_ l: ReportLockRow) -> JSON {
         .object([
             ("year", .int(l.year)), ("locked", .bool(l.unlockedAt == nil)), ("locked_at", .string(l.lockedAt)),
-            ("locked_by", .string(l.lockedBy)), ("unlocked_at", .str(l.unlockedAt)), ("unlocked_by", .str(l.unlockedBy)),
+            ("locked_by", .string(l.lockedBy)), ("unlocked_at", .str(l.unlockedAt)), ("unlocked_by",
+                .str(l.unlockedBy)),
             ("reason", .str(l.reason)),
         ])
     }
@@ -234,7 +235,9 @@ public struct CaseViews: Sendable {
 
     /// The step in words.
     public func eventSummary(_ e: StoredEvent) -> String {
-        let what = e.event?.action.summary(lang) ?? e.note?.summary(lang) ?? (lang == .zh ? "登记申请" : "application registered")
+        let what =
+            e.event?.action.summary(lang) ?? e.note?.summary(lang)
+            ?? (lang == .zh ? "登记申请" : "application registered")
         return what + (e.letter.map { lang == .zh ? "（文号：\($0)）" : " (document number \($0))" } ?? "")
     }
 

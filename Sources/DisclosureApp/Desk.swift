@@ -161,7 +161,8 @@ public final class Desk {
     static func stepOrdinal(_ seq: Int, in r: CaseRecord) throws(DisclosureError) -> Int {
         if let step = r.historyNumbers.first(where: { $0.value == seq })?.key { return step }
         guard r.events.contains(where: { $0.seq == seq }) else {
-            throw DisclosureError(.invalidValue, field: "event", zh: "本案没有第\(seq)项记录", en: "the case has no entry \(seq)")
+            throw DisclosureError(.invalidValue, field: "event", zh: "本案没有第\(seq)项记录",
+                en: "the case has no entry \(seq)")
         }
         throw DisclosureError(
             .invalidValue, field: "event", zh: "第\(seq)项是附件或系统记录，不是办理步骤，不能更正",

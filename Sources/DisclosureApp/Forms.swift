@@ -203,10 +203,12 @@ public struct StepForm: Sendable {
         case "amend":
             let event = try f.requiredInt("event")
             guard event >= 0 else {
-                throw DisclosureError(.invalidValue, field: "event", zh: "须为0或正整数", en: "must be 0 or a positive whole number")
+                throw DisclosureError(.invalidValue, field: "event", zh: "须为0或正整数",
+                    en: "must be 0 or a positive whole number")
             }
             step = .amend(
-                event: event, field: try f.requiredChoice("field", AmendableField.self), value: try f.requiredText("value"),
+                event: event, field: try f.requiredChoice("field", AmendableField.self),
+                    value: try f.requiredText("value"),
                 reason: try f.requiredText("reason"))
         case "amend-decide":
             guard let approve = try f.bool("approve") else {

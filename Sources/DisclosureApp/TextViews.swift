@@ -434,7 +434,8 @@ public struct Renderer {
             guard let seq = seqOfStep[a.step] else { continue }
             let v = Amendments.display(a.field, a.value, lang)
             out[seq, default: ""] += t(
-                "〔第\(a.id)号更正：\(a.field.label.zh)已更正为“\(v)”〕", " [amendment #\(a.id): \(a.field.label.en) is now “\(v)”]")
+                "〔第\(a.id)号更正：\(a.field.label.zh)已更正为“\(v)”〕",
+                    " [amendment #\(a.id): \(a.field.label.en) is now “\(v)”]")
         }
         return out
     }

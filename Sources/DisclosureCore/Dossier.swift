@@ -316,7 +316,8 @@ public struct PendingDossier: Sendable {
         let h = head
         return CaseDossier(agencyCode: h.agencyCode, agencyName: h.agencyName, number: h.number, application: h.application,
                            registeredAt: h.registeredAt, registeredBy: h.registeredBy, events: recorded, attachments: h.attachments,
-                           due: h.due, provisional: h.provisional, outcome: h.outcome, closedOn: h.closedOn, registrationLateEntry: h.registrationLateEntry,
+                           due: h.due, provisional: h.provisional, outcome: h.outcome, closedOn: h.closedOn,
+                               registrationLateEntry: h.registrationLateEntry,
                            registrationLetter: h.registrationLetter)
     }
 }

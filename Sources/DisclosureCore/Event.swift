@@ -149,9 +149,10 @@ public enum Action: Sendable, Hashable, Codable {
                  en: "remedy #\(id) decided: \(result.label.en)" + (result == .corrected ? "; a new reply is due" : ""))
         case let .amendmentProposed(id, step, field, value, reason):
             Text(
-                zh: "提出第\(id)号更正：第\(step)项办理步骤的“\(AmendableField(rawValue: field)?.label.zh ?? field)”更正为“\(value)”（理由：\(reason)）",
-                en: "amendment #\(id) proposed: procedural step \(step), \(AmendableField(rawValue: field)?.label.en ?? field) to "
-                    + "“\(value)” (reason: \(reason))")
+                zh: "提出第\(id)号更正：第\(step)项办理步骤的“\(AmendableField(rawValue: field)?.label.zh ?? field)”"
+                    + "更正为“\(value)”（理由：\(reason)）",
+                en: "amendment #\(id) proposed: procedural step \(step), "
+                    + "\(AmendableField(rawValue: field)?.label.en ?? field) to “\(value)” (reason: \(reason))")
         case let .amendmentDecided(id, approved):
             Text(zh: approved ? "批准第\(id)号更正" : "不批准第\(id)号更正",
                  en: approved ? "amendment #\(id) approved" : "amendment #\(id) refused")

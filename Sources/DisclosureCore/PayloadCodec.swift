@@ -197,7 +197,8 @@ public enum PayloadCodec {
         case "assigned": return .assigned(handler: try s("handler"))
         case "amendmentProposed":
             return .amendmentProposed(
-                id: try i("id"), step: try i("step"), field: try s("field"), value: try s("value"), reason: try s("reason"))
+                id: try i("id"), step: try i("step"), field: try s("field"), value: try s("value"),
+                    reason: try s("reason"))
         case "amendmentDecided":
             guard case let .bool(approved)? = f["approved"] else { throw corrupt(text) }
             return .amendmentDecided(id: try i("id"), approved: approved)

@@ -31,7 +31,8 @@ public enum Rules {
 
         func requireOpen(_ what: String, _ whatEn: String) throws(DisclosureError) {
             guard status.isOpen else {
-                throw refuse("案件\(status.label.zh.hasPrefix("已") ? "" : "已")\(status.label.zh)，不能再\(what)", "the case is \(status.label.en); cannot \(whatEn) any more", field: "CASE")
+                throw refuse("案件\(status.label.zh.hasPrefix("已") ? "" : "已")\(status.label.zh)，不能再\(what)",
+                    "the case is \(status.label.en); cannot \(whatEn) any more", field: "CASE")
             }
         }
         func requireNotAfterRoundStart() throws(DisclosureError) {
@@ -211,7 +212,8 @@ public enum Rules {
             }
             if outcome == .partlyDisclosed, basis == nil {
                 throw refuse("部分公开须说明不予公开部分的理由和依据（条例第三十七条）",
-                             "a partial disclosure must state why and under which article the rest is withheld (art. 37)",
+                             "a partial disclosure must state why and under which article the rest is withheld "
+                                 + "(art. 37)",
                              field: "basis")
             }
             if outcome == .otherHandling, basis == nil {
@@ -220,7 +222,8 @@ public enum Rules {
             }
             if outcome == .publication, basis == nil {
                 warnings.append(Text(zh: "公开出版物的答复应在依据中写明获取途径（条例第三十九条第二款）",
-                                     en: "a publication reply should say in its basis where to obtain it (art. 39 para 2)"))
+                                     en: "a publication reply should say in its basis where to obtain it "
+                                         + "(art. 39 para 2)"))
             }
         case let .replyReviewed(_, comment):
             guard let r = state.reply, r.reviewed == nil, status.isOpen else {
@@ -278,9 +281,9 @@ public enum Rules {
                     Text(
                         zh: "本案答复（\(outcome.rawValue)，\(issued)签发）属于不予公开，依照行政复议法第二十三条第一款第四项应当先申请行政复议；"
                             + "未经复议直接起诉的，人民法院可能不予受理",
-                        en: "the reply (\(outcome.rawValue), issued \(issued)) refuses disclosure: under art. 23(4) of the "
-                            + "Administrative Reconsideration Law reconsideration comes first, and a court may decline a "
-                            + "suit filed without it"))
+                        en: "the reply (\(outcome.rawValue), issued \(issued)) refuses disclosure: under art. 23(4) "
+                            + "of the Administrative Reconsideration Law reconsideration comes first, and a court may "
+                            + "decline a suit filed without it"))
             }
             if id != state.remedies.count + 1 {
                 throw refuse("复议、诉讼应依次编号，此处应为第\(state.remedies.count + 1)号，不是第\(id)号",
@@ -354,12 +357,15 @@ public enum Rules {
             guard let a = state.amendments.first(where: { $0.id == id }) else {
                 throw refuse("本案没有第\(id)号更正", "the case has no amendment #\(id)", field: "amendment")
             }
-            if a.approved != nil { throw refuse("第\(id)号更正已有决定", "amendment #\(id) was already decided", field: "amendment") }
+            if a.approved != nil { throw refuse("第\(id)号更正已有决定", "amendment #\(id) was already decided",
+                field: "amendment") }
             if a.proposer.isSame(as: event.recorder) {
                 throw refuse("更正须由提出人以外的负责人批准（提出人：\(a.proposer.name)）",
-                             "an amendment is approved by a head other than its proposer (\(a.proposer.name))", field: "actor")
+                             "an amendment is approved by a head other than its proposer (\(a.proposer.name))",
+                                 field: "actor")
             }
-            if on < a.proposed { throw refuse("决定日期不能早于提出之日（\(a.proposed)）", "the decision cannot be dated before the proposal (\(a.proposed))") }
+            if on < a.proposed { throw refuse("决定日期不能早于提出之日（\(a.proposed)）",
+                "the decision cannot be dated before the proposal (\(a.proposed))") }
             // Four eyes on the record too: whoever recorded the step does not approve its correction.
             if a.step > 0, a.step <= state.steps.count, state.steps[a.step - 1].recorder.isSame(as: event.recorder) {
                 throw refuse("更正须由该步骤经办人以外的负责人批准（经办人：\(state.steps[a.step - 1].actor)）",
@@ -368,7 +374,8 @@ public enum Rules {
             }
             if approved {
                 try checkAmendable(state, step: a.step, field: a.field, value: a.value, refuse: refuse)
-                let after = try amended(state, step: a.step, field: a.field, value: a.value, calendar: calendar, asOf: today)
+                let after = try amended(state, step: a.step, field: a.field, value: a.value, calendar: calendar,
+                    asOf: today)
                 try checkDeadline(state, after, today: today, refuse: refuse)
                 warnings += dueChange(from: state, to: after)
             }
@@ -430,7 +437,9 @@ public enum Rules {
         }
         guard step <= state.steps.count else { return }
         let target = state.steps[step - 1]
-        let issuedAfter = state.steps[(step - 1)...].contains { if case .replyIssued = $0.action { true } else { false } }
+        let issuedAfter = state.steps[(step - 1)...].contains {
+            if case .replyIssued = $0.action { true } else { false }
+        }
         let partOfReply: Bool
         switch target.action {
         case .replyDrafted, .replyReviewed, .replyIssued, .consultationAnswered: partOfReply = true
@@ -467,8 +476,8 @@ public enum Rules {
         func d(_ x: CivilDate?) -> String { x?.description ?? "—" }
         if before.clock.due != after.clock.due {
             out.append(Text(zh: "更正后答复期限由\(d(before.clock.due))变为\(d(after.clock.due))（已按更正后的事实重新计算）",
-                            en: "with the correction the reply is due \(d(after.clock.due)), not \(d(before.clock.due)) "
-                                + "(the clock is replayed)"))
+                            en: "with the correction the reply is due \(d(after.clock.due)), "
+                                + "not \(d(before.clock.due)) (the clock is replayed)"))
         }
         if before.correction?.periodEnds != after.correction?.periodEnds {
             out.append(Text(zh: "更正后补正期限由\(d(before.correction?.periodEnds))变为\(d(after.correction?.periodEnds))",

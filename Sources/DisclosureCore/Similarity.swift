@@ -37,7 +37,8 @@ public enum Similarity {
                 i += 2
                 continue
             }
-            for w in asking where kept[i] == w[0] && i + w.count <= kept.count && kept[i..<(i + w.count)].elementsEqual(w) {
+            for w in asking
+            where kept[i] == w[0] && i + w.count <= kept.count && kept[i..<(i + w.count)].elementsEqual(w) {
                 i += w.count
                 continue scan
             }

@@ -70,7 +70,8 @@ public enum Statistics {
             for (j, value) in [m.received, m.closed, m.overdueNow].enumerated() where value > 0 {
                 s += "<rect x=\"\(x0 + j * 10)\" y=\"\(y(value))\" width=\"9\" height=\"\(y(0) - y(value))\" fill=\"\(colours[j].0)\"><title>\(m.month) \(colours[j].1) \(value)</title></rect>\n"
             }
-            s += "<text x=\"\(x0 + 15)\" y=\"\(y(0) + 16)\" text-anchor=\"middle\" fill=\"#333333\">\(label(m.month))</text>\n"
+            s += "<text x=\"\(x0 + 15)\" y=\"\(y(0) + 16)\" text-anchor=\"middle\" fill=\"#333333\">"
+                + "\(label(m.month))</text>\n"
         }
         s += "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - 16)\" y2=\"\(y(0))\" stroke=\"#333333\"/>\n"
         for (j, c) in colours.enumerated() {

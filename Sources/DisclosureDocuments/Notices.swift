@@ -277,7 +277,8 @@ public enum NoticeRenderer {
                     : "\(cn(g.0.on))，因\(Sentence.open(g.2))，\(who)，答复期限再延长\(g.1)个工作日"
             }.joined(separator: "；") + "。"
         case .deferral:
-            guard let until = s.clock.deferredTo, let e = last({ if case .deferred = $0 { true } else { false } }) else {
+            guard let until = s.clock.deferredTo,
+                let e = last({ if case .deferred = $0 { true } else { false } }) else {
                 throw missing("deferral", zh: "本案没有确定延迟答复期限", en: "the case has no deferral")
             }
             sentBy(e)
@@ -285,7 +286,8 @@ public enum NoticeRenderer {
             fields["due"] = cn(until)
             fields["reason"] = Sentence.closed(s.lastDeferralReason)
         case .fee:
-            guard let f = s.fees.last, let e = c.events.last(where: { if case .feeNoticed = $0.action { true } else { false } })
+            guard let f = s.fees.last,
+                let e = c.events.last(where: { if case .feeNoticed = $0.action { true } else { false } })
             else {
                 throw missing("fee", zh: "本案没有收费通知", en: "the case has no fee notice")
             }
@@ -297,12 +299,15 @@ public enum NoticeRenderer {
             let unit = f.basis == .items ? "件" : "页"
             let quote = f.basis == .pages ? FeeSchedule.perPage(pages: f.quantity) : nil
             fields["calculation"] = quote.map { q in
-                q.bands.map { "第\($0.from)至\($0.through)\(unit)，\($0.count)\(unit)×\($0.unitPrice)元＝\($0.subtotal)元。" }.joined(separator: "\n")
+                q.bands.map {
+                    "第\($0.from)至\($0.through)\(unit)，\($0.count)\(unit)×\($0.unitPrice)元＝\($0.subtotal)元。"
+                }.joined(separator: "\n")
             } ?? "共\(f.quantity)\(unit)，按申请人当月申请件数累进计算，合计\(f.amount)元。"
         case .reply:
             if let o = s.outcome, o.group == 6, s.reply?.issued == nil {
                 throw missing("reply", zh: "本案以“\(o.label.zh)”终止，没有答复书；请生成终止办理告知书（closing）",
-                              en: "the case was closed as “\(o.label.en)”, without a reply; render the closing letter instead")
+                              en: "the case was closed as “\(o.label.en)”, without a reply; "
+                                  + "render the closing letter instead")
             }
             guard let r = s.reply, let outcome = s.outcome ?? (r.approved ? r.outcome : nil) else {
                 throw missing("reply", zh: "本案答复尚未审核通过或签发，无法生成答复书", en: "the reply has not been approved or issued")

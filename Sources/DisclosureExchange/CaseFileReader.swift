@@ -50,7 +50,8 @@ enum StreamingReader {
                      body: (Element, [String: String]) throws(DisclosureError) -> Void) throws(DisclosureError) {
         let problems = try stream(path: path, schema: schema, namespace: namespace, origin: origin, stopAtFirst: true, body: body)
         if let p = problems.first {
-            throw DisclosureError(.invalidValue, field: "\(origin):\(p.line):\(p.column)", zh: p.text(.zh), en: p.message)
+            throw DisclosureError(.invalidValue, field: "\(origin):\(p.line):\(p.column)", zh: p.text(.zh),
+                en: p.message)
         }
     }
 
@@ -705,11 +706,13 @@ public enum CaseFileReader {
                 action = .remedyDecided(id: try int(try attr(e, "id"), e), result: try vocab(try attr(e, "result"), e))
             case "amendmentProposed":
                 action = .amendmentProposed(
-                    id: try int(try attr(e, "id"), e), step: try int(try attr(e, "step"), e), field: try attr(e, "field"),
+                    id: try int(try attr(e, "id"), e), step: try int(try attr(e, "step"), e), field: try attr(e,
+                        "field"),
                     value: try req(e, "value").text, reason: try req(e, "reason").text)
             case "amendmentDecided":
                 let approved = try attr(e, "approved")
-                action = .amendmentDecided(id: try int(try attr(e, "id"), e), approved: approved == "true" || approved == "1")
+                action = .amendmentDecided(id: try int(try attr(e, "id"), e),
+                    approved: approved == "true" || approved == "1")
             default: throw fail(e, "unknown step <\(e.name)>")
             }
             let letter = e.attributes["letter"]
@@ -739,7 +742,8 @@ public enum CaseFileReader {
             provisional: due?.attributes["provisional"] == "true" || due?.attributes["provisional"] == "1",
             outcome: try outcome.map { (o: Element) throws(DisclosureError) -> Outcome in try vocab(o.text, o) },
             closedOn: try outcome.map { (o: Element) throws(DisclosureError) in try date(try attr(o, "closed"), o) },
-            registrationLateEntry: registered.attributes["lateEntry"], registrationLetter: registered.attributes["letter"])
+            registrationLateEntry: registered.attributes["lateEntry"],
+                registrationLetter: registered.attributes["letter"])
     }
 }
 

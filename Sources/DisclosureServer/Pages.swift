@@ -540,7 +540,8 @@ struct Pages: Sendable {
         let marks = r.amendmentMarks(record)
         c["history_rows"] = record.events.map { e -> [String: Any] in
             var row: [String: Any] = [
-                "seq": e.seq, "on": e.on.description, "actor": e.actor, "summary": r.eventSummary(e, in: record) + (marks[e.seq] ?? ""),
+                "seq": e.seq, "on": e.on.description, "actor": e.actor, "summary": r.eventSummary(e,
+                    in: record) + (marks[e.seq] ?? ""),
                 "recorded_at": e.recordedAt,
             ]
             if let l = e.lateEntry { row["late_entry"] = l }

@@ -165,7 +165,8 @@ extension Store {
             let key = LetterKey(kind: kind, year: year)
             highest[key] = max(highest[key] ?? 0, serial)
         }
-        for (key, serial) in highest.sorted(by: { ($0.key.year, $0.key.kind.rawValue) < ($1.key.year, $1.key.kind.rawValue) }) {
+        for (key, serial) in highest.sorted(by: { ($0.key.year, $0.key.kind.rawValue) < ($1.key.year,
+            $1.key.kind.rawValue) }) {
             let last = try db.first(
                 "SELECT last FROM letter_serials WHERE agency_code = ? AND kind = ? AND year = ?",
                 office.code, key.kind.rawValue, key.year
@@ -174,8 +175,8 @@ extension Store {
                 report.add(
                     Text(
                         zh: "\(key.year)年\(key.kind.label.zh)的文号计数（\(last)）低于已编的第\(serial)号（计数被改动，可能重号）",
-                        en: "the \(key.year) \(key.kind.label.en) counter (\(last)) is below number \(serial) already given "
-                            + "(altered; numbers could repeat)"))
+                        en: "the \(key.year) \(key.kind.label.en) counter (\(last)) is below number \(serial) "
+                            + "already given (altered; numbers could repeat)"))
             }
         }
     }

@@ -651,7 +651,8 @@ public final class Store {
             } else if seq > 0 {
                 let action = try PayloadCodec.decodeAction(r.text(5))
                 event = CaseEvent(
-                    on: on, action: action, actor: r.text(3), accountID: accountID, lateEntry: lateEntry, letter: letter)
+                    on: on, action: action, actor: r.text(3), accountID: accountID, lateEntry: lateEntry,
+                        letter: letter)
             }
             return StoredEvent(seq: seq, kind: kind, on: on, actor: r.text(3), recordedAt: r.text(4), event: event,
                                dueBefore: try r.optionalDate(6), dueAfter: try r.optionalDate(7), hash: r.text(8),

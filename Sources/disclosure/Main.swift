@@ -256,10 +256,12 @@ struct Disclosure: ParsableCommand {
             Init.self, Login.self, Logout.self, Whoami.self, StaffCommand.self, Register.self, Assign.self, Show.self,
             ListCases.self, Due.self, Remind.self, History.self,
             CorrectionCommand.self, ConsultCommand.self, Extend.self, Defer.self, FeeCommand.self,
-            ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Amend.self, Withdraw.self, Close.self, RemedyCommand.self,
+            ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Amend.self, Withdraw.self, Close.self,
+                RemedyCommand.self,
             ReportCommand.self, NoticeCommand.self,
             Attach.self, Attachments.self, Extract.self, Export.self, Import.self, Validate.self,
-            CalendarCommand.self, Audit.self, Backup.self, Restore.self, Serve.self, TOTPCommand.self, OfficeCommand.self,
+            CalendarCommand.self, Audit.self, Backup.self, Restore.self, Serve.self, TOTPCommand.self,
+                OfficeCommand.self,
         ]
     )
 }

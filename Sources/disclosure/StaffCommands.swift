@@ -589,7 +589,8 @@ struct ReportLocks: ParsableCommand {
                         if case .bool(true)? = r["locked"] { locked = true } else { locked = false }
                         let state = locked ? (zh ? "已锁定" : "locked") : (zh ? "已解除" : "unlocked")
                         return [r.cell("year") ?? "", state]
-                            + ["locked_at", "locked_by", "unlocked_at", "unlocked_by", "reason"].map { r.cell($0) ?? "" }
+                            + ["locked_at", "locked_by", "unlocked_at", "unlocked_by",
+                                "reason"].map { r.cell($0) ?? "" }
                     }))
     }
 }

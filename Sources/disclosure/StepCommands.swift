@@ -381,7 +381,8 @@ struct Amend: ParsableCommand {
         }
         guard let field else { throw DisclosureError(.missingField, field: "--field", zh: "缺少必填项", en: "is required") }
         guard let value else { throw DisclosureError(.missingField, field: "--value", zh: "缺少必填项", en: "is required") }
-        guard let reason else { throw DisclosureError(.missingField, field: "--reason", zh: "缺少必填项", en: "is required") }
+        guard let reason else { throw DisclosureError(.missingField, field: "--reason", zh: "缺少必填项",
+            en: "is required") }
         let f = try AmendableField.parse(field, field: "--field")
         try performStep(o, number: number, on: on, .amend(event: event, field: f, value: value, reason: reason))
     }

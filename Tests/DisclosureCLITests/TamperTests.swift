@@ -53,7 +53,8 @@ private func rewriteAndRechain(_ db: String, _ sql: String, in dir: URL) throws 
     let json = try sh(
         """
         sqlite3 -json '\(db)' "SELECT e.id, e.seq, e.kind, e.on_date, e.actor, e.recorded_at, e.payload, e.account_id, \
-        e.late_entry, e.due_before, e.due_after, e.letter, printf('%d-%06d', c.year, c.serial) AS label FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id"
+        e.late_entry, e.due_before, e.due_after, e.letter, printf('%d-%06d', c.year, c.serial) AS label \
+        FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id"
         """, in: dir)
     let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
     var prev = String(repeating: "0", count: 64)

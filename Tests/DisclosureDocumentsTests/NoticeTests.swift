@@ -40,7 +40,8 @@ func state(outcome: Outcome, basis: String? = "依据条例第三十六条", ref
 }
 
 func noticeCase(_ app: Application, _ events: [CaseEvent]) -> NoticeCase {
-    NoticeCase(number: CaseNumber(year: 2026, serial: 7), state: CaseState(application: app, events: events, calendar: calendar),
+    NoticeCase(number: CaseNumber(year: 2026, serial: 7), state: CaseState(application: app, events: events,
+        calendar: calendar),
                events: events, registered: app.received, receiptLetter: "示范府信公收〔2026〕第7号")
 }
 
