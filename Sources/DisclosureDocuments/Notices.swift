@@ -386,7 +386,9 @@ public enum NoticeRenderer {
                               en: "reply-outcomes.txt has no wording “closing-\(o.rawValue)”")
             }
             fields["closing_text"] = try fill(wording, fields)
-            try remedies(.either)
+            // A closing letter is no 答复: its remedies speak of itself (an office's older file may lack them).
+            let closing = try templates.section("remedies-closing", of: "reply-outcomes.txt")
+            if let closing { fields["remedies"] = try fill(closing, fields) } else { try remedies(.either) }
         }
 
         /// The remedies paragraph: 行政复议 first where the law makes it so on the day of issue.

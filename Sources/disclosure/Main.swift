@@ -133,7 +133,16 @@ struct Main {
     static func translate(_ message: String, arguments: [String] = CommandLine.arguments) -> String {
         var m = message
         if m.hasPrefix("Error: ") { m.removeFirst(7) }
-        guard currentLanguage() == .zh else { return m }
+        guard currentLanguage() == .zh else {
+            // `--days -3` reads as an option named -3: the value was a negative number.
+            if let r = m.range(of: "Missing value for '"), let o = m[r.upperBound...].split(separator: " ").first,
+                let i = arguments.firstIndex(of: String(o)), i + 1 < arguments.count,
+                arguments[i + 1].hasPrefix("-"), Int(arguments[i + 1]) != nil
+            {
+                return "\(o): must be a positive whole number"
+            }
+            return m
+        }
         let lines = m.split(separator: "\n").map(String.init)
         let firstLine = lines.first ?? m
         func option(after marker: String) -> String? {

@@ -75,6 +75,7 @@ struct CommandLineTests {
         }
         let en = try o.run(args + ["--lang", "en"])
         #expect(en.status == 1 && en.stderr.hasPrefix("error: "))
+        if args.contains("-3") { #expect(en.stderr.hasPrefix("error: --days: must be a positive whole number")) }
     }
 
     @Test("an output file in a folder that does not exist: one line, ours, in Chinese")

@@ -257,6 +257,7 @@ struct NoticeTests {
         #expect(b.contains("信息处理费1100元") && b.contains("国办函〔2020〕109号"))
         let withdrawn = try render(.closing, noticeCase(application, [ev("2026-03-05", .withdrawn)])).text()
         #expect(withdrawn.contains("您于2026年3月5日撤回了该政府信息公开申请"))
+        #expect(withdrawn.contains("如对本告知书不服") && !withdrawn.contains("本答复"))
         #expect(throws: DisclosureError.self) { try render(.closing, state(outcome: .disclosed)) }
     }
 
