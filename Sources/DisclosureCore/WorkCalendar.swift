@@ -16,12 +16,54 @@ public struct DayInfo: Sendable, Hashable {
     public var isWorkday: Bool { kind == .workday || kind == .makeupWorkday }
 }
 
+/// A calendar in the form deadline walks read it, made once when its schedules change and stored with
+/// them, so that a command does not parse every year's notice at every start.
+public struct CompiledCalendar: Sendable, Equatable {
+    /// Raised whenever compiling changes (the weekend rule, the statutory fallback between loaded
+    /// years), so that a form stored by an older program is made afresh rather than trusted.
+    public static let format = 1
+    /// The years with an official schedule, ascending.
+    public let loadedYears: [Int]
+    /// Day number of the first day of `days`.
+    public let firstDay: Int
+    /// Every day of the loaded years' span: bit 0 = working day, bit 1 = provisional.
+    public let days: [UInt8]
+
+    public init(loadedYears: [Int], firstDay: Int, days: [UInt8]) {
+        self.loadedYears = loadedYears
+        self.firstDay = firstDay
+        self.days = days
+    }
+}
+
 /// China's working-day calendar: official schedules where loaded, statutory holidays elsewhere.
 public final class WorkCalendar: Sendable {
-    /// The loaded official schedules by year.
-    public let schedules: [Int: HolidaySchedule]
-    private let holidays: [CivilDate: String]
-    private let makeups: [CivilDate: String]
+    /// The notices' days by date, wanted only for names and for days outside the compiled span.
+    private struct Named: Sendable {
+        var schedules: [Int: HolidaySchedule] = [:]
+        var holidays: [CivilDate: String] = [:]
+        var makeups: [CivilDate: String] = [:]
+
+        init(_ schedules: [HolidaySchedule]) {
+            for s in schedules { self.schedules[s.year] = s }
+            let byYear = self.schedules
+            // A notice may name days of the neighbouring year (the 2019 notice makes 2018-12-29 a working
+            // day and 2018-12-30/31 days off). Such days count even when that year is loaded too; only
+            // where the day's own year's notice says something of the same day does it win.
+            func ownNoticeNames(_ d: CivilDate) -> Bool {
+                guard let own = byYear[d.year] else { return false }
+                return own.holidays[d] != nil || own.workdays[d] != nil
+            }
+            for s in byYear.values {
+                for (d, n) in s.holidays where d.year == s.year || !ownNoticeNames(d) { holidays[d] = n }
+                for (d, n) in s.workdays where d.year == s.year || !ownNoticeNames(d) { makeups[d] = n }
+            }
+        }
+    }
+
+    private let loaded: Set<Int>
+    private let named: Mutex<Named?>
+    private let source: @Sendable () -> [HolidaySchedule]
     private let fallback = Mutex<[Int: [CivilDate: String]]>([:])
     /// Day number of the first day of `dense`.
     private let denseStart: Int
@@ -29,25 +71,21 @@ public final class WorkCalendar: Sendable {
     /// ask about every day, so this answers without hashing.
     private let dense: [UInt8]
 
+    /// The loaded official schedules by year.
+    public var schedules: [Int: HolidaySchedule] { names().schedules }
+
+    /// The form to store, from which `init(compiled:schedules:)` answers as this calendar does.
+    public var compiled: CompiledCalendar {
+        CompiledCalendar(loadedYears: loaded.sorted(), firstDay: denseStart, days: dense)
+    }
+
     public init(schedules: [HolidaySchedule]) {
-        var byYear: [Int: HolidaySchedule] = [:]
-        for s in schedules { byYear[s.year] = s }
-        self.schedules = byYear
-        var h: [CivilDate: String] = [:]
-        var m: [CivilDate: String] = [:]
-        // A notice may name days of the neighbouring year (the 2019 notice makes 2018-12-29 a working
-        // day and 2018-12-30/31 days off). Such days count even when that year is loaded too; only
-        // where the day's own year's notice says something of the same day does it win.
-        func ownNoticeNames(_ d: CivilDate) -> Bool {
-            guard let own = byYear[d.year] else { return false }
-            return own.holidays[d] != nil || own.workdays[d] != nil
-        }
-        for s in byYear.values {
-            for (d, n) in s.holidays where d.year == s.year || !ownNoticeNames(d) { h[d] = n }
-            for (d, n) in s.workdays where d.year == s.year || !ownNoticeNames(d) { m[d] = n }
-        }
-        self.holidays = h
-        self.makeups = m
+        let named = Named(schedules)
+        let byYear = named.schedules
+        self.named = Mutex(named)
+        self.source = { schedules }
+        loaded = Set(byYear.keys)
+        let h = named.holidays, m = named.makeups
         guard let first = byYear.keys.min(), let last = byYear.keys.max(),
               let start = CivilDate(year: first, month: 1, day: 1), let end = CivilDate(year: last, month: 12, day: 31) else {
             denseStart = 0
@@ -56,7 +94,7 @@ public final class WorkCalendar: Sendable {
         }
         denseStart = start.dayNumber
         // Built year by year and then overlaid with the notices' days, which gives what `classify` says of
-        // each day without hashing every date: the table is made on every start of the program.
+        // each day without hashing every date.
         var table = [UInt8](repeating: 0, count: end.dayNumber - start.dayNumber + 1)
         for year in first...last {
             guard let jan1 = CivilDate(year: year, month: 1, day: 1) else { continue }
@@ -86,6 +124,25 @@ public final class WorkCalendar: Sendable {
             if k >= 0 && k < table.count { table[k] = 1 }
         }
         dense = table
+    }
+
+    /// The calendar from its stored form; `schedules` gives the notices themselves (parsed only when a
+    /// name, or a day outside the compiled span, is asked for) and must be those it was compiled from.
+    public init(compiled: CompiledCalendar, schedules: @escaping @Sendable () -> [HolidaySchedule]) {
+        loaded = Set(compiled.loadedYears)
+        named = Mutex(nil)
+        source = schedules
+        denseStart = compiled.firstDay
+        dense = compiled.days
+    }
+
+    private func names() -> Named {
+        named.withLock { held in
+            if let held { return held }
+            let made = Named(source())
+            held = made
+            return made
+        }
     }
 
     /// What a day is: a make-up working day or holiday named by a notice, else by the weekend rule in a
@@ -123,17 +180,23 @@ public final class WorkCalendar: Sendable {
     }
 
     /// Whether `year` has its official schedule loaded.
-    public func isLoaded(_ year: Int) -> Bool { schedules[year] != nil }
+    public func isLoaded(_ year: Int) -> Bool { loaded.contains(year) }
 
     /// Everything the calendar knows of `date`.
     public func info(_ date: CivilDate) -> DayInfo {
-        WorkCalendar.classify(date, holidays: holidays, makeups: makeups, loaded: isLoaded, statutory: statutory)
+        let n = names()
+        return WorkCalendar.classify(date, holidays: n.holidays, makeups: n.makeups, loaded: isLoaded,
+                                     statutory: statutory)
     }
 
     public func isWorkday(_ date: CivilDate) -> Bool { isWorkday(dayNumber: date.dayNumber) }
 
     public func isProvisional(_ date: CivilDate) -> Bool {
-        !isLoaded(date.year) && makeups[date] == nil && holidays[date] == nil
+        let k = date.dayNumber - denseStart
+        if k >= 0 && k < dense.count { return dense[k] & 2 != 0 }
+        guard !isLoaded(date.year) else { return false }
+        let n = names()
+        return n.makeups[date] == nil && n.holidays[date] == nil
     }
 
     /// The `n`-th working day after `start` (start itself not counted), skipping days `stopped` says are stopped.

@@ -23,6 +23,7 @@ extension Int64: SQLBindable { var sqlValue: SQLValue { .int(self) } }
 extension String: SQLBindable { var sqlValue: SQLValue { .text(self) } }
 extension Bool: SQLBindable { var sqlValue: SQLValue { .int(self ? 1 : 0) } }
 extension CivilDate: SQLBindable { var sqlValue: SQLValue { .text(description) } }
+extension SQLValue: SQLBindable { var sqlValue: SQLValue { self } }
 extension Optional: SQLBindable where Wrapped: SQLBindable {
     var sqlValue: SQLValue { self?.sqlValue ?? .null }
 }

@@ -106,6 +106,10 @@ extension Store {
          "BEFORE UPDATE ON attachments BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END"),
         ("attachments_no_delete",
          "BEFORE DELETE ON attachments BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END"),
+        // Not guards but as vital: deadlines are counted by the compiled calendar these keep current.
+        ("calendar_year_deleted", "AFTER DELETE ON calendar_year BEGIN DELETE FROM calendar_compiled; END"),
+        ("calendar_year_inserted", "AFTER INSERT ON calendar_year BEGIN DELETE FROM calendar_compiled; END"),
+        ("calendar_year_updated", "AFTER UPDATE ON calendar_year BEGIN DELETE FROM calendar_compiled; END"),
     ]
 
     /// Checks everything the record can prove: both hash chains, every materialised column and table
@@ -412,6 +416,18 @@ extension Store {
         }
         for year in Set(expected.calendars.keys).subtracting(calendars.map(\.year)).sorted() {
             report.add(Text(zh: "\(year)年放假安排被删除", en: "the \(year) calendar was deleted"))
+        }
+        // Deadline walks read the compiled form: it must say what the schedules say.
+        if let stored = try storedCompiledCalendar() {
+            let bodies = try db.all("SELECT year, body FROM calendar_year ORDER BY year") { ($0.int(0), $0.text(1)) }
+            let schedules = bodies.compactMap { try? HolidaySchedule.parse($0.1, origin: "calendar_year \($0.0)") }
+            if schedules.count != bodies.count || WorkCalendar(schedules: schedules).compiled != stored {
+                report.add(
+                    Text(
+                        zh: "工作日历的编译结果（calendar_compiled表）与放假安排（calendar_year表）不符（被改动），期限按它计算",
+                        en: "the compiled calendar (calendar_compiled), by which deadlines are counted, differs from "
+                            + "the schedules (calendar_year) (altered)"))
+            }
         }
         let locks = try Store.snapshotLocks(db)
         if locks != expected.locks.values.sorted(by: { $0.id < $1.id }) {

@@ -206,7 +206,9 @@ public final class Store {
                 }
                 try writeBaselineIfMissing(db, kind: "created", now: now)
             }
-            return try Store(db: db, path: path)
+            let store = try Store(db: db, path: path)
+            try store.compileCalendarIfMissing()
+            return store
         } catch {
             // A half-made database is worse than none: remove it so that init can simply be run again.
             for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
@@ -242,6 +244,7 @@ public final class Store {
         }
         let store = try Store(db: db, path: path)
         if !readOnly {
+            try store.compileCalendarIfMissing()
             try store.finishShowingImport()
         } else if try store.importBeingShown() != nil, access(path, W_OK) == 0 {
             // An import its process stopped showing: whoever may write finishes it before reading.
@@ -320,11 +323,56 @@ public final class Store {
     /// Reads the calendar again, after another connection of the same process has changed it.
     public func reloadCalendar() throws(DisclosureError) { calendar = try loadCalendar() }
 
+    /// The calendar from its compiled form where that was made from the schedules as they stand (the
+    /// notices are then parsed only if a name is asked for), else from the schedules.
     private func loadCalendar() throws(DisclosureError) -> WorkCalendar {
-        let schedules = try db.all("SELECT year, body FROM calendar_year ORDER BY year") { (r: Row) throws(DisclosureError) in
-            try HolidaySchedule.parse(r.text(1), origin: "calendar_year \(r.int(0))")
+        let rows = try db.all("SELECT year, body FROM calendar_year ORDER BY year") { ($0.int(0), $0.text(1)) }
+        if let compiled = try storedCompiledCalendar(), compiled.loadedYears == rows.map(\.0) {
+            // The triggers of migration 0014 remove the compiled form whenever a schedule changes, so
+            // these texts are those it was compiled from, and each parsed then.
+            return WorkCalendar(compiled: compiled) {
+                rows.compactMap { try? HolidaySchedule.parse($0.1, origin: "calendar_year \($0.0)") }
+            }
+        }
+        let schedules = try rows.map { (row: (Int, String)) throws(DisclosureError) in
+            try HolidaySchedule.parse(row.1, origin: "calendar_year \(row.0)")
         }
         return WorkCalendar(schedules: schedules)
+    }
+
+    /// The stored compiled calendar when a program compiling as this one does made it.
+    public func storedCompiledCalendar() throws(DisclosureError) -> CompiledCalendar? {
+        let stored = try db.first("SELECT format, loaded_years, first_day, days FROM calendar_compiled WHERE id = 1") {
+            (r: Row) -> CompiledCalendar? in
+            guard r.int(0) == CompiledCalendar.format else { return nil }
+            let years = r.text(1).split(separator: ",").compactMap { Int($0) }
+            return CompiledCalendar(loadedYears: years, firstDay: r.int(2), days: r.blob(3))
+        }
+        return stored ?? nil
+    }
+
+    /// Stores the calendar's compiled form, inside the caller's transaction.
+    private func saveCompiledCalendar(_ calendar: WorkCalendar) throws(DisclosureError) {
+        let c = calendar.compiled
+        try db.run(
+            """
+            INSERT INTO calendar_compiled (id, format, loaded_years, first_day, days) VALUES (1, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET format = excluded.format, loaded_years = excluded.loaded_years,
+                first_day = excluded.first_day, days = excluded.days
+            """, CompiledCalendar.format, c.loadedYears.map(String.init).joined(separator: ","), c.firstDay,
+            SQLValue.blob(c.days))
+    }
+
+    /// Compiles the calendar and stores it when no current compiled form is stored (a database from
+    /// before migration 0014, or one whose schedules were changed by hand or by an older program).
+    private func compileCalendarIfMissing() throws(DisclosureError) {
+        let years = try db.all("SELECT year FROM calendar_year ORDER BY year") { $0.int(0) }
+        guard try storedCompiledCalendar()?.loadedYears != years else { return }
+        try db.writeTransaction { () throws(DisclosureError) in
+            let fresh = try loadCalendar()
+            try saveCompiledCalendar(fresh)
+            calendar = fresh
+        }
     }
 
     // MARK: - Calendar
@@ -372,6 +420,7 @@ public final class Store {
                     origin = excluded.origin, loaded_at = excluded.loaded_at
                 """, schedule.year, schedule.source, body, origin, now)
             let newCalendar = try loadCalendar()
+            try saveCompiledCalendar(newCalendar)
             var changed: [(CaseNumber, CivilDate?, CivilDate?)] = []
             var count = 0
             let yearStart = CivilDate(year: schedule.year, month: 1, day: 1) ?? today

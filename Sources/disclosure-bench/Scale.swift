@@ -22,12 +22,18 @@ struct Scale: ParsableCommand {
     static let first = CivilDate(year: 2016, month: 1, day: 4)!
     static let last = CivilDate(year: 2026, month: 11, day: 20)!
 
+    /// A text value for the shell's `.parameter set`: the shell strips one level of quotes and evaluates
+    /// the rest as SQL, so `'2026-11-27'` alone became the number 1988 and the baseline listed nothing.
+    static func shellText(_ s: String) -> String {
+        "\"'" + s.replacingOccurrences(of: "'", with: "''") + "'\""
+    }
+
     /// The sqlite3 shell script that runs the board's query as `due` and `GET /board` do.
     static func boardScript(through: CivilDate, code: String) -> String {
         """
         .parameter init
-        .parameter set ?1 '\(through)'
-        .parameter set ?2 '\(code)'
+        .parameter set ?1 \(shellText(through.description))
+        .parameter set ?2 \(shellText(code))
         .parameter set ?3 1
         .mode json
         \(Store.boardQuery);
@@ -117,9 +123,9 @@ struct Scale: ParsableCommand {
         try Scale.boardScript(through: through, code: code).write(toFile: dueScript, atomically: true, encoding: .utf8)
         try """
             .parameter init
-            .parameter set ?1 '\(code)'
-            .parameter set ?2 '\(year)-01-01'
-            .parameter set ?3 '\(year)-12-31'
+            .parameter set ?1 \(Scale.shellText(code))
+            .parameter set ?2 \(Scale.shellText("\(year)-01-01"))
+            .parameter set ?3 \(Scale.shellText("\(year)-12-31"))
             \(Store.annualReportQueries.map { $0 + ";" }.joined(separator: "\n"))
             """.write(toFile: reportScript, atomically: true, encoding: .utf8)
 

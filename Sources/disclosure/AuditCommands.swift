@@ -7,7 +7,7 @@ import Foundation
 
 /// The office's own folder of this user's settings: `$XDG_CONFIG_HOME/disclosure` (default `~/.config`).
 func configFolder() -> String {
-    let env = ProcessInfo.processInfo.environment
+    let env = Environment.variables
     let base =
         env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
         ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
@@ -349,7 +349,7 @@ struct Restore: ParsableCommand {
 /// The board's reminder (on standard error, so that the board itself reads the same) when the
 /// office's newest checkpoint is older than `DISCLOSURE_CHECKPOINT_DAYS` days (default 30).
 func remindCheckpoint(_ desk: Desk, lang: Language) throws {
-    let limit = Int(ProcessInfo.processInfo.environment["DISCLOSURE_CHECKPOINT_DAYS"] ?? "") ?? 30
+    let limit = Int(Environment.variables["DISCLOSURE_CHECKPOINT_DAYS"] ?? "") ?? 30
     guard let last = try desk.lastCheckpoint(), let signed = CivilDate(iso: String(last.prefix(10))) else {
         // Never anchored: remind once the office has existed that long.
         guard let created = CivilDate(iso: String(desk.office.createdAt.prefix(10))),

@@ -17,14 +17,14 @@ struct GlobalOptions: ParsableArguments {
     var lang: String?
 
     /// The database path by the documented precedence.
-    var databasePath: String { DatabaseLocation.resolve(db, environment: ProcessInfo.processInfo.environment) }
+    var databasePath: String { DatabaseLocation.resolve(db, environment: Environment.variables) }
 
     var language: Language {
         if let lang, let l = Language(rawValue: lang) { return l }
         return GlobalOptions.environmentLanguage
     }
 
-    static var environmentLanguage: Language { Language.fromEnvironment(ProcessInfo.processInfo.environment) }
+    static var environmentLanguage: Language { Language.fromEnvironment(Environment.variables) }
 
     func validate() throws {
         if let lang, Language(rawValue: lang) == nil {
@@ -46,7 +46,7 @@ func today() -> CivilDate { SystemClock().now().day }
 /// `$XDG_CONFIG_HOME/disclosure/sessions/` (default `~/.config`), readable by the user alone.
 enum SessionFiles {
     static var folder: String {
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.variables
         let base =
             env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
@@ -201,4 +201,10 @@ func optionalDate(_ text: String?, field: String) throws -> CivilDate? {
 func nonEmpty(_ s: String?) -> String? {
     guard let s, !s.allSatisfy(\.isWhitespace) else { return nil }
     return s
+}
+
+/// The process's environment, read once: Foundation builds the whole dictionary on every read, and
+/// a command reads it several times while it starts. The program never changes its own environment.
+enum Environment {
+    static let variables = ProcessInfo.processInfo.environment
 }

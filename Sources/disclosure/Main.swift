@@ -20,13 +20,23 @@ struct Main {
                     .invalidValue, zh: "没有“\(name)”这个命令；全部命令见 disclosure --help",
                     en: "there is no command “\(name)”; disclosure --help lists them all")
             }
-            if let (type, rest) = directCommand(args), let parsed = try? type.parseAsRoot(rest) {
-                command = parsed
-            } else {
-                // Help, and every refusal, come from the whole tree so that they read the same as always.
-                command = try Disclosure.parseAsRoot(args)
+            // Refused here rather than in GlobalOptions.validate, whose error the argument parser would
+            // print as English text behind our Chinese prefix.
+            if let lang = givenLanguage(args), Language(rawValue: lang) == nil {
+                throw DisclosureError(.invalidValue, field: "--lang", zh: "只能是 zh 或 en", en: "must be zh or en")
             }
-            if let command { try refuseWhenServed(command, args: args) }
+            if let direct = DirectParse.command(args) {
+                // A command that goes through the server when signed in to one: nothing to refuse.
+                command = direct
+            } else {
+                if let (type, rest) = directCommand(args), let parsed = try? type.parseAsRoot(rest) {
+                    command = parsed
+                } else {
+                    // Help, and every refusal, come from the whole tree so that they read the same as always.
+                    command = try Disclosure.parseAsRoot(args)
+                }
+                if let command { try refuseWhenServed(command, args: args) }
+            }
             try command?.run()
         } catch let error as DisclosureError {
             let names = command.flatMap { type(of: $0) as? NamesItsFields.Type }?.fieldNames ?? [:]
@@ -238,6 +248,12 @@ struct Main {
     static func prefix() -> String { currentLanguage() == .zh ? "错误：" : "error: " }
 
     /// `--lang` as typed, before parsing succeeded, so that even parse errors speak the user's language.
+    /// The value of `--lang` as written (`--lang en` or `--lang=en`), whether valid or not.
+    static func givenLanguage(_ args: [String]) -> String? {
+        if let i = args.firstIndex(of: "--lang"), i + 1 < args.count { return args[i + 1] }
+        return args.first(where: { $0.hasPrefix("--lang=") }).map { String($0.dropFirst(7)) }
+    }
+
     static func currentLanguage() -> Language {
         let args = CommandLine.arguments
         if let i = args.firstIndex(of: "--lang"), i + 1 < args.count, let l = Language(rawValue: args[i + 1]) {
@@ -309,7 +325,7 @@ struct Serve: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "服务器选项 / the server's options") var options: [String] = []
 
     func run() throws {
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.variables
         let server = env["DISCLOSURE_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? Serve.besideThisProgram()
         guard access(server, X_OK) == 0 else {
             throw DisclosureError(
@@ -330,5 +346,16 @@ struct Serve: ParsableCommand {
         let me =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("disclosure-server")
+    }
+}
+
+extension CommandConfiguration {
+    /// The configuration marked so that, parsed on its own by `Main.directCommand`, the parser does not
+    /// look for a completion-script request: two more reflective parses, a millisecond at every start.
+    /// Help and completion requests never take that path, and the mark only matters for a root command.
+    var direct: CommandConfiguration {
+        var c = self
+        c._superCommandName = "disclosure"
+        return c
     }
 }

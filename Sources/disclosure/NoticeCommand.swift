@@ -28,7 +28,7 @@ struct NoticeCommand: ParsableCommand {
         guard format == "html" || format == "text" else {
             throw DisclosureError(.invalidValue, field: "--format", zh: "只能是 html 或 text", en: "must be html or text")
         }
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.variables
         if let remote = try global.remote() {
             // The letter is the server's: its templates and its reconsideration body.
             if templates != nil || reconsiderationBody != nil {

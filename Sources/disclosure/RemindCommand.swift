@@ -32,7 +32,7 @@ struct Remind: ParsableCommand, ThroughServer {
             let body = JSON.object([("within", .int(within)), ("dry_run", .bool(dryRun))])
             return try remote.show(APICall(method: "POST", path: "/api/v1/reminders", body: body, text: !json))
         }
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.variables
         let from = mailFrom ?? env["DISCLOSURE_MAIL_FROM"] ?? MailDefaults.from()
         let desk = try global.openDesk()
         // Without a sign-in, the OS account that may write the database file is the one cron runs as.

@@ -196,7 +196,7 @@ struct RemoteOffice {
 
     /// The curl program: `$DISCLOSURE_CURL`, else `curl` on the PATH.
     static func curlProgram() throws -> String {
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.variables
         if let c = env["DISCLOSURE_CURL"], !c.isEmpty { return c }
         for dir in (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let p = "\(dir)/curl"
@@ -318,7 +318,7 @@ extension GlobalOptions {
     /// The server login that applies to a command naming `db` (see `remote()`).
     static func serverLogin(db: String?) throws(DisclosureError) -> ServerLogin? {
         guard let login = try ServerLogin.load() else { return nil }
-        let env = ProcessInfo.processInfo.environment
+        let env = Environment.variables
         let named = db ?? env["DISCLOSURE_DB"].flatMap { $0.isEmpty ? nil : $0 }
         guard named != nil else { return login }
         let path = DatabaseLocation.resolve(db, environment: env)

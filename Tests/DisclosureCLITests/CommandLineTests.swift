@@ -50,6 +50,51 @@ struct CommandLineTests {
                 "complete -c 'disclosure'"))
     }
 
+    @Test("register and due, read without the argument parser, take every option as it does")
+    func directlyRead() throws {
+        let o = try Office.initialised()
+        let r = try o.ok(
+            [
+                "register", "--received=2026-11-02", "--channel", "post", "--applicant", "李四", "--applicant-type",
+                "person", "--request", "某项目环评批复", "--id-number", "11010519491231002X", "--contact", "13800000000",
+                "--form", "electronic", "--note", "备注一", "--late-entry", "补录测试", "--json", "--lang", "en",
+            ], today: "2026-11-20")
+        let n = r.object["number"] as? String ?? ""
+        let c = try o.ok("show", n, "--json").object
+        let applicant = c["applicant"] as? [String: Any] ?? [:]
+        #expect(c["received"] as? String == "2026-11-02" && c["channel"] as? String == "post")
+        #expect(applicant["name"] as? String == "李四" && applicant["type"] as? String == "person")
+        #expect(applicant["id_number"] as? String == "11010519491231002X")
+        #expect(applicant["contact"] as? String == "13800000000")
+        #expect(c["request"] as? String == "某项目环评批复" && c["form"] as? String == "electronic")
+        #expect(c["note"] as? String == "备注一")
+        #expect(try o.ok("history", n, "--json").stdout.contains("补录测试"))
+        // --lang is taken too, before or after the command's own options.
+        let english = try o.ok(
+            [
+                "register", "--lang", "en", "--received", "2026-11-20", "--channel", "online", "--applicant", "王五",
+                "--applicant-type", "person", "--request", "另一份文件",
+            ], today: "2026-11-20")
+        #expect(english.stdout.hasPrefix("registered 2026-000002: received 2026-11-20"), "\(english.stdout)")
+
+        let due = try o.ok("due", "--within=30", "--as-of", "2026-11-20", "--json").array
+        #expect(due.map { $0["number"] as? String } == [n, "2026-000002"])
+        #expect(try o.ok("due", "--within", "0", "--as-of", "2026-11-02", "--json").array.isEmpty)
+        #expect(try o.ok("due", "--imported", "--as-of", "2026-11-20", "--json").array.isEmpty)
+        #expect(try o.ok("due", "--as-of", "2026-11-20").stdout.contains(n))
+
+        // What is not a plain command line goes to the argument parser and reads as it always has.
+        let missing = try o.run([
+            "register", "--received", "2026-11-20", "--channel", "post", "--applicant", "王五", "--applicant-type",
+            "person",
+        ])
+        #expect(missing.status == 1 && missing.stderr.hasPrefix("错误：--request：缺少必填项"), "\(missing.stderr)")
+        #expect(try o.run(["due", "--lang", "fr"]).stderr.hasPrefix("错误：--lang：只能是 zh 或 en"))
+        #expect(try o.run(["register", "--help"]).stdout.contains("--late-entry"))
+        #expect(try o.run(["due", "--within", "-1"]).status == 1)
+        #expect(try o.caseCount() == 2)
+    }
+
     /// The argument parser's own refusals, as a Chinese user sees them: in Chinese, with the syntax.
     static let parseErrors: [(args: [String], zh: String)] = [
         (["show"], "错误：<number>：缺少必填项"),

@@ -1,5 +1,6 @@
 import DisclosureCore
 import Foundation
+import Synchronization
 import Testing
 
 /// Reads the dates out of a notice sentence: days off before “放假/补休”, make-up days before “上班”.
@@ -210,5 +211,54 @@ struct HolidayScheduleFormatTests {
             #expect(error.code == .calendarFormat)
             #expect(error.field == field)
         }
+    }
+}
+
+@Suite("Compiled calendar")
+struct CompiledCalendarTests {
+    /// The calendars compared: the shipped years, the shipped years with gaps (a year with no notice
+    /// between loaded ones, and the neighbour of a notice naming its days), and none at all.
+    static let cases: [(String, [HolidaySchedule])] = [
+        ("shipped", shippedSchedules),
+        ("2018 and 2023 missing", shippedSchedules.filter { ![2018, 2023].contains($0.year) }),
+        ("2019 alone", shippedSchedules.filter { $0.year == 2019 }),
+        ("none", []),
+    ]
+
+    @Test("answers for every day as the calendar it was compiled from", arguments: cases)
+    func sameAnswers(_ label: String, _ schedules: [HolidaySchedule]) {
+        let direct = WorkCalendar(schedules: schedules)
+        let stored = WorkCalendar(compiled: direct.compiled) { schedules }
+        #expect(stored.compiled == direct.compiled, "\(label)")
+        var day = d("2014-12-01")
+        var mismatches: [String] = []
+        while day <= d("2028-01-31") {
+            if stored.isWorkday(day) != direct.isWorkday(day) || stored.isProvisional(day) != direct.isProvisional(day)
+                || stored.info(day) != direct.info(day) || stored.isLoaded(day.year) != direct.isLoaded(day.year)
+            {
+                mismatches.append(day.description)
+            }
+            day = day.next
+        }
+        #expect(mismatches == [], "\(label)")
+        #expect(stored.schedules == direct.schedules, "\(label)")
+        let start = d("2026-09-25")
+        #expect(stored.addingWorkdays(20, after: start).date == direct.addingWorkdays(20, after: start).date)
+    }
+
+    @Test("reads no notice until a name is asked for")
+    func lazy() {
+        let asked = Mutex(0)
+        let direct = WorkCalendar(schedules: shippedSchedules)
+        let stored = WorkCalendar(compiled: direct.compiled) {
+            asked.withLock { $0 += 1 }
+            return shippedSchedules
+        }
+        _ = stored.addingWorkdays(20, after: d("2026-09-25"))
+        _ = stored.isProvisional(d("2026-10-01"))
+        #expect(asked.withLock { $0 } == 0)
+        #expect(stored.info(d("2026-10-01")).name == direct.info(d("2026-10-01")).name)
+        _ = stored.info(d("2026-10-02"))
+        #expect(asked.withLock { $0 } == 1)
     }
 }

@@ -236,6 +236,50 @@ struct StoreTests {
         #expect(try store.verifyAudit().firstBreak == nil)
     }
 
+    @Test("the compiled calendar is made with the schedules, dropped when they change, and checked by the audit")
+    func compiledCalendar() throws {
+        let path = scratchDatabase()
+        let store = try Store.initialise(path: path, agency: "局", code: "A", now: now)
+        func count() throws -> String {
+            try sqlite3(path, "SELECT COUNT(*) FROM calendar_compiled;").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try count() == "1")
+        let fromSchedules = WorkCalendar(schedules: try Store.shippedCalendars()).compiled
+        #expect(try store.storedCompiledCalendar() == fromSchedules)
+        #expect(try Store.open(path: path, readOnly: true).calendar.compiled == fromSchedules)
+
+        // A 2027 notice: compiled again in the import's transaction, and a reader counts by it.
+        let schedule = try HolidaySchedule.parse(
+            """
+            year 2027
+            source 测试用通知
+            holiday 2027-01-01..2027-01-03 元旦
+            workday 2027-01-09 元旦
+            """, origin: "2027.txt")
+        _ = try store.importCalendar(schedule, origin: "2027.txt", now: now)
+        #expect(try count() == "1")
+        let reader = try Store.open(path: path, readOnly: true).calendar
+        #expect(reader.isLoaded(2027) && reader.isWorkday(date("2027-01-09")))
+        #expect(reader.compiled == WorkCalendar(schedules: try Store.shippedCalendars() + [schedule]).compiled)
+
+        // A schedule changed with the sqlite3 shell drops the compiled form; the next writer makes it afresh
+        // from what the table now says (the audit reports the edit itself, against the journal).
+        _ = try sqlite3(path, "UPDATE calendar_year SET body = replace(body, 'workday 2027-01-09', '# ') WHERE year = 2027;")
+        #expect(try count() == "0")
+        #expect(try Store.open(path: path, readOnly: true).calendar.isWorkday(date("2027-01-09")) == false)
+        _ = try Store.open(path: path)
+        #expect(try count() == "1")
+        #expect(try Store.open(path: path, readOnly: true).calendar.isWorkday(date("2027-01-09")) == false)
+
+        // The compiled form altered by hand is found by the audit.
+        let clean = scratchDatabase("compiledCalendarClean")
+        let other = try Store.initialise(path: clean, agency: "局", code: "A", now: now)
+        #expect(try other.verifyAudit().firstBreak == nil)
+        _ = try sqlite3(clean, "UPDATE calendar_compiled SET days = zeroblob(length(days));")
+        let problems = try Store.open(path: clean).verifyAudit().problems.map(\.en)
+        #expect(problems.contains { $0.contains("calendar_compiled") })
+    }
+
     @Test("edits behind the program's back break the audit chain at the right place")
     func audit() throws {
         let path = scratchDatabase()
