@@ -29,11 +29,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .systemLibrary(
+        // libxml2's headers (Debian's libxml2-dev), and the functions the program calls, which load the
+        // library on first use so that commands without XML do not pay for it at start (libxml2.c).
+        .target(
             name: "CLibXML2",
             path: "Sources/CLibXML2",
-            pkgConfig: "libxml-2.0",
-            providers: [.apt(["libxml2-dev"])]
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2", "-fvisibility=hidden"])]
         ),
         .target(name: "DisclosureCore"),
         // Files the program writes for the user: made unnamed, synced, linked into place.
@@ -46,6 +47,7 @@ let package = Package(
         .target(
             name: "DisclosureExchange",
             dependencies: ["DisclosureCore", "DisclosureFiles", "CLibXML2"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])],
             plugins: ["EmbedStorage"]
         ),
         .target(

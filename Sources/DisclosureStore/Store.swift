@@ -161,8 +161,7 @@ public final class Store {
                                   en: "the database \(path) has no office (it was never set up)")
         }
         self.office = office
-        self.calendar = WorkCalendar(schedules: [])
-        self.calendar = try loadCalendar()
+        self.calendar = try Store.loadCalendar(db)
     }
 
     /// Creates a new database at `path` (mode 0600) with the shipped calendars.
@@ -218,7 +217,7 @@ public final class Store {
 
     /// Opens an existing database, applying any pending migrations.
     public static func open(path: String, readOnly: Bool = false) throws(DisclosureError) -> Store {
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard access(path, F_OK) == 0 else {
             throw DisclosureError(.notInitialised, field: "database",
                                   zh: "找不到数据库 \(path)（尚未建库，或路径有误）",
                                   en: "no database at \(path) (not set up yet, or another path was meant)")
@@ -325,9 +324,11 @@ public final class Store {
 
     /// The calendar from its compiled form where that was made from the schedules as they stand (the
     /// notices are then parsed only if a name is asked for), else from the schedules.
-    private func loadCalendar() throws(DisclosureError) -> WorkCalendar {
+    private func loadCalendar() throws(DisclosureError) -> WorkCalendar { try Store.loadCalendar(db) }
+
+    private static func loadCalendar(_ db: Connection) throws(DisclosureError) -> WorkCalendar {
         let rows = try db.all("SELECT year, body FROM calendar_year ORDER BY year") { ($0.int(0), $0.text(1)) }
-        if let compiled = try storedCompiledCalendar(), compiled.loadedYears == rows.map(\.0) {
+        if let compiled = try storedCompiledCalendar(db), compiled.loadedYears == rows.map(\.0) {
             // The triggers of migration 0014 remove the compiled form whenever a schedule changes, so
             // these texts are those it was compiled from, and each parsed then.
             return WorkCalendar(compiled: compiled) {
@@ -342,6 +343,10 @@ public final class Store {
 
     /// The stored compiled calendar when a program compiling as this one does made it.
     public func storedCompiledCalendar() throws(DisclosureError) -> CompiledCalendar? {
+        try Store.storedCompiledCalendar(db)
+    }
+
+    private static func storedCompiledCalendar(_ db: Connection) throws(DisclosureError) -> CompiledCalendar? {
         let stored = try db.first("SELECT format, loaded_years, first_day, days FROM calendar_compiled WHERE id = 1") {
             (r: Row) -> CompiledCalendar? in
             guard r.int(0) == CompiledCalendar.format else { return nil }

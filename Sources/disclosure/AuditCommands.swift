@@ -10,7 +10,7 @@ func configFolder() -> String {
     let env = Environment.variables
     let base =
         env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
+        ?? (homeFolder(env) as NSString).appendingPathComponent(".config")
     return (base as NSString).appendingPathComponent("disclosure")
 }
 

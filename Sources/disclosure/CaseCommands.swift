@@ -71,6 +71,22 @@ struct Register: ParsableCommand {
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
 
     func run() throws {
+        try RegisterRequest(
+            global: global.values, received: received, channel: channel, applicant: applicant,
+            applicantType: applicantType, request: request, idNumber: idNumber, contact: contact, form: form,
+            note: note, lateEntry: lateEntry, json: json
+        ).run()
+    }
+}
+
+/// What `register` was given, however it was read (by the argument parser, or by `DirectParse`).
+struct RegisterRequest {
+    var global: Globals
+    var received, channel, applicant, applicantType, request: String
+    var idNumber, contact, form, note, lateEntry: String?
+    var json: Bool
+
+    func run() throws {
         let app = Application(
             received: try CivilDate.parse(received, field: "--received"),
             channel: try Channel.parse(channel, field: "--channel"),
@@ -164,6 +180,19 @@ struct Due: ParsableCommand {
     @Flag(help: "改列从其他机关导入的案件（只读，与本机关看板分开）/ the other agencies' imported cases instead")
     var imported = false
     @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        try BoardRequest(global: global.values, within: within, asOf: asOf, imported: imported, json: json).run()
+    }
+}
+
+/// What `due` was given, however it was read (by the argument parser, or by `DirectParse`).
+struct BoardRequest {
+    var global: Globals
+    var within: Int?
+    var asOf: String?
+    var imported: Bool
+    var json: Bool
 
     func run() throws {
         let today = try asOfDate(asOf)

@@ -16,15 +16,15 @@ struct GlobalOptions: ParsableArguments {
         help: "界面语言 zh|en / language (default: $DISCLOSURE_LANG or the locale; Chinese unless it is English)")
     var lang: String?
 
+    /// The same options as plain values, which is what the commands' work uses.
+    var values: Globals { Globals(db: db, lang: lang) }
+
     /// The database path by the documented precedence.
-    var databasePath: String { DatabaseLocation.resolve(db, environment: Environment.variables) }
+    var databasePath: String { values.databasePath }
 
-    var language: Language {
-        if let lang, let l = Language(rawValue: lang) { return l }
-        return GlobalOptions.environmentLanguage
-    }
+    var language: Language { values.language }
 
-    static var environmentLanguage: Language { Language.fromEnvironment(Environment.variables) }
+    static var environmentLanguage: Language { Globals.environmentLanguage }
 
     func validate() throws {
         if let lang, Language(rawValue: lang) == nil {
@@ -32,10 +32,38 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Opens the database through the application layer, signed in by this OS user's session file.
     /// The office, signed in by this user's session file; `readOnly` for commands that only read.
+    func openDesk(readOnly: Bool = false) throws -> Desk { try values.openDesk(readOnly: readOnly) }
+
+    /// The office's server, when commands go to one (see `Globals.remote`).
+    func remote() throws -> RemoteOffice? { try values.remote() }
+}
+
+/// `--db` and `--lang` as plain values: a command read by `DirectParse` has no option wrappers.
+struct Globals {
+    var db: String?
+    var lang: String?
+
+    /// The database path by the documented precedence.
+    var databasePath: String { DatabaseLocation.resolve(db, environment: Environment.variables) }
+
+    var language: Language {
+        if let lang, let l = Language(rawValue: lang) { return l }
+        return Globals.environmentLanguage
+    }
+
+    static var environmentLanguage: Language { Language.fromEnvironment(Environment.variables) }
+
+    /// Opens the database through the application layer, signed in by this OS user's session file.
     func openDesk(readOnly: Bool = false) throws -> Desk {
         try Desk.open(path: databasePath, clock: SystemClock(), readOnly: readOnly, ticket: SessionFiles.load)
+    }
+
+    /// The office's server, when this user signed in to one and the command names no local office of
+    /// its own: without `--db` or `$DISCLOSURE_DB` always; with one, when that file is served by a
+    /// server or cannot be opened here (it belongs to the server's account once an office moves).
+    func remote() throws -> RemoteOffice? {
+        try GlobalOptions.serverLogin(db: db).map { RemoteOffice(login: $0, lang: language) }
     }
 }
 
@@ -49,14 +77,14 @@ enum SessionFiles {
         let env = Environment.variables
         let base =
             env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
-        return (base as NSString).appendingPathComponent("disclosure/sessions")
+            ?? joinPath(homeFolder(env), ".config")
+        return joinPath(base, "disclosure/sessions")
     }
 
     /// A database identity is hex; anything else must never become part of a file name.
     static func isInstanceID(_ id: String) -> Bool { !id.isEmpty && id.allSatisfy(\.isHexDigit) }
 
-    static func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+    static func path(_ name: String) -> String { joinPath(folder, name) }
 
     /// Whether the sessions folder is this user's alone (no symlink, not writable by others): a
     /// folder others can write lets them plant or swap a token.

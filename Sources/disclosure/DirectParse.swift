@@ -1,30 +1,33 @@
-import ArgumentParser
+import DisclosureCore
 
 /// The everyday commands read without the argument parser: its reflection (a mirror of every property,
-/// casts of each to its protocols, generic metadata built from mangled names) cost more at every start
-/// than a registration's own work. Only a plain command line is read here; anything else (help, an
-/// unknown or repeated name, a value that looks like an option, a missing required option) gives nil,
-/// and the argument parser then reads it as always, so its refusals and help read the same.
+/// casts of each to its protocols, generic metadata built from mangled names, the option wrappers
+/// themselves) cost more at every start than a registration's own work. Only a plain command line is
+/// read here; anything else (help, an unknown or repeated name, a value that looks like an option, a
+/// missing required option) gives nil, and the argument parser then reads it as always, so that its
+/// refusals and help read the same. What is read goes to the same request the parsed command makes.
 enum DirectParse {
-    /// The command a command line names, if it is one read here. Each is a `ThroughServer` command
-    /// (`refuseWhenServed` has nothing to refuse), which the caller relies on to skip that check's casts.
-    static func command(_ args: [String]) -> ParsableCommand? {
+    /// The work a command line asks for, if it is a command read here. Each is a `ThroughServer`
+    /// command (`refuseWhenServed` has nothing to refuse), which the caller relies on.
+    static func request(_ args: [String]) -> (() throws -> Void)? {
         let rest = Array(args.dropFirst())
         switch args.first {
-        case "register": return Register.direct(rest)
-        case "due": return Due.direct(rest)
+        case "register": return RegisterRequest.direct(rest).map { r in { try r.run() } }
+        case "due": return BoardRequest.direct(rest).map { r in { try r.run() } }
         default: return nil
         }
     }
 }
 
-/// `--name value`, `--name=value` and `--flag` words, each name at most once.
+/// `--name value`, `--name=value` and `--flag` words, each name at most once. Kept in arrays: a Set or a
+/// Dictionary of strings would have the runtime look up their generic conformances at start.
 struct DirectArguments {
-    private var values: [String: String] = [:]
-    private var flags: Set<String> = []
+    private var names: [String] = []
+    private var values: [String] = []
+    private var flags: [String] = []
 
     /// nil unless every word is one of `options` with its value or one of `flags`, each at most once.
-    init?(_ words: [String], options: Set<String>, flags flagNames: Set<String>) {
+    init?(_ words: [String], options: [String], flags flagNames: [String]) {
         var i = 0
         while i < words.count {
             let word = words[i]
@@ -37,85 +40,69 @@ struct DirectArguments {
             }
             if flagNames.contains(name) {
                 guard inline == nil, !flags.contains(name) else { return nil }
-                flags.insert(name)
+                flags.append(name)
                 i += 1
                 continue
             }
-            guard options.contains(name), values[name] == nil else { return nil }
+            guard options.contains(name), !names.contains(name) else { return nil }
             if let inline {
-                values[name] = inline
+                values.append(inline)
             } else {
                 // The argument parser reads a following word that starts with "-" as an option, not a value.
                 guard i + 1 < words.count, !words[i + 1].hasPrefix("-") else { return nil }
-                values[name] = words[i + 1]
+                values.append(words[i + 1])
                 i += 1
             }
+            names.append(name)
             i += 1
         }
     }
 
-    subscript(_ name: String) -> String? { values[name] }
+    subscript(_ name: String) -> String? { names.firstIndex(of: name).map { values[$0] } }
     func flag(_ name: String) -> Bool { flags.contains(name) }
 }
 
-extension GlobalOptions {
-    static let directNames: Set<String> = ["db", "lang"]
+extension Globals {
+    static let names = ["db", "lang"]
 
-    /// The global options from directly read words; nil when `validate` would refuse them.
-    static func direct(_ a: DirectArguments) -> GlobalOptions? {
-        var g = GlobalOptions()
-        g.db = a["db"]
-        g.lang = a["lang"]
-        guard (try? g.validate()) != nil else { return nil }
-        return g
+    /// The global options from directly read words; nil when `--lang` names no language.
+    init?(_ a: DirectArguments) {
+        db = a["db"]
+        lang = a["lang"]
+        if let lang, Language(rawValue: lang) == nil { return nil }
     }
 }
 
-extension Register {
-    static func direct(_ words: [String]) -> Register? {
-        let options: Set<String> = GlobalOptions.directNames.union([
-            "received", "channel", "applicant", "applicant-type", "request", "id-number", "contact", "form", "note",
-            "late-entry",
-        ])
-        guard let a = DirectArguments(words, options: options, flags: ["json"]), let global = GlobalOptions.direct(a),
+extension RegisterRequest {
+    static func direct(_ words: [String]) -> RegisterRequest? {
+        let options =
+            Globals.names + [
+                "received", "channel", "applicant", "applicant-type", "request", "id-number", "contact", "form", "note",
+                "late-entry",
+            ]
+        guard let a = DirectArguments(words, options: options, flags: ["json"]), let global = Globals(a),
             let received = a["received"], let channel = a["channel"], let applicant = a["applicant"],
             let applicantType = a["applicant-type"], let request = a["request"]
         else { return nil }
-        var c = Register()
-        c.global = global
-        c.received = received
-        c.channel = channel
-        c.applicant = applicant
-        c.applicantType = applicantType
-        c.request = request
-        c.idNumber = a["id-number"]
-        c.contact = a["contact"]
-        c.form = a["form"]
-        c.note = a["note"]
-        c.lateEntry = a["late-entry"]
-        c.json = a.flag("json")
-        return c
+        return RegisterRequest(
+            global: global, received: received, channel: channel, applicant: applicant, applicantType: applicantType,
+            request: request, idNumber: a["id-number"], contact: a["contact"], form: a["form"], note: a["note"],
+            lateEntry: a["late-entry"], json: a.flag("json"))
     }
 }
 
-extension Due {
-    static func direct(_ words: [String]) -> Due? {
-        let options = GlobalOptions.directNames.union(["within", "as-of"])
-        guard let a = DirectArguments(words, options: options, flags: ["imported", "json"]),
-            let global = GlobalOptions.direct(a)
+extension BoardRequest {
+    static func direct(_ words: [String]) -> BoardRequest? {
+        guard let a = DirectArguments(words, options: Globals.names + ["within", "as-of"], flags: ["imported", "json"]),
+            let global = Globals(a)
         else { return nil }
-        var c = Due()
-        c.global = global
-        if let within = a["within"] {
+        var within: Int?
+        if let given = a["within"] {
             // As the argument parser reads an Int; anything else is its refusal to give.
-            guard let n = Int(within) else { return nil }
-            c.within = n
-        } else {
-            c.within = nil
+            guard let n = Int(given) else { return nil }
+            within = n
         }
-        c.asOf = a["as-of"]
-        c.imported = a.flag("imported")
-        c.json = a.flag("json")
-        return c
+        return BoardRequest(
+            global: global, within: within, asOf: a["as-of"], imported: a.flag("imported"), json: a.flag("json"))
     }
 }

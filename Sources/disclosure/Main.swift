@@ -11,6 +11,16 @@ struct Main {
         var command: ParsableCommand?
         do {
             let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+            // Refused here rather than in GlobalOptions.validate, whose error the argument parser would
+            // print as English text behind our Chinese prefix.
+            if let lang = givenLanguage(args), Language(rawValue: lang) == nil {
+                throw DisclosureError(.invalidValue, field: "--lang", zh: "只能是 zh 或 en", en: "must be zh or en")
+            }
+            // Before anything reads the command tree: its configuration names every command type.
+            if let work = DirectParse.request(args) {
+                try work()
+                return
+            }
             if let name = args.first, !name.hasPrefix("-"), name != "help",
                 !Disclosure.configuration.subcommands.contains(where: {
                     ($0.configuration.commandName ?? kebabName($0)) == name
@@ -20,23 +30,13 @@ struct Main {
                     .invalidValue, zh: "没有“\(name)”这个命令；全部命令见 disclosure --help",
                     en: "there is no command “\(name)”; disclosure --help lists them all")
             }
-            // Refused here rather than in GlobalOptions.validate, whose error the argument parser would
-            // print as English text behind our Chinese prefix.
-            if let lang = givenLanguage(args), Language(rawValue: lang) == nil {
-                throw DisclosureError(.invalidValue, field: "--lang", zh: "只能是 zh 或 en", en: "must be zh or en")
-            }
-            if let direct = DirectParse.command(args) {
-                // A command that goes through the server when signed in to one: nothing to refuse.
-                command = direct
+            if let (type, rest) = directCommand(args), let parsed = try? type.parseAsRoot(rest) {
+                command = parsed
             } else {
-                if let (type, rest) = directCommand(args), let parsed = try? type.parseAsRoot(rest) {
-                    command = parsed
-                } else {
-                    // Help, and every refusal, come from the whole tree so that they read the same as always.
-                    command = try Disclosure.parseAsRoot(args)
-                }
-                if let command { try refuseWhenServed(command, args: args) }
+                // Help, and every refusal, come from the whole tree so that they read the same as always.
+                command = try Disclosure.parseAsRoot(args)
             }
+            if let command { try refuseWhenServed(command, args: args) }
             try command?.run()
         } catch let error as DisclosureError {
             let names = command.flatMap { type(of: $0) as? NamesItsFields.Type }?.fieldNames ?? [:]

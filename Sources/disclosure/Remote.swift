@@ -308,13 +308,6 @@ struct RemoteOffice {
 }
 
 extension GlobalOptions {
-    /// The office's server, when this user signed in to one and the command names no local office of
-    /// its own: without `--db` or `$DISCLOSURE_DB` always; with one, when that file is served by a
-    /// server or cannot be opened here (it belongs to the server's account once an office moves).
-    func remote() throws -> RemoteOffice? {
-        try GlobalOptions.serverLogin(db: db).map { RemoteOffice(login: $0, lang: language) }
-    }
-
     /// The server login that applies to a command naming `db` (see `remote()`).
     static func serverLogin(db: String?) throws(DisclosureError) -> ServerLogin? {
         guard let login = try ServerLogin.load() else { return nil }

@@ -11,8 +11,9 @@
 #include <libxml/xmlerror.h>
 #include <libxml/SAX2.h>
 
-/* xmlFree is a global function pointer, which Swift 6 rejects as shared mutable state. */
-static inline void disclosure_xml_free(void *p) { xmlFree(p); }
+/* xmlFree is a global function pointer, which Swift 6 rejects as shared mutable state; this calls
+   it (libxml2.c). */
+void disclosure_xml_free(void *p);
 
 /* The encoding layer reports through libxml2's generic handler, which prints to stderr in English
    beside our own message; errors reach the user through the reader's structured errors instead.
