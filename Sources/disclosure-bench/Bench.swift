@@ -142,7 +142,7 @@ struct Exchange: ParsableCommand {
         try signInStaff(bin: bin, db: gen, dir: dir)
         var exportTimes: [Double] = [], exportRSS = 0
         for _ in 0..<runs {
-            let m = try measure([bin, "--db", gen, "export", "--all", "--out", xml])
+            let m = try measure([bin, "--db", gen, "export", "--all", "--out", xml, "--force"])
             exportTimes.append(m.seconds)
             exportRSS = max(exportRSS, m.maxRSSKiB)
         }

@@ -155,6 +155,13 @@ struct Scale: ParsableCommand {
         let listed = dir + "/due-\(label).json"
         try measure([bin, "--db", db, "due", "--within", "5", "--json", "--as-of", asOf], stdout: listed)
         let rows = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: listed))) as? [Any])?.count ?? -1
+        // A baseline that lists other rows measures other work: it must print the same cases.
+        let shellListed = dir + "/due-\(label)-shell.json"
+        try measure(["sqlite3", db], stdin: dueScript, stdout: shellListed)
+        let shellRows = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: shellListed))) as? [Any])?.count ?? 0
+        guard shellRows == rows, rows > 0 else {
+            throw ValidationError("the shell's board lists \(shellRows) cases and due lists \(rows): the baseline is not the same work")
+        }
         return OfficeFigures(register: Figure(ours: median(register), baseline: median(registerBase), rssKiB: registerRSS),
                              due: Figure(ours: median(due), baseline: median(dueBase), rssKiB: dueRSS),
                              report: Figure(ours: median(report), baseline: median(reportBase), rssKiB: reportRSS),
