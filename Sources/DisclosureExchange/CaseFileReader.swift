@@ -400,12 +400,15 @@ final class SAXState {
                     return
                 }
                 me.caseBytes += count
-                var value = String(
-                    decoding: UnsafeBufferPointer(start: UnsafeRawPointer(from).assumingMemoryBound(to: UInt8.self),
-                                                  count: count), as: UTF8.self)
+                let bytes = UnsafeBufferPointer(
+                    start: UnsafeRawPointer(from).assumingMemoryBound(to: UInt8.self), count: count)
+                var value = String(decoding: bytes, as: UTF8.self)
                 // Without entity substitution libxml2 hands an attribute's `&` on as `&#38;` (and only
-                // `&`: every other reference arrives resolved), which its validator decodes too.
-                if value.contains("&#38;") { value = value.replacingOccurrences(of: "&#38;", with: "&") }
+                // `&`: every other reference arrives resolved), which its validator decodes too. Looked
+                // for in the bytes first: Foundation's `contains` cost a fifth of an import.
+                if bytes.contains(UInt8(ascii: "&")), value.contains("&#38;") {
+                    value = value.replacingOccurrences(of: "&#38;", with: "&")
+                }
                 values.append(me.name(key), value)
             }
         }

@@ -37,6 +37,9 @@ final class Connection {
     var chainEnd: String?
     let readOnly: Bool
 
+    /// Process-wide settings, made once before the first connection.
+    private static let configured: Bool = disclosure_sqlite_skip_memory_statistics() == SQLITE_OK
+
     /// `immutable` opens read-only without locks or the WAL index, for a file in a folder this
     /// user cannot write (where SQLite could not create the `-shm` it otherwise needs).
     init(path: String, readOnly: Bool = false, create: Bool = false, immutable: Bool = false) throws(DisclosureError) {
@@ -54,6 +57,7 @@ final class Connection {
             }.joined()
             name = "file:" + escaped + "?immutable=1"
         }
+        _ = Connection.configured
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(name, &db, flags, nil)
         handle = db

@@ -54,7 +54,7 @@ func osLogin() -> String {
 }
 
 struct Register: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "登记一件申请 / register an application").direct
+    static let configuration = CommandConfiguration(abstract: "登记一件申请 / register an application")
     @OptionGroup var global: GlobalOptions
     @Option(help: "收到申请之日 YYYY-MM-DD（按第三十一条依渠道确定）/ receipt date by art. 31") var received: String
     @Option(help: "in-person|post|letter|online|fax|oral") var channel: String
@@ -173,7 +173,7 @@ struct ListCases: ParsableCommand {
 
 struct Due: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "答复期限看板：未结案件按期限排列，逾期在前 / the deadline board: open cases by due date, overdue first").direct
+        abstract: "答复期限看板：未结案件按期限排列，逾期在前 / the deadline board: open cases by due date, overdue first")
     @OptionGroup var global: GlobalOptions
     @Option(help: "只列 N 个工作日内到期（含已逾期）/ only cases due within N working days (overdue included)") var within: Int?
     @Option(name: .customLong("as-of"), help: "看板日期（默认今天）/ board date (default today)") var asOf: String?

@@ -348,14 +348,3 @@ struct Serve: ParsableCommand {
         return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("disclosure-server")
     }
 }
-
-extension CommandConfiguration {
-    /// The configuration marked so that, parsed on its own by `Main.directCommand`, the parser does not
-    /// look for a completion-script request: two more reflective parses, a millisecond at every start.
-    /// Help and completion requests never take that path, and the mark only matters for a root command.
-    var direct: CommandConfiguration {
-        var c = self
-        c._superCommandName = "disclosure"
-        return c
-    }
-}
