@@ -12,7 +12,8 @@
 /* Every libxml2 function the program calls: return type, name, parameters, arguments (XV for those
    returning nothing). The compiler checks each line against libxml2's own declaration. */
 #define DISCLOSURE_XML_FUNCTIONS(X, XV) \
-    X(xmlParserCtxtPtr, xmlCreatePushParserCtxt, (xmlSAXHandlerPtr sax, void *user_data, const char *chunk, int size, const char *filename), (sax, user_data, chunk, size, filename)) \
+    X(xmlParserCtxtPtr, xmlCreatePushParserCtxt, (xmlSAXHandlerPtr sax, void *user_data, const char *chunk, \
+        int size, const char *filename), (sax, user_data, chunk, size, filename)) \
     X(int, xmlCtxtUseOptions, (xmlParserCtxtPtr ctxt, int options), (ctxt, options)) \
     XV(void, xmlFreeDoc, (xmlDocPtr cur), (cur)) \
     XV(void, xmlFreeParserCtxt, (xmlParserCtxtPtr ctxt), (ctxt)) \
@@ -22,8 +23,10 @@
     XV(void, xmlInitParser, (void), ()) \
     X(xmlTextWriterPtr, xmlNewTextWriter, (xmlOutputBufferPtr out), (out)) \
     X(xmlOutputBufferPtr, xmlOutputBufferCreateFd, (int fd, xmlCharEncodingHandlerPtr encoder), (fd, encoder)) \
-    X(int, xmlParseChunk, (xmlParserCtxtPtr ctxt, const char *chunk, int size, int terminate), (ctxt, chunk, size, terminate)) \
-    X(xmlTextReaderPtr, xmlReaderForFile, (const char *filename, const char *encoding, int options), (filename, encoding, options)) \
+    X(int, xmlParseChunk, (xmlParserCtxtPtr ctxt, const char *chunk, int size, int terminate), (ctxt, chunk, \
+        size, terminate)) \
+    X(xmlTextReaderPtr, xmlReaderForFile, (const char *filename, const char *encoding, int options), \
+        (filename, encoding, options)) \
     X(int, xmlSAX2GetColumnNumber, (void *ctx), (ctx)) \
     X(int, xmlSAX2GetLineNumber, (void *ctx), (ctx)) \
     XV(void, xmlSchemaFree, (xmlSchemaPtr schema), (schema)) \
@@ -33,10 +36,13 @@
     X(xmlSchemaParserCtxtPtr, xmlSchemaNewMemParserCtxt, (const char *buffer, int size), (buffer, size)) \
     X(xmlSchemaValidCtxtPtr, xmlSchemaNewValidCtxt, (xmlSchemaPtr schema), (schema)) \
     X(xmlSchemaPtr, xmlSchemaParse, (xmlSchemaParserCtxtPtr ctxt), (ctxt)) \
-    X(xmlSchemaSAXPlugPtr, xmlSchemaSAXPlug, (xmlSchemaValidCtxtPtr ctxt, xmlSAXHandlerPtr *sax, void **user_data), (ctxt, sax, user_data)) \
+    X(xmlSchemaSAXPlugPtr, xmlSchemaSAXPlug, (xmlSchemaValidCtxtPtr ctxt, xmlSAXHandlerPtr *sax, \
+        void **user_data), (ctxt, sax, user_data)) \
     X(int, xmlSchemaSAXUnplug, (xmlSchemaSAXPlugPtr plug), (plug)) \
-    XV(void, xmlSchemaSetValidStructuredErrors, (xmlSchemaValidCtxtPtr ctxt, xmlStructuredErrorFunc serror, void *ctx), (ctxt, serror, ctx)) \
-    XV(void, xmlSchemaValidateSetLocator, (xmlSchemaValidCtxtPtr vctxt, xmlSchemaValidityLocatorFunc f, void *ctxt), (vctxt, f, ctxt)) \
+    XV(void, xmlSchemaSetValidStructuredErrors, (xmlSchemaValidCtxtPtr ctxt, xmlStructuredErrorFunc serror, \
+        void *ctx), (ctxt, serror, ctx)) \
+    XV(void, xmlSchemaValidateSetLocator, (xmlSchemaValidCtxtPtr vctxt, xmlSchemaValidityLocatorFunc f, \
+        void *ctxt), (vctxt, f, ctxt)) \
     XV(void, xmlSetGenericErrorFunc, (void *ctx, xmlGenericErrorFunc handler), (ctx, handler)) \
     XV(void, xmlStopParser, (xmlParserCtxtPtr ctxt), (ctxt)) \
     X(const xmlChar *, xmlTextReaderConstLocalName, (xmlTextReaderPtr reader), (reader)) \
@@ -54,15 +60,19 @@
     X(int, xmlTextReaderNodeType, (xmlTextReaderPtr reader), (reader)) \
     X(int, xmlTextReaderRead, (xmlTextReaderPtr reader), (reader)) \
     X(int, xmlTextReaderSetSchema, (xmlTextReaderPtr reader, xmlSchemaPtr schema), (reader, schema)) \
-    XV(void, xmlTextReaderSetStructuredErrorHandler, (xmlTextReaderPtr reader, xmlStructuredErrorFunc f, void *arg), (reader, f, arg)) \
+    XV(void, xmlTextReaderSetStructuredErrorHandler, (xmlTextReaderPtr reader, xmlStructuredErrorFunc f, \
+        void *arg), (reader, f, arg)) \
     X(int, xmlTextWriterEndDocument, (xmlTextWriterPtr writer), (writer)) \
     X(int, xmlTextWriterEndElement, (xmlTextWriterPtr writer), (writer)) \
     X(int, xmlTextWriterFlush, (xmlTextWriterPtr writer), (writer)) \
     X(int, xmlTextWriterSetIndent, (xmlTextWriterPtr writer, int indent), (writer, indent)) \
-    X(int, xmlTextWriterStartDocument, (xmlTextWriterPtr writer, const char *version, const char *encoding, const char *standalone), (writer, version, encoding, standalone)) \
+    X(int, xmlTextWriterStartDocument, (xmlTextWriterPtr writer, const char *version, const char *encoding, \
+        const char *standalone), (writer, version, encoding, standalone)) \
     X(int, xmlTextWriterStartElement, (xmlTextWriterPtr writer, const xmlChar * name), (writer, name)) \
-    X(int, xmlTextWriterWriteAttribute, (xmlTextWriterPtr writer, const xmlChar * name, const xmlChar * content), (writer, name, content)) \
-    X(int, xmlTextWriterWriteRawLen, (xmlTextWriterPtr writer, const xmlChar * content, int len), (writer, content, len))
+    X(int, xmlTextWriterWriteAttribute, (xmlTextWriterPtr writer, const xmlChar * name, \
+        const xmlChar * content), (writer, name, content)) \
+    X(int, xmlTextWriterWriteRawLen, (xmlTextWriterPtr writer, const xmlChar * content, int len), (writer, \
+        content, len))
 
 static struct {
 #define FIELD(ret, name, params, args) ret (*name) params;

@@ -158,9 +158,11 @@ struct Scale: ParsableCommand {
         // A baseline that lists other rows measures other work: it must print the same cases.
         let shellListed = dir + "/due-\(label)-shell.json"
         try measure(["sqlite3", db], stdin: dueScript, stdout: shellListed)
-        let shellRows = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: shellListed))) as? [Any])?.count ?? 0
+        let shellJSON = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: shellListed)))
+        let shellRows = (shellJSON as? [Any])?.count ?? 0
         guard shellRows == rows, rows > 0 else {
-            throw ValidationError("the shell's board lists \(shellRows) cases and due lists \(rows): the baseline is not the same work")
+            throw ValidationError(
+                "the shell's board lists \(shellRows) cases and due lists \(rows): the baseline is not the same work")
         }
         return OfficeFigures(register: Figure(ours: median(register), baseline: median(registerBase), rssKiB: registerRSS),
                              due: Figure(ours: median(due), baseline: median(dueBase), rssKiB: dueRSS),

@@ -264,7 +264,8 @@ struct StoreTests {
 
         // A schedule changed with the sqlite3 shell drops the compiled form; the next writer makes it afresh
         // from what the table now says (the audit reports the edit itself, against the journal).
-        _ = try sqlite3(path, "UPDATE calendar_year SET body = replace(body, 'workday 2027-01-09', '# ') WHERE year = 2027;")
+        _ = try sqlite3(
+            path, "UPDATE calendar_year SET body = replace(body, 'workday 2027-01-09', '# ') WHERE year = 2027;")
         #expect(try count() == "0")
         #expect(try Store.open(path: path, readOnly: true).calendar.isWorkday(date("2027-01-09")) == false)
         _ = try Store.open(path: path)
