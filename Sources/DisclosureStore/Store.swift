@@ -138,6 +138,8 @@ public final class Store {
     public let path: String
     public let office: Office
     public private(set) var calendar: WorkCalendar
+    /// Whether `init` read the calendar from its stored compiled form (else the first writer stores it).
+    private let openedCompiled: Bool
 
     /// The number of the newest migration this build knows.
     public static var schemaVersion: Int { EmbeddedStorage.migrations.count }
@@ -161,7 +163,9 @@ public final class Store {
                                   en: "the database \(path) has no office (it was never set up)")
         }
         self.office = office
-        self.calendar = try Store.loadCalendar(db)
+        let loaded = try Store.loadCalendar(db)
+        self.calendar = loaded.calendar
+        self.openedCompiled = loaded.compiled
     }
 
     /// Creates a new database at `path` (mode 0600) with the shipped calendars.
@@ -324,21 +328,25 @@ public final class Store {
 
     /// The calendar from its compiled form where that was made from the schedules as they stand (the
     /// notices are then parsed only if a name is asked for), else from the schedules.
-    private func loadCalendar() throws(DisclosureError) -> WorkCalendar { try Store.loadCalendar(db) }
+    private func loadCalendar() throws(DisclosureError) -> WorkCalendar { try Store.loadCalendar(db).calendar }
 
-    private static func loadCalendar(_ db: Connection) throws(DisclosureError) -> WorkCalendar {
+    /// The calendar, and whether it came from the stored compiled form.
+    private static func loadCalendar(
+        _ db: Connection
+    ) throws(DisclosureError) -> (calendar: WorkCalendar, compiled: Bool) {
         let rows = try db.all("SELECT year, body FROM calendar_year ORDER BY year") { ($0.int(0), $0.text(1)) }
         if let compiled = try storedCompiledCalendar(db), compiled.loadedYears == rows.map(\.0) {
             // The triggers of migration 0014 remove the compiled form whenever a schedule changes, so
             // these texts are those it was compiled from, and each parsed then.
-            return WorkCalendar(compiled: compiled) {
+            let calendar = WorkCalendar(compiled: compiled) {
                 rows.compactMap { try? HolidaySchedule.parse($0.1, origin: "calendar_year \($0.0)") }
             }
+            return (calendar, true)
         }
         let schedules = try rows.map { (row: (Int, String)) throws(DisclosureError) in
             try HolidaySchedule.parse(row.1, origin: "calendar_year \(row.0)")
         }
-        return WorkCalendar(schedules: schedules)
+        return (WorkCalendar(schedules: schedules), false)
     }
 
     /// The stored compiled calendar when a program compiling as this one does made it.
@@ -370,13 +378,14 @@ public final class Store {
 
     /// Compiles the calendar and stores it when no current compiled form is stored (a database from
     /// before migration 0014, or one whose schedules were changed by hand or by an older program).
+    /// What `init` read tells: no query is added to a writer's start when the form is there.
     private func compileCalendarIfMissing() throws(DisclosureError) {
-        let years = try db.all("SELECT year FROM calendar_year ORDER BY year") { $0.int(0) }
-        guard try storedCompiledCalendar()?.loadedYears != years else { return }
+        guard !openedCompiled else { return }
         try db.writeTransaction { () throws(DisclosureError) in
-            let fresh = try loadCalendar()
-            try saveCompiledCalendar(fresh)
-            calendar = fresh
+            // Read again inside the lock: another process may have stored it meanwhile.
+            let fresh = try Store.loadCalendar(db)
+            if !fresh.compiled { try saveCompiledCalendar(fresh.calendar) }
+            calendar = fresh.calendar
         }
     }
 

@@ -26,11 +26,7 @@ struct GlobalOptions: ParsableArguments {
 
     static var environmentLanguage: Language { Globals.environmentLanguage }
 
-    func validate() throws {
-        if let lang, Language(rawValue: lang) == nil {
-            throw DisclosureError(.invalidValue, field: "--lang", zh: "只能是 zh 或 en", en: "must be zh or en")
-        }
-    }
+    func validate() throws { try Globals.checkLanguage(lang) }
 
     /// The office, signed in by this user's session file; `readOnly` for commands that only read.
     func openDesk(readOnly: Bool = false) throws -> Desk { try values.openDesk(readOnly: readOnly) }
@@ -54,6 +50,13 @@ struct Globals {
 
     static var environmentLanguage: Language { Language.fromEnvironment(Environment.variables) }
 
+    /// Refuses a `--lang` that names no language.
+    static func checkLanguage(_ lang: String?) throws(DisclosureError) {
+        if let lang, Language(rawValue: lang) == nil {
+            throw DisclosureError(.invalidValue, field: "--lang", zh: "只能是 zh 或 en", en: "must be zh or en")
+        }
+    }
+
     /// Opens the database through the application layer, signed in by this OS user's session file.
     func openDesk(readOnly: Bool = false) throws -> Desk {
         try Desk.open(path: databasePath, clock: SystemClock(), readOnly: readOnly, ticket: SessionFiles.load)
@@ -73,13 +76,7 @@ func today() -> CivilDate { SystemClock().now().day }
 /// The sign-in sessions of this OS user, one file per database, under
 /// `$XDG_CONFIG_HOME/disclosure/sessions/` (default `~/.config`), readable by the user alone.
 enum SessionFiles {
-    static var folder: String {
-        let env = Environment.variables
-        let base =
-            env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? joinPath(homeFolder(env), ".config")
-        return joinPath(base, "disclosure/sessions")
-    }
+    static var folder: String { joinPath(configFolder(), "sessions") }
 
     /// A database identity is hex; anything else must never become part of a file name.
     static func isInstanceID(_ id: String) -> Bool { !id.isEmpty && id.allSatisfy(\.isHexDigit) }

@@ -65,11 +65,11 @@ struct DirectArguments {
 extension Globals {
     static let names = ["db", "lang"]
 
-    /// The global options from directly read words; nil when `--lang` names no language.
-    init?(_ a: DirectArguments) {
+    /// The global options from directly read words (`Main` has refused a `--lang` that names no
+    /// language before any command is read).
+    init(_ a: DirectArguments) {
         db = a["db"]
         lang = a["lang"]
-        if let lang, Language(rawValue: lang) == nil { return nil }
     }
 }
 
@@ -80,21 +80,20 @@ extension RegisterRequest {
                 "received", "channel", "applicant", "applicant-type", "request", "id-number", "contact", "form", "note",
                 "late-entry",
             ]
-        guard let a = DirectArguments(words, options: options, flags: ["json"]), let global = Globals(a),
-            let received = a["received"], let channel = a["channel"], let applicant = a["applicant"],
-            let applicantType = a["applicant-type"], let request = a["request"]
+        guard let a = DirectArguments(words, options: options, flags: ["json"]), let received = a["received"],
+            let channel = a["channel"], let applicant = a["applicant"], let applicantType = a["applicant-type"],
+            let request = a["request"]
         else { return nil }
         return RegisterRequest(
-            global: global, received: received, channel: channel, applicant: applicant, applicantType: applicantType,
-            request: request, idNumber: a["id-number"], contact: a["contact"], form: a["form"], note: a["note"],
+            global: Globals(a), received: received, channel: channel, applicant: applicant,
+            applicantType: applicantType, request: request, idNumber: a["id-number"], contact: a["contact"], form: a["form"], note: a["note"],
             lateEntry: a["late-entry"], json: a.flag("json"))
     }
 }
 
 extension BoardRequest {
     static func direct(_ words: [String]) -> BoardRequest? {
-        guard let a = DirectArguments(words, options: Globals.names + ["within", "as-of"], flags: ["imported", "json"]),
-            let global = Globals(a)
+        guard let a = DirectArguments(words, options: Globals.names + ["within", "as-of"], flags: ["imported", "json"])
         else { return nil }
         var within: Int?
         if let given = a["within"] {
@@ -103,6 +102,6 @@ extension BoardRequest {
             within = n
         }
         return BoardRequest(
-            global: global, within: within, asOf: a["as-of"], imported: a.flag("imported"), json: a.flag("json"))
+            global: Globals(a), within: within, asOf: a["as-of"], imported: a.flag("imported"), json: a.flag("json"))
     }
 }

@@ -13,9 +13,7 @@ struct Main {
             let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
             // Refused here rather than in GlobalOptions.validate, whose error the argument parser would
             // print as English text behind our Chinese prefix.
-            if let lang = givenLanguage(args), Language(rawValue: lang) == nil {
-                throw DisclosureError(.invalidValue, field: "--lang", zh: "只能是 zh 或 en", en: "must be zh or en")
-            }
+            try Globals.checkLanguage(givenLanguage(args))
             // Before anything reads the command tree: its configuration names every command type.
             if let work = DirectParse.request(args) {
                 try work()
