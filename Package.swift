@@ -36,7 +36,7 @@ let package = Package(
             path: "Sources/CLibXML2",
             cSettings: [.unsafeFlags(["-I/usr/include/libxml2", "-fvisibility=hidden"])]
         ),
-        .target(name: "DisclosureCore"),
+        .target(name: "DisclosureCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Files the program writes for the user: made unnamed, synced, linked into place.
         .target(name: "DisclosureFiles", dependencies: ["DisclosureCore"]),
         .target(

@@ -73,6 +73,28 @@ final class Connection {
         // the short gaps a long import leaves between its parts.
         sqlite3_busy_handler(db, Connection.busyHandler, nil)
         sqlite3_extended_result_codes(db, 1)
+        if Connection.traceFile >= 0 {
+            sqlite3_trace_v2(db, UInt32(SQLITE_TRACE_STMT), Connection.traceStatement, nil)
+        }
+    }
+
+    /// Where `DISCLOSURE_SQL_TRACE` names a file, every statement is appended to it as it starts, with its
+    /// values filled in: to see what a command asks of SQLite, or replay it in the sqlite3 shell.
+    private static let traceFile: Int32 = {
+        guard let path = getenv("DISCLOSURE_SQL_TRACE"), path.pointee != 0 else { return -1 }
+        return Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+    }()
+
+    /// Writes a top-level statement to the trace; statements run by triggers arrive as "--" comments
+    /// naming the trigger and are left out, since replaying their statement would run them twice.
+    static let traceStatement: @convention(c) (UInt32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?,
+                                               UnsafeMutableRawPointer?) -> Int32 = { _, _, statement, text in
+        guard let statement, let text, text.assumingMemoryBound(to: CChar.self).pointee != 0x2D,
+              let expanded = sqlite3_expanded_sql(OpaquePointer(statement)) else { return 0 }
+        let line = String(cString: expanded) + ";\n"
+        sqlite3_free(expanded)
+        _ = line.withCString { Glibc.write(traceFile, $0, strlen($0)) }
+        return 0
     }
 
     /// Waits 2 ms a try for the first 200 ms, then 5 ms, and gives up after about a minute.

@@ -241,9 +241,7 @@ extension Store {
     }
 
     /// The database's identity, which a session file names.
-    public func instanceID() throws(DisclosureError) -> String {
-        try db.first("SELECT instance_id FROM office WHERE id = 1") { $0.text(0) } ?? ""
-    }
+    public func instanceID() throws(DisclosureError) -> String { instance }
 
     /// The bcrypt cost for new passwords.
     public func passwordCost() throws(DisclosureError) -> Int {

@@ -20,17 +20,20 @@ extension Store {
     /// The next document number of `kind` in `year`; call inside the write transaction that records the
     /// step, so that the number and the step are kept or lost together.
     func allocateLetter(_ kind: NoticeKind, year: Int) throws(DisclosureError) -> String {
-        try db.run(
+        // One statement counts and reads back (SQLite makes a RETURNING statement's change on its first
+        // step), with the prefix beside it: a registration's every statement is part of its start-up.
+        let allocated = try db.first(
             """
             INSERT INTO letter_serials (agency_code, kind, year, last) VALUES (?, ?, ?, 1)
             ON CONFLICT (agency_code, kind, year) DO UPDATE SET last = last + 1
-            """, office.code, kind.rawValue, year)
-        let serial =
-            try db.first(
-                "SELECT last FROM letter_serials WHERE agency_code = ? AND kind = ? AND year = ?",
-                office.code, kind.rawValue, year
-            ) { $0.int(0) } ?? 1
-        return LetterNumber.format(prefix: try letterPrefix(), kind: kind, year: year, serial: serial)
+            RETURNING last, (SELECT letter_prefix FROM office WHERE id = 1)
+            """, office.code, kind.rawValue, year
+        ) { (serial: $0.int(0), prefix: $0.optionalText(1)) }
+        guard let allocated else {
+            throw DisclosureError(.storage, zh: "未能分配文号（\(kind.rawValue)）", en: "no document number was allocated (\(kind.rawValue))")
+        }
+        return LetterNumber.format(prefix: allocated.prefix ?? LetterNumber.defaultPrefix, kind: kind, year: year,
+                                   serial: allocated.serial)
     }
 
     /// The office's counters of document numbers: a restore carries them over from the database it

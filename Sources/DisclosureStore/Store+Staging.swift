@@ -294,6 +294,10 @@ extension Store {
     /// lock a fraction of a second however large the file.
     static let importPartCases = 2_000
 
+    /// Microseconds between an import's parts, long enough for a writer that waits to get in: a waiting
+    /// writer asks again every 2 ms for its first 200 ms and every 5 ms after (`Connection.busyHandler`).
+    static let importGap: UInt32 = 6_000
+
     /// Copies the staged cases in parts, each in its own short write transaction and hidden (marked
     /// superseded by itself, closed) with its events as a chain segment the journal records; then shows
     /// them all in one step. A part left behind by a failure stays hidden, recorded as an import that
@@ -404,7 +408,7 @@ extension Store {
             // The importer copies what it wrote into the database file itself, outside the lock, so that
             // no registration's commit has to; then it leaves a gap in which a waiting writer gets in.
             try? db.exec("PRAGMA main.wal_checkpoint(PASSIVE)")
-            usleep(15_000)
+            usleep(Store.importGap)
             from = to + 1
         }
         // The import happens in the step that records it and shows its first part; the other parts are
@@ -421,7 +425,7 @@ extension Store {
         }
         if !recorded { return nil }
         for p in parts.dropFirst() {
-            usleep(15_000)
+            usleep(Store.importGap)
             _ = try db.writeTransaction { () throws(DisclosureError) in
                 try db.run(
                     "UPDATE main.cases SET superseded_by = NULL WHERE id BETWEEN ? AND ? AND superseded_by = id",

@@ -137,6 +137,8 @@ public final class Store {
     let db: Connection
     public let path: String
     public let office: Office
+    /// The database's identity, made once by `init` and never changed.
+    let instance: String
     public private(set) var calendar: WorkCalendar
     /// Whether `init` read the calendar from its stored compiled form (else the first writer stores it).
     private let openedCompiled: Bool
@@ -156,13 +158,14 @@ public final class Store {
     private init(db: Connection, path: String) throws(DisclosureError) {
         self.db = db
         self.path = path
-        guard let office = try db.first("SELECT name, code, created_at FROM office WHERE id = 1", map: {
-            Office(name: $0.text(0), code: $0.text(1), createdAt: $0.text(2))
+        guard let (office, instance) = try db.first("SELECT name, code, created_at, instance_id FROM office WHERE id = 1", map: {
+            (Office(name: $0.text(0), code: $0.text(1), createdAt: $0.text(2)), $0.optionalText(3) ?? "")
         }) else {
             throw DisclosureError(.notInitialised, field: "database", zh: "数据库 \(path) 中没有机关信息（尚未建库）",
                                   en: "the database \(path) has no office (it was never set up)")
         }
         self.office = office
+        self.instance = instance
         let loaded = try Store.loadCalendar(db)
         self.calendar = loaded.calendar
         self.openedCompiled = loaded.compiled
@@ -522,7 +525,7 @@ public final class Store {
                        a.applicant.idNumber, a.applicant.contact, a.request, a.form?.rawValue, a.note, now, actor.name,
                        actor.accountID, lateEntry == nil ? 0 : 1)
             let id = Int(db.lastInsertRowID)
-            try materialise(id: id, state: state)
+            try materialise(id: id, state: state, fresh: true)
             try appendEvent(caseID: id, number: number, seq: 0, kind: "registered", on: a.received, actor: actor.name,
                             now: now, payload: payload, dueBefore: nil, dueAfter: state.clock.due,
                             accountID: actor.accountID, lateEntry: lateEntry,
@@ -749,12 +752,13 @@ public final class Store {
         reply_workdays, replied_late
         """
 
-    func materialise(id: Int, state: CaseState, calendar: WorkCalendar? = nil) throws(DisclosureError) {
+    /// `fresh`: the case's row was inserted in this transaction, so it has no remedies to replace.
+    func materialise(id: Int, state: CaseState, calendar: WorkCalendar? = nil, fresh: Bool = false) throws(DisclosureError) {
         try db.query("""
             UPDATE cases SET status = ?, is_open = ?, due = ?, next_deadline = ?, consult_until = ?, provisional = ?,
                 outcome = ?, closed_on = ?, waiting_consultations = ?, reply_workdays = ?, replied_late = ? WHERE id = ?
             """, try materialisedValues(state, calendar: calendar) + [id]) { _ in }
-        try materialiseRemedies(id: id, state: state, fresh: false)
+        try materialiseRemedies(id: id, state: state, fresh: fresh)
     }
 
     /// The remedies table rows of a case, as its events say.
