@@ -30,7 +30,8 @@ extension Store {
             """, office.code, kind.rawValue, year
         ) { (serial: $0.int(0), prefix: $0.optionalText(1)) }
         guard let allocated else {
-            throw DisclosureError(.storage, zh: "未能分配文号（\(kind.rawValue)）", en: "no document number was allocated (\(kind.rawValue))")
+            throw DisclosureError(.storage, zh: "未能分配文号（\(kind.rawValue)）",
+                                  en: "no document number was allocated (\(kind.rawValue))")
         }
         return LetterNumber.format(prefix: allocated.prefix ?? LetterNumber.defaultPrefix, kind: kind, year: year,
                                    serial: allocated.serial)

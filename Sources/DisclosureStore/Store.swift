@@ -158,7 +158,8 @@ public final class Store {
     private init(db: Connection, path: String) throws(DisclosureError) {
         self.db = db
         self.path = path
-        guard let (office, instance) = try db.first("SELECT name, code, created_at, instance_id FROM office WHERE id = 1", map: {
+        let officeRow = "SELECT name, code, created_at, instance_id FROM office WHERE id = 1"
+        guard let (office, instance) = try db.first(officeRow, map: {
             (Office(name: $0.text(0), code: $0.text(1), createdAt: $0.text(2)), $0.optionalText(3) ?? "")
         }) else {
             throw DisclosureError(.notInitialised, field: "database", zh: "数据库 \(path) 中没有机关信息（尚未建库）",
@@ -753,7 +754,8 @@ public final class Store {
         """
 
     /// `fresh`: the case's row was inserted in this transaction, so it has no remedies to replace.
-    func materialise(id: Int, state: CaseState, calendar: WorkCalendar? = nil, fresh: Bool = false) throws(DisclosureError) {
+    func materialise(id: Int, state: CaseState, calendar: WorkCalendar? = nil,
+                     fresh: Bool = false) throws(DisclosureError) {
         try db.query("""
             UPDATE cases SET status = ?, is_open = ?, due = ?, next_deadline = ?, consult_until = ?, provisional = ?,
                 outcome = ?, closed_on = ?, waiting_consultations = ?, reply_workdays = ?, replied_late = ? WHERE id = ?

@@ -89,9 +89,11 @@ struct Scale: ParsableCommand {
             + "median of \(runs) runs, \(ISO8601DateFormatter().string(from: Date()))"
         let lines = [
             header,
-            "register          \(ms(big.register.ours))   sqlite3 shell, the same statements \(ms(big.register.baseline))   "
+            "register          \(ms(big.register.ours))   "
+                + "sqlite3 shell, the same statements \(ms(big.register.baseline))   "
                 + "ratio \(f(registerRatio))  (target ≤ 2.00)  \(verdict(registerRatio <= 2))  "
-                + "[the case and its event alone \(ms(big.registerMinimal)), ratio \(f(big.register.ours / big.registerMinimal))]",
+                + "[the case and its event alone \(ms(big.registerMinimal)), "
+                + "ratio \(f(big.register.ours / big.registerMinimal))]",
             "due --within 5    \(ms(big.due.ours))   sqlite3 shell, same indexed query, JSON \(ms(big.due.baseline))   ratio \(f(dueRatio))  (target ≤ 2.00)  \(verdict(dueRatio <= 2))  [\(big.dueRows) cases listed]",
             "report annual     \(ms(big.report.ours))   sqlite3 shell, same GROUP BY statements \(ms(big.report.baseline))   ratio \(f(reportRatio))  (target ≤ 2.00)  \(verdict(reportRatio <= 2))",
             "growth register   \(ms(big.register.ours)) at \(cases) vs \(ms(young.register.ours)) at \(youngCases)   ratio \(f(registerGrowth))  (target ≤ 1.30)  \(verdict(registerGrowth <= 1.3))",
@@ -197,7 +199,8 @@ struct RegistrationReplay {
     static let caseToken = "{{CASE_ID}}", serialToken = "{{SERIAL}}"
 
     /// Registers one case with the trace on (not measured) and keeps its statements as the template.
-    static func capture(bin: String, db: String, dir: String, label: String, asOf: String) throws -> RegistrationReplay {
+    static func capture(bin: String, db: String, dir: String, label: String,
+                        asOf: String) throws -> RegistrationReplay {
         let trace = dir + "/register-trace-\(label).sql"
         try? FileManager.default.removeItem(atPath: trace)
         setenv("DISCLOSURE_SQL_TRACE", trace, 1)
@@ -220,7 +223,8 @@ struct RegistrationReplay {
     func script(db: String) throws -> String {
         let (id, serial) = try RegistrationReplay.lastCase(db: db, dir: dir)
         guard template.contains(RegistrationReplay.serialToken) || id == serial else {
-            throw ValidationError("case \(id) has serial \(serial): the replay needs them equal, as when it was captured")
+            throw ValidationError(
+                "case \(id) has serial \(serial): the replay needs them equal, as when it was captured")
         }
         let text = template.replacingOccurrences(of: RegistrationReplay.caseToken, with: String(id + 1))
             .replacingOccurrences(of: RegistrationReplay.serialToken, with: String(serial + 1))

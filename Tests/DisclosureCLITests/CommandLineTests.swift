@@ -50,7 +50,7 @@ struct CommandLineTests {
                 "complete -c 'disclosure'"))
     }
 
-    @Test("DISCLOSURE_SQL_TRACE writes every statement a command runs, which the sqlite3 shell replays to the same case")
+    @Test("DISCLOSURE_SQL_TRACE writes every statement a command runs; the sqlite3 shell replays them to the same case")
     func sqlTrace() throws {
         let o = try Office.initialised()
         try o.ok(["register", "--received", "2026-11-19", "--channel", "online", "--applicant", "赵六",
