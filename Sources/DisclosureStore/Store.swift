@@ -160,7 +160,7 @@ public final class Store {
         self.path = path
         let officeRow = "SELECT name, code, created_at, instance_id FROM office WHERE id = 1"
         guard let (office, instance) = try db.first(officeRow, map: {
-            (Office(name: $0.text(0), code: $0.text(1), createdAt: $0.text(2)), $0.optionalText(3) ?? "")
+            (Office(name: $0.text(0), code: $0.text(1), createdAt: $0.text(2)), $0.text(3))
         }) else {
             throw DisclosureError(.notInitialised, field: "database", zh: "数据库 \(path) 中没有机关信息（尚未建库）",
                                   en: "the database \(path) has no office (it was never set up)")

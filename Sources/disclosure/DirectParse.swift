@@ -86,8 +86,8 @@ extension RegisterRequest {
         else { return nil }
         return RegisterRequest(
             global: Globals(a), received: received, channel: channel, applicant: applicant,
-            applicantType: applicantType, request: request, idNumber: a["id-number"], contact: a["contact"], form: a["form"], note: a["note"],
-            lateEntry: a["late-entry"], json: a.flag("json"))
+            applicantType: applicantType, request: request, idNumber: a["id-number"], contact: a["contact"],
+            form: a["form"], note: a["note"], lateEntry: a["late-entry"], json: a.flag("json"))
     }
 }
 
