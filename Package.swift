@@ -108,7 +108,8 @@ let package = Package(
                 "DisclosureCore", "DisclosureStore", "DisclosureExchange", "DisclosureDocuments", "DisclosureApp",
                 "DisclosureFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
         ),
         .testTarget(name: "DisclosureAppTests", dependencies: ["DisclosureApp", "DisclosureStore", "DisclosureCore"]),
         .testTarget(name: "DisclosureCoreTests", dependencies: ["DisclosureCore"]),

@@ -61,10 +61,19 @@ public final class WorkCalendar: Sendable {
         }
     }
 
+    /// What the calendar works out when first asked, in a class so that the mutex holds a reference:
+    /// a `Mutex` of dictionaries is resilient, and tearing one down makes the runtime look up the
+    /// dictionaries' `Hashable` conformances by scanning every conformance of the binary, which costs
+    /// a registration more than its own SQL (callgrind).
+    private final class Learned: @unchecked Sendable {
+        var named: Named?
+        var fallback: [Int: [CivilDate: String]] = [:]
+        init(_ named: Named?) { self.named = named }
+    }
+
     private let loaded: Set<Int>
-    private let named: Mutex<Named?>
+    private let learned: Mutex<Learned>
     private let source: @Sendable () -> [HolidaySchedule]
-    private let fallback = Mutex<[Int: [CivilDate: String]]>([:])
     /// Day number of the first day of `dense`.
     private let denseStart: Int
     /// Every day of the loaded years' span: bit 0 = working day, bit 1 = provisional. Deadline walks
@@ -82,7 +91,7 @@ public final class WorkCalendar: Sendable {
     public init(schedules: [HolidaySchedule]) {
         let named = Named(schedules)
         let byYear = named.schedules
-        self.named = Mutex(named)
+        learned = Mutex(Learned(named))
         self.source = { schedules }
         loaded = Set(byYear.keys)
         let h = named.holidays, m = named.makeups
@@ -130,17 +139,17 @@ public final class WorkCalendar: Sendable {
     /// name, or a day outside the compiled span, is asked for) and must be those it was compiled from.
     public init(compiled: CompiledCalendar, schedules: @escaping @Sendable () -> [HolidaySchedule]) {
         loaded = Set(compiled.loadedYears)
-        named = Mutex(nil)
+        learned = Mutex(Learned(nil))
         source = schedules
         denseStart = compiled.firstDay
         dense = compiled.days
     }
 
     private func names() -> Named {
-        named.withLock { held in
-            if let held { return held }
+        learned.withLock { held in
+            if let named = held.named { return named }
             let made = Named(source())
-            held = made
+            held.named = made
             return made
         }
     }
@@ -231,9 +240,9 @@ public final class WorkCalendar: Sendable {
     }
 
     private func statutory(_ year: Int) -> [CivilDate: String] {
-        if let cached = fallback.withLock({ $0[year] }) { return cached }
+        if let cached = learned.withLock({ $0.fallback[year] }) { return cached }
         let computed = StatutoryHolidays.holidays(in: year)
-        fallback.withLock { $0[year] = computed }
+        learned.withLock { $0.fallback[year] = computed }
         return computed
     }
 }

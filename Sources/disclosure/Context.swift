@@ -121,10 +121,12 @@ enum SessionFiles {
     }
 
     static func parse(_ text: String) -> SessionTicket? {
-        var fields: [Substring: Substring] = [:]
+        // Keyed by String, not Substring: the runtime's first lookup of a key type's Hashable scans
+        // every conformance in the binary, and String's is looked up anyway.
+        var fields: [String: Substring] = [:]
         for line in text.split(separator: "\n") {
             guard let space = line.firstIndex(of: " ") else { return nil }
-            fields[line[..<space]] = line[line.index(after: space)...]
+            fields[String(line[..<space])] = line[line.index(after: space)...]
         }
         guard let token = fields["token"], let instance = fields["instance"], let account = fields["account"],
             let expires = fields["expires"].flatMap({ Int($0) })
@@ -228,8 +230,21 @@ func nonEmpty(_ s: String?) -> String? {
     return s
 }
 
-/// The process's environment, read once: Foundation builds the whole dictionary on every read, and
-/// a command reads it several times while it starts. The program never changes its own environment.
+/// The process's environment, read once: a command reads it several times while it starts, and the
+/// program never changes its own environment. Read from `environ` itself: Foundation's reading builds a
+/// dictionary of substrings first, whose conformance lookup alone costs a tenth of a registration.
 enum Environment {
-    static let variables = ProcessInfo.processInfo.environment
+    static let variables: [String: String] = {
+        var variables: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            // As getenv(3) answers: the first of two entries with one name is the one that counts.
+            if let equals = text.firstIndex(of: "="), variables[String(text[..<equals])] == nil {
+                variables[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return variables
+    }()
 }

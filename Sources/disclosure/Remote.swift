@@ -34,10 +34,11 @@ struct ServerLogin: Equatable {
     }
 
     static func parse(_ text: String) -> ServerLogin? {
-        var fields: [Substring: String] = [:]
+        // Keyed by String, as `SessionFiles.parse`: a Substring key costs a conformance scan at start.
+        var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
             guard let space = line.firstIndex(of: " ") else { return nil }
-            fields[line[..<space]] = String(line[line.index(after: space)...])
+            fields[String(line[..<space])] = String(line[line.index(after: space)...])
         }
         guard let url = fields["url"], let token = fields["token"], let account = fields["account"] else { return nil }
         return ServerLogin(
