@@ -15,7 +15,8 @@ BIN_DEBUG   = .build/debug/disclosure
 # the README's examples run each step on its day (the program reads today only from the clock); nginx
 # and openssl, with which a test runs the server behind TLS as an office would; python3-venv, for
 # schemathesis from PyPI; chromium-driver, with which a test walks a case through the staff pages in a
-# real browser; msmtp, through which a test delivers the reminders to aiosmtpd (PyPI) on loopback.
+# real browser; msmtp, through which a test delivers the reminders to aiosmtpd (PyPI) on loopback;
+# LibreOffice Writer (no GUI), with which a test opens the annual report's .docx and prints it to PDF.
 
 .PHONY: all deps test-deps build release release-cli demo test bench reliability fuzz sanitize docs install uninstall clean
 
@@ -57,6 +58,7 @@ test-deps: deps
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	command -v msmtp >/dev/null 2>&1 || missing="$$missing msmtp"; \
 	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \

@@ -317,7 +317,9 @@ public final class Desk {
     }
 
     /// Locks a published year: only when its table balances.
-    public func lockReport(year: Int) throws(DisclosureError) {
+    /// `inputs`, when given, are kept with the lock together with the year's facts as counted now, so that
+    /// the year's document renders the same for as long as it stays locked.
+    public func lockReport(year: Int, inputs: AnnualReportInputs? = nil) throws(DisclosureError) {
         let account = try signedIn(.reportLock)
         // A year still running has no final report: locking it would refuse every registration.
         let today = clock.now().day
@@ -332,7 +334,9 @@ public final class Desk {
                 .ruleViolation, field: "year", zh: "\(year)年度报表不平衡，不能锁定",
                 en: "the \(year) report does not balance; it cannot be locked")
         }
-        try store.lockReport(year: year, actor: ref(account), now: clock.now().stamp)
+        let facts = try inputs.map { _ throws(DisclosureError) in try yearFacts(year) }
+        try store.lockReport(
+            year: year, inputs: inputs?.source, facts: facts, actor: ref(account), now: clock.now().stamp)
     }
 
     /// Unlocks a year, with the reason on record.

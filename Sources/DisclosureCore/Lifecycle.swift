@@ -279,6 +279,11 @@ public struct CaseState: Sendable, Hashable {
         status = deriveStatus(asOf: lastEventDate)
     }
 
+    /// The steps as every view takes them: with the approved amendments applied.
+    public var effectiveSteps: [CaseEvent] {
+        Amendments.anyApproved(steps) ? Amendments.applied(recordedApplication, steps).1 : steps
+    }
+
     /// The extension working days granted on the case so far, in every round (the cap is 20).
     public var extensionDaysUsed: Int { caseExtensions }
 

@@ -152,6 +152,9 @@ struct LockSnapshot: Codable, Equatable {
     var unlockedAt: String?
     var unlockedBy: String?
     var reason: String?
+    /// Digests of the report inputs and facts kept with the lock (absent before migration 15).
+    var inputs: String?
+    var facts: String?
 }
 
 /// One account, its password hash by digest (the hash itself stays out of the journal).
@@ -262,11 +265,16 @@ extension Store {
 
     static func snapshotLocks(_ db: Connection) throws(DisclosureError) -> [LockSnapshot] {
         try db.all(
-            "SELECT id, year, locked_at, locked_by, unlocked_at, unlocked_by, reason FROM report_locks ORDER BY id"
+            """
+            SELECT id, year, locked_at, locked_by, unlocked_at, unlocked_by, reason, inputs, facts FROM report_locks
+            ORDER BY id
+            """
         ) {
             LockSnapshot(
                 id: $0.int(0), year: $0.int(1), lockedAt: $0.text(2), lockedBy: $0.text(3),
-                unlockedAt: $0.optionalText(4), unlockedBy: $0.optionalText(5), reason: $0.optionalText(6))
+                unlockedAt: $0.optionalText(4), unlockedBy: $0.optionalText(5), reason: $0.optionalText(6),
+                inputs: $0.optionalText(7).map { SHA256.hex(Array($0.utf8)) },
+                facts: $0.optionalText(8).map { SHA256.hex(Array($0.utf8)) })
         }
     }
 

@@ -869,12 +869,19 @@ public final class Store {
     }
 
     /// Locks a year's figures after publication.
-    public func lockReport(year: Int, actor: ActorRef, now: String) throws(DisclosureError) {
+    /// `inputs` (the report inputs file's text) and `facts` are kept with the lock: the year's document
+    /// renders from them for as long as it stays locked.
+    public func lockReport(
+        year: Int, inputs: String? = nil, facts: AnnualFacts? = nil, actor: ActorRef, now: String
+    ) throws(DisclosureError) {
+        let factsText = try facts.map { (f: AnnualFacts) throws(DisclosureError) in try encode(f) }
         try db.writeTransaction { () throws(DisclosureError) in
             if try lockedYears().contains(year) {
                 throw DisclosureError(.ruleViolation, field: "year", zh: "\(year)年度已锁定", en: "\(year) is already locked")
             }
-            try db.run("INSERT INTO report_locks (year, locked_at, locked_by) VALUES (?, ?, ?)", year, now, actor.name)
+            try db.run(
+                "INSERT INTO report_locks (year, locked_at, locked_by, inputs, facts) VALUES (?, ?, ?, ?, ?)", year, now,
+                actor.name, inputs, factsText)
             try journalLock(id: Int(db.lastInsertRowID), kind: "report-lock", actor: actor, now: now)
         }
     }

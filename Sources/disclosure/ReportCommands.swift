@@ -66,8 +66,17 @@ struct ReportAnnual: ParsableCommand {
     @Flag(help: "以 JSON 输出（同 --format json）/ JSON output (as --format json)") var json = false
     @Option(help: "输出文件（默认标准输出）/ output file (default: standard output)") var out: String?
     @Flag(help: "覆盖已有的输出文件 / replace an existing output file") var force = false
+    @Flag(help: "完整年度报告（六部分，国家统一格式）/ the whole report in the national format (text|html|docx|json)")
+    var document = false
+    @Option(help: "报告素材文件（第二部分表格及各部分文字，格式见 forms/annual-report-inputs.md）/ the report's own figures and texts")
+    var inputs: String?
 
     func run() throws {
+        if document { return try runDocument() }
+        if inputs != nil {
+            throw DisclosureError(
+                .invalidValue, field: "--inputs", zh: "只能与 --document 同用", en: "goes with --document only")
+        }
         let format = json ? "json" : self.format
         if json && self.format != "text" && self.format != "json" {
             throw DisclosureError(
@@ -138,12 +147,20 @@ struct ReportLock: ParsableCommand {
         abstract: "锁定已公布年度的统计数字 / lock a published year's figures")
     @OptionGroup var global: GlobalOptions
     @Option(help: "年度 / year") var year: Int
+    @Option(help: "随锁定存档的报告素材文件（forms/annual-report-inputs.md）/ report inputs to keep with the lock")
+    var inputs: String?
 
     func run() throws {
+        let kept = try readReportInputs(inputs)
         if let remote = try global.remote() {
+            if kept != nil {
+                throw DisclosureError(
+                    .invalidValue, field: "--inputs", zh: "通过服务器锁定时暂不能存档报告素材，请在服务器上运行",
+                    en: "cannot be kept through the server yet: lock on the server's machine")
+            }
             _ = try remote.perform(APICall(method: "POST", path: "/api/v1/reports/annual/\(year)/lock"))
         } else {
-            try global.openDesk().lockReport(year: year)
+            try global.openDesk().lockReport(year: year, inputs: kept)
         }
         print(
             global.language == .zh

@@ -1,0 +1,88 @@
+import DisclosureCore
+import DisclosureDocuments
+
+extension CaseViews {
+    /// The annual report document (`report annual --document --format json`): its figures by section, the
+    /// office's own inputs, and the blocks every other format renders, all from one computation.
+    public static func annualDocument(_ d: AnnualReportDocument) -> JSON {
+        let f = d.facts
+        let proactive: [JSON] = AnnualReportInputs.proactiveRows.flatMap { r in
+            r.columns.map { c in
+                JSON.object([
+                    ("article", .string(r.article)), ("item", .string(r.name)), ("column", .string(c)),
+                    ("value", .string(d.inputs.figure(r, c))),
+                ])
+            }
+        }
+        let facts = JSON.object([
+            ("replies", .int(f.replies)), ("replied_on_time", .int(f.onTimeReplies)),
+            ("replied_late", .int(f.repliedLate)), ("overdue_at_year_end", .int(f.overdueAtYearEnd)),
+            ("corrections", .int(f.corrections)), ("consultations", .int(f.consultations)),
+            ("extensions", .int(f.extensions)), ("late_entries", .int(f.lateEntries)),
+            ("repeat_applicants", .int(f.repeatApplicants)), ("repeat_applications", .int(f.repeatApplications)),
+            ("remedies_corrected", .int(d.corrected)),
+            (
+                "fees",
+                .object([
+                    ("notices", .int(f.feeNoticeTotal)),
+                    ("notices_per_item", .int(f.feeNotices[FeeBasis.items.rawValue] ?? 0)),
+                    ("notices_per_page", .int(f.feeNotices[FeeBasis.pages.rawValue] ?? 0)),
+                    ("charged_yuan", .int(f.feeChargedTotal)),
+                    ("charged_per_item_yuan", .int(f.feeCharged[FeeBasis.items.rawValue] ?? 0)),
+                    ("charged_per_page_yuan", .int(f.feeCharged[FeeBasis.pages.rawValue] ?? 0)),
+                    ("paid", .int(f.feesPaid)), ("paid_yuan", .int(f.feePaidAmount)),
+                    ("abandoned_unpaid", .int(d.abandonedForFees)),
+                ])
+            ),
+            ("proactive_leads", .int(f.leads)), ("proactive_leads_disclosed", .int(f.leadsDisclosed)),
+        ])
+        let texts = JSON.object(
+            AnnualReportInputs.Section.allCases.map { s in
+                (s.key, .array(d.inputs.paragraphs(s).map(JSON.string)))
+            })
+        let blocks: [JSON] = AnnualReportBlocks.blocks(d).map { b in
+            switch b {
+            case .title(let s): .object([("kind", .string("title")), ("text", .string(s))])
+            case .subtitle(let s): .object([("kind", .string("subtitle")), ("text", .string(s))])
+            case .heading(let s): .object([("kind", .string("heading")), ("text", .string(s))])
+            case .paragraph(let s): .object([("kind", .string("paragraph")), ("text", .string(s))])
+            case .table(let t):
+                .object([
+                    ("kind", .string("table")),
+                    (
+                        "rows",
+                        .array(
+                            t.rows.map { row in
+                                .array(
+                                    row.map { c in
+                                        .object([
+                                            ("text", .string(c.text)), ("span", .int(c.columnSpan)),
+                                            ("header", .bool(c.header)),
+                                        ])
+                                    })
+                            })
+                    ),
+                ])
+            }
+        }
+        return .object([
+            ("year", .int(d.year)), ("agency", .string(d.agency)), ("title", .string(d.title)),
+            ("reporter", .string(d.inputs.reporter == .government ? "government" : "department")),
+            ("locked_at", .str(d.lockedAt)),
+            ("proactive", .array(proactive)), ("tables", annualReport(d.tables)), ("facts", facts),
+            ("texts", texts), ("blocks", .array(blocks)),
+        ])
+    }
+}
+
+extension AnnualReportInputs.Section {
+    /// The section's key in JSON.
+    var key: String {
+        switch self {
+        case .overview: "overview"
+        case .problems: "problems"
+        case .assessment: "assessment"
+        case .other: "other"
+        }
+    }
+}

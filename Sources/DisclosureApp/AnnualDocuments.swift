@@ -1,0 +1,51 @@
+import DisclosureCore
+import DisclosureStore
+
+extension Desk {
+    /// The annual report document of `year`. A locked year renders from what its lock kept (the inputs and
+    /// the year's facts), whatever `inputs` says; any other year needs `inputs`.
+    public func annualDocument(year: Int, inputs given: AnnualReportInputs?) throws(DisclosureError)
+        -> AnnualReportDocument
+    {
+        let tables = try store.annualReport(year: year)
+        let lock = try store.currentLock(year: year)
+        let inputs: AnnualReportInputs
+        if let kept = lock?.inputs {
+            inputs = try AnnualReportInputs.parse(kept, origin: "report_locks \(year)")
+        } else if let given {
+            inputs = given
+        } else {
+            throw DisclosureError(
+                .missingField, field: "--inputs",
+                zh: "年度报告第二、五、六部分的素材文件（格式见 forms/annual-report-inputs.md）",
+                en: "the file of the report's own figures and texts (format: forms/annual-report-inputs.md)")
+        }
+        let facts: AnnualFacts
+        if let kept = lock?.facts { facts = kept } else { facts = try yearFacts(year) }
+        return AnnualReportDocument(
+            agency: store.office.name, tables: tables, facts: facts, inputs: inputs, lockedAt: lock?.lockedAt)
+    }
+
+    /// The year's facts from the cases as they stand now.
+    func yearFacts(_ year: Int) throws(DisclosureError) -> AnnualFacts {
+        var facts = AnnualFacts(year: year, today: clock.now().day)
+        try store.forEachCaseOfYear(year) { (r: CaseRecord) throws(DisclosureError) in
+            facts.add(r.state, registeredLate: r.events.first?.lateEntry != nil)
+        }
+        facts.countRepeats(try store.applicationsPerApplicant(year: year))
+        // Leads of the year alone: applications received in it, from at least three applicants.
+        guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
+        else { return facts }
+        let clusters = try clusters(
+            since: first, minApplicants: AnnualFacts.leadApplicants, limit: Int.max, fields: ("year", "year"))
+        for c in clusters {
+            let rows = c.rows.filter { $0.received <= last }
+            guard Set(rows.map(\.applicant)).count >= AnnualFacts.leadApplicants else { continue }
+            facts.leads += 1
+            if rows.contains(where: { $0.outcome == .disclosed || $0.outcome == .partlyDisclosed }) {
+                facts.leadsDisclosed += 1
+            }
+        }
+        return facts
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import DisclosureApp
+import DisclosureCore
+import DisclosureDocuments
+import Foundation
+
+/// Reads the report inputs file named by `--inputs` (forms/annual-report-inputs.md).
+func readReportInputs(_ path: String?) throws -> AnnualReportInputs? {
+    guard let path else { return nil }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw DisclosureError(.io, field: "--inputs", zh: "无法读取文件 \(path)", en: "cannot read \(path)")
+    }
+    guard data.count <= 1_000_000, let text = String(data: data, encoding: .utf8) else {
+        throw DisclosureError(
+            .invalidValue, field: "--inputs", zh: "文件须为不超过1MB的UTF-8文本", en: "the file must be UTF-8 text of at most 1 MB")
+    }
+    return try AnnualReportInputs.parse(text, origin: path)
+}
+
+extension ReportAnnual {
+    /// `--document`: the whole report in the national format, from one computation in every format.
+    func runDocument() throws {
+        let format = json ? "json" : self.format
+        guard ["text", "html", "docx", "json"].contains(format) else {
+            throw DisclosureError(
+                .invalidValue, field: "--format", zh: "与 --document 同用时只能是 text、html、docx 或 json",
+                en: "must be text, html, docx or json with --document")
+        }
+        if format == "docx" && out == nil {
+            throw DisclosureError(
+                .missingField, field: "--out", zh: "docx 文件须用 --out 指定写入的文件", en: "a .docx needs --out FILE")
+        }
+        if try global.remote() != nil {
+            throw DisclosureError(
+                .invalidValue, field: "--document", zh: "暂不能通过服务器生成完整年度报告，请在服务器上运行",
+                en: "not through the server yet: run it on the server's machine")
+        }
+        let inputs = try readReportInputs(self.inputs)
+        let desk = try global.openDesk(readOnly: true)
+        let document = try desk.annualDocument(year: year, inputs: inputs)
+        if let lockedAt = document.lockedAt, let inputs, inputs.source != document.inputs.source {
+            printError(
+                global.language == .zh
+                    ? "注意：\(year)年度已于\(lockedAt)锁定，报告按锁定时存档的素材生成，未采用 --inputs 指定的文件"
+                    : "note: \(year) was locked at \(lockedAt); the report uses the inputs kept with the lock, not --inputs")
+        }
+        let blocks = AnnualReportBlocks.blocks(document)
+        let bytes: [UInt8]
+        switch format {
+        case "json": bytes = CaseViews.annualDocument(document).encoded()
+        case "html": bytes = Array(AnnualReportBlocks.html(blocks, title: document.title).utf8)
+        case "docx":
+            bytes = OOXMLDocument.docx(blocks, title: document.title, created: "\(document.year)-12-31T00:00:00Z")
+        default: bytes = Array(AnnualReportBlocks.text(blocks).utf8)
+        }
+        if format == "docx" {
+            let wrote = Text(zh: "已写入年度报告：\(out ?? "")", en: "wrote the annual report to \(out ?? "")")
+            try emitDocument(bytes, to: out, force: force, desk: desk, wrote: wrote, global.language)
+        } else {
+            try emit(bytes, desk: desk)
+        }
+        if !document.tables.imbalances.isEmpty {
+            throw DisclosureError(
+                .ruleViolation, field: "--year", zh: "报表不平衡（一+二 应等于 三（七）+四），不能公布",
+                en: "the report does not balance (一 + 二 must equal 三（七） + 四); it is not to be published")
+        }
+    }
+}
