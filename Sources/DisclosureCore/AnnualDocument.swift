@@ -156,7 +156,10 @@ public struct AnnualReportInputs: Sendable, Hashable {
         let digits = { (s: Substring) in !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }
         if money {
             guard parts.count <= 2, digits(parts[0]), parts.count == 1 || (digits(parts[1]) && parts[1].count <= 4)
-            else { throw fail("须为以万元计的金额，最多四位小数，如 12.5", "must be an amount in 万元 with at most four decimals, e.g. 12.5") }
+            else {
+                throw fail(
+                    "须为以万元计的金额，最多四位小数，如 12.5", "must be an amount in 万元 with at most four decimals, e.g. 12.5")
+            }
         } else {
             guard parts.count == 1, digits(parts[0]), parts[0].count <= 12 else {
                 throw fail("须为非负整数", "must be a whole number, 0 or more")

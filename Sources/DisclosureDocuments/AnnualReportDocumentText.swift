@@ -128,7 +128,8 @@ public enum AnnualReportBlocks {
                 if r.columns.count == 3 {
                     rows.append([ReportCell("信息内容", header: true)] + r.columns.map { ReportCell($0, header: true) })
                 } else {
-                    rows.append([ReportCell("信息内容", header: true), ReportCell(r.columns[0], columnSpan: 3, header: true)])
+                    rows.append(
+                        [ReportCell("信息内容", header: true), ReportCell(r.columns[0], columnSpan: 3, header: true)])
                 }
             }
             if r.columns.count == 3 {

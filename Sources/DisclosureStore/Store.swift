@@ -880,8 +880,8 @@ public final class Store {
                 throw DisclosureError(.ruleViolation, field: "year", zh: "\(year)年度已锁定", en: "\(year) is already locked")
             }
             try db.run(
-                "INSERT INTO report_locks (year, locked_at, locked_by, inputs, facts) VALUES (?, ?, ?, ?, ?)", year, now,
-                actor.name, inputs, factsText)
+                "INSERT INTO report_locks (year, locked_at, locked_by, inputs, facts) VALUES (?, ?, ?, ?, ?)",
+                year, now, actor.name, inputs, factsText)
             try journalLock(id: Int(db.lastInsertRowID), kind: "report-lock", actor: actor, now: now)
         }
     }

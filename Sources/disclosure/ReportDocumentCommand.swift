@@ -12,7 +12,8 @@ func readReportInputs(_ path: String?) throws -> AnnualReportInputs? {
     }
     guard data.count <= 1_000_000, let text = String(data: data, encoding: .utf8) else {
         throw DisclosureError(
-            .invalidValue, field: "--inputs", zh: "文件须为不超过1MB的UTF-8文本", en: "the file must be UTF-8 text of at most 1 MB")
+            .invalidValue, field: "--inputs", zh: "文件须为不超过1MB的UTF-8文本",
+            en: "the file must be UTF-8 text of at most 1 MB")
     }
     return try AnnualReportInputs.parse(text, origin: path)
 }
@@ -42,7 +43,8 @@ extension ReportAnnual {
             printError(
                 global.language == .zh
                     ? "注意：\(year)年度已于\(lockedAt)锁定，报告按锁定时存档的素材生成，未采用 --inputs 指定的文件"
-                    : "note: \(year) was locked at \(lockedAt); the report uses the inputs kept with the lock, not --inputs")
+                    : "note: \(year) was locked at \(lockedAt); the report uses the inputs kept with the lock, "
+                        + "not --inputs")
         }
         let blocks = AnnualReportBlocks.blocks(document)
         let bytes: [UInt8]
