@@ -34,12 +34,11 @@ extension Desk {
         }
         facts.countRepeats(try store.applicationsPerApplicant(year: year))
         // Leads of the year alone: applications received in it, from at least three applicants.
-        guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
-        else { return facts }
+        guard let span = DateSpan(year: year) else { return facts }
         let clusters = try clusters(
-            since: first, minApplicants: AnnualFacts.leadApplicants, limit: Int.max, fields: ("year", "year"))
+            since: span.first, minApplicants: AnnualFacts.leadApplicants, limit: Int.max, fields: ("year", "year"))
         for c in clusters {
-            let rows = c.rows.filter { $0.received <= last }
+            let rows = c.rows.filter { $0.received <= span.last }
             guard Set(rows.map(\.applicant)).count >= AnnualFacts.leadApplicants else { continue }
             facts.leads += 1
             if rows.contains(where: { $0.outcome == .disclosed || $0.outcome == .partlyDisclosed }) {

@@ -186,20 +186,30 @@ extension Desk {
     public func importCalendar(
         fileAt path: String, origin: String, replaceOfficial: Bool, reason: String?, field: String = "FILE"
     ) throws(DisclosureError) -> (HolidaySchedule, CalendarImportResult) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DisclosureError(.io, field: field, zh: "无法读取文件 \(path)", en: "cannot read \(path)")
-        }
-        guard data.count <= 1_000_000, let text = String(data: data, encoding: .utf8) else {
-            throw DisclosureError(
-                .calendarFormat, field: field, zh: "文件须为不超过1MB的UTF-8文本",
-                en: "the file must be UTF-8 text of at most 1 MB")
-        }
+        let (text, data) = try SmallTextFile.read(path, field: field, code: .calendarFormat)
         let schedule =
             text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<")
             ? try CalendarFileReader.read(path: path)
             : try HolidaySchedule.parse(text, origin: origin)
         let result = try importCalendar(
-            schedule, origin: origin, file: [UInt8](data), replaceOfficial: replaceOfficial, reason: reason)
+            schedule, origin: origin, file: data, replaceOfficial: replaceOfficial, reason: reason)
         return (schedule, result)
+    }
+}
+
+/// The files an office edits by hand and gives the program whole (calendars, the report's inputs).
+public enum SmallTextFile {
+    /// The text and bytes of `path`: at most 1 MB of UTF-8, else refused as `code` on `field`.
+    public static func read(
+        _ path: String, field: String, code: DisclosureError.Code
+    ) throws(DisclosureError) -> (text: String, bytes: [UInt8]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DisclosureError(.io, field: field, zh: "无法读取文件 \(path)", en: "cannot read \(path)")
+        }
+        guard data.count <= 1_000_000, let text = String(data: data, encoding: .utf8) else {
+            throw DisclosureError(
+                code, field: field, zh: "文件须为不超过1MB的UTF-8文本", en: "the file must be UTF-8 text of at most 1 MB")
+        }
+        return (text, [UInt8](data))
     }
 }

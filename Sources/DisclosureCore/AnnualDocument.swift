@@ -46,39 +46,48 @@ public struct AnnualReportInputs: Sendable, Hashable {
     /// The file as read: what a lock keeps, so that a locked year renders from it forever.
     public let source: String
 
+    /// How the file names the figure of `row` and `column`: `规章.本年制发件数`.
+    static func key(_ row: ProactiveRow, _ column: String) -> String { "\(row.name).\(column)" }
+    /// Every figure of table 二, in the table's order.
+    static let keys = proactiveRows.flatMap { r in r.columns.map { key(r, $0) } }
+
     /// The table 二 figure of `row` and `column`.
-    public func figure(_ row: ProactiveRow, _ column: String) -> String { proactive["\(row.name).\(column)"] ?? "" }
+    public func figure(_ row: ProactiveRow, _ column: String) -> String { proactive[Self.key(row, column)] ?? "" }
 
     /// The office's paragraphs of `section`.
     public func paragraphs(_ section: Section) -> [String] { texts[section] ?? [] }
 
     /// Reads the inputs file; `origin` names it in errors, which give the line and what is wrong.
     public static func parse(_ text: String, origin: String) throws(DisclosureError) -> AnnualReportInputs {
+        /// Where a line stands: before the first section, in table 二's, or in a text section.
+        enum Place: Equatable {
+            case head, proactive
+            case text(Section)
+        }
         var reporter: Reporter?
         var proactive: [String: String] = [:]
         var texts: [Section: [String]] = [:]
-        var current: String?
+        var place = Place.head
         var paragraph: [String] = []
         func fail(_ line: Int, zh: String, en: String) -> DisclosureError {
             DisclosureError(.invalidValue, field: "\(origin):\(line)", zh: zh, en: en)
         }
         func flush() {
-            guard let name = current, let section = Section(rawValue: name), !paragraph.isEmpty else {
-                paragraph = []
-                return
+            if case .text(let section) = place, !paragraph.isEmpty {
+                texts[section, default: []].append(paragraph.joined())
             }
-            texts[section, default: []].append(paragraph.joined())
             paragraph = []
         }
-        let keys = Set(proactiveRows.flatMap { r in r.columns.map { "\(r.name).\($0)" } })
+        let keys = Set(Self.keys)
         var seenSections: Set<String> = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
-            let line = raw.trimmingSpaces()
-            if line.hasPrefix("#") && current.map({ Section(rawValue: $0) == nil }) ?? true { continue }
+            let line = String(raw).trimmingWhitespace()
+            let inText = if case .text = place { true } else { false }
+            if line.hasPrefix("#") && !inText { continue }
             if line.hasPrefix("[") && line.hasSuffix("]") {
                 flush()
-                let name = String(line.dropFirst().dropLast()).trimmingSpaces()
+                let name = String(line.dropFirst().dropLast()).trimmingWhitespace()
                 guard name == "主动公开" || Section(rawValue: name) != nil else {
                     throw fail(
                         number, zh: "没有“\(name)”这一节；可用：[主动公开]、"
@@ -89,10 +98,10 @@ public struct AnnualReportInputs: Sendable, Hashable {
                 guard seenSections.insert(name).inserted else {
                     throw fail(number, zh: "“\(name)”一节出现了两次", en: "section “\(name)” appears twice")
                 }
-                current = name
+                place = Section(rawValue: name).map(Place.text) ?? .proactive
                 continue
             }
-            if let name = current, Section(rawValue: name) != nil {
+            if inText {
                 // Text sections: a blank line ends a paragraph; lines of one paragraph join without a space.
                 if line.isEmpty { flush() } else { paragraph.append(line) }
                 continue
@@ -101,9 +110,9 @@ public struct AnnualReportInputs: Sendable, Hashable {
             guard let equals = line.firstIndex(of: "=") else {
                 throw fail(number, zh: "应为“名称 = 值”", en: "expected “name = value”")
             }
-            let key = String(line[..<equals]).trimmingSpaces()
-            let value = String(line[line.index(after: equals)...]).trimmingSpaces()
-            if current == nil {
+            let key = String(line[..<equals]).trimmingWhitespace()
+            let value = String(line[line.index(after: equals)...]).trimmingWhitespace()
+            if place == .head {
                 guard key == "机关类别" else {
                     throw fail(
                         number, zh: "第一节之前只能写“机关类别 = 部门”或“机关类别 = 政府”",
@@ -129,7 +138,7 @@ public struct AnnualReportInputs: Sendable, Hashable {
             proactive[key] = value
         }
         flush()
-        let missing = proactiveRows.flatMap { r in r.columns.map { "\(r.name).\($0)" } }.filter { proactive[$0] == nil }
+        let missing = Self.keys.filter { proactive[$0] == nil }
         if !missing.isEmpty {
             throw DisclosureError(
                 .missingField, field: origin,
@@ -206,8 +215,7 @@ public struct AnnualFacts: Sendable, Hashable, Codable {
     /// The facts of `year`, judged on `today` while it runs.
     public init(year: Int, today: CivilDate) {
         self.year = year
-        let end = CivilDate(year: year, month: 12, day: 31) ?? today
-        asOf = min(end, today)
+        asOf = min(DateSpan(year: year)?.last ?? today, today)
     }
 
     /// Fee notices of both scales.
@@ -217,9 +225,8 @@ public struct AnnualFacts: Sendable, Hashable, Codable {
 
     /// Adds what one case did in the year.
     public mutating func add(_ state: CaseState, registeredLate: Bool) {
-        guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
-        else { return }
-        let inYear = { (d: CivilDate) in first <= d && d <= last }
+        guard let span = DateSpan(year: year) else { return }
+        let inYear = span.contains
         if let issued = state.reply?.issued, inYear(issued) {
             replies += 1
             if state.repliedLate { repliedLate += 1 }
@@ -286,18 +293,4 @@ public struct AnnualReportDocument: Sendable, Hashable {
     public var corrected: Int {
         RemedyKind.allCases.reduce(0) { $0 + tables.remedyCount($1, .corrected) }
     }
-}
-
-extension Substring {
-    func trimmingSpaces() -> String {
-        let isSpace = { (c: Character) in c == " " || c == "\t" || c == "\r" || c == "\u{3000}" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[start...end])
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String { self[...].trimmingSpaces() }
 }

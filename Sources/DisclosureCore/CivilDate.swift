@@ -147,6 +147,12 @@ public struct DateSpan: Hashable, Sendable, Codable {
         self.first = first
         self.last = last
     }
+    /// 1 January to 31 December of `year` (nil outside the years a date can have).
+    public init?(year: Int) {
+        guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
+        else { return nil }
+        self.init(first, last)
+    }
     public func contains(_ d: CivilDate) -> Bool { first <= d && d <= last }
     public var days: [CivilDate] {
         guard first <= last else { return [] }

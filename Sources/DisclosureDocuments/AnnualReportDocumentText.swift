@@ -214,10 +214,10 @@ public enum AnnualReportBlocks {
         var body = ""
         for block in blocks {
             switch block {
-            case .title(let s): body += "<h1>\(escape(s))</h1>\n"
-            case .subtitle(let s): body += "<p class=\"subtitle\">\(escape(s))</p>\n"
-            case .heading(let s): body += "<h2>\(escape(s))</h2>\n"
-            case .paragraph(let s): body += "<p>\(escape(s))</p>\n"
+            case .title(let s): body += "<h1>\(htmlEscaped(s))</h1>\n"
+            case .subtitle(let s): body += "<p class=\"subtitle\">\(htmlEscaped(s))</p>\n"
+            case .heading(let s): body += "<h2>\(htmlEscaped(s))</h2>\n"
+            case .paragraph(let s): body += "<p>\(htmlEscaped(s))</p>\n"
             case .table(let t):
                 body += "<table>\n"
                 for row in t.rows {
@@ -225,55 +225,26 @@ public enum AnnualReportBlocks {
                     for c in row {
                         let tag = c.header ? "th" : "td"
                         let span = c.columnSpan > 1 ? " colspan=\"\(c.columnSpan)\"" : ""
-                        body += "<\(tag)\(span)>\(escape(c.text))</\(tag)>"
+                        body += "<\(tag)\(span)>\(htmlEscaped(c.text))</\(tag)>"
                     }
                     body += "</tr>\n"
                 }
                 body += "</table>\n"
             }
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="zh-CN">
-            <head>
-            <meta charset="utf-8">
-            <title>\(escape(title))</title>
-            <style>
-            @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-            body { font-family: "FangSong", "仿宋", "Noto Serif CJK SC", "SimSun", serif; font-size: 16pt;
-              line-height: 28pt; margin: 0; }
-            h1 { font-family: "SimSun", "Noto Serif CJK SC", serif; font-size: 22pt; text-align: center;
-              line-height: 1.4; margin: 0 0 18pt; }
-            h2 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 16pt; font-weight: normal;
-              margin: 12pt 0 6pt; text-indent: 2em; }
-            p { margin: 0; text-indent: 2em; text-align: justify; }
-            p.subtitle { text-align: center; text-indent: 0; }
-            table { border-collapse: collapse; width: 100%; margin: 6pt 0 12pt; font-size: 10.5pt; line-height: 1.4;
-              page-break-inside: auto; }
-            th, td { border: 1px solid #000; padding: 2pt 4pt; text-align: center; }
-            th { font-weight: bold; background: #f2f2f2; }
-            td:first-child { text-align: left; }
-            tr { page-break-inside: avoid; }
-            </style>
-            </head>
-            <body>
-            \(body)</body>
-            </html>
-
-            """
-    }
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
+        return officialPage(
+            title: title,
+            css: """
+                h2 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 16pt; font-weight: normal;
+                  margin: 12pt 0 6pt; text-indent: 2em; }
+                p.subtitle { text-align: center; text-indent: 0; }
+                table { border-collapse: collapse; width: 100%; margin: 6pt 0 12pt; font-size: 10.5pt; line-height: 1.4;
+                  page-break-inside: auto; }
+                th, td { border: 1px solid #000; padding: 2pt 4pt; text-align: center; }
+                th { font-weight: bold; background: #f2f2f2; }
+                td:first-child { text-align: left; }
+                tr { page-break-inside: avoid; }
+                """,
+            body: body)
     }
 }

@@ -83,20 +83,7 @@ public struct Notice: Sendable, Hashable {
 
     /// A print-ready HTML page: A4 with the margins and type of Chinese official documents, no external resources.
     public func html() -> String {
-        func esc(_ s: String) -> String {
-            var o = ""
-            for c in s {
-                switch c {
-                case "&": o += "&amp;"
-                case "<": o += "&lt;"
-                case ">": o += "&gt;"
-                case "\"": o += "&quot;"
-                case "\n": o += "<br>"
-                default: o.append(c)
-                }
-            }
-            return o
-        }
+        func esc(_ s: String) -> String { htmlEscaped(s, lineBreaks: true) }
         var body = ""
         // The document number stands under the title; the salutation is the first paragraph of the letter.
         let salutation = paragraphs.firstIndex { !$0.right }
@@ -106,35 +93,45 @@ public struct Notice: Sendable, Hashable {
                 ? (i == 0 ? "docnumber" : "right") : (i == salutation && p.text.hasSuffix("：") ? "salutation" : "")
             body += cls.isEmpty ? "<p>\(esc(p.text))</p>\n" : "<p class=\"\(cls)\">\(esc(p.text))</p>\n"
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="zh-CN">
-            <head>
-            <meta charset="utf-8">
-            <title>\(esc(title))</title>
-            <style>
-            @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-            html, body { margin: 0; padding: 0; }
-            body { font-family: "FangSong_GB2312", "FangSong", "STFangsong", "仿宋", "Noto Serif CJK SC", serif;
-                   font-size: 16pt; line-height: 28pt; color: #000; background: #fff; }
-            h1 { font-family: "FZXiaoBiaoSong-B05S", "方正小标宋简体", "SimSun", "Noto Serif CJK SC", serif;
-                 font-size: 22pt; line-height: 36pt; font-weight: normal; text-align: center; margin: 0 0 28pt; }
-            p { margin: 0; text-indent: 2em; text-align: justify; }
-            p.salutation { text-indent: 0; }
-            p.docnumber { text-indent: 0; text-align: center; margin: -14pt 0 28pt; }
-            p.right { text-indent: 0; text-align: right; padding-right: 4em; }
-            p.right + p.right { margin-top: 0; }
-            p:not(.right) + p.right { margin-top: 28pt; }
-            @media screen { body { width: 156mm; margin: 20mm auto; } }
-            </style>
-            </head>
-            <body>
-            <h1>\(esc(title))</h1>
-            \(body)</body>
-            </html>
-
-            """
+        return officialPage(
+            title: title,
+            css: """
+                p.salutation { text-indent: 0; }
+                p.docnumber { text-indent: 0; text-align: center; margin: -14pt 0 28pt; }
+                p.right { text-indent: 0; text-align: right; padding-right: 4em; }
+                p.right + p.right { margin-top: 0; }
+                p:not(.right) + p.right { margin-top: 28pt; }
+                """,
+            body: "<h1>\(esc(title))</h1>\n" + body)
     }
+}
+
+/// A page of an official document to print from a browser, with no resource from elsewhere: A4 with the
+/// margins of GB/T 9704, 仿宋 三号 on 28-point lines, a 小标宋 title; `css` adds the page's own rules.
+func officialPage(title: String, css: String, body: String) -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="zh-CN">
+    <head>
+    <meta charset="utf-8">
+    <title>\(htmlEscaped(title))</title>
+    <style>
+    @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+    html, body { margin: 0; padding: 0; }
+    body { font-family: "FangSong_GB2312", "FangSong", "STFangsong", "仿宋", "Noto Serif CJK SC", serif;
+           font-size: 16pt; line-height: 28pt; color: #000; background: #fff; }
+    h1 { font-family: "FZXiaoBiaoSong-B05S", "方正小标宋简体", "SimSun", "Noto Serif CJK SC", serif;
+         font-size: 22pt; line-height: 36pt; font-weight: normal; text-align: center; margin: 0 0 28pt; }
+    p { margin: 0; text-indent: 2em; text-align: justify; }
+    \(css)
+    @media screen { body { width: 156mm; margin: 20mm auto; } }
+    </style>
+    </head>
+    <body>
+    \(body)</body>
+    </html>
+
+    """
 }
 
 /// Facts the case does not hold that some notices need, supplied by the office.
@@ -505,4 +502,20 @@ extension String {
 
 extension Substring {
     func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
+}
+
+/// `s` as HTML text: the markup characters escaped and, with `lineBreaks`, each line break a `<br>`.
+func htmlEscaped(_ s: String, lineBreaks: Bool = false) -> String {
+    var out = ""
+    for c in s {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "\n" where lineBreaks: out += "<br>"
+        default: out.append(c)
+        }
+    }
+    return out
 }

@@ -10,13 +10,20 @@ public struct CurrentLock: Sendable, Hashable {
 }
 
 extension Store {
+    /// 1 January to 31 December of `year`, which the reports' queries bind.
+    static func span(ofYear year: Int) throws(DisclosureError) -> DateSpan {
+        guard let span = DateSpan(year: year) else {
+            throw DisclosureError(.invalidValue, field: "year", zh: "年份无效", en: "invalid year")
+        }
+        return span
+    }
+
     /// Each of this office's current cases that was open at some time in `year`, or had a remedy filed
     /// in it: every case a step of that year can belong to.
     public func forEachCaseOfYear(
         _ year: Int, _ body: (CaseRecord) throws(DisclosureError) -> Void
     ) throws(DisclosureError) {
-        guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
-        else { throw DisclosureError(.invalidValue, field: "year", zh: "年份无效", en: "invalid year") }
+        let span = try Store.span(ofYear: year)
         try db.readTransaction { () throws(DisclosureError) in
             let ids = try db.all(
                 """
@@ -26,7 +33,7 @@ extension Store {
                 SELECT c.id FROM remedies r JOIN cases c ON c.id = r.case_id
                 WHERE c.agency_code = ?1 AND c.superseded_by IS NULL AND r.filed BETWEEN ?2 AND ?3
                 ORDER BY 1
-                """, office.code, first, last
+                """, office.code, span.first, span.last
             ) { $0.int(0) }
             for id in ids { try body(try loadRecord(id: id, calendar: calendar)) }
         }
@@ -34,14 +41,13 @@ extension Store {
 
     /// The year's applications per applicant (name and ID number together), for the repeat applicants.
     public func applicationsPerApplicant(year: Int) throws(DisclosureError) -> [String: Int] {
-        guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
-        else { throw DisclosureError(.invalidValue, field: "year", zh: "年份无效", en: "invalid year") }
+        let span = try Store.span(ofYear: year)
         var out: [String: Int] = [:]
         try db.query(
             """
             SELECT applicant_name || char(31) || COALESCE(id_number, ''), COUNT(*) FROM cases
             WHERE agency_code = ? AND superseded_by IS NULL AND received BETWEEN ? AND ? GROUP BY 1
-            """, [office.code, first, last]
+            """, [office.code, span.first, span.last]
         ) { (r: Row) in out[r.text(0)] = r.int(1) }
         return out
     }

@@ -957,10 +957,8 @@ public final class Store {
 
     /// The counts of tables 三 and 四 for `year`, for this office's own current cases.
     public func annualReport(year: Int) throws(DisclosureError) -> AnnualReport {
-        guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31) else {
-            throw DisclosureError(.invalidValue, field: "year", zh: "年份无效", en: "invalid year")
-        }
-        let params: [SQLBindable] = [office.code, first, last]
+        let span = try Store.span(ofYear: year)
+        let params: [SQLBindable] = [office.code, span.first, span.last]
         return try db.readTransaction { () throws(DisclosureError) -> AnnualReport in
             func byType(_ sql: String, _ params: [SQLBindable]) throws(DisclosureError) -> [ApplicantType: Int] {
                 var out: [ApplicantType: Int] = [:]

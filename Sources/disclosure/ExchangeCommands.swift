@@ -127,13 +127,7 @@ struct Validate: ParsableCommand {
         let zh = global.language == .zh
         // Not XML: the calendar's text format (Storage/calendar/README.md), read as `calendar import` reads it.
         if !head.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<") {
-            guard let data = FileManager.default.contents(atPath: file), data.count <= 1_000_000,
-                let text = String(data: data, encoding: .utf8)
-            else {
-                throw DisclosureError(
-                    .calendarFormat, field: "FILE", zh: "文件须为不超过1MB的UTF-8文本",
-                    en: "the file must be UTF-8 text of at most 1 MB")
-            }
+            let text = try SmallTextFile.read(file, field: "FILE", code: .calendarFormat).text
             let schedule = try HolidaySchedule.parse(text, origin: name)
             print(
                 zh

@@ -115,7 +115,11 @@ struct ReportAnnual: ParsableCommand {
         default: bytes = Array(AnnualReportText.text(report, agency: desk.office.name, lang: global.language).utf8)
         }
         try emit(bytes, desk: desk)
-        // The statutory identity must hold; a report that does not balance is not to be published.
+        try ReportAnnual.checkBalance(report)
+    }
+
+    /// The statutory identity must hold: a report that does not balance is printed, then refused.
+    static func checkBalance(_ report: AnnualReport) throws(DisclosureError) {
         let broken = report.imbalances
         if !broken.isEmpty {
             let detail = broken.map { "\($0.column.label.zh)：\($0.left) ≠ \($0.right)" }.joined(separator: "；")
@@ -130,12 +134,14 @@ struct ReportAnnual: ParsableCommand {
 }
 
 extension ReportAnnual {
-    /// Writes the report to `--out`, or to standard output.
-    func emit(_ body: [UInt8], desk: Desk? = nil) throws {
-        // One line break at the end, whichever side made the text.
+    /// Writes the report to `--out`, or to standard output; `text` false for a binary file (a .docx).
+    func emit(_ body: [UInt8], desk: Desk? = nil, text: Bool = true) throws {
+        // One line break at the end of a text, whichever side made it.
         var bytes = body
-        while bytes.last == 0x0A { bytes.removeLast() }
-        bytes.append(0x0A)
+        if text {
+            while bytes.last == 0x0A { bytes.removeLast() }
+            bytes.append(0x0A)
+        }
         let wrote = Text(zh: "已写入年度报告：\(out ?? "")", en: "wrote the annual report to \(out ?? "")")
         try emitDocument(bytes, to: out, force: force, desk: desk, wrote: wrote, global.language)
     }

@@ -7,14 +7,7 @@ import Foundation
 /// Reads the report inputs file named by `--inputs` (forms/annual-report-inputs.md).
 func readReportInputs(_ path: String?) throws -> AnnualReportInputs? {
     guard let path else { return nil }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw DisclosureError(.io, field: "--inputs", zh: "无法读取文件 \(path)", en: "cannot read \(path)")
-    }
-    guard data.count <= 1_000_000, let text = String(data: data, encoding: .utf8) else {
-        throw DisclosureError(
-            .invalidValue, field: "--inputs", zh: "文件须为不超过1MB的UTF-8文本",
-            en: "the file must be UTF-8 text of at most 1 MB")
-    }
+    let text = try SmallTextFile.read(path, field: "--inputs", code: .invalidValue).text
     return try AnnualReportInputs.parse(text, origin: path)
 }
 
@@ -55,16 +48,7 @@ extension ReportAnnual {
             bytes = OOXMLDocument.docx(blocks, title: document.title, created: "\(document.year)-12-31T00:00:00Z")
         default: bytes = Array(AnnualReportBlocks.text(blocks).utf8)
         }
-        if format == "docx" {
-            let wrote = Text(zh: "已写入年度报告：\(out ?? "")", en: "wrote the annual report to \(out ?? "")")
-            try emitDocument(bytes, to: out, force: force, desk: desk, wrote: wrote, global.language)
-        } else {
-            try emit(bytes, desk: desk)
-        }
-        if !document.tables.imbalances.isEmpty {
-            throw DisclosureError(
-                .ruleViolation, field: "--year", zh: "报表不平衡（一+二 应等于 三（七）+四），不能公布",
-                en: "the report does not balance (一 + 二 must equal 三（七） + 四); it is not to be published")
-        }
+        try emit(bytes, desk: desk, text: format != "docx")
+        try ReportAnnual.checkBalance(document.tables)
     }
 }
