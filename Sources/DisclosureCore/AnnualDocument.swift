@@ -80,7 +80,8 @@ public struct AnnualReportInputs: Sendable, Hashable {
         }
         let keys = Set(Self.keys)
         var seenSections: Set<String> = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // By any line break: "\r\n" (a file saved on Windows) is one Character, never equal to "\n".
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
             let line = String(raw).trimmingWhitespace()
             let inText = if case .text = place { true } else { false }

@@ -189,7 +189,7 @@ public enum AnnualReportBlocks {
                 ],
             labels + labels + labels,
             counts(.reconsideration) + counts(.litigation) + counts(.litigationAfterReconsideration),
-        ])
+        ], labelled: false)
     }
 
     /// The document as plain text: headings, paragraphs, and each table row's cells separated by " | ".

@@ -133,6 +133,10 @@ struct AnnualDocumentTests {
             let r = try o.run("report", "annual", "--year", "2026", "--document", "--inputs", file)
             #expect(r.status == 1 && r.stderr.contains(message) && r.stdout.isEmpty, "\(name): \(r.stderr)")
         }
+        // A file saved on Windows (CRLF line breaks) reads as the same file.
+        let lf = try o.ok("report", "annual", "--year", "2026", "--document", "--inputs", try Self.inputs(in: o))
+        let crlf = try Self.inputs(in: o, name: "crlf.txt") { $0.replacingOccurrences(of: "\n", with: "\r\n") }
+        #expect(try o.ok("report", "annual", "--year", "2026", "--document", "--inputs", crlf).stdout == lf.stdout)
         let none = try o.run("report", "annual", "--year", "2026", "--document")
         #expect(none.status == 1 && none.stderr.contains("--inputs"))
         let docx = try o.run("report", "annual", "--year", "2026", "--document", "--inputs", try Self.inputs(in: o),
