@@ -1,5 +1,6 @@
 import DisclosureCore
 import DisclosureDocuments
+import DisclosureExchange
 
 extension CaseViews {
     /// The annual report document (`report annual --document --format json`): its figures by section, the
@@ -35,6 +36,7 @@ extension CaseViews {
                 ])
             ),
             ("proactive_leads", .int(f.leads)), ("proactive_leads_disclosed", .int(f.leadsDisclosed)),
+            ("proactive_leads_acted", .array((f.leadsActed ?? []).map(lead))),
         ])
         let texts = JSON.object(
             AnnualReportInputs.Section.allCases.map { s in
@@ -83,6 +85,48 @@ extension AnnualReportInputs.Section {
         case .problems: "problems"
         case .assessment: "assessment"
         case .other: "other"
+        }
+    }
+}
+
+/// The forms the whole annual report is published in; each renders the same blocks of one computation.
+public enum AnnualDocumentFormat: String, Sendable, CaseIterable {
+    case text, html, docx, json, xml
+
+    /// The format named `name`, or an error on `field` listing the formats.
+    public static func named(_ name: String, field: String) throws(DisclosureError) -> AnnualDocumentFormat {
+        guard let f = AnnualDocumentFormat(rawValue: name) else {
+            throw DisclosureError(
+                .invalidValue, field: field, zh: "完整年度报告的格式只能是 text、html、docx、json 或 xml",
+                en: "the whole report's format must be text, html, docx, json or xml")
+        }
+        return f
+    }
+
+    /// The media type of the rendering, for a download.
+    public var mediaType: String {
+        switch self {
+        case .text: "text/plain; charset=utf-8"
+        case .html: "text/html; charset=utf-8"
+        case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case .json: "application/json"
+        case .xml: "application/xml; charset=utf-8"
+        }
+    }
+
+    /// Whether the rendering is text (ends in a line break) rather than a binary package.
+    public var isText: Bool { self != .docx }
+
+    /// The bytes of `d` in this format.
+    public func render(_ d: AnnualReportDocument) -> [UInt8] {
+        let blocks = AnnualReportBlocks.blocks(d)
+        switch self {
+        case .json: return CaseViews.annualDocument(d).encoded()
+        case .xml: return Array(AnnualReportXML.render(d, blocks: blocks).utf8)
+        case .html: return Array(AnnualReportBlocks.html(blocks, title: d.title).utf8)
+        // Dated by the year's end, not by today: a locked year's package is the same bytes forever.
+        case .docx: return OOXMLDocument.docx(blocks, title: d.title, created: "\(d.year)-12-31T00:00:00Z")
+        case .text: return Array(AnnualReportBlocks.text(blocks).utf8)
         }
     }
 }

@@ -33,6 +33,7 @@ extension Desk {
             facts.add(r.state, registeredLate: r.events.first?.lateEntry != nil)
         }
         facts.countRepeats(try store.applicationsPerApplicant(year: year))
+        facts.leadsActed = try store.leads(year: year).filter { $0.withdrawn == nil }
         // Leads of the year alone: applications received in it, from at least three applicants.
         guard let span = DateSpan(year: year) else { return facts }
         let clusters = try clusters(
@@ -46,5 +47,29 @@ extension Desk {
             }
         }
         return facts
+    }
+}
+
+extension AnnualReportDocument {
+    /// What the office should know before publishing this rendering: that a locked year did not use the
+    /// inputs `given`, or that the year is still running.
+    public func notes(given: AnnualReportInputs?, _ lang: Language) -> [String] {
+        let zh = lang == .zh
+        var out: [String] = []
+        if let lockedAt, let given, given.source != inputs.source {
+            out.append(
+                zh
+                    ? "注意：\(year)年度已于\(lockedAt)锁定，报告按锁定时存档的素材生成，未采用 --inputs 指定的文件"
+                    : "note: \(year) was locked at \(lockedAt); the report uses the inputs kept with the lock, "
+                        + "not --inputs")
+        }
+        if facts.provisional {
+            out.append(
+                zh
+                    ? "注意：\(year)年尚未结束，报告中的数字截至\(facts.asOf.chinese)，并非全年数字；请于年度结束后重新生成再公布"
+                    : "note: \(year) has not ended; the figures stand as of \(facts.asOf), not for the whole year; "
+                        + "render it again after the year ends before publishing")
+        }
+        return out
     }
 }

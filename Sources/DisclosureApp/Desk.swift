@@ -328,15 +328,16 @@ public final class Desk {
                 .ruleViolation, field: "year", zh: "\(year)年尚未结束，其年度报表不能锁定（最早\(year + 1)年1月1日）",
                 en: "the year \(year) has not ended; its report can be locked from \(year + 1)-01-01")
         }
-        let report = try store.annualReport(year: year)
-        guard report.imbalances.isEmpty else {
-            throw DisclosureError(
-                .ruleViolation, field: "year", zh: "\(year)年度报表不平衡，不能锁定",
-                en: "the \(year) report does not balance; it cannot be locked")
+        try store.lockReport(year: year, inputs: inputs?.source, actor: ref(account), now: clock.now().stamp) {
+            () throws(DisclosureError) -> AnnualFacts? in
+            let report = try store.annualReport(year: year)
+            guard report.imbalances.isEmpty else {
+                throw DisclosureError(
+                    .ruleViolation, field: "year", zh: "\(year)年度报表不平衡，不能锁定",
+                    en: "the \(year) report does not balance; it cannot be locked")
+            }
+            return try inputs.map { _ throws(DisclosureError) in try yearFacts(year) }
         }
-        let facts = try inputs.map { _ throws(DisclosureError) in try yearFacts(year) }
-        try store.lockReport(
-            year: year, inputs: inputs?.source, facts: facts, actor: ref(account), now: clock.now().stamp)
     }
 
     /// Unlocks a year, with the reason on record.

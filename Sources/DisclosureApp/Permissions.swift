@@ -20,6 +20,8 @@ public enum UseCase: String, Sendable, CaseIterable {
     case remedy
     case importCases = "import"
     case reportLock = "report-lock"
+    /// Record (or withdraw) a decision to publish proactively what several applicants asked for (art. 44).
+    case proactiveLead = "proactive-lead"
     case staff
     case calendar
     /// Taking back the office's own cases from its export.
@@ -46,7 +48,7 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .assign: [.head, .registrar]
         case .correctionRequest, .consult, .fee, .attach, .draft, .deliver, .amend: [.handler]
         case .review: [.reviewer]
-        case .extend, .issue, .reopen, .remedy, .importCases, .reportLock, .decideAmendment: [.head]
+        case .extend, .issue, .reopen, .remedy, .importCases, .reportLock, .proactiveLead, .decideAmendment: [.head]
         case .close: [.handler, .head]
         case .staff, .calendar, .restoreCases: [.admin]
         case .checkpoint, .restore: [.head]
@@ -74,6 +76,7 @@ public enum UseCase: String, Sendable, CaseIterable {
         case .remedy: Text(zh: "登记复议、诉讼", en: "record 行政复议 or litigation")
         case .importCases: Text(zh: "导入案卷", en: "import case files")
         case .reportLock: Text(zh: "锁定或解除锁定年度报告", en: "lock or unlock an annual report")
+        case .proactiveLead: Text(zh: "记录纳入主动公开的决定", en: "record a decision to publish proactively")
         case .staff: Text(zh: "管理工作人员账号", en: "manage staff accounts")
         case .calendar: Text(zh: "载入放假安排", en: "load holiday schedules")
         case .restoreCases: Text(zh: "恢复本机关导出的案件", en: "restore the office's own exported cases")

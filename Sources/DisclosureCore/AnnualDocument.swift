@@ -207,6 +207,9 @@ public struct AnnualFacts: Sendable, Hashable, Codable {
     /// least three applicants in the year, and those where some of it was already disclosed on request.
     public var leads = 0
     public var leadsDisclosed = 0
+    /// Decisions of the year to publish such information proactively (art. 44), withdrawn ones left out;
+    /// nil in facts kept by a lock made before they were recorded.
+    public var leadsActed: [ProactiveLead]?
 
     /// How many applications make an applicant a repeat applicant in the weak points of section 五.
     public static let repeatThreshold = 3
@@ -218,6 +221,9 @@ public struct AnnualFacts: Sendable, Hashable, Codable {
         self.year = year
         asOf = min(DateSpan(year: year)?.last ?? today, today)
     }
+
+    /// Whether the year was still running when the facts were counted: its figures are not yet final.
+    public var provisional: Bool { asOf < (DateSpan(year: year)?.last ?? asOf) }
 
     /// Fee notices of both scales.
     public var feeNoticeTotal: Int { feeNotices.values.reduce(0, +) }

@@ -91,6 +91,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return withUnsafeBytes(of: digits) { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// As an official letter writes it: `2026年1月5日`.
+    public var chinese: String { "\(year)年\(month)月\(day)日" }
+
     /// Parses ISO 8601 `YYYY-MM-DD` and nothing else; nil for other shapes or impossible dates.
     public init?(iso text: String) {
         var text = text

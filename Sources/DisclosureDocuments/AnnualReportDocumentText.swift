@@ -101,13 +101,24 @@ public enum AnnualReportBlocks {
         return s
     }
 
-    /// 六's leads for proactive disclosure (art. 44).
+    /// 六's leads for proactive disclosure (art. 44): those the records point to, and those acted on.
     static func leads(_ f: AnnualFacts) -> String {
-        guard f.leads > 0 else {
-            return "（二）依申请公开转主动公开情况。本年度未发现\(AnnualFacts.leadApplicants)名以上申请人申请公开相同政府信息的情形。"
+        var s = "（二）依申请公开转主动公开情况。"
+        if f.leads > 0 {
+            s += "本年度有\(f.leads)组申请系\(AnnualFacts.leadApplicants)名以上申请人申请公开相同或相近的政府信息，"
+                + "其中\(f.leadsDisclosed)组已依申请公开。"
+        } else {
+            s += "本年度未发现\(AnnualFacts.leadApplicants)名以上申请人申请公开相同政府信息的情形。"
         }
-        return "（二）依申请公开转主动公开情况。本年度有\(f.leads)组申请系\(AnnualFacts.leadApplicants)名以上申请人申请公开"
-            + "相同或相近的政府信息，其中\(f.leadsDisclosed)组已依申请公开，可依《条例》第四十四条纳入主动公开范围。"
+        let acted = f.leadsActed ?? []
+        guard !acted.isEmpty else {
+            return s + "本年度未依《条例》第四十四条将依申请公开的政府信息纳入主动公开范围。"
+        }
+        s += "依《条例》第四十四条，本年度将\(acted.count)项依申请公开的政府信息纳入主动公开范围："
+        s += acted.enumerated().map { i, l in
+            "\(i + 1). \(l.subject)（\(l.cases.count)件申请，\(l.decided.chinese)决定，在\(l.published)公开）"
+        }.joined(separator: "；")
+        return s + "。"
     }
 
     static func percent(_ part: Int, of whole: Int) -> String {

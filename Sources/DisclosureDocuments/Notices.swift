@@ -178,7 +178,7 @@ public enum NoticeRenderer {
         let s = c.state
         let a = s.application
         let regulation = s.regulation
-        func cn(_ d: CivilDate) -> String { "\(d.year)年\(d.month)月\(d.day)日" }
+        func cn(_ d: CivilDate) -> String { d.chinese }
         var fields: [String: String] = [
             "agency": agency, "number": c.number.description, "applicant": a.applicant.name,
             "received": cn(a.received), "request": Sentence.open(a.request), "channel": a.channel.label.zh,

@@ -440,22 +440,84 @@ struct API: Sendable {
     /// The office's records beside its cases: reports, fees, the calendar, the audit.
     private func officeRoutes(_ v1: RouterGroup<DisclosureContext>) {
         v1.post("reports/annual/:year/:change") { request, context in
-            let creds = try writeCredentials(request, context)
             guard let year = Int(try parameter(context, "year")) else {
                 throw DisclosureError(.invalidValue, field: "year", zh: "须为四位年份", en: "must be a four-digit year")
             }
             let change = try parameter(context, "change")
+            guard ["lock", "unlock", "document"].contains(change) else { throw APIError.fromHTTP(.notFound) }
+            // The whole report reads, but takes its inputs file in the body: a POST that changes nothing.
+            let creds = change == "document" ? try credentials(request, context) : try writeCredentials(request, context)
             var form = try await body(request)
             let reason = change == "unlock" ? try form.requiredText("reason") : nil
+            let inputs = try form.text("inputs").map { (text: String) throws(DisclosureError) in
+                try AnnualReportInputs.parse(text, origin: "inputs")
+            }
+            let format = change == "document"
+                ? try AnnualDocumentFormat.named(try form.text("format") ?? "json", field: "format") : nil
             try form.finish()
-            guard change == "lock" || change == "unlock" else { throw APIError.fromHTTP(.notFound) }
+            if change == "unlock" && inputs != nil {
+                throw DisclosureError(.invalidValue, field: "inputs", zh: "解除锁定不接受报告素材", en: "not taken by unlock")
+            }
+            if let format {
+                return try await reading(creds, request, context) { desk, lang, _ in
+                    let document = try desk.annualDocument(year: year, inputs: inputs)
+                    var reply = Reply.download(
+                        format.render(document), type: format.mediaType, filename: "annual-report-\(year).\(format)")
+                    let notes = document.notes(given: inputs, lang).joined(separator: "\n")
+                    if !notes.isEmpty, let name = HTTPField.Name("X-Notes"),
+                       let encoded = notes.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+                        reply.headers[name] = encoded
+                    }
+                    return reply
+                }
+            }
             return try await writing(creds, request, context) { desk, _, _ in
                 if let reason {
                     try desk.unlockReport(year: year, reason: reason)
                 } else {
-                    try desk.lockReport(year: year)
+                    try desk.lockReport(year: year, inputs: inputs)
                 }
-                return .json(.object([("year", .int(year)), ("locked", .bool(reason == nil))]))
+                return .json(
+                    .object([("year", .int(year)), ("locked", .bool(reason == nil)), ("inputs_kept", .bool(inputs != nil))]))
+            }
+        }
+        v1.get("reports/leads") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            let year = try q.int("year")
+            try q.finish()
+            let asText = wantsText(request)
+            return try await reading(creds, request, context) { desk, lang, _ in
+                let leads = try desk.leads(year: year)
+                return .view(.array(leads.map(CaseViews.lead)), text: LeadText.text(leads, lang), asText: asText)
+            }
+        }
+        v1.post("reports/leads") { request, context in
+            let creds = try writeCredentials(request, context)
+            var form = try await body(request)
+            let decided = try form.requiredDate("decided")
+            let subject = try form.requiredText("subject")
+            let published = try form.requiredText("published")
+            let cases = try ProactiveLead.caseList(try form.requiredText("cases"), field: "cases")
+            try form.finish()
+            let asText = wantsText(request)
+            return try await writing(creds, request, context) { desk, lang, _ in
+                let lead = try desk.recordLead(decided: decided, subject: subject, published: published, cases: cases)
+                return .view(CaseViews.lead(lead), text: LeadText.text([lead], lang), asText: asText, status: .created)
+            }
+        }
+        v1.post("reports/leads/:id/withdraw") { request, context in
+            let creds = try writeCredentials(request, context)
+            guard let id = Int(try parameter(context, "id")) else {
+                throw DisclosureError(.invalidValue, field: "id", zh: "须为记录编号", en: "must be a decision's number")
+            }
+            var form = try await body(request)
+            let reason = try form.requiredText("reason")
+            try form.finish()
+            let asText = wantsText(request)
+            return try await writing(creds, request, context) { desk, lang, _ in
+                let lead = try desk.withdrawLead(id: id, reason: reason)
+                return .view(CaseViews.lead(lead), text: LeadText.text([lead], lang), asText: asText)
             }
         }
         v1.get("reports/stats") { request, context in

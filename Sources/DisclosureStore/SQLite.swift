@@ -244,7 +244,9 @@ final class Connection {
     }
 
     /// Runs `body` in a read transaction, so that several queries see one snapshot.
+    /// Inside a write transaction it simply runs `body`, which then sees that transaction's snapshot.
     func readTransaction<T>(_ body: () throws(DisclosureError) -> T) throws(DisclosureError) -> T {
+        if sqlite3_get_autocommit(handle) == 0 { return try body() }
         try exec("BEGIN DEFERRED")
         do {
             let result = try body()

@@ -871,14 +871,17 @@ public final class Store {
     /// Locks a year's figures after publication.
     /// `inputs` (the report inputs file's text) and `facts` are kept with the lock: the year's document
     /// renders from them for as long as it stays locked.
+    /// `check` runs inside the lock's transaction, so that what it verifies and the facts it counts are
+    /// the figures as locked, with no write slipping in between; it returns the facts to keep, if any.
     public func lockReport(
-        year: Int, inputs: String? = nil, facts: AnnualFacts? = nil, actor: ActorRef, now: String
+        year: Int, inputs: String? = nil, actor: ActorRef, now: String,
+        check: () throws(DisclosureError) -> AnnualFacts?
     ) throws(DisclosureError) {
-        let factsText = try facts.map { (f: AnnualFacts) throws(DisclosureError) in try encode(f) }
         try db.writeTransaction { () throws(DisclosureError) in
             if try lockedYears().contains(year) {
                 throw DisclosureError(.ruleViolation, field: "year", zh: "\(year)年度已锁定", en: "\(year) is already locked")
             }
+            let factsText = try check().map { (f: AnnualFacts) throws(DisclosureError) in try encode(f) }
             try db.run(
                 "INSERT INTO report_locks (year, locked_at, locked_by, inputs, facts) VALUES (?, ?, ?, ?, ?)",
                 year, now, actor.name, inputs, factsText)

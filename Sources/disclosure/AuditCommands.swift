@@ -278,6 +278,7 @@ func journalKindLabel(_ kind: String, _ lang: Language) -> String {
         "baseline": "基线", "created": "建库", "calendar": "放假安排", "report-lock": "年度锁定",
         "report-unlock": "解除锁定", "staff": "账号变更", "office": "机关设置", "import": "导入案卷",
         "restore-cases": "恢复案件", "backup": "备份", "restore": "恢复数据库", "checkpoint": "审计锚点",
+        "proactive-lead": "纳入主动公开", "proactive-lead-withdrawn": "撤销纳入主动公开",
     ]
     guard lang == .zh, let label = zh[kind] else { return kind }
     return "\(label)（\(kind)）"

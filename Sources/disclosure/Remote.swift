@@ -115,6 +115,8 @@ struct APIAnswer {
     let body: [UInt8]
     /// `X-Case-Count` of an export.
     var caseCount: Int? = nil
+    /// `X-Notes`: what the command would print on standard error locally, percent-encoded, one per line.
+    var notes: [String] = []
 }
 
 /// The office through its server: each command's use case as one API call, made with curl (so that
@@ -266,7 +268,7 @@ struct RemoteOffice {
             "silent", "show-error", "connect-timeout = 10",
             // The status, a throttled wait and an export's case count, after the body, on standard error.
             "write-out = "
-                + quoted("%{stderr}\n%{http_code}\t%header{retry-after}\t%header{x-case-count}\n"),
+                + quoted("%{stderr}\n%{http_code}\t%header{retry-after}\t%header{x-case-count}\t%header{x-notes}\n"),
         ]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try curlProgram())
@@ -297,8 +299,10 @@ struct RemoteOffice {
             throw DisclosureError(
                 .io, field: "server", zh: "无法连接服务器 \(url)：\(why)", en: "cannot reach the server \(url): \(why)")
         }
+        let notes = last.count > 3 ? (String(last[3]).removingPercentEncoding ?? "") : ""
         let answer = APIAnswer(
-            status: status, body: [UInt8](body), caseCount: last.count > 2 ? Int(last[2]) : nil)
+            status: status, body: [UInt8](body), caseCount: last.count > 2 ? Int(last[2]) : nil,
+            notes: notes.split(separator: "\n").map(String.init))
         if status == 429, last.count > 1, let wait = Int(last[1]) {
             var e = error(answer, lang: lang)
             e.retryAfter = wait
@@ -465,3 +469,6 @@ extension AuditVerify: ThroughServer {}
 extension ReportAnnual: ThroughServer {}
 extension ReportStats: ThroughServer {}
 extension ReportClusters: ThroughServer {}
+extension ReportLeadAdd: ThroughServer {}
+extension ReportLeadList: ThroughServer {}
+extension ReportLeadWithdraw: ThroughServer {}

@@ -51,7 +51,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "报表 / reports",
         subcommands: [
-            ReportAnnual.self, ReportStats.self, ReportClusters.self, ReportLock.self,
+            ReportAnnual.self, ReportStats.self, ReportClusters.self, ReportLead.self, ReportLock.self,
             ReportUnlock.self, ReportLocks.self, ReportLateEntries.self,
         ])
 }
@@ -66,7 +66,7 @@ struct ReportAnnual: ParsableCommand {
     @Flag(help: "以 JSON 输出（同 --format json）/ JSON output (as --format json)") var json = false
     @Option(help: "输出文件（默认标准输出）/ output file (default: standard output)") var out: String?
     @Flag(help: "覆盖已有的输出文件 / replace an existing output file") var force = false
-    @Flag(help: "完整年度报告（六部分，国家统一格式）/ the whole report in the national format (text|html|docx|json)")
+    @Flag(help: "完整年度报告（六部分，国家统一格式）/ the whole report in the national format (text|html|docx|json|xml)")
     var document = false
     @Option(help: "报告素材文件（第二部分表格及各部分文字，格式见 forms/annual-report-inputs.md）/ the report's own figures and texts")
     var inputs: String?
@@ -159,20 +159,24 @@ struct ReportLock: ParsableCommand {
     func run() throws {
         let kept = try readReportInputs(inputs)
         if let remote = try global.remote() {
-            if kept != nil {
-                throw DisclosureError(
-                    .invalidValue, field: "--inputs", zh: "通过服务器锁定时暂不能存档报告素材，请在服务器上运行",
-                    en: "cannot be kept through the server yet: lock on the server's machine")
-            }
-            _ = try remote.perform(APICall(method: "POST", path: "/api/v1/reports/annual/\(year)/lock"))
+            let body = JSON.object(kept.map { [("inputs", .string($0.source))] } ?? [])
+            _ = try remote.perform(APICall(method: "POST", path: "/api/v1/reports/annual/\(year)/lock", body: body))
         } else {
             try global.openDesk().lockReport(year: year, inputs: kept)
         }
+        let zh = global.language == .zh
         print(
-            global.language == .zh
+            zh
                 ? "已锁定\(year)年度统计数字；此后会改变该年度数字的变更将被拒绝，除非先 report unlock 并说明理由"
                 : "locked the \(year) figures; changes that would alter them are refused until report unlock with a reason"
         )
+        if let inputs {
+            print(
+                zh
+                    ? "报告素材 \(inputs) 已随锁定存档：此后 report annual --document 按存档的素材和数字生成，与今天的报告相同"
+                    : "the report inputs \(inputs) are kept with the lock: report annual --document renders from them "
+                        + "and the figures as locked, the same as today")
+        }
     }
 }
 

@@ -60,6 +60,7 @@ struct RoleMatrixTests {
         arguments: [
             UseCase.register, .correctionRequest, .consult, .fee, .attach, .draft, .review, .extend, .issue, .close,
             .reopen, .remedy, .reportLock, .staff, .calendar, .assign, .restoreCases, .backup, .restore, .checkpoint,
+            .proactiveLead,
         ])
     func matrix(_ useCase: UseCase) throws {
         let s = try Scratch()
@@ -73,6 +74,9 @@ struct RoleMatrixTests {
             _ = try s.desk("handler").record(.withdraw, on: n)
         default: break
         }
+        var other = try s.application()
+        other.applicant = Applicant(name: "李四", type: .person)
+        let m = try s.desk("registrar").register(other).record.number
         for role in Role.allCases {
             let expected = useCase.roles.contains(role)
             let got = try allowed(s, role) { desk in
@@ -109,6 +113,8 @@ struct RoleMatrixTests {
                 case .restoreCases:
                     _ = try desk.importCases(path: "/nonexistent/cases.xml", replace: false, restore: true, reason: "test")
                 case .assign: _ = try desk.record(.assign(account: "handler"), on: n)
+                case .proactiveLead:
+                    _ = try desk.recordLead(decided: s.day, subject: "某项目环评批复", published: "门户网站", cases: [n, m])
                 default: Issue.record("no attempt for \(useCase)")
                 }
             }

@@ -40,9 +40,22 @@ struct AnnualDocumentTests {
         let c6 = try o.register("2026-06-02", applicant: "孙八")                    // late reply, litigation pending
         try o.reply(c6, "1", on: "2026-07-15")
         try o.ok(["remedy", "file", c6, "--kind", "litigation", "--body", "某区人民法院", "--on", "2026-08-03"])
-        _ = try o.register("2026-08-03", applicant: "张三")                          // open, overdue on 31 Dec
+        let c7 = try o.register("2026-08-03", applicant: "张三")                    // open, overdue on 31 Dec
         let c8 = try o.register("2026-12-21", applicant: "张三")                    // open, consulted, not yet due
         try o.ok(["consult", "send", c8, "--party", "third-party", "--to", "某公司", "--on", "2026-12-22"])
+
+        // Art. 44 acted on: one decision stands; one entered by mistake is withdrawn; two are refused.
+        let subject = ["--subject", "某项目环评批复", "--published", "区政府门户网站·环境保护栏目"]
+        let lead = try o.ok(["report", "lead", "add", "--on", "2026-07-20", "--cases", "\(c1),\(c3)", "--json"] + subject)
+        #expect(lead.object["cases"] as? [String] == [c1, c3] && lead.object["recorded_by"] as? String == "李主任")
+        let wrong = try o.ok(["report", "lead", "add", "--on", "2026-07-21", "--cases", "\(c1),\(c5)", "--json"] + subject)
+        let wrongID = try #require(wrong.object["id"] as? Int)
+        try o.ok(["report", "lead", "withdraw", "--id", String(wrongID), "--reason", "误记"], today: "2026-07-22")
+        let oneApplicant = try o.run(["report", "lead", "add", "--on", "2026-09-01", "--cases", "\(c1),\(c7)"] + subject)
+        #expect(oneApplicant.status == 1 && oneApplicant.stderr.contains("第四十四条"), "\(oneApplicant.stderr)")
+        let later = try o.run(["report", "lead", "add", "--on", "2026-09-01", "--cases", "\(c3),\(c8)"] + subject)
+        #expect(later.status == 1 && later.stderr.contains("晚于决定日期"), "\(later.stderr)")
+        #expect(try o.ok("report", "lead", "list", "--year", "2026", "--json").array.count == 2)
 
         let file = try Self.inputs(in: o)
         let base = ["report", "annual", "--year", "2026", "--document", "--inputs", file]
@@ -63,6 +76,8 @@ struct AnnualDocumentTests {
         #expect(fees["charged_yuan"] as? Int == 300 && fees["paid"] as? Int == 1 && fees["paid_yuan"] as? Int == 100)
         #expect(fees["abandoned_unpaid"] as? Int == 1)
         #expect(facts["proactive_leads"] as? Int == 1 && facts["proactive_leads_disclosed"] as? Int == 1)
+        let acted = try #require(facts["proactive_leads_acted"] as? [[String: Any]])
+        #expect(acted.count == 1 && acted.first?["decided"] as? String == "2026-07-20")
         let remedies = try #require(tables["remedies"] as? [String: [String: Int]])
         #expect(remedies["reconsideration"]?["upheld"] == 1 && remedies["litigation"]?["pending"] == 1)
         let proactive = try #require(json["proactive"] as? [[String: Any]])
@@ -80,7 +95,26 @@ struct AnnualDocumentTests {
         #expect(text.contains("发出收费通知2件（按件计收0件、0元，按量计收2件、300元），通知金额合计300元；实际收取1件、100元。"))
         #expect(text.contains("因申请人逾期未缴纳信息处理费而不再处理的申请1件"))
         #expect(text.contains("同一申请人一年内提出3件以上申请的1人、共3件"))
+        #expect(
+            text.contains(
+                "本年度将1项依申请公开的政府信息纳入主动公开范围：1. 某项目环评批复（2件申请，2026年7月20日决定，"
+                    + "在区政府门户网站·环境保护栏目公开）。"))
         #expect(!text.contains("张三"), "a published report names no applicant")
+        // The running year's document says its figures are not yet the year's.
+        #expect(try o.ok(base, today: "2026-12-28").stderr.contains("尚未结束"))
+        #expect(!(try o.ok(base, today: after).stderr.contains("尚未结束")))
+
+        // The same content as XML, valid against forms/annual-report.xsd, with the same figures and text.
+        let xml = o.dir.appendingPathComponent("report.xml")
+        try o.ok(base + ["--format", "xml", "--out", xml.path], today: after)
+        #expect(try xmllint(xml.path, schema: "annual-report.xsd") == 0)
+        #expect(try o.ok("validate", xml.path).status == 0)
+        let xmlText = try String(contentsOf: xml, encoding: .utf8)
+        #expect(xmlText.contains("replies=\"5\" replied-on-time=\"4\" replied-late=\"1\" overdue-at-year-end=\"1\""))
+        #expect(xmlText.contains("charged-yuan=\"300\"") && xmlText.contains("abandoned-unpaid=\"1\""))
+        #expect(xmlText.components(separatedBy: "<lead ").count == 2)
+        #expect(xmlText.contains("<heading>六、其他需要报告的事项</heading>"))
+        #expect(xmlText.contains("<paragraph>（二）依申请公开转主动公开情况。"))
 
         // The .docx opens in LibreOffice: six headings, the title, on A4 pages.
         let docx = o.dir.appendingPathComponent("report.docx")
@@ -114,6 +148,10 @@ struct AnnualDocumentTests {
         try o.ok(base + ["--format", "docx", "--out", again.path], today: "2027-03-01")
         #expect(try Data(contentsOf: again) == before)
         #expect(try o.ok(["report", "annual", "--year", "2026", "--document"], today: "2027-03-01").stdout == text)
+        // A locked year's decisions stand as they were published.
+        let locked2026 = try o.run(
+            ["report", "lead", "add", "--on", "2026-10-01", "--cases", "\(c1),\(c3)"] + subject, today: "2027-03-01")
+        #expect(locked2026.status == 1 && locked2026.stderr.contains("已锁定"), "\(locked2026.stderr)")
         #expect(try o.ok("audit", "verify").status == 0)
     }
 

@@ -56,7 +56,7 @@ func defaultActor(_ args: [String]) -> String {
     let second = args.count > 1 ? args[1] : ""
     switch (first, second) {
     case ("extend", _), ("defer", _), ("reopen", _), ("remedy", _), ("import", _), ("reply", "issue"),
-         ("report", "lock"), ("report", "unlock"), ("export", _):
+         ("report", "lock"), ("report", "unlock"), ("report", "lead"), ("export", _):
         return "李主任"
     case ("reply", "review"): return "李主任"
     case ("calendar", "import"), ("staff", _): return "管理员"
@@ -148,6 +148,7 @@ final class Office: Sendable {
         let actor = take("--actor") ?? defaultActor(args)
         let writes = writeCommands.contains(args.first ?? "") || args.starts(with: ["report", "lock"])
             || args.starts(with: ["report", "unlock"]) || args.starts(with: ["calendar", "import"])
+            || args.starts(with: ["report", "lead", "add"]) || args.starts(with: ["report", "lead", "withdraw"])
             || args.starts(with: ["fee", "notice"]) || args.starts(with: ["fee", "paid"])
         // Reads say their day with --as-of; only what records something needs the clock pinned.
         var day = today

@@ -63,6 +63,63 @@ struct DemoTests {
         #expect(drafts == "0")
     }
 
+    @Test("the demo office's 2026 annual report: every figure of 一, 三, 四 and 六 as counted by hand from run.sh")
+    func annualReportOfTheDemo() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("demo.db").path
+        let script = packageRoot.appendingPathComponent("Storage/demo/run.sh").path
+        let run = try tool(
+            "/usr/bin/env", ["BIN=\(binary)", "DB=\(db)", "AS_OF=2026-11-20", "/bin/sh", script], in: dir)
+        #expect(run.status == 0, "\(run.output)")
+        let inputs = packageRoot.appendingPathComponent("forms/examples/annual-report-inputs.txt").path
+        // Rendered as an office would after the year, for publication by 31 January.
+        func report(_ format: String) throws -> String {
+            try tool(
+                "/usr/bin/env",
+                ["TZ=Asia/Shanghai", "FAKETIME_DONT_FAKE_MONOTONIC=1", faketime, "2027-01-20 09:00:00", binary,
+                 "--db", db, "report", "annual", "--year", "2026", "--document", "--inputs", inputs, "--format", format],
+                in: dir
+            ).output
+        }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(try report("json").utf8)) as? [String: Any])
+        let tables = try #require(json["tables"] as? [String: Any])
+        let facts = try #require(json["facts"] as? [String: Any])
+        func total(_ key: String) -> Int? { (tables[key] as? [String: Any])?["total"] as? Int }
+        // 21 applications (applications.tsv); replies issued: 000002 (1), 000014 (5.2), 000001 (2); 000011 withdrew.
+        #expect(total("received") == 21 && total("carried_in") == 0)
+        #expect(total("results_total") == 4 && total("carried_out") == 17)
+        #expect(facts["replies"] as? Int == 3 && facts["replied_on_time"] as? Int == 3)
+        #expect(facts["replied_late"] as? Int == 0)
+        // Open on 31 December: 17; not overdue are 000005 (waiting for its correction) and 000013 (deferred
+        // to 2027-01-15); every other one was due by 18 December at the latest (000021: 20 working days).
+        #expect(facts["overdue_at_year_end"] as? Int == 15)
+        // Corrections 000001 and 000005; consultations 000003, 000001, 000006; extensions 000001, 000004.
+        #expect(facts["corrections"] as? Int == 2 && facts["consultations"] as? Int == 3)
+        #expect(facts["extensions"] as? Int == 2 && facts["late_entries"] as? Int == 0)
+        #expect(facts["repeat_applicants"] as? Int == 0 && facts["proactive_leads"] as? Int == 0)
+        // 000007's 300 pages: 70 at 10 yuan, 100 at 20, 100 at 40 (国办函〔2020〕109号) = 6,700 yuan, paid.
+        let fees = try #require(facts["fees"] as? [String: Any])
+        #expect(fees["notices"] as? Int == 1 && fees["notices_per_page"] as? Int == 1)
+        #expect(fees["charged_yuan"] as? Int == 6700 && fees["paid"] as? Int == 1 && fees["paid_yuan"] as? Int == 6700)
+        #expect(fees["abandoned_unpaid"] as? Int == 0)
+        // 000002's 行政复议, decided upheld on 11-19.
+        let remedies = try #require(tables["remedies"] as? [String: [String: Int]])
+        #expect(remedies["reconsideration"]?["upheld"] == 1 && remedies["reconsideration"]?["total"] == 1)
+        #expect(remedies["litigation"]?["total"] == 0)
+
+        let text = try report("text")
+        #expect(text.hasPrefix("示范市人民政府办公室2026年政府信息公开工作年度报告"))
+        #expect(text.contains("共收到政府信息公开申请21件，上年结转0件；本年度办结4件，结转下年度继续办理17件"))
+        #expect(text.contains("截至12月31日，已超过答复期限尚未答复的15件。"))
+        #expect(text.contains("发出收费通知1件（按件计收0件、0元，按量计收1件、6700元），通知金额合计6700元；实际收取1件、6700元。"))
+        #expect(text.contains("本年度未依《条例》第四十四条将依申请公开的政府信息纳入主动公开范围。"))
+        let xml = dir.appendingPathComponent("report.xml")
+        try report("xml").write(to: xml, atomically: true, encoding: .utf8)
+        #expect(try xmllint(xml.path, schema: "annual-report.xsd") == 0)
+    }
+
     @Test("a counter of document numbers set back with the sqlite3 shell is found by audit verify")
     func counterSetBack() throws {
         let o = try Office.initialised()

@@ -333,6 +333,11 @@ struct LiveServerTests {
         let text = try office.cli(register)
         #expect(text.status == 0, "\(text.err)")
         #expect(text.out.hasPrefix("registered \(Int(received.prefix(4)) ?? 0)-"), "\(text.out)")
+        // A second applicant asks for the same: art. 44's "several applicants".
+        let second = try office.cli(
+            ["register", "--received", received, "--channel", "online", "--applicant", "李四", "--applicant-type",
+             "person", "--request", "2025年部门预算", "--json"])
+        let secondNumber = try #require(JSON.parse(Array(second.out.utf8))?["number"]?.text, "\(second.err)")
         // The role is the server's rule: a registrar may not extend; the error reads as the CLI's own.
         let refused = try office.cli(["extend", number, "--days", "20", "--reason", "复杂"])
         #expect(refused.status == 1)
@@ -378,6 +383,10 @@ struct LiveServerTests {
         let extended = try office.cli(["extend", number, "--days", "20", "--reason", "需调取档案"])
         #expect(extended.status == 0, "\(extended.err)")
         #expect(extended.out.contains("\(number): recorded"), "\(extended.out)")
+        let lead = try office.cli(
+            ["report", "lead", "add", "--on", received, "--subject", "2025年部门预算", "--published",
+             "门户网站·预决算公开栏目", "--cases", "\(number),\(secondNumber)"])
+        #expect(lead.status == 0 && lead.out.contains("2025年部门预算"), "\(lead.err)")
         let drafted = try office.cli(["reply", "draft", number, "--outcome", "1", "--json"])
         #expect(drafted.status == 0, "\(drafted.err)")
         #expect(JSON.parse(Array(drafted.out.utf8))?["status"]?.text == "drafted", "\(drafted.out)")
@@ -398,7 +407,7 @@ struct LiveServerTests {
         #expect(templates.err.contains("--templates"), "\(templates.err)")
         let asOf = received
         var remote: [[String]: String] = [:]
-        let reads: [[String]] = [
+        var reads: [[String]] = [
             ["show", number, "--as-of", asOf], ["show", number, "--json", "--as-of", asOf], ["history", number],
             ["due", "--as-of", asOf], ["due", "--json", "--as-of", asOf], ["list", "--as-of", asOf],
             ["list", "--json", "--status", "drafted", "--as-of", asOf], ["attachments", number],
@@ -414,12 +423,21 @@ struct LiveServerTests {
             ["report", "stats", "--as-of", asOf, "--from", "2026-01-01", "--to", asOf],
             ["report", "stats", "--json", "--as-of", asOf, "--from", "2026-01-01", "--to", asOf],
             ["report", "clusters", "--min-applicants", "2"], ["report", "clusters", "--json", "--min-applicants", "2"],
+            ["report", "lead", "list"], ["report", "lead", "list", "--json", "--year", String(received.prefix(4))],
         ]
+        let inputs = packageRoot.appendingPathComponent("forms/examples/annual-report-inputs.txt").path
+        let year = String(received.prefix(4))
+        for format in ["text", "html", "json", "xml"] {
+            reads.append(["report", "annual", "--year", year, "--document", "--format", format, "--inputs", inputs])
+        }
         for r in reads {
             let out = try office.cli(r)
             #expect(out.status == 0, "\(r): \(out.err)")
             remote[r] = out.out
         }
+        // The server's notes reach the terminal as the CLI's own would: the year is still running.
+        let running = try office.cli(reads[reads.count - 4])
+        #expect(running.err.contains("has not ended"), "\(running.err)")
         #expect(try office.cli(["audit", "journal"]).status == 0)
         let verified = try office.cli(["audit", "verify"])
         #expect(verified.status == 0, "\(verified.err)")
@@ -432,7 +450,7 @@ struct LiveServerTests {
         let exported = office.dir.appendingPathComponent("cases.xml").path
         let export = try office.cli(["export", "--all", "--out", exported])
         #expect(export.status == 0, "\(export.err)")
-        #expect(export.err.contains("exported 2 cases"), "\(export.err)")
+        #expect(export.err.contains("exported 3 cases"), "\(export.err)")
         #expect(try office.cli(["export", "--all", "--out", exported]).status == 1)
         // The admin's work: accounts, through the server as locally.
         let root = try office.cli(["login", "root", "--server", url, "--password-stdin"], stdin: "root-password-1")

@@ -123,7 +123,8 @@ struct ServerRoleMatrixTests {
         ("GET", "/api/v1/calendar/days?from=2026-10-01&to=2026-10-08", nil),
         ("POST", "/api/v1/calendar?name=2026.txt&replace_official=true&reason=%E6%A0%B8%E5%AF%B9", [.admin]),
         ("GET", "/api/v1/reports/late-entries", nil), ("GET", "/api/v1/reports/clusters?min_applicants=2", nil),
-        ("GET", "/api/v1/reports/locks", nil),
+        ("GET", "/api/v1/reports/locks", nil), ("GET", "/api/v1/reports/leads?year=2026", nil),
+        ("POST", "/api/v1/reports/leads", [.head]), ("POST", "/api/v1/reports/leads/{lead}/withdraw", [.head]),
         ("GET", "/api/v1/fees/quote?applicant=%E5%BC%A0%E4%B8%89&month=2026-11&items=1", nil),
         ("GET", "/api/v1/audit/verify", nil), ("GET", "/api/v1/audit/journal", [.head, .admin]),
         ("GET", "/api/v1/audit/security", [.admin]), ("GET", "/api/v1/office", nil),
@@ -149,9 +150,16 @@ struct ServerRoleMatrixTests {
                 .post, "/api/v1/cases/\(n)/attachments?name=letter.pdf&kind=application", json: "%PDF-1.4 test",
                 headers: [.contentType: "application/octet-stream"])
             #expect(seeded.status == .created, "\(seeded.text)")
+            // Art. 44 is about several applicants: a second one asks for the same.
+            let second = try await callers[.registrar]!.register(applicant: "王五")
+            var lead = ""
             // The endpoints that end sessions come last, so that the others still have theirs.
             for (method, path, roles) in ServerRoleMatrixTests.endpoints {
-                let uri = path.replacingOccurrences(of: "{n}", with: n)
+                if path.contains("{lead}") {
+                    let listed = try await callers[.head]!.call(.get, "/api/v1/reports/leads")
+                    lead = listed.text.firstMatch(of: /"id"\s*:\s*(\d+)/).map { String($0.1) } ?? "none"
+                }
+                let uri = path.replacingOccurrences(of: "{n}", with: n).replacingOccurrences(of: "{lead}", with: lead)
                 let m = HTTPRequest.Method(method) ?? .get
                 let payload: String? =
                     switch (method, path) {
@@ -169,6 +177,12 @@ struct ServerRoleMatrixTests {
                     case ("POST", let p) where p.hasPrefix("/api/v1/staff/"): "{}"
                     case ("POST", let p) where p.hasSuffix("/lock"): "{}"
                     case ("POST", let p) where p.hasSuffix("/unlock"): body(["reason": "更正后重新公布"])
+                    case ("POST", "/api/v1/reports/leads"):
+                        body([
+                            "decided": "2026-11-20", "subject": "某路段规划", "published": "门户网站·规划栏目",
+                            "cases": "\(n),\(second)",
+                        ])
+                    case ("POST", let p) where p.hasSuffix("/withdraw"): body(["reason": "误记"])
                     case ("POST", "/api/v1/office/totp"): body(["required": false])
                     case ("POST", "/api/v1/office/letter-prefix"): body(["letter_prefix": "示范府信公"])
                     case ("POST", "/api/v1/totp"): "{}"

@@ -139,9 +139,11 @@ final class Caller: @unchecked Sendable {
     }
 
     /// Registers one application; returns its case number.
-    func register(received: String = "2026-11-20", idNumber: String? = nil) async throws -> String {
+    func register(
+        received: String = "2026-11-20", idNumber: String? = nil, applicant: String = "张三"
+    ) async throws -> String {
         var fields: [String: String] = [
-            "received": received, "channel": "online", "applicant": "张三", "applicant_type": "person",
+            "received": received, "channel": "online", "applicant": applicant, "applicant_type": "person",
             "request": "某项目环评批复",
         ]
         if let idNumber { fields["id_number"] = idNumber }
