@@ -182,7 +182,7 @@ public struct AnnualReportInputs: Sendable, Hashable {
 /// themselves (with their approved amendments) by the day each step took place.
 public struct AnnualFacts: Sendable, Hashable, Codable {
     public var year: Int
-    /// Replies issued in the year, and those issued after their due date.
+    /// Replies issued in the year (in every round of a case), and those issued after their round's due date.
     public var replies = 0
     public var repliedLate = 0
     /// The day the open cases were judged on: 31 December, or today while the year runs.
@@ -234,9 +234,10 @@ public struct AnnualFacts: Sendable, Hashable, Codable {
     public mutating func add(_ state: CaseState, registeredLate: Bool) {
         guard let span = DateSpan(year: year) else { return }
         let inYear = span.contains
-        if let issued = state.reply?.issued, inYear(issued) {
+        // Every round's reply counts: a case reopened after 复议 may be answered twice in one year.
+        for r in state.repliesIssued where inYear(r.issued) {
             replies += 1
-            if state.repliedLate { repliedLate += 1 }
+            if r.late { repliedLate += 1 }
         }
         let openAtEnd = state.application.received <= asOf && state.closedOn.map { $0 > asOf } ?? true
         if openAtEnd, let due = state.clock.due, due < asOf, state.reply?.issued.map({ $0 > asOf }) ?? true {

@@ -202,6 +202,12 @@ public struct Reply: Sendable, Hashable, Codable {
 }
 
 /// Everything Core derives from a case's registration and events.
+/// A reply as issued: the day, and whether that was after its round's due date.
+public struct IssuedReply: Sendable, Hashable {
+    public let issued: CivilDate
+    public let late: Bool
+}
+
 public struct CaseState: Sendable, Hashable {
     public let application: Application
     /// The Regulation the case is handled under, by its receipt date.
@@ -222,6 +228,8 @@ public struct CaseState: Sendable, Hashable {
     public private(set) var archived: CivilDate?
     /// Outcomes of earlier rounds, oldest first.
     public private(set) var earlierOutcomes: [Outcome] = []
+    /// Replies issued in earlier rounds, oldest first, each judged against its own round's due date.
+    public private(set) var earlierReplies: [IssuedReply] = []
     /// 行政复议 and 行政诉讼 about the case, in the order filed.
     public private(set) var remedies: [Remedy] = []
     /// The reasons given for the current round's latest extension and deferral (for the notices).
@@ -329,6 +337,12 @@ public struct CaseState: Sendable, Hashable {
         })
     }
 
+    /// Every reply issued on the case, of earlier rounds and the current one, oldest first.
+    public var repliesIssued: [IssuedReply] {
+        guard let issued = reply?.issued else { return earlierReplies }
+        return earlierReplies + [IssuedReply(issued: issued, late: repliedLate)]
+    }
+
     /// Whether the case's reply was issued after its due date.
     public var repliedLate: Bool {
         guard let issued = reply?.issued, let due = clock.due else { return false }
@@ -408,7 +422,7 @@ public struct CaseState: Sendable, Hashable {
         case .archived:
             archived = e.on
         case .reopened:
-            startNewRound(on: e.on)
+            startNewRound(on: e.on, calendar: calendar)
         case let .remedyFiled(id, kind, body):
             remedies.append(Remedy(id: id, kind: kind, body: body, filed: e.on))
         case let .remedyDecided(id, result):
@@ -417,7 +431,7 @@ public struct CaseState: Sendable, Hashable {
                 remedies[i].result = result
             }
             // A decision that corrects the office sends a closed case back for a new reply.
-            if result == .corrected, closedOn != nil { startNewRound(on: e.on) }
+            if result == .corrected, closedOn != nil { startNewRound(on: e.on, calendar: calendar) }
         case .withdrawn:
             outcome = .otherHandling
             closedOn = e.on
@@ -429,8 +443,13 @@ public struct CaseState: Sendable, Hashable {
         }
     }
 
-    private mutating func startNewRound(on day: CivilDate) {
+    private mutating func startNewRound(on day: CivilDate, calendar: WorkCalendar) {
         if let o = outcome { earlierOutcomes.append(o) }
+        // The round's due date is known only from its own steps: judged now, before they are left behind.
+        if let issued = reply?.issued {
+            let due = computeClock(calendar: calendar).due
+            earlierReplies.append(IssuedReply(issued: issued, late: due.map { issued > $0 } ?? false))
+        }
         outcome = nil
         closedOn = nil
         archived = nil

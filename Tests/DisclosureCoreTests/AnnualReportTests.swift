@@ -107,3 +107,35 @@ struct SimilarityTests {
         #expect(Similarity.clusters(many, bucketLimit: 10).first?.count == 5_000)
     }
 }
+
+@Suite("The annual report's facts of a case")
+struct AnnualFactsTests {
+    /// 2026-000001's first reply on 03-12 (on time: due 03-30); 复议 corrects it on `corrected`; the new round's
+    /// reply on `second`, due 20 working days after the decision.
+    static let rows: [(name: String, corrected: String, second: String, year: Int, replies: Int, late: Int)] = [
+        ("both rounds in the year, the second late", "2026-05-06", "2026-07-30", 2026, 2, 1),
+        ("both rounds in the year, both on time", "2026-05-06", "2026-05-20", 2026, 2, 0),
+        ("the second round's reply in the next year", "2026-11-02", "2027-01-05", 2026, 1, 0),
+        ("the next year counts only its own, late (due 2026-11-30)", "2026-11-02", "2027-01-05", 2027, 1, 1),
+    ]
+
+    @Test("every round's reply counts in the year it was issued, late by its own round's due date", arguments: rows)
+    func replyRounds(_ row: (name: String, corrected: String, second: String, year: Int, replies: Int, late: Int))
+        throws
+    {
+        let events =
+            issuedReply + [
+                ev("2026-04-01", .remedyFiled(id: 1, kind: .reconsideration, body: "某市人民政府"), by: "李主任"),
+                ev(row.corrected, .remedyDecided(id: 1, result: .corrected), by: "李主任"),
+            ]
+            + [
+                ev(row.second, draft1), ev(row.second, .replyReviewed(approved: true, comment: nil), by: "李主任"),
+                ev(row.second, .replyIssued, by: "李主任"),
+            ]
+        let state = try replay(events, asOf: "2027-01-20")
+        #expect(state.round == 2 && state.earlierReplies.count == 1, "\(row.name)")
+        var facts = AnnualFacts(year: row.year, today: d("2027-01-20"))
+        facts.add(state, registeredLate: false)
+        #expect(facts.replies == row.replies && facts.repliedLate == row.late, "\(row.name)")
+    }
+}
