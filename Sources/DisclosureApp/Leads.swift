@@ -62,11 +62,12 @@ public enum LeadText {
         let zh = lang == .zh
         guard !leads.isEmpty else { return zh ? "没有纳入主动公开的决定" : "no decisions to publish proactively" }
         return leads.map { l in
+            let cases = l.cases.map(\.description).joined(separator: zh ? "、" : ", ")
             var s = zh
-                ? "第\(l.id)条  \(l.decided)决定  \(l.subject)\n  公开于：\(l.published)\n  依据申请："
-                    + l.cases.map(\.description).joined(separator: "、") + "\n  记录：\(l.recordedBy) \(l.recordedAt)"
-                : "#\(l.id)  decided \(l.decided)  \(l.subject)\n  published: \(l.published)\n  applications: "
-                    + l.cases.map(\.description).joined(separator: ", ") + "\n  recorded by \(l.recordedBy) at \(l.recordedAt)"
+                ? "第\(l.id)条  \(l.decided)决定  \(l.subject)\n  公开于：\(l.published)\n  依据申请：\(cases)"
+                    + "\n  记录：\(l.recordedBy) \(l.recordedAt)"
+                : "#\(l.id)  decided \(l.decided)  \(l.subject)\n  published: \(l.published)\n  applications: \(cases)"
+                    + "\n  recorded by \(l.recordedBy) at \(l.recordedAt)"
             if let w = l.withdrawn {
                 s += zh ? "\n  已撤销：\(w.by) \(w.at)，理由：\(w.reason)" : "\n  withdrawn by \(w.by) at \(w.at): \(w.reason)"
             }

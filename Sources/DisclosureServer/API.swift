@@ -446,7 +446,8 @@ struct API: Sendable {
             let change = try parameter(context, "change")
             guard ["lock", "unlock", "document"].contains(change) else { throw APIError.fromHTTP(.notFound) }
             // The whole report reads, but takes its inputs file in the body: a POST that changes nothing.
-            let creds = change == "document" ? try credentials(request, context) : try writeCredentials(request, context)
+            let creds =
+                change == "document" ? try credentials(request, context) : try writeCredentials(request, context)
             var form = try await body(request)
             let reason = change == "unlock" ? try form.requiredText("reason") : nil
             let inputs = try form.text("inputs").map { (text: String) throws(DisclosureError) in
@@ -478,7 +479,9 @@ struct API: Sendable {
                     try desk.lockReport(year: year, inputs: inputs)
                 }
                 return .json(
-                    .object([("year", .int(year)), ("locked", .bool(reason == nil)), ("inputs_kept", .bool(inputs != nil))]))
+                    .object([
+                        ("year", .int(year)), ("locked", .bool(reason == nil)), ("inputs_kept", .bool(inputs != nil)),
+                    ]))
             }
         }
         v1.get("reports/leads") { request, context in

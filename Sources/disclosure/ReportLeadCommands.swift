@@ -28,7 +28,8 @@ struct ReportLeadAdd: ParsableCommand {
         if let remote = try global.remote() {
             let body = JSON.object([
                 ("decided", .string(decided.description)), ("subject", .string(subject)),
-                ("published", .string(published)), ("cases", .string(numbers.map(\.description).joined(separator: ","))),
+                ("published", .string(published)),
+                ("cases", .string(numbers.map(\.description).joined(separator: ","))),
             ])
             return try remote.show(APICall(method: "POST", path: "/api/v1/reports/leads", body: body, text: !json))
         }

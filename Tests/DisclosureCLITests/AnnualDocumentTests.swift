@@ -46,12 +46,13 @@ struct AnnualDocumentTests {
 
         // Art. 44 acted on: one decision stands; one entered by mistake is withdrawn; two are refused.
         let subject = ["--subject", "某项目环评批复", "--published", "区政府门户网站·环境保护栏目"]
-        let lead = try o.ok(["report", "lead", "add", "--on", "2026-07-20", "--cases", "\(c1),\(c3)", "--json"] + subject)
+        let add = ["report", "lead", "add", "--json"] + subject
+        let lead = try o.ok(add + ["--on", "2026-07-20", "--cases", "\(c1),\(c3)"])
         #expect(lead.object["cases"] as? [String] == [c1, c3] && lead.object["recorded_by"] as? String == "李主任")
-        let wrong = try o.ok(["report", "lead", "add", "--on", "2026-07-21", "--cases", "\(c1),\(c5)", "--json"] + subject)
+        let wrong = try o.ok(add + ["--on", "2026-07-21", "--cases", "\(c1),\(c5)"])
         let wrongID = try #require(wrong.object["id"] as? Int)
         try o.ok(["report", "lead", "withdraw", "--id", String(wrongID), "--reason", "误记"], today: "2026-07-22")
-        let oneApplicant = try o.run(["report", "lead", "add", "--on", "2026-09-01", "--cases", "\(c1),\(c7)"] + subject)
+        let oneApplicant = try o.run(add + ["--on", "2026-09-01", "--cases", "\(c1),\(c7)"])
         #expect(oneApplicant.status == 1 && oneApplicant.stderr.contains("第四十四条"), "\(oneApplicant.stderr)")
         let later = try o.run(["report", "lead", "add", "--on", "2026-09-01", "--cases", "\(c3),\(c8)"] + subject)
         #expect(later.status == 1 && later.stderr.contains("晚于决定日期"), "\(later.stderr)")

@@ -3,15 +3,27 @@ import Testing
 
 @Suite("Demo: make demo's office, and its letters dated and numbered by their steps")
 struct DemoTests {
-    @Test("every sample letter of the demo carries the date and document number of the step that sent it")
-    func lettersOfTheDemo() throws {
+    /// A scratch folder for one run of the demo.
+    static func folder() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+
+    /// Runs Storage/demo/run.sh as `make demo` does, into `dir`; the database's path and the script's output.
+    static func runDemo(in dir: URL) throws -> (db: String, run: (status: Int32, output: String)) {
         let db = dir.appendingPathComponent("demo.db").path
         let script = packageRoot.appendingPathComponent("Storage/demo/run.sh").path
         let run = try tool(
             "/usr/bin/env", ["BIN=\(binary)", "DB=\(db)", "AS_OF=2026-11-20", "/bin/sh", script], in: dir)
+        return (db, run)
+    }
+
+    @Test("every sample letter of the demo carries the date and document number of the step that sent it")
+    func lettersOfTheDemo() throws {
+        let dir = try DemoTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (db, run) = try DemoTests.runDemo(in: dir)
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("程序：") && run.output.contains("export PATH="))
         // The letters, as their steps recorded them: kind, case, date and number.
@@ -65,13 +77,9 @@ struct DemoTests {
 
     @Test("the demo office's 2026 annual report: every figure of 一, 三, 四 and 六 as counted by hand from run.sh")
     func annualReportOfTheDemo() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try DemoTests.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let db = dir.appendingPathComponent("demo.db").path
-        let script = packageRoot.appendingPathComponent("Storage/demo/run.sh").path
-        let run = try tool(
-            "/usr/bin/env", ["BIN=\(binary)", "DB=\(db)", "AS_OF=2026-11-20", "/bin/sh", script], in: dir)
+        let (db, run) = try DemoTests.runDemo(in: dir)
         #expect(run.status == 0, "\(run.output)")
         let inputs = packageRoot.appendingPathComponent("forms/examples/annual-report-inputs.txt").path
         // Rendered as an office would after the year, for publication by 31 January.
@@ -79,11 +87,13 @@ struct DemoTests {
             try tool(
                 "/usr/bin/env",
                 ["TZ=Asia/Shanghai", "FAKETIME_DONT_FAKE_MONOTONIC=1", faketime, "2027-01-20 09:00:00", binary,
-                 "--db", db, "report", "annual", "--year", "2026", "--document", "--inputs", inputs, "--format", format],
+                 "--db", db, "report", "annual", "--year", "2026", "--document", "--inputs", inputs,
+                 "--format", format],
                 in: dir
             ).output
         }
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(try report("json").utf8)) as? [String: Any])
+        let rendered = try report("json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? [String: Any])
         let tables = try #require(json["tables"] as? [String: Any])
         let facts = try #require(json["facts"] as? [String: Any])
         func total(_ key: String) -> Int? { (tables[key] as? [String: Any])?["total"] as? Int }
