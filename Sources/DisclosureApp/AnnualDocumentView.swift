@@ -36,7 +36,17 @@ extension CaseViews {
                 ])
             ),
             ("proactive_leads", .int(f.leads)), ("proactive_leads_disclosed", .int(f.leadsDisclosed)),
-            ("proactive_leads_acted", .array((f.leadsActed ?? []).map(lead))),
+            // As the report states them: no case numbers, no staff names.
+            (
+                "proactive_leads_acted",
+                .array(
+                    (f.leadsActed ?? []).map { l in
+                        .object([
+                            ("decided", .string(l.decided.description)), ("subject", .string(l.subject)),
+                            ("published", .string(l.published)), ("applications", .int(l.cases.count)),
+                        ])
+                    })
+            ),
         ])
         let texts = JSON.object(
             AnnualReportInputs.Section.allCases.map { s in

@@ -8,16 +8,23 @@ extension Desk {
         decided: CivilDate, subject: String, published: String, cases: [CaseNumber]
     ) throws(DisclosureError) -> ProactiveLead {
         let account = try signedIn(.proactiveLead)
-        var basis: [(CaseNumber, Application)] = []
-        for number in cases {
-            try requireOwn(number)
-            basis.append((number, try store.load(number).application))
+        // The office's own code is the same case without it: one case is never counted twice.
+        let numbers = cases.map { n in
+            n.agency == store.office.code ? CaseNumber(year: n.year, serial: n.serial) : n
         }
-        try ProactiveLead.check(
-            decided: decided, subject: subject, published: published, cases: basis, today: clock.now().day)
         let id = try store.recordLead(
-            decided: decided, subject: subject, published: published, cases: cases, actor: ref(account),
-            now: clock.now().stamp)
+            decided: decided, subject: subject, published: published, cases: numbers, actor: ref(account),
+            now: clock.now().stamp
+        ) { () throws(DisclosureError) in
+            // Inside the write: the cases as they stand when the decision is recorded.
+            var basis: [(CaseNumber, CaseState)] = []
+            for number in numbers.prefix(ProactiveLead.maxCases + 1) {
+                try requireOwn(number)
+                basis.append((number, try store.load(number).state))
+            }
+            try ProactiveLead.check(
+                decided: decided, subject: subject, published: published, cases: basis, today: clock.now().day)
+        }
         return try lead(id)
     }
 

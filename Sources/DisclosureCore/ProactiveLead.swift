@@ -55,22 +55,33 @@ public struct ProactiveLead: Sendable, Hashable, Codable {
     /// How many different applicants make "several" (多个申请人) in art. 44.
     public static let minApplicants = 2
 
-    /// Checks a decision before it is recorded: texts present, a day that has come, applications that were
-    /// received by then from at least two different applicants, none named twice.
+    /// At most this many applications behind one decision: each is loaded and checked.
+    public static let maxCases = 200
+
+    /// Checks a decision before it is recorded: one-line texts, a day that has come, applications that were
+    /// received by then from at least two different applicants, none named twice, and information that can
+    /// be disclosed (art. 44: "属于可以公开的"): not every application answered with something else.
     public static func check(
-        decided: CivilDate, subject: String, published: String, cases: [(CaseNumber, Application)],
+        decided: CivilDate, subject: String, published: String, cases: [(CaseNumber, CaseState)],
         today: CivilDate
     ) throws(DisclosureError) {
-        try Application.requireText(subject, field: "subject", max: 500)
-        try Application.requireText(published, field: "published", max: 500)
+        try TextField.requireLine(subject, field: "subject", max: 500)
+        try TextField.requireLine(published, field: "published", max: 500)
+        if cases.count > maxCases {
+            throw DisclosureError(
+                .invalidValue, field: "cases", zh: "一项决定最多列\(maxCases)件申请",
+                en: "a decision lists at most \(maxCases) applications")
+        }
         if decided > today {
             throw DisclosureError(
                 .ruleViolation, field: "on", zh: "决定日期\(decided)晚于今天（\(today)）",
                 en: "the decision date \(decided) is after today (\(today))")
         }
         var seen: Set<CaseNumber> = []
-        var applicants: Set<String> = []
-        for (number, application) in cases {
+        // By name, with the ID numbers given: one person entered once with an ID and once without is one.
+        var idsByName: [String: Set<String>] = [:]
+        for (number, state) in cases {
+            let application = state.application
             guard seen.insert(number).inserted else {
                 throw DisclosureError(
                     .invalidValue, field: "cases", zh: "案件\(number)列了两次", en: "case \(number) is listed twice")
@@ -82,14 +93,24 @@ public struct ProactiveLead: Sendable, Hashable, Codable {
                     en: "case \(number) was received on \(application.received), after the decision (\(decided)); "
                         + "it cannot be what led to it")
             }
-            applicants.insert(application.applicant.name + "\u{1F}" + (application.applicant.idNumber ?? ""))
+            let id = application.applicant.idNumber.map { Set([$0]) } ?? []
+            idsByName[application.applicant.name, default: []].formUnion(id)
         }
-        if applicants.count < minApplicants {
+        let applicants = idsByName.values.reduce(0) { $0 + max(1, $1.count) }
+        if applicants < minApplicants {
             throw DisclosureError(
                 .ruleViolation, field: "cases",
                 zh: "条例第四十四条指多个申请人申请相同政府信息：所列案件须来自至少\(minApplicants)位不同的申请人",
                 en: "art. 44 is about several applicants asking for the same information: the cases must come from "
                     + "at least \(minApplicants) different applicants")
+        }
+        let disclosable: Set<Outcome> = [.disclosed, .partlyDisclosed]
+        if cases.allSatisfy({ $0.1.closedOn != nil && !($0.1.outcome.map(disclosable.contains) ?? false) }) {
+            throw DisclosureError(
+                .ruleViolation, field: "cases",
+                zh: "所列申请均已办结且未予公开：条例第四十四条只适用于可以公开的政府信息",
+                en: "every listed application was closed without disclosure: art. 44 is for information that can "
+                    + "be disclosed")
         }
     }
 }

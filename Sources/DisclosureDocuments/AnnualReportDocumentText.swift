@@ -48,6 +48,8 @@ public enum AnnualReportBlocks {
         var first = "\(d.year)年，本机关共收到政府信息公开申请\(received)件，上年结转\(carriedIn)件；"
             + "本年度办结\(closed)件，结转下年度继续办理\(carriedOut)件。"
         if f.replies > 0 {
+            // Replies, not cases: a case reopened after 复议 and answered again counts each reply. The wording
+            // stays as it was, so that a year locked earlier renders word for word as published.
             first += "全年作出答复\(f.replies)件，其中在法定期限内答复\(f.onTimeReplies)件，按期答复率"
                 + "\(percent(f.onTimeReplies, of: f.replies))；逾期答复\(f.repliedLate)件。"
         } else {
@@ -104,13 +106,18 @@ public enum AnnualReportBlocks {
     /// 六's leads for proactive disclosure (art. 44): those the records point to, and those acted on.
     static func leads(_ f: AnnualFacts) -> String {
         var s = "（二）依申请公开转主动公开情况。"
-        if f.leads > 0 {
-            s += "本年度有\(f.leads)组申请系\(AnnualFacts.leadApplicants)名以上申请人申请公开相同或相近的政府信息，"
-                + "其中\(f.leadsDisclosed)组已依申请公开。"
-        } else {
-            s += "本年度未发现\(AnnualFacts.leadApplicants)名以上申请人申请公开相同政府信息的情形。"
+        let many = "\(AnnualFacts.leadApplicants)名以上申请人申请公开"
+        // Facts a lock kept before decisions were recorded render as they did then, word for word.
+        guard let acted = f.leadsActed else {
+            guard f.leads > 0 else { return s + "本年度未发现\(many)相同政府信息的情形。" }
+            return s + "本年度有\(f.leads)组申请系\(many)相同或相近的政府信息，其中\(f.leadsDisclosed)组已依申请公开，"
+                + "可依《条例》第四十四条纳入主动公开范围。"
         }
-        let acted = f.leadsActed ?? []
+        if f.leads > 0 {
+            s += "本年度有\(f.leads)组申请系\(many)相同或相近的政府信息，其中\(f.leadsDisclosed)组已依申请公开。"
+        } else {
+            s += "本年度未发现\(many)相同政府信息的情形。"
+        }
         guard !acted.isEmpty else {
             return s + "本年度未依《条例》第四十四条将依申请公开的政府信息纳入主动公开范围。"
         }

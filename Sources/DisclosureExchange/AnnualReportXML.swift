@@ -59,8 +59,9 @@ public enum AnnualReportXML {
         for l in f.leadsActed ?? [] {
             x.empty(
                 "lead",
-                attributes: [("id", String(l.id)), ("decided", l.decided.description), ("subject", l.subject),
-                             ("published", l.published), ("cases", l.cases.map(\.description).joined(separator: " "))],
+                // What a published report states: no case numbers, no staff names.
+                attributes: [("decided", l.decided.description), ("subject", l.subject), ("published", l.published),
+                             ("applications", String(l.cases.count))],
                 depth: 2)
         }
         x.close("facts", depth: 1)

@@ -316,9 +316,21 @@ struct XMLFragment {
         s.withUTF8 { buf in
             // Runs that need nothing are copied whole; only the rare special byte is replaced.
             var start = 0
-            for i in 0..<buf.count {
+            var i = 0
+            while i < buf.count {
+                defer { i += 1 }
                 let b = buf[i]
-                if b > 0x3E || (b >= 0x20 && b != 0x22 && b != 0x26 && b != 0x3C) { continue }
+                if b > 0x3E {
+                    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
+                    guard b == 0xEF, i + 2 < buf.count, buf[i + 1] == 0xBF, buf[i + 2] >= 0xBE else { continue }
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                    bytes.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    i += 2
+                    start = i + 1
+                    continue
+                }
+                // ">" too: "]]>" may not stand in text, and escaping every one is simpler than finding those.
+                if b >= 0x20 && b != 0x22 && b != 0x26 && b != 0x3C && b != 0x3E { continue }
                 let replacement: StaticString
                 switch b {
                 case 0x26: replacement = "&amp;"
@@ -328,7 +340,6 @@ struct XMLFragment {
                 case 0x0A: if attribute { replacement = "&#10;" } else { continue }
                 case 0x09: if attribute { replacement = "&#9;" } else { continue }
                 case 0x0D: replacement = "&#13;"
-                case 0x3E...: continue
                 default: replacement = "\u{FFFD}"
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))

@@ -40,6 +40,10 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
 /// The JSON API under `/api/v1`: each route reads its input, runs one use case of `DisclosureApp` on a
 /// database thread, and renders the result with the views every front end shares.
 struct API: Sendable {
+    /// RFC 3986's unreserved characters: what a header may carry of a percent-encoded text as is.
+    static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     let settings: ServerSettings
     let connections: Connections
     let throttle = AddressThrottle()
@@ -466,7 +470,7 @@ struct API: Sendable {
                         format.render(document), type: format.mediaType, filename: "annual-report-\(year).\(format)")
                     let notes = document.notes(given: inputs, lang).joined(separator: "\n")
                     if !notes.isEmpty, let name = HTTPField.Name("X-Notes"),
-                       let encoded = notes.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+                       let encoded = notes.addingPercentEncoding(withAllowedCharacters: API.unreserved) {
                         reply.headers[name] = encoded
                     }
                     return reply

@@ -80,11 +80,14 @@ struct LeadWithdrawalPayload: Codable {
 extension Store {
     /// Records a decision to publish proactively (art. 44) in the office journal, which is its only
     /// record: append-only and hash-chained, so it cannot be altered unseen. Returns its entry's number.
+    /// `check` runs inside the write, before the entry is made.
     public func recordLead(
-        decided: CivilDate, subject: String, published: String, cases: [CaseNumber], actor: ActorRef, now: String
+        decided: CivilDate, subject: String, published: String, cases: [CaseNumber], actor: ActorRef, now: String,
+        check: () throws(DisclosureError) -> Void
     ) throws(DisclosureError) -> Int {
         try db.writeTransaction { () throws(DisclosureError) -> Int in
             try refuseLockedLead(decided.year)
+            try check()
             let payload = LeadPayload(
                 decided: decided.description, subject: subject, published: published,
                 cases: cases.map(\.description))

@@ -299,7 +299,10 @@ struct RemoteOffice {
             throw DisclosureError(
                 .io, field: "server", zh: "无法连接服务器 \(url)：\(why)", en: "cannot reach the server \(url): \(why)")
         }
-        let notes = last.count > 3 ? (String(last[3]).removingPercentEncoding ?? "") : ""
+        // Control characters from the server never reach the terminal (no escape sequences).
+        let notes = (last.count > 3 ? (String(last[3]).removingPercentEncoding ?? "") : "").filter {
+            $0 == "\n" || !($0.unicodeScalars.first.map { $0.properties.generalCategory == .control } ?? false)
+        }
         let answer = APIAnswer(
             status: status, body: [UInt8](body), caseCount: last.count > 2 ? Int(last[2]) : nil,
             notes: notes.split(separator: "\n").map(String.init))

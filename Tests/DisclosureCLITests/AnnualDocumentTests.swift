@@ -181,5 +181,13 @@ struct AnnualDocumentTests {
         let docx = try o.run("report", "annual", "--year", "2026", "--document", "--inputs", try Self.inputs(in: o),
                              "--format", "docx")
         #expect(docx.status == 1 && docx.stderr.contains("--out"))
+        // Markup in the office's text stays text in the XML: "]]>" may not stand there, nor U+FFFF.
+        let markup = try Self.inputs(in: o, name: "markup.txt") { $0 + "\n见 a]]>b <script>&amp; \u{FFFF}\n" }
+        let xml = o.dir.appendingPathComponent("markup.xml")
+        try o.ok("report", "annual", "--year", "2026", "--document", "--inputs", markup, "--format", "xml",
+                 "--out", xml.path)
+        #expect(try xmllint(xml.path, schema: "annual-report.xsd") == 0)
+        let written = try String(contentsOf: xml, encoding: .utf8)
+        #expect(written.contains("<p>见 a]]&gt;b &lt;script&gt;&amp;amp; \u{FFFD}</p>"), "\(written.suffix(800))")
     }
 }

@@ -139,3 +139,48 @@ struct AnnualFactsTests {
         #expect(facts.replies == row.replies && facts.repliedLate == row.late, "\(row.name)")
     }
 }
+
+@Suite("Decisions to publish proactively (art. 44)")
+struct ProactiveLeadTests {
+    /// A case of `name` (with `id`), open, or closed with `outcome`.
+    static func state(_ name: String, _ id: String?, _ outcome: Outcome?) throws -> CaseState {
+        var app = sampleApplication
+        app.applicant = Applicant(name: name, type: .person, idNumber: id)
+        var events: [CaseEvent] = []
+        if let outcome {
+            events = [
+                ev("2026-03-10", .replyDrafted(outcome: outcome, basis: "依据", referTo: nil)),
+                ev("2026-03-11", .replyReviewed(approved: true, comment: nil), by: "李主任"),
+                ev("2026-03-12", .replyIssued, by: "李主任"),
+            ]
+        }
+        return CaseState(application: app, events: events, calendar: officialCalendar)
+    }
+
+    static let rows: [(name: String, cases: [(String, String?, Outcome?)], refused: String?)] = [
+        ("two applicants, both open", [("张三", nil, nil), ("李四", nil, nil)], nil),
+        ("one person, once with an ID and once without", [("张三", "110101199003077777", nil), ("张三", nil, nil)],
+         "2位"),
+        ("two people of one name, told apart by their IDs",
+         [("张三", "110101199003077777", nil), ("张三", "110101198001011234", nil)], nil),
+        ("both closed, neither disclosed", [("张三", nil, .stateSecret), ("李四", nil, .notHeld)], "可以公开"),
+        ("one disclosed, one refused", [("张三", nil, .disclosed), ("李四", nil, .stateSecret)], nil),
+        ("one refused, one still open", [("张三", nil, .stateSecret), ("李四", nil, nil)], nil),
+    ]
+
+    @Test("several applicants, and information that can be disclosed", arguments: rows)
+    func rule(_ row: (name: String, cases: [(String, String?, Outcome?)], refused: String?)) throws {
+        var basis: [(CaseNumber, CaseState)] = []
+        for (i, c) in row.cases.enumerated() {
+            basis.append((CaseNumber(year: 2026, serial: i + 1), try Self.state(c.0, c.1, c.2)))
+        }
+        do {
+            try ProactiveLead.check(
+                decided: d("2026-06-01"), subject: "某项目环评批复", published: "门户网站", cases: basis,
+                today: d("2026-06-02"))
+            #expect(row.refused == nil, "\(row.name)")
+        } catch {
+            #expect(row.refused.map { error.render(.zh).contains($0) } ?? false, "\(row.name): \(error.render(.zh))")
+        }
+    }
+}
