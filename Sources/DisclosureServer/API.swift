@@ -47,6 +47,7 @@ struct API: Sendable {
     let settings: ServerSettings
     let connections: Connections
     let throttle = AddressThrottle()
+    let portalLimits = PortalLimits()
     let clock: any OfficeClock
     let templates: NoticeTemplates
     /// Held while the application lives: a second server on the same database is refused.
@@ -142,6 +143,8 @@ struct API: Sendable {
         officeRoutes(v1)
         exchangeRoutes(v1)
         remindRoutes(v1)
+        submissionRoutes(v1)
+        publicRoutes(v1)
         v1.get("board") { request, context in
             let creds = try credentials(request, context)
             let b = try BoardForm.read(try query(request))

@@ -8,6 +8,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 
 /// Where the server listens: an address and port, or a Unix socket for a proxy on the same machine.
 public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
@@ -52,6 +53,9 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
 public struct ServerSettings: Sendable {
     public var database: String
     public var listen: ListenAddress
+    /// The portal's own listener (网上受理), the one an office exposes to the internet: it serves the
+    /// public routes only, never staff pages or the staff API. Nil: no portal.
+    public var publicListen: ListenAddress?
     public var tlsCertificate: String?
     public var tlsKey: String?
     /// Peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`unix` for a Unix socket).
@@ -140,11 +144,25 @@ public struct ServerSettings: Sendable {
 public enum DisclosureServer {
     /// Opens the database, binds, and serves; `onListening` hears the bound port (0 asks for any).
     public static func run(
-        _ settings: ServerSettings, onListening: @escaping @Sendable (Int?) async -> Void = { _ in }
+        _ settings: ServerSettings, onPortalListening: @escaping @Sendable (Int?) async -> Void = { _ in },
+        onListening: @escaping @Sendable (Int?) async -> Void = { _ in }
     ) async throws {
-        let app = try makeApplication(settings, onListening: onListening)
+        let api = try API(settings: settings)
+        let app = try makeApplication(settings, api: api, onListening: onListening)
         do {
-            try await app.runService()
+            if let portal = settings.publicListen {
+                let publicApp = try makePortalApplication(
+                    settings, api: api, listen: portal, onListening: onPortalListening)
+                var logger = Logger(label: "disclosure-server")
+                logger.logLevel = .notice
+                // One service group: SIGTERM or SIGINT ends both listeners, each finishing its requests.
+                let group = ServiceGroup(
+                    configuration: .init(
+                        services: [app, publicApp], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                try await group.run()
+            } else {
+                try await app.runService()
+            }
         } catch let e as IOError where e.errnoCode == EADDRINUSE || e.errnoCode == EACCES {
             // The address is the officer's to change: say which and why, not the socket call that failed.
             let address = settings.listen.description
@@ -162,26 +180,58 @@ public enum DisclosureServer {
     static func makeApplication(
         _ settings: ServerSettings, onListening: @escaping @Sendable (Int?) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let api = try API(settings: settings)
+        try makeApplication(settings, api: try API(settings: settings), onListening: onListening)
+    }
+
+    /// The portal's application, sharing `api` (its connections and limits) with the staff's: on `listen`,
+    /// the health check and the public routes only.
+    static func makePortalApplication(
+        _ settings: ServerSettings, api: API, listen: ListenAddress,
+        onListening: @escaping @Sendable (Int?) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let router = Router(context: DisclosureContext.self)
+        router.add(middleware: FrontMiddleware(settings: settings))
+        api.publicRoutes(router.group("api/v1"))
+        return Application(
+            router: router, server: try serverBuilder(settings),
+            configuration: ApplicationConfiguration(address: bindAddress(listen), serverName: "disclosure"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port) },
+            logger: {
+                var l = Logger(label: "disclosure-portal")
+                l.logLevel = .notice
+                return l
+            }())
+    }
+
+    static func bindAddress(_ listen: ListenAddress) -> BindAddress {
+        switch listen {
+        case .tcp(let host, let port): .hostname(host, port: port)
+        case .unix(let path): .unixDomainSocket(path: path)
+        }
+    }
+
+    /// HTTP/1.1, over TLS when the settings give a certificate.
+    static func serverBuilder(_ settings: ServerSettings) throws -> HTTPServerBuilder {
+        // A connection that sends nothing for a minute is closed: a slow client cannot hold one open.
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
+        if let cert = settings.tlsCertificate, let key = settings.tlsKey {
+            return try .tls(http, tlsConfiguration: try tlsConfiguration(certificate: cert, key: key))
+        }
+        return http
+    }
+
+    /// The staff's application on `settings.listen`, with `api`.
+    static func makeApplication(
+        _ settings: ServerSettings, api: API, onListening: @escaping @Sendable (Int?) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
         let router = Router(context: DisclosureContext.self)
         router.add(middleware: FrontMiddleware(settings: settings))
         api.routes(on: router)
         try Pages(api: api, templates: settings.templates).routes(on: router)
         var logger = Logger(label: "disclosure-server")
         logger.logLevel = .notice
-        let address: BindAddress =
-            switch settings.listen {
-            case .tcp(let host, let port): .hostname(host, port: port)
-            case .unix(let path): .unixDomainSocket(path: path)
-            }
-        // A connection that sends nothing for a minute is closed: a slow client cannot hold one open.
-        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
-        let server: HTTPServerBuilder
-        if let cert = settings.tlsCertificate, let key = settings.tlsKey {
-            server = try .tls(http, tlsConfiguration: try tlsConfiguration(certificate: cert, key: key))
-        } else {
-            server = http
-        }
+        let address = bindAddress(settings.listen)
+        let server = try serverBuilder(settings)
         let log = logger
         return Application(
             router: router, server: server,

@@ -227,8 +227,21 @@ final class Connection {
         return out
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction; any error rolls everything back.
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction; any error rolls everything back. Inside another
+    /// write it is a savepoint of that one: its error undoes its own writes, and the outer one decides.
     func writeTransaction<T>(_ body: () throws(DisclosureError) -> T) throws(DisclosureError) -> T {
+        if sqlite3_get_autocommit(handle) == 0 {
+            try exec("SAVEPOINT nested_write")
+            do {
+                let result = try body()
+                try exec("RELEASE nested_write")
+                return result
+            } catch {
+                try? exec("ROLLBACK TO nested_write")
+                try? exec("RELEASE nested_write")
+                throw error
+            }
+        }
         try exec("BEGIN IMMEDIATE")
         // Another process may have appended since this connection last wrote.
         chainEnd = nil

@@ -106,6 +106,14 @@ extension Store {
          "BEFORE UPDATE ON attachments BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END"),
         ("attachments_no_delete",
          "BEFORE DELETE ON attachments BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END"),
+        ("submissions_no_delete",
+         "BEFORE DELETE ON submissions BEGIN SELECT RAISE(ABORT, 'submissions are kept'); END"),
+        ("submissions_form_fixed",
+         "BEFORE UPDATE OF number, year, serial, submitted_at, submitted_on, form, code_digest ON submissions "
+            + "BEGIN SELECT RAISE(ABORT, 'a submission as sent cannot change'); END"),
+        ("submissions_decided_once",
+         "BEFORE UPDATE ON submissions WHEN OLD.status <> 'pending' "
+            + "BEGIN SELECT RAISE(ABORT, 'a submission is decided once'); END"),
         // Not guards but as vital: deadlines are counted by the compiled calendar these keep current.
         ("calendar_year_deleted", "AFTER DELETE ON calendar_year BEGIN DELETE FROM calendar_compiled; END"),
         ("calendar_year_inserted", "AFTER INSERT ON calendar_year BEGIN DELETE FROM calendar_compiled; END"),

@@ -18,6 +18,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "数据库文件 / database file (default: $DISCLOSURE_DB, else ~/.local/share/disclosure/disclosure.db)")
     var db: String?
     @Option(help: "监听地址 / HOST:PORT or unix:PATH") var listen: String = "127.0.0.1:8080"
+    @Option(
+        name: .customLong("public-listen"),
+        help: "网上受理（申请人）的监听地址，只提供公开接口 / the applicants' portal listener: public routes only")
+    var publicListen: String?
     @Option(name: .customLong("tls-cert"), help: "TLS 证书链（PEM）/ TLS certificate chain (PEM)") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "TLS 私钥（PEM）/ TLS private key (PEM)") var tlsKey: String?
     @Option(
@@ -57,6 +61,14 @@ struct ServeCommand: AsyncParsableCommand {
             return
         }
         let listenAddress = try ListenAddress.parse(listen, field: "--listen")
+        let portalAddress = try publicListen.map { (s: String) throws(DisclosureError) in
+            try ListenAddress.parse(s, field: "--public-listen")
+        }
+        if let portalAddress, portalAddress == listenAddress {
+            throw DisclosureError(
+                .invalidValue, field: "--public-listen", zh: "须与 --listen 不同：工作人员接口不能对公众开放",
+                en: "must differ from --listen: the staff's API is never open to the public")
+        }
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw DisclosureError(
                 .missingField, field: tlsCert == nil ? "--tls-cert" : "--tls-key",
@@ -72,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
             reconsiderationBody: reconsiderationBody
                 ?? env["DISCLOSURE_RECONSIDERATION_BODY"].flatMap { $0.isEmpty ? nil : $0 })
         settings.publicURL = url
+        settings.publicListen = portalAddress
         settings.mail = try MailCommand(
             sendmail ?? env["DISCLOSURE_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? MailCommand.defaultCommand,
             field: "--sendmail")
@@ -89,7 +102,15 @@ struct ServeCommand: AsyncParsableCommand {
         settings.remindWithin = remindWithin
         let scheme = tlsCert == nil ? "http" : "https"
         let database = settings.database
-        try await DisclosureServer.run(settings) { port in
+        try await DisclosureServer.run(settings, onPortalListening: { port in
+            guard let portalAddress else { return }
+            let shown: String
+            switch portalAddress {
+            case .tcp(let host, _): shown = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port ?? 0)"
+            case .unix: shown = portalAddress.description
+            }
+            FileHandle.standardError.write(Data("disclosure-server: the portal on \(shown)\n".utf8))
+        }) { port in
             let shown: String
             switch listenAddress {
             case .tcp(let host, _): shown = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port ?? 0)"

@@ -1,0 +1,103 @@
+import DisclosureApp
+import DisclosureCore
+import DisclosureStore
+import Hummingbird
+
+/// The portal's limits: submissions per address and per contact, look-ups and wrong codes per address.
+struct PortalLimits: Sendable {
+    let submitsPerAddress = WindowLimiter(limit: 5, seconds: 3_600)
+    let submitsPerContact = WindowLimiter(limit: 5, seconds: 86_400)
+    let lookupsPerAddress = WindowLimiter(limit: 60, seconds: 600)
+    let wrongCodesPerAddress = WindowLimiter(limit: 10, seconds: 3_600)
+}
+
+extension API {
+    /// What anyone may call without an account: apply, and follow an application with its query code.
+    /// These are the only routes of the public listener.
+    func publicRoutes(_ v1: RouterGroup<DisclosureContext>) {
+        v1.post("applications") { request, context in
+            let form = try OnlineApplicationForm.read(try await body(request))
+            let now = clock.now().epoch
+            let address = settings.clientAddress(request, context) ?? "unknown"
+            try portalLimits.submitsPerAddress.take(["address:" + address], now: now, field: "address")
+            try portalLimits.submitsPerContact.take(OnlineApplicationForm.contactKeys(form), now: now, field: "contact")
+            let (stored, code) = try await connections.write { (c: OfficeConnection) throws(DisclosureError) in
+                try c.portal(clock: clock).submit(form)
+            }
+            let lang = language(of: request)
+            return Reply.json(
+                .object([
+                    ("submission", .string(stored.number)), ("query_code", .string(code)),
+                    ("submitted_on", .string(stored.submittedOn.description)), ("stage", .string("pending")),
+                    (
+                        "message",
+                        .string(
+                            lang == .zh
+                                ? "已提交。本机关确认后，以确认之日为收到申请之日（条例第三十一条）。查询码只显示这一次，请妥善保存。"
+                                : "Submitted. Once the office confirms it, the day of confirmation is the day the "
+                                    + "application is received (art. 31). The query code is shown only this once: keep it.")
+                    ),
+                ]), status: .created, location: "/api/v1/applications/\(stored.number)"
+            ).response()
+        }
+        v1.get("applications/:submission") { request, context in
+            let number = try parameter(context, "submission")
+            var q = try query(request)
+            let code = try q.text("code") ?? ""
+            try q.finish()
+            let now = clock.now().epoch
+            let address = "address:" + (settings.clientAddress(request, context) ?? "unknown")
+            try portalLimits.lookupsPerAddress.take([address], now: now, field: "code")
+            // Past too many wrong codes, the address waits, even with the right one: guessing stays hopeless.
+            try portalLimits.wrongCodesPerAddress.check([address], now: now, field: "code")
+            let lang = language(of: request)
+            let found = try await connections.read { (c: OfficeConnection) throws(DisclosureError) in
+                try c.portal(clock: clock).track(number: number, code: code)
+            }
+            guard let found else {
+                // A wrong code counts toward the address's limit; the answer says no more than "not found",
+                // for an unknown number too.
+                try? portalLimits.wrongCodesPerAddress.take([address], now: now, field: "code")
+                throw APIError(
+                    .notFound, code: "not-found", field: "code", zh: "没有与此编号和查询码相符的申请",
+                    en: "no application matches this number and query code")
+            }
+            return Reply.json(CaseViews.track(found, lang)).response()
+        }
+    }
+
+    /// The staff's side of the portal: the queue of pending submissions, and confirming one.
+    func submissionRoutes(_ v1: RouterGroup<DisclosureContext>) {
+        v1.get("applications") { request, context in
+            let creds = try credentials(request, context)
+            var q = try query(request)
+            let statusText = try q.text("status")
+            try q.finish()
+            let status = try statusText.map { (s: String) throws(DisclosureError) -> SubmissionStatus in
+                guard let v = SubmissionStatus(rawValue: s) else {
+                    throw DisclosureError(
+                        .invalidValue, field: "status", zh: "只能是 pending 或 confirmed", en: "must be pending or confirmed")
+                }
+                return v
+            }
+            return try await reading(creds, request, context) { desk, _, _ in
+                let list = try desk.submissions(status: status)
+                return .json(.array(list.map { CaseViews.submission($0, overdue: desk.overdueForConfirmation($0)) }))
+            }
+        }
+        v1.post("applications/:submission/confirm") { request, context in
+            let creds = try writeCredentials(request, context)
+            let number = try parameter(context, "submission")
+            let form = try await body(request)
+            try form.finish()
+            let asText = wantsText(request)
+            return try await writing(creds, request, context) { desk, lang, _ in
+                let (_, record) = try desk.confirmSubmission(number)
+                let r = Renderer(lang: lang, calendar: desk.calendar, asOf: desk.today)
+                return .view(
+                    r.caseJSON(record, warnings: []), text: r.registered(record, warnings: []), asText: asText,
+                    status: .created, location: "/api/v1/cases/\(record.number)")
+            }
+        }
+    }
+}
