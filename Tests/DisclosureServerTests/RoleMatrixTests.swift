@@ -124,6 +124,7 @@ struct ServerRoleMatrixTests {
         ("POST", "/api/v1/calendar?name=2026.txt&replace_official=true&reason=%E6%A0%B8%E5%AF%B9", [.admin]),
         ("GET", "/api/v1/reports/late-entries", nil), ("GET", "/api/v1/reports/clusters?min_applicants=2", nil),
         ("GET", "/api/v1/reports/locks", nil), ("GET", "/api/v1/reports/leads?year=2026", nil),
+        ("GET", "/api/v1/applications?status=pending", nil),
         ("POST", "/api/v1/reports/leads", [.head]), ("POST", "/api/v1/reports/leads/{lead}/withdraw", [.head]),
         ("GET", "/api/v1/fees/quote?applicant=%E5%BC%A0%E4%B8%89&month=2026-11&items=1", nil),
         ("GET", "/api/v1/audit/verify", nil), ("GET", "/api/v1/audit/journal", [.head, .admin]),
