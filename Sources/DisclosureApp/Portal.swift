@@ -193,3 +193,29 @@ public enum OnlineApplicationForm {
          a.idNumber.map { "id:" + $0.uppercased() }].compactMap { $0 }
     }
 }
+
+/// Online submissions as text for the terminal (`submission list`).
+public enum SubmissionText {
+    /// One block per submission; `overdue` says which have waited too long.
+    public static func text(_ list: [StoredSubmission], overdue: (StoredSubmission) -> Bool, _ lang: Language)
+        -> String
+    {
+        let zh = lang == .zh
+        guard !list.isEmpty else { return zh ? "没有网上申请" : "no online submissions" }
+        return list.map { s in
+            let f = s.form
+            let flag = overdue(s) ? (zh ? "  【超过\(Portal.confirmWithin)个工作日未确认】" : "  [unconfirmed > 2 working days]") : ""
+            let state =
+                s.status == .pending
+                ? (zh ? "待确认" : "pending")
+                : (zh ? "已于\(s.decidedOn?.description ?? "")确认为案件\(s.caseNumber?.description ?? "")"
+                    : "confirmed \(s.decidedOn?.description ?? "") as case \(s.caseNumber?.description ?? "")")
+            let contact = [f.phone, f.email, f.address].compactMap { $0 }.joined(separator: zh ? "；" : "; ")
+            return zh
+                ? "\(s.number)  \(s.submittedOn)提交  \(state)\(flag)\n  申请人：\(f.applicant)（\(f.applicantType.label.zh)）"
+                    + "  联系：\(contact)\n  所需信息：\(f.request)"
+                : "\(s.number)  submitted \(s.submittedOn)  \(state)\(flag)\n  applicant: \(f.applicant) "
+                    + "(\(f.applicantType.label.en))  contact: \(contact)\n  information: \(f.request)"
+        }.joined(separator: "\n")
+    }
+}

@@ -80,9 +80,12 @@ extension API {
                 }
                 return v
             }
-            return try await reading(creds, request, context) { desk, _, _ in
+            let asText = wantsText(request)
+            return try await reading(creds, request, context) { desk, lang, _ in
                 let list = try desk.submissions(status: status)
-                return .json(.array(list.map { CaseViews.submission($0, overdue: desk.overdueForConfirmation($0)) }))
+                return .view(
+                    .array(list.map { CaseViews.submission($0, overdue: desk.overdueForConfirmation($0)) }),
+                    text: SubmissionText.text(list, overdue: desk.overdueForConfirmation, lang), asText: asText)
             }
         }
         v1.post("applications/:submission/confirm") { request, context in

@@ -64,7 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
         let portalAddress = try publicListen.map { (s: String) throws(DisclosureError) in
             try ListenAddress.parse(s, field: "--public-listen")
         }
-        if let portalAddress, portalAddress == listenAddress {
+        // Port 0 asks the system for any free port: two of those never collide.
+        let anyPort = if case .tcp(_, 0) = listenAddress { true } else { false }
+        if let portalAddress, portalAddress == listenAddress, !anyPort {
             throw DisclosureError(
                 .invalidValue, field: "--public-listen", zh: "须与 --listen 不同：工作人员接口不能对公众开放",
                 en: "must differ from --listen: the staff's API is never open to the public")

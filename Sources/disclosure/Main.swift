@@ -276,7 +276,8 @@ struct Disclosure: ParsableCommand {
         discussion: "Chinese output by default; --lang en or an English locale for English.",
         version: "disclosure \(ProgramVersion.number) (schema \(Store.schemaVersion))",
         subcommands: [
-            Init.self, Login.self, Logout.self, Whoami.self, StaffCommand.self, Register.self, Assign.self, Show.self,
+            Init.self, Login.self, Logout.self, Whoami.self, StaffCommand.self, Register.self, SubmissionCommand.self,
+                Assign.self, Show.self,
             ListCases.self, Due.self, Remind.self, History.self,
             CorrectionCommand.self, ConsultCommand.self, Extend.self, Defer.self, FeeCommand.self,
             ReplyCommand.self, Deliver.self, Archive.self, Reopen.self, Amend.self, Withdraw.self, Close.self,

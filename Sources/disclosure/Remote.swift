@@ -475,3 +475,5 @@ extension ReportClusters: ThroughServer {}
 extension ReportLeadAdd: ThroughServer {}
 extension ReportLeadList: ThroughServer {}
 extension ReportLeadWithdraw: ThroughServer {}
+extension SubmissionList: ThroughServer {}
+extension SubmissionConfirm: ThroughServer {}

@@ -482,6 +482,47 @@ struct LiveServerTests {
         #expect(try office.cli(["audit", "verify"]).status == 0)
     }
 
+    @Test("serve --public-listen: an applicant applies on the portal, and submission list/confirm work through the server")
+    func portalLive() async throws {
+        let office = try LiveOffice(staff: [("reg", "registrar")])
+        let server = try await office.serve(["--public-listen", "127.0.0.1:0"])
+        var portal = 0
+        for _ in 0..<500 where portal == 0 {
+            let line = server.stderr.split(separator: "\n").first { $0.contains("the portal on") }
+            portal = line.flatMap { $0.split(separator: ":").last }.flatMap { Int($0) } ?? 0
+            if portal == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(portal > 0 && portal != server.port, "\(server.stderr)")
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let applied = try await send(
+            client, .POST, "http://127.0.0.1:\(portal)/api/v1/applications",
+            json: body(["applicant": "赵六", "applicant_type": "person", "email": "zhao@example.cn", "request": "规划批复"]))
+        #expect(applied.status == 201, "\(applied.text)")
+        let number = applied.object["submission"] as? String ?? ""
+        let code = applied.object["query_code"] as? String ?? ""
+        #expect(try await send(client, .GET, "http://127.0.0.1:\(portal)/api/v1/cases").status == 404)
+        #expect(try await send(client, .GET, "http://127.0.0.1:\(portal)/api/v1/applications").status == 404)
+        let login = try office.cli(
+            ["login", "reg", "--server", server.base, "--password-stdin"], stdin: "reg-password-1")
+        #expect(login.status == 0, "\(login.err)")
+        let listed = try office.cli(["submission", "list"])
+        #expect(listed.status == 0 && listed.out.contains(number) && listed.out.contains("zhao@example.cn"), "\(listed)")
+        let confirmed = try office.cli(["submission", "confirm", number, "--json"])
+        #expect(confirmed.status == 0, "\(confirmed.err)")
+        let caseNumber = JSON.parse(Array(confirmed.out.utf8))?["number"]?.text ?? ""
+        let after = try office.cli(["submission", "list"])
+        #expect(!caseNumber.isEmpty && after.out.contains("no online submissions"), "\(after)")
+        let tracked = try await send(client, .GET, "http://127.0.0.1:\(portal)/api/v1/applications/\(number)?code=\(code)")
+        #expect(tracked.status == 200 && tracked.object["case"] as? String == caseNumber, "\(tracked.text)")
+        try await client.shutdown()
+        server.signal(SIGTERM)
+        #expect(await server.wait() == 0)
+        #expect(try office.cli(["serve", "--release"]).status == 0)
+        let all = try office.cli(["submission", "list", "--all"])
+        #expect(all.out.contains("confirmed \(chinaToday()) as case \(caseNumber)"), "\(all.out)")
+        #expect(try office.cli(["audit", "verify"]).status == 0)
+    }
+
     @Test("through the server too, totp setup and confirm turn codes on, and login --server then asks for one")
     func cliCodeThroughServer() async throws {
         let office = try LiveOffice(staff: [("boss", "head")])
