@@ -217,6 +217,32 @@ public enum FormFields {
     ]
 }
 
+extension FieldSpec {
+    /// The national application form on the portal (网上受理), in its order.
+    public static let onlineApplication: [FieldSpec] = [
+        FieldSpec("applicant", Text(zh: "申请人姓名或名称", en: "Name of the applicant"), .line),
+        FieldSpec(
+            "applicant_type", Text(zh: "申请人类别", en: "Applicant type"), FieldSpec.choices(ApplicantType.self),
+            hint: Text(zh: "公民选“自然人”；法人或其他组织选其类别", en: "a citizen is a natural person")),
+        FieldSpec("id_type", Text(zh: "证件类型", en: "Identity document"), .line, required: false,
+                  hint: Text(zh: "如身份证、护照、统一社会信用代码证", en: "e.g. ID card, passport, credit code")),
+        FieldSpec("id_number", Text(zh: "证件号码", en: "Document number"), .line, required: false),
+        FieldSpec("phone", Text(zh: "联系电话", en: "Telephone"), .line, required: false),
+        FieldSpec("email", Text(zh: "电子邮箱", en: "E-mail"), .line, required: false),
+        FieldSpec(
+            "address", Text(zh: "通信地址", en: "Postal address"), .line, required: false,
+            hint: Text(zh: "电话、邮箱、地址至少填写一项", en: "give at least a telephone, an e-mail or an address")),
+        FieldSpec(
+            "request", Text(zh: "所需政府信息的名称、文号或者便于查询的其他特征性描述", en: "The information asked for"),
+            .paragraph, hint: Text(zh: "条例第二十九条第二款第（二）项", en: "art. 29(2)(ii)")),
+        FieldSpec("purpose", Text(zh: "用途（选填）", en: "Purpose (optional)"), .paragraph, required: false),
+        FieldSpec(
+            "form", Text(zh: "获取信息的方式", en: "Form of provision"), FieldSpec.choices(InfoForm.self), required: false),
+        FieldSpec(
+            "delivery", Text(zh: "获取途径", en: "Delivery"), FieldSpec.choices(DeliveryMethod.self), required: false),
+    ]
+}
+
 extension Desk {
     /// The step kinds the signed-in account may record on the case today: its roles allow the use
     /// case, and the case as it stands does not refuse the step (each is tried with the rules).

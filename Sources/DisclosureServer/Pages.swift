@@ -409,7 +409,7 @@ struct Pages: Sendable {
     // MARK: - Page contexts
 
     /// What every page has before sign-in: the language and its switch.
-    private func bare(_ lang: Language, title: String) -> [String: Any] {
+    func bare(_ lang: Language, title: String) -> [String: Any] {
         ["zh": lang == .zh, "html_lang": lang == .zh ? "zh-CN" : "en", "title": title]
     }
 
@@ -584,7 +584,7 @@ struct Pages: Sendable {
 
     // MARK: - Forms
 
-    private func fieldModels(
+    func fieldModels(
         _ specs: [FieldSpec], values: [String: String], error: DisclosureError?, _ lang: Language
     )
         -> [[String: Any]]
@@ -627,7 +627,7 @@ struct Pages: Sendable {
     }
 
     /// The error above a form: every refusal, and where the field is not on the form, the field it named.
-    private func formError(_ error: DisclosureError?, _ specs: [FieldSpec], _ lang: Language) -> String? {
+    func formError(_ error: DisclosureError?, _ specs: [FieldSpec], _ lang: Language) -> String? {
         guard let error else { return nil }
         let field = error.field.map { $0.replacingOccurrences(of: "-", with: "_") }
         let label = specs.first { $0.name == field }?.label(lang)

@@ -17,13 +17,7 @@ extension API {
     func publicRoutes(_ v1: RouterGroup<DisclosureContext>) {
         v1.post("applications") { request, context in
             let form = try OnlineApplicationForm.read(try await body(request))
-            let now = clock.now().epoch
-            let address = settings.clientAddress(request, context) ?? "unknown"
-            try portalLimits.submitsPerAddress.take(["address:" + address], now: now, field: "address")
-            try portalLimits.submitsPerContact.take(OnlineApplicationForm.contactKeys(form), now: now, field: "contact")
-            let (stored, code) = try await connections.write { (c: OfficeConnection) throws(DisclosureError) in
-                try c.portal(clock: clock).submit(form)
-            }
+            let (stored, code) = try await submitOnline(form, request, context)
             let lang = language(of: request)
             return Reply.json(
                 .object([
@@ -45,25 +39,44 @@ extension API {
             var q = try query(request)
             let code = try q.text("code") ?? ""
             try q.finish()
-            let now = clock.now().epoch
-            let address = "address:" + (settings.clientAddress(request, context) ?? "unknown")
-            try portalLimits.lookupsPerAddress.take([address], now: now, field: "code")
-            // Past too many wrong codes, the address waits, even with the right one: guessing stays hopeless.
-            try portalLimits.wrongCodesPerAddress.check([address], now: now, field: "code")
             let lang = language(of: request)
-            let found = try await connections.read { (c: OfficeConnection) throws(DisclosureError) in
-                try c.portal(clock: clock).track(number: number, code: code)
-            }
-            guard let found else {
-                // A wrong code counts toward the address's limit; the answer says no more than "not found",
-                // for an unknown number too.
-                try? portalLimits.wrongCodesPerAddress.take([address], now: now, field: "code")
+            guard let found = try await trackOnline(number, code: code, request, context) else {
                 throw APIError(
                     .notFound, code: "not-found", field: "code", zh: "没有与此编号和查询码相符的申请",
                     en: "no application matches this number and query code")
             }
             return Reply.json(CaseViews.track(found, lang)).response()
         }
+    }
+
+    /// Stores an application made online, within the limits per address and per contact.
+    func submitOnline(
+        _ form: OnlineApplication, _ request: Request, _ context: DisclosureContext
+    ) async throws -> (StoredSubmission, String) {
+        let now = clock.now().epoch
+        let address = settings.clientAddress(request, context) ?? "unknown"
+        try portalLimits.submitsPerAddress.take(["address:" + address], now: now, field: "address")
+        try portalLimits.submitsPerContact.take(OnlineApplicationForm.contactKeys(form), now: now, field: "contact")
+        return try await connections.write { (c: OfficeConnection) throws(DisclosureError) in
+            try c.portal(clock: clock).submit(form)
+        }
+    }
+
+    /// Where a submission stands, for its query code; nil for a wrong code or an unknown number, which
+    /// count toward the address's limit of wrong codes.
+    func trackOnline(
+        _ number: String, code: String, _ request: Request, _ context: DisclosureContext
+    ) async throws -> SubmissionTrack? {
+        let now = clock.now().epoch
+        let address = "address:" + (settings.clientAddress(request, context) ?? "unknown")
+        try portalLimits.lookupsPerAddress.take([address], now: now, field: "code")
+        // Past too many wrong codes, the address waits, even with the right one: guessing stays hopeless.
+        try portalLimits.wrongCodesPerAddress.check([address], now: now, field: "code")
+        let found = try await connections.read { (c: OfficeConnection) throws(DisclosureError) in
+            try c.portal(clock: clock).track(number: number, code: code)
+        }
+        if found == nil { try? portalLimits.wrongCodesPerAddress.take([address], now: now, field: "code") }
+        return found
     }
 
     /// The staff's side of the portal: the queue of pending submissions, and confirming one.

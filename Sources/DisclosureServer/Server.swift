@@ -192,6 +192,7 @@ public enum DisclosureServer {
         let router = Router(context: DisclosureContext.self)
         router.add(middleware: FrontMiddleware(settings: settings))
         api.publicRoutes(router.group("api/v1"))
+        PortalPages(pages: try Pages(api: api, templates: settings.templates)).routes(on: router)
         return Application(
             router: router, server: try serverBuilder(settings),
             configuration: ApplicationConfiguration(address: bindAddress(listen), serverName: "disclosure"),

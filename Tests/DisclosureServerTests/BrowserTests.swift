@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DisclosureApp
 import DisclosureCore
 import Foundation
 import NIOCore
@@ -187,6 +188,66 @@ struct BrowserTests {
         let b = try await Browser(name: "walk", in: office.dir)
         do {
             try await walk(b, server.base)
+        } catch {
+            let shot = await b.screenshot("error")
+            Issue.record("\(error) (screenshot: \(shot))")
+        }
+        await b.close()
+    }
+
+    @Test("an applicant applies on the portal in Chromium, an officer confirms, the applicant follows the case")
+    func portal() async throws {
+        let office = try LiveOffice(staff: [("reg", "registrar")])
+        let server = try await office.serve(["--public-listen", "127.0.0.1:0"])
+        defer { server.signal(SIGTERM) }
+        let portal = "http://127.0.0.1:\(try await server.portalPort())"
+        let b = try await Browser(name: "portal", in: office.dir)
+        do {
+            try await b.open(portal + "/")
+            await b.expect(try await b.url().hasSuffix("/apply"), "the portal opens on the form")
+            await b.expect(try await b.source().contains("以确认之日为收到申请之日"), "the form says when it is received")
+            // Sent with a field missing: refused by name, and what was typed is still there.
+            try await b.type("#f-applicant", "钱七")
+            try await b.choose("#f-applicant_type", "person")
+            try await b.type("#f-request", "某小区<b>规划</b>许可")
+            try await b.follow("#submit")
+            await b.expect(try await b.count("#form-error") == 1, "no way to reach the applicant: refused")
+            await b.expect(try await b.text("#form-error").contains("联系电话"), "the field is named")
+            await b.expect(
+                try await b.source().contains("某小区&lt;b&gt;规划&lt;/b&gt;许可"), "typed text kept, as text")
+            try await b.type("#f-phone", "13700000000")
+            try await b.follow("#submit")
+            let number = try await b.text("#submission")
+            let code = try await b.text("#query-code")
+            await b.expect(number.hasPrefix("W") && code.count == 19, "a submission number and a code: \(number) \(code)")
+            // Before confirmation it waits; the officer then confirms it through the server.
+            try await b.open(portal + "/track")
+            try await b.type("#submission", number)
+            try await b.type("#code", code.lowercased())
+            try await b.follow("#submit")
+            await b.expect(try await b.text("#stage") == "待确认", "waiting for confirmation")
+            let login = try office.cli(["login", "reg", "--server", server.base, "--password-stdin"], stdin: "reg-password-1")
+            await b.expect(login.status == 0, "the officer signs in: \(login.err)")
+            let confirmed = try office.cli(["submission", "confirm", number, "--json"])
+            let caseNumber = JSON.parse(Array(confirmed.out.utf8))?["number"]?.text ?? ""
+            await b.expect(confirmed.status == 0 && !caseNumber.isEmpty, "confirmed: \(confirmed.err)")
+            try await b.open(portal + "/track")
+            try await b.type("#submission", number)
+            try await b.type("#code", code)
+            try await b.follow("#submit")
+            await b.expect(try await b.text("#stage") == "办理中", "now being handled")
+            await b.expect(try await b.text("#case") == caseNumber, "with its case number")
+            await b.expect(try await b.text("#received") == chinaToday(), "received on the day of confirmation")
+            await b.expect(!(try await b.source().contains("13700000000")), "the contact is not shown back")
+            // A wrong code says nothing of whether the number exists.
+            try await b.type("#submission", number)
+            try await b.type("#code", "2222-2222-2222-2222")
+            try await b.follow("#submit")
+            let results = try await b.count("#track-result"), errors = try await b.count("#form-error")
+            await b.expect(results == 0 && errors == 1, "a wrong code")
+            // The staff's pages are not on the portal.
+            try await b.open(portal + "/board")
+            await b.expect(!(try await b.source().contains("期限看板")), "no staff page on the portal")
         } catch {
             let shot = await b.screenshot("error")
             Issue.record("\(error) (screenshot: \(shot))")

@@ -131,6 +131,16 @@ final class LiveServer: Sendable {
     }
 
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// The portal's port (`--public-listen` on port 0), once the server has said it; 0 if it never does.
+    func portalPort() async throws -> Int {
+        for _ in 0..<500 {
+            let line = stderr.split(separator: "\n").first { $0.contains("the portal on") }
+            if let port = line.flatMap({ $0.split(separator: ":").last }).flatMap({ Int($0) }) { return port }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return 0
+    }
 }
 
 enum LiveError: Error { case didNotStart(String) }
@@ -486,12 +496,7 @@ struct LiveServerTests {
     func portalLive() async throws {
         let office = try LiveOffice(staff: [("reg", "registrar")])
         let server = try await office.serve(["--public-listen", "127.0.0.1:0"])
-        var portal = 0
-        for _ in 0..<500 where portal == 0 {
-            let line = server.stderr.split(separator: "\n").first { $0.contains("the portal on") }
-            portal = line.flatMap { $0.split(separator: ":").last }.flatMap { Int($0) } ?? 0
-            if portal == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        }
+        let portal = try await server.portalPort()
         #expect(portal > 0 && portal != server.port, "\(server.stderr)")
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let applied = try await send(
