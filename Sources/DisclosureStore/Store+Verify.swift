@@ -77,6 +77,8 @@ private struct JournalState {
     var staffEventsBefore = 0
     /// The staff changes the journal records, in order: account, change, detail.
     var staffChanges: [[String]] = []
+    /// Online submissions as the journal records them: the form's digest, and the case confirmed as.
+    var submissions: [String: (form: String, confirmed: String?)] = [:]
     /// Cases of imports copied in parts, by import, and the imports that finished (showing them).
     var importParts: [String: [ClosedRange<Int>]] = [:]
     var importsFinished: Set<String> = []
@@ -401,6 +403,12 @@ extension Store {
             let s: StaffPayload = try Store.decodeJSON(payload)
             state.accounts[s.account.id] = s.account
             state.staffChanges.append([String(s.account.id), s.change, s.detail])
+        case "submission":
+            let p: SubmissionPayload = try Store.decodeJSON(payload)
+            state.submissions[p.number] = (p.form, nil)
+        case "submission-confirmed":
+            let p: SubmissionDecisionPayload = try Store.decodeJSON(payload)
+            state.submissions[p.number]?.confirmed = p.caseNumber
         case "restore":
             let r: RestorePayload = try Store.decodeJSON(payload)
             report.restores.append(
@@ -411,7 +419,35 @@ extension Store {
         }
     }
 
+    /// Each online submission as sent and decided, against its journal entries; none without one.
+    private func checkSubmissions(_ expected: JournalState, _ report: inout AuditReport) throws(DisclosureError) {
+        var seen: Set<String> = []
+        try db.query(
+            """
+            SELECT s.number, s.form, c.year, c.serial FROM submissions s LEFT JOIN cases c ON c.id = s.case_id
+            ORDER BY s.id
+            """, []
+        ) { (r: Row) throws(DisclosureError) in
+            let number = r.text(0)
+            seen.insert(number)
+            let confirmed = r.optionalInt(2).flatMap { y in r.optionalInt(3).map { CaseNumber(year: y, serial: $0) } }
+            guard let journal = expected.submissions[number] else {
+                report.add(
+                    Text(zh: "网上申请\(number)在机关日志中没有记录（伪造）", en: "online submission \(number) is not in the journal (forged)"))
+                return
+            }
+            if SHA256.hex(utf8: r.text(1)) != journal.form || confirmed?.description != journal.confirmed {
+                report.add(
+                    Text(zh: "网上申请\(number)与机关日志不符（被改动）", en: "online submission \(number) differs from the journal (altered)"))
+            }
+        }
+        for number in Set(expected.submissions.keys).subtracting(seen).sorted() {
+            report.add(Text(zh: "网上申请\(number)被删除", en: "online submission \(number) was deleted"))
+        }
+    }
+
     private func checkTables(_ expected: JournalState, _ report: inout AuditReport) throws(DisclosureError) {
+        try checkSubmissions(expected, &report)
         if try Store.snapshotOffice(db) != expected.office {
             report.add(Text(zh: "机关信息（office表）与机关日志不符（被改动）", en: "the office row differs from the journal (altered)"))
         }

@@ -348,3 +348,39 @@ extension Store {
                            today: CivilDate(iso: String(now.prefix(10))) ?? CivilDate(dayNumber: 0), now: now)
     }
 }
+
+@Suite("Store: online submissions")
+struct SubmissionStoreTests {
+    static let form = OnlineApplication(
+        applicant: "赵六", applicantType: .person, phone: "13800000000", request: "某路段拓宽工程的立项批复")
+
+    @Test("a submission is confirmed once, as a case received that day, in one transaction; what was sent is fixed")
+    func confirmOnce() throws {
+        let path = scratchDatabase()
+        let store = try Store.initialise(path: path, agency: "某市人民政府办公室", code: "SZ", now: now)
+        let code = QueryCode.make()
+        let s = try store.submit(Self.form, code: code, day: date("2026-11-20"), now: now)
+        #expect(s.number == "W2026-000001" && s.status == .pending)
+        #expect(try store.submission(number: s.number, code: code)?.id == s.id)
+        #expect(try store.submission(number: s.number, code: QueryCode.make()) == nil)
+        let actor = ActorRef(name: "王科员", accountID: nil)
+        let (after, record) = try store.confirmSubmission(s.number, day: date("2026-11-23"), actor: actor, now: now)
+        #expect(after.status == .confirmed && after.caseNumber == record.number)
+        #expect(record.application.received == date("2026-11-23") && record.application.channel == .online)
+        #expect(throws: DisclosureError.self) {
+            try store.confirmSubmission(s.number, day: date("2026-11-24"), actor: actor, now: now)
+        }
+        #expect(try store.list(CaseFilter()).count == 1, "the refused second confirmation registered nothing")
+        #expect(try store.verifyAudit().problems.isEmpty)
+        // The sqlite3 shell: the triggers refuse; dropped, the audit finds the change and the missing guard.
+        #expect(try sqlite3(path, "UPDATE submissions SET form = '{}';").contains("Error"))
+        #expect(try sqlite3(path, "DELETE FROM submissions;").contains("kept"))
+        try sqlite3(
+            path,
+            "DROP TRIGGER submissions_form_fixed; DROP TRIGGER submissions_decided_once; "
+                + "UPDATE submissions SET form = replace(form, '赵六', '钱七');")
+        let problems = try store.verifyAudit().problems.map { $0.zh }
+        #expect(problems.contains { $0.contains("W2026-000001与机关日志不符") }, "\(problems)")
+        #expect(problems.contains { $0.contains("submissions_form_fixed") }, "\(problems)")
+    }
+}
