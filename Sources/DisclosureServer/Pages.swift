@@ -41,6 +41,17 @@ struct Pages: Sendable {
         router.get("cases") { request, context in
             try await page(request, context) { desk, lang, creds in try search(desk, lang, creds, request) }
         }
+        router.post("submissions/:submission/confirm") { request, context in
+            let number = try parameter(context, "submission")
+            return try await post(request, context) { desk, lang, _, _ in
+                let (_, record) = try desk.confirmSubmission(number)
+                return flashed(
+                    .seeOther(casePath(record.number)),
+                    lang == .zh
+                        ? "网上申请\(number)已确认，登记为 \(record.number)，收到日期为今天"
+                        : "Submission \(number) confirmed as \(record.number), received today", [], lang)
+            }
+        }
         router.get("register") { request, context in
             try await page(request, context) { desk, lang, creds in
                 try desk.requireRole(.register)
@@ -480,6 +491,17 @@ struct Pages: Sendable {
             ("all", Text(zh: "全部未结", en: "All open")), ("mine", Text(zh: "分配给我", en: "Mine")),
             ("overdue", Text(zh: "已逾期", en: "Overdue")), ("stopped", Text(zh: "期限中止或等待中", en: "Clock stopped")),
         ].map { ["value": $0.0, "label": $0.1(lang), "selected": $0.0 == view] as [String: Any] }
+        let pending = try desk.submissions(status: .pending)
+        c["confirm_within"] = Portal.confirmWithin
+        if !pending.isEmpty { c["submissions_count"] = pending.count }
+        c["submissions"] = pending.map { s -> [String: Any] in
+            let f = s.form
+            return [
+                "submission": s.number, "submitted_on": s.submittedOn.description, "applicant": f.applicant,
+                "contact": [f.phone, f.email, f.address].compactMap { $0 }.joined(separator: " "),
+                "request": f.request, "overdue": desk.overdueForConfirmation(s),
+            ]
+        }
         return .page(pages.render("board", c))
     }
 

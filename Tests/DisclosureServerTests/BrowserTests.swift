@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import DisclosureApp
 import DisclosureCore
 import Foundation
 import NIOCore
@@ -226,11 +225,17 @@ struct BrowserTests {
             try await b.type("#code", code.lowercased())
             try await b.follow("#submit")
             await b.expect(try await b.text("#stage") == "待确认", "waiting for confirmation")
-            let login = try office.cli(["login", "reg", "--server", server.base, "--password-stdin"], stdin: "reg-password-1")
-            await b.expect(login.status == 0, "the officer signs in: \(login.err)")
-            let confirmed = try office.cli(["submission", "confirm", number, "--json"])
-            let caseNumber = JSON.parse(Array(confirmed.out.utf8))?["number"]?.text ?? ""
-            await b.expect(confirmed.status == 0 && !caseNumber.isEmpty, "confirmed: \(confirmed.err)")
+            // The registrar finds it on the board's queue and confirms it there.
+            try await signIn(b, server.base, "reg")
+            let row = "tr[data-submission=\"\(number)\"]"
+            await b.expect(try await b.count(row) == 1, "the board lists the submission to confirm")
+            try await b.follow("\(row) button[type=submit]")
+            await b.expect(try await b.count("#flash") == 1, "the case page says it was confirmed")
+            let caseNumber = String(try await b.url().split(separator: "/").last ?? "")
+            await b.expect(caseNumber.hasPrefix(chinaToday().prefix(4) + "-"), "a case: \(caseNumber)")
+            try await b.open(server.base + "/board")
+            await b.expect(try await b.count(row) == 0, "no longer waiting")
+            try await signOut(b)
             try await b.open(portal + "/track")
             try await b.type("#submission", number)
             try await b.type("#code", code)
