@@ -43,13 +43,28 @@ struct PortalTests {
             let caller = Caller(portal)
             for (method, path) in [
                 (HTTPRequest.Method.get, "/api/v1/cases"), (.post, "/api/v1/session"), (.get, "/api/v1/applications"),
-                (.post, "/api/v1/applications/W2026-000001/confirm"), (.get, "/api/v1/board"), (.get, "/"),
-                (.get, "/login"), (.get, "/api/v1/audit/journal"),
+                (.post, "/api/v1/applications/W2026-000001/confirm"), (.get, "/api/v1/board"), (.get, "/board"),
+                (.get, "/login"), (.get, "/api/v1/audit/journal"), (.post, "/submissions/W2026-000001/confirm"),
             ] {
                 let a = try await caller.call(method, path, json: method == .post ? "{}" : nil)
                 #expect(a.status == .notFound, "\(method) \(path): \(a.status)")
             }
             #expect(try await caller.call(.post, "/api/v1/applications", json: applicationForm()).status == .created)
+            // A form posted without the token its page set (from another site) is refused.
+            let forged = try await caller.call(
+                .post, "/apply", json: "applicant=x&applicant_type=person&phone=1&request=y",
+                headers: [.contentType: "application/x-www-form-urlencoded"])
+            #expect(forged.status == .forbidden, "\(forged.text)")
+            let home = try await caller.call(.get, "/")
+            #expect(home.status == .seeOther && home.headers[.location] == "/apply")
+            for page in ["/apply", "/track", "/style.css"] {
+                let a = try await caller.call(.get, page)
+                #expect(a.status == .ok, "\(page)")
+                if page != "/style.css" {
+                    #expect(a.headers[.contentSecurityPolicy]?.contains("script-src") == false, "no script: \(page)")
+                    #expect(!a.text.contains("<script"), "\(page)")
+                }
+            }
         }
     }
 
@@ -192,6 +207,20 @@ struct PortalTests {
                 let a = try await c.call(.post, "/api/v1/applications/\(number)/confirm", json: "{}")
                 #expect(a.status == (allowed.contains(role) ? .created : .forbidden), "\(role): \(a.text)")
                 #expect(try await c.call(.get, "/api/v1/applications").status == .ok, "\(role) reads the queue")
+                // The same on the staff pages: the board's confirm button, with the session's CSRF token.
+                office.clock.advance(seconds: 3_601)
+                let more = try await Caller(portal).call(
+                    .post, "/api/v1/applications",
+                    json: applicationForm(["phone": "1370000000\(i)", "email": NSNull(), "id_number": NSNull()]))
+                let other = try #require(more["submission"] as? String, "\(more.text)")
+                let page = Caller(staff)
+                try await page.signIn(Office.account(role))
+                let board = try await page.call(.get, "/board")
+                #expect(board.text.contains("data-submission=\"\(other)\""), "\(role) sees the queue")
+                #expect(board.text.contains("/submissions/\(other)/confirm") == allowed.contains(role))
+                #expect(try await page.form("/submissions/\(other)/confirm", [:], csrf: false).status == .forbidden)
+                let posted = try await page.form("/submissions/\(other)/confirm", [:])
+                #expect(posted.status == (allowed.contains(role) ? .seeOther : .forbidden), "page, \(role)")
             }
         }
     }
