@@ -21,6 +21,8 @@ public enum ReminderReason: String, Sendable, CaseIterable {
 public struct ReminderDigest: Sendable {
     public let account: Account
     public let cases: [(reason: ReminderReason, summary: CaseSummary)]
+    /// For a head: the online submissions left unconfirmed past `Portal.confirmWithin` working days.
+    public var submissions: [String] = []
 }
 
 /// Who sends reminders: the server's daily job, cron (`disclosure remind` on the file), or an account.
@@ -56,7 +58,8 @@ public enum Reminders {
 
     /// The digests for `accounts`, from the office's open cases, as seen on `asOf`.
     public static func digests(
-        open cases: [CaseSummary], accounts: [Account], asOf: CivilDate, through: CivilDate, views: CaseViews
+        open cases: [CaseSummary], accounts: [Account], asOf: CivilDate, through: CivilDate, views: CaseViews,
+        unconfirmed: [String] = []
     ) -> [ReminderDigest] {
         var flagged: [(ReminderReason, CaseSummary)] = []
         for s in cases {
@@ -78,8 +81,12 @@ public enum Reminders {
             } else {
                 continue
             }
-            if !mine.isEmpty {
-                out.append(ReminderDigest(account: a, cases: mine.map { (reason: $0.0, summary: $0.1) }))
+            // The head answers for the office's clock: submissions held back unconfirmed delay it unlawfully.
+            let held = a.has(.head) ? unconfirmed : []
+            if !mine.isEmpty || !held.isEmpty {
+                out.append(
+                    ReminderDigest(
+                        account: a, cases: mine.map { (reason: $0.0, summary: $0.1) }, submissions: held))
             }
         }
         return out
@@ -90,7 +97,9 @@ public enum Reminders {
         let counts = ReminderReason.allCases.compactMap { r -> String? in
             let n = d.cases.filter { $0.reason == r }.count
             return n == 0 ? nil : (lang == .zh ? "\(r.label.zh)\(n)件" : "\(r.label.en): \(n)")
-        }
+        } + (d.submissions.isEmpty ? [] : [
+            lang == .zh ? "网上申请待确认\(d.submissions.count)件" : "online submissions to confirm: \(d.submissions.count)"
+        ])
         return lang == .zh
             ? "【答复期限提醒】\(office) \(asOf)：" + counts.joined(separator: "，")
             : "[Deadline reminder] \(office) \(asOf): " + counts.joined(separator: ", ")
@@ -122,6 +131,14 @@ public enum Reminders {
             }
             out += table(zh ? ["编号", "答复期限", "剩余", "状态"] : ["Number", "Due", "Left", "Status"], rows)
             out += "\n"
+        }
+        if !d.submissions.isEmpty {
+            out +=
+                zh
+                ? "\n超过\(Portal.confirmWithin)个工作日未确认的网上申请（\(d.submissions.count)件，确认之日方为收到申请之日）：\n"
+                : "\nOnline submissions unconfirmed for more than \(Portal.confirmWithin) working days "
+                    + "(\(d.submissions.count); the receipt date is the day of confirmation):\n"
+            out += d.submissions.joined(separator: "\n") + "\n"
         }
         if let board {
             out += zh ? "\n看板：\(board)/board\n" : "\nThe board: \(board)/board\n"
@@ -212,9 +229,10 @@ extension Desk {
         let asOf = now.day
         let through = calendar.addingWorkdays(within, after: asOf).date
         let r = Renderer(lang: lang, calendar: calendar, asOf: asOf)
+        let unconfirmed = try store.submissions(status: .pending).filter(overdueForConfirmation).map(\.number)
         let digests = Reminders.digests(
             open: try store.board(through: nil), accounts: try store.accounts(), asOf: asOf, through: through,
-            views: r.views)
+            views: r.views, unconfirmed: unconfirmed)
         let board = try store.serverURL().flatMap { $0.hasPrefix("unix:") ? nil : $0 }
         return digests.map { d in
             guard let address = d.account.email, MailMessage.isAddress(address) else { return (d, nil) }
