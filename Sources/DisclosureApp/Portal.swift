@@ -177,7 +177,8 @@ public enum OnlineApplicationForm {
         var f = form
         try f.only(names)
         let a = OnlineApplication(
-            applicant: try f.requiredText("applicant"), applicantType: try f.requiredChoice("applicant_type", ApplicantType.self),
+            applicant: try f.requiredText("applicant"),
+            applicantType: try f.requiredChoice("applicant_type", ApplicantType.self),
             idType: try f.text("id_type"), idNumber: try f.text("id_number"), phone: try f.text("phone"),
             email: try f.text("email"), address: try f.text("address"), request: try f.requiredText("request"),
             purpose: try f.text("purpose"), form: try f.choice("form", InfoForm.self),
@@ -204,7 +205,8 @@ public enum SubmissionText {
         guard !list.isEmpty else { return zh ? "没有网上申请" : "no online submissions" }
         return list.map { s in
             let f = s.form
-            let flag = overdue(s) ? (zh ? "  【超过\(Portal.confirmWithin)个工作日未确认】" : "  [unconfirmed > 2 working days]") : ""
+            let late = zh ? "  【超过\(Portal.confirmWithin)个工作日未确认】" : "  [unconfirmed > 2 working days]"
+            let flag = overdue(s) ? late : ""
             let state =
                 s.status == .pending
                 ? (zh ? "待确认" : "pending")

@@ -29,7 +29,8 @@ extension API {
                             lang == .zh
                                 ? "已提交。本机关确认后，以确认之日为收到申请之日（条例第三十一条）。查询码只显示这一次，请妥善保存。"
                                 : "Submitted. Once the office confirms it, the day of confirmation is the day the "
-                                    + "application is received (art. 31). The query code is shown only this once: keep it.")
+                                    + "application is received (art. 31). The query code is shown only this once: "
+                                    + "keep it.")
                     ),
                 ]), status: .created, location: "/api/v1/applications/\(stored.number)"
             ).response()
@@ -89,7 +90,8 @@ extension API {
             let status = try statusText.map { (s: String) throws(DisclosureError) -> SubmissionStatus in
                 guard let v = SubmissionStatus(rawValue: s) else {
                     throw DisclosureError(
-                        .invalidValue, field: "status", zh: "只能是 pending 或 confirmed", en: "must be pending or confirmed")
+                        .invalidValue, field: "status", zh: "只能是 pending 或 confirmed",
+                        en: "must be pending or confirmed")
                 }
                 return v
             }

@@ -76,7 +76,9 @@ extension Store {
     }
 
     /// The submissions with `status` (all when nil), oldest first, at most `limit`.
-    public func submissions(status: SubmissionStatus?, limit: Int = 1_000) throws(DisclosureError) -> [StoredSubmission] {
+    public func submissions(
+        status: SubmissionStatus?, limit: Int = 1_000
+    ) throws(DisclosureError) -> [StoredSubmission] {
         let ids = try db.all(
             "SELECT id FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY id LIMIT ?2", status?.rawValue,
             limit
@@ -115,7 +117,9 @@ extension Store {
                 s.form.application(receivedOn: day, submission: number), actor: actor, today: day, now: now)
             let caseID = try caseID(record.number)
             try db.run(
-                "UPDATE submissions SET status = 'confirmed', decided_on = ?, decided_by = ?, case_id = ? WHERE id = ?",
+                """
+                UPDATE submissions SET status = 'confirmed', decided_on = ?, decided_by = ?, case_id = ? WHERE id = ?
+                """,
                 day, actor.name, caseID, s.id)
             try appendJournal(
                 kind: "submission-confirmed", actor: actor, now: now,

@@ -433,12 +433,16 @@ extension Store {
             let confirmed = r.optionalInt(2).flatMap { y in r.optionalInt(3).map { CaseNumber(year: y, serial: $0) } }
             guard let journal = expected.submissions[number] else {
                 report.add(
-                    Text(zh: "网上申请\(number)在机关日志中没有记录（伪造）", en: "online submission \(number) is not in the journal (forged)"))
+                    Text(
+                        zh: "网上申请\(number)在机关日志中没有记录（伪造）",
+                        en: "online submission \(number) is not in the journal (forged)"))
                 return
             }
             if SHA256.hex(utf8: r.text(1)) != journal.form || confirmed?.description != journal.confirmed {
                 report.add(
-                    Text(zh: "网上申请\(number)与机关日志不符（被改动）", en: "online submission \(number) differs from the journal (altered)"))
+                    Text(
+                        zh: "网上申请\(number)与机关日志不符（被改动）",
+                        en: "online submission \(number) differs from the journal (altered)"))
             }
         }
         for number in Set(expected.submissions.keys).subtracting(seen).sorted() {

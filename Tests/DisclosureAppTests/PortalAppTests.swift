@@ -17,14 +17,17 @@ struct PortalAppTests {
         ("2026-11-23", false), ("2026-11-24", false), ("2026-11-25", true),
     ]
 
-    @Test("a submission unconfirmed more than two working days is flagged, and the head's reminder names it", arguments: rows)
+    @Test(
+        "a submission unconfirmed more than two working days is flagged, and the head's reminder names it",
+        arguments: rows)
     func unconfirmedInTheReminders(_ row: (day: String, flagged: Bool)) throws {
         let s = try Scratch(day: "2026-11-20")
         let form = OnlineApplication(applicant: "赵六", applicantType: .person, phone: "13800000000", request: "某批复")
         let (submitted, _) = try OfficeConnection.open(path: s.path).portal(clock: s.clock).submit(form)
         let head = try desk(s, "head", on: row.day)
         #expect(head.overdueForConfirmation(submitted) == row.flagged, "\(row.day)")
-        let digests = try head.reminderMessages(within: 5, sender: .account("head"), from: "xxgk@example.cn", lang: .zh)
+        let digests = try head.reminderMessages(
+            within: 5, sender: .account("head"), from: "xxgk@example.cn", lang: .zh)
         let mine = digests.first { $0.0.account.name == "head" }
         #expect((mine?.0.submissions ?? []) == (row.flagged ? [submitted.number] : []), "\(row.day)")
         #expect(!digests.contains { $0.0.account.name == "handler" && !$0.0.submissions.isEmpty }, "the head's alone")
@@ -32,6 +35,7 @@ struct PortalAppTests {
         let (_, record) = try desk(s, "registrar", on: row.day).confirmSubmission(submitted.number)
         #expect(record.application.received.description == row.day)
         #expect(try head.submissions(status: .pending).isEmpty)
-        #expect(throws: DisclosureError.self) { try desk(s, "reviewer", on: row.day).confirmSubmission("W2026-000001") }
+        let reviewer = try desk(s, "reviewer", on: row.day)
+        #expect(throws: DisclosureError.self) { try reviewer.confirmSubmission("W2026-000001") }
     }
 }

@@ -218,7 +218,7 @@ struct BrowserTests {
             try await b.follow("#submit")
             let number = try await b.text("#submission")
             let code = try await b.text("#query-code")
-            await b.expect(number.hasPrefix("W") && code.count == 19, "a submission number and a code: \(number) \(code)")
+            await b.expect(number.hasPrefix("W") && code.count == 19, "a number and a code: \(number) \(code)")
             // Before confirmation it waits; the officer then confirms it through the server.
             try await b.open(portal + "/track")
             try await b.type("#submission", number)
