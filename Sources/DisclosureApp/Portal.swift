@@ -36,6 +36,12 @@ public struct Portal {
         guard let canonical = QueryCode.normalised(code), number.count <= 20,
               let s = try store.submission(number: number, code: canonical)
         else { return nil }
+        if s.status == .declined {
+            return SubmissionTrack(
+                submission: s.number, submittedOn: s.submittedOn,
+                stage: Text(zh: "未予登记：\(s.reason ?? "")", en: "not registered: \(s.reason ?? "")"),
+                stageCode: "declined", caseNumber: nil, received: nil, due: nil)
+        }
         guard let n = s.caseNumber else {
             return SubmissionTrack(
                 submission: s.number, submittedOn: s.submittedOn, stage: Text(zh: "待确认", en: "awaiting confirmation"),
@@ -70,6 +76,14 @@ extension Desk {
         return try store.confirmSubmission(number, day: now.day, actor: ref(account), now: now.stamp)
     }
 
+    /// Declines a pending submission today, with `reason` (which the applicant sees): spam, a duplicate,
+    /// or no application at all. No case is made; the decision stays on record.
+    public func declineSubmission(_ number: String, reason: String) throws(DisclosureError) -> StoredSubmission {
+        let account = try signedIn(.register)
+        let now = clock.now()
+        return try store.declineSubmission(number, reason: reason, day: now.day, actor: ref(account), now: now.stamp)
+    }
+
     /// Whether a pending submission has waited longer than an office may leave it: more than
     /// `Portal.confirmWithin` working days.
     public func overdueForConfirmation(_ s: StoredSubmission) -> Bool {
@@ -92,11 +106,12 @@ extension CaseViews {
             ("submitted_on", .string(s.submittedOn.description)), ("status", .string(s.status.rawValue)),
             ("overdue", .bool(overdue)),
             ("applicant", .string(f.applicant)), ("applicant_type", .string(f.applicantType.rawValue)),
-            ("id_type", .str(f.idType)), ("id_number", .str(f.idNumber)), ("phone", .str(f.phone)),
+            // The ID number itself goes into the case on confirmation, where each view of it is logged.
+            ("id_type", .str(f.idType)), ("id_number_given", .bool(f.idNumber != nil)), ("phone", .str(f.phone)),
             ("email", .str(f.email)), ("address", .str(f.address)), ("request", .string(f.request)),
             ("purpose", .str(f.purpose)), ("form", .str(f.form?.rawValue)), ("delivery", .str(f.delivery?.rawValue)),
-            ("confirmed_on", .str(s.decidedOn?.description)), ("confirmed_by", .str(s.decidedBy)),
-            ("case", .str(s.caseNumber?.description)),
+            ("decided_on", .str(s.decidedOn?.description)), ("decided_by", .str(s.decidedBy)),
+            ("reason", .str(s.reason)), ("case", .str(s.caseNumber?.description)),
         ])
     }
 
@@ -176,12 +191,16 @@ public enum OnlineApplicationForm {
     public static func read(_ form: Form) throws(DisclosureError) -> OnlineApplication {
         var f = form
         try f.only(names)
+        /// Optional text: a blank one is a field not given (it would satisfy nothing, e.g. the contact rule).
+        func text(_ name: String) throws(DisclosureError) -> String? {
+            try f.text(name).flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+        }
         let a = OnlineApplication(
             applicant: try f.requiredText("applicant"),
             applicantType: try f.requiredChoice("applicant_type", ApplicantType.self),
-            idType: try f.text("id_type"), idNumber: try f.text("id_number"), phone: try f.text("phone"),
-            email: try f.text("email"), address: try f.text("address"), request: try f.requiredText("request"),
-            purpose: try f.text("purpose"), form: try f.choice("form", InfoForm.self),
+            idType: try text("id_type"), idNumber: try text("id_number"), phone: try text("phone"),
+            email: try text("email"), address: try text("address"), request: try f.requiredText("request"),
+            purpose: try text("purpose"), form: try f.choice("form", InfoForm.self),
             delivery: try f.choice("delivery", DeliveryMethod.self))
         try f.finish()
         try a.validate()
@@ -190,7 +209,8 @@ public enum OnlineApplicationForm {
 
     /// What identifies the applicant for the per-contact limit: each contact given, folded to one case.
     public static func contactKeys(_ a: OnlineApplication) -> [String] {
-        [a.phone.map { "phone:" + $0.filter(\.isNumber) }, a.email.map { "email:" + $0.lowercased() },
+        [a.phone.map { "phone:" + $0.filter(\.isNumber) }.flatMap { $0 == "phone:" ? nil : $0 },
+         a.email.map { "email:" + $0.lowercased() },
          a.idNumber.map { "id:" + $0.uppercased() }].compactMap { $0 }
     }
 }
@@ -207,11 +227,15 @@ public enum SubmissionText {
             let f = s.form
             let late = zh ? "  【超过\(Portal.confirmWithin)个工作日未确认】" : "  [unconfirmed > 2 working days]"
             let flag = overdue(s) ? late : ""
+            let on = s.decidedOn?.description ?? ""
             let state =
-                s.status == .pending
-                ? (zh ? "待确认" : "pending")
-                : (zh ? "已于\(s.decidedOn?.description ?? "")确认为案件\(s.caseNumber?.description ?? "")"
-                    : "confirmed \(s.decidedOn?.description ?? "") as case \(s.caseNumber?.description ?? "")")
+                switch s.status {
+                case .pending: zh ? "待确认" : "pending"
+                case .confirmed:
+                    zh ? "已于\(on)确认为案件\(s.caseNumber?.description ?? "")"
+                        : "confirmed \(on) as case \(s.caseNumber?.description ?? "")"
+                case .declined: zh ? "已于\(on)不予登记（\(s.reason ?? "")）" : "declined \(on) (\(s.reason ?? ""))"
+                }
             let contact = [f.phone, f.email, f.address].compactMap { $0 }.joined(separator: zh ? "；" : "; ")
             return zh
                 ? "\(s.number)  \(s.submittedOn)提交  \(state)\(flag)\n  申请人：\(f.applicant)（\(f.applicantType.label.zh)）"

@@ -85,6 +85,8 @@ public enum SubmissionStatus: String, Sendable, Hashable, Codable, CaseIterable 
     case pending
     /// Confirmed: a case, received on the day of confirmation.
     case confirmed
+    /// Declined with a reason the applicant sees: not an application (spam, a duplicate, a test).
+    case declined
 }
 
 /// The code an applicant follows a submission with: 16 letters and digits from an alphabet without the
@@ -101,7 +103,13 @@ public enum QueryCode {
 
     /// The code as typed, in canonical form: upper case, groups restored; nil when it cannot be one.
     public static func normalised(_ typed: String) -> String? {
-        let chars = typed.uppercased().filter { $0 != "-" && $0 != " " }
+        // Full-width letters, digits and dashes from a Chinese input method read as their ASCII forms.
+        let ascii = String(
+            String.UnicodeScalarView(
+                typed.unicodeScalars.map { u in
+                    (0xFF01...0xFF5E).contains(u.value) ? Unicode.Scalar(u.value - 0xFEE0) ?? u : u
+                }))
+        let chars = ascii.uppercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "‐" && $0 != "—" }
         guard chars.count == 16, chars.allSatisfy(alphabet.contains) else { return nil }
         let a = Array(chars)
         return stride(from: 0, to: 16, by: 4).map { String(a[$0..<$0 + 4]) }.joined(separator: "-")

@@ -143,8 +143,8 @@ struct API: Sendable {
         officeRoutes(v1)
         exchangeRoutes(v1)
         remindRoutes(v1)
+        // The public routes are the portal's listener's alone: the staff's never takes anonymous writes.
         submissionRoutes(v1)
-        publicRoutes(v1)
         v1.get("board") { request, context in
             let creds = try credentials(request, context)
             let b = try BoardForm.read(try query(request))

@@ -42,7 +42,9 @@ struct PortalPages: Sendable {
             c["submission"] = stored.number
             c["code"] = code
             c["submitted_on"] = stored.submittedOn.description
-            return Reply.page(pages.pages.render("applied", c), status: .created).with(policy: portalPolicy).response()
+            // A new token: reloading this page posts the form again with the old one, which is refused
+            // rather than made a second submission.
+            return withToken(&c, request, context, fresh: true) { pages.pages.render("applied", $0) }(.created)
         }
         router.get("track") { request, context in
             try await trackPage(request, context, number: "", found: nil, error: nil)
@@ -94,13 +96,17 @@ struct PortalPages: Sendable {
 
     /// Renders with a fresh form token, set as a cookie beside the page.
     private func withToken(
-        _ c: inout [String: Any], _ request: Request, _ context: DisclosureContext,
+        _ c: inout [String: Any], _ request: Request, _ context: DisclosureContext, fresh: Bool = false,
         _ render: @escaping ([String: Any]) -> [UInt8]
     ) -> (HTTPResponse.Status) -> Response {
-        let token = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let https = api.settings.isHTTPS(request, context)
+        // The browser's token while it has one, so that two tabs of the portal do not void each other.
+        let kept = request.cookies[PageCookies.name(Self.tokenCookie, https: https)]?.value
+        let token =
+            !fresh && kept.map({ $0.count == 48 && $0.allSatisfy(\.isHexDigit) }) == true
+            ? kept ?? "" : (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         c["form_token"] = token
         let body = render(c)
-        let https = api.settings.isHTTPS(request, context)
         return { status in
             var response = Reply.page(body, status: status).with(policy: portalPolicy).response()
             response.setCookie(

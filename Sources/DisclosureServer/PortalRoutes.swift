@@ -90,8 +90,8 @@ extension API {
             let status = try statusText.map { (s: String) throws(DisclosureError) -> SubmissionStatus in
                 guard let v = SubmissionStatus(rawValue: s) else {
                     throw DisclosureError(
-                        .invalidValue, field: "status", zh: "只能是 pending 或 confirmed",
-                        en: "must be pending or confirmed")
+                        .invalidValue, field: "status", zh: "只能是 pending、confirmed 或 declined",
+                        en: "must be pending, confirmed or declined")
                 }
                 return v
             }
@@ -103,6 +103,20 @@ extension API {
                     text: SubmissionText.text(list, overdue: desk.overdueForConfirmation, lang), asText: asText)
             }
         }
+        v1.post("applications/:submission/decline") { request, context in
+            let creds = try writeCredentials(request, context)
+            let number = try parameter(context, "submission")
+            var form = try await body(request)
+            let reason = try form.requiredText("reason")
+            try form.finish()
+            let asText = wantsText(request)
+            return try await writing(creds, request, context) { desk, lang, _ in
+                let s = try desk.declineSubmission(number, reason: reason)
+                return .view(
+                    CaseViews.submission(s, overdue: false),
+                    text: SubmissionText.text([s], overdue: { _ in false }, lang), asText: asText)
+            }
+        }
         v1.post("applications/:submission/confirm") { request, context in
             let creds = try writeCredentials(request, context)
             let number = try parameter(context, "submission")
@@ -111,6 +125,8 @@ extension API {
             let asText = wantsText(request)
             return try await writing(creds, request, context) { desk, lang, _ in
                 let (_, record) = try desk.confirmSubmission(number)
+                // The answer shows the applicant's data, as registering does: on the access record.
+                try desk.shown(record)
                 let r = Renderer(lang: lang, calendar: desk.calendar, asOf: desk.today)
                 return .view(
                     r.caseJSON(record, warnings: []), text: r.registered(record, warnings: []), asText: asText,

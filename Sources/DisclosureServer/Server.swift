@@ -184,7 +184,7 @@ public enum DisclosureServer {
     }
 
     /// The portal's application, sharing `api` (its connections and limits) with the staff's: on `listen`,
-    /// the health check and the public routes only.
+    /// the applicants' pages and the public API only.
     static func makePortalApplication(
         _ settings: ServerSettings, api: API, listen: ListenAddress,
         onListening: @escaping @Sendable (Int?) async -> Void = { _ in }

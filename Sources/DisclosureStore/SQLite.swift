@@ -35,6 +35,8 @@ final class Connection {
     let path: String
     /// The hash at the end of the event chain, known only inside the current write transaction.
     var chainEnd: String?
+    /// How deep in `writeTransaction` this connection is: a nested write is a savepoint of the outer one.
+    private var writeDepth = 0
     let readOnly: Bool
 
     /// Process-wide settings, made once before the first connection.
@@ -230,8 +232,11 @@ final class Connection {
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction; any error rolls everything back. Inside another
     /// write it is a savepoint of that one: its error undoes its own writes, and the outer one decides.
     func writeTransaction<T>(_ body: () throws(DisclosureError) -> T) throws(DisclosureError) -> T {
-        if sqlite3_get_autocommit(handle) == 0 {
+        // Only inside our own write: in a read transaction BEGIN IMMEDIATE fails loudly, as it should.
+        if writeDepth > 0 {
             try exec("SAVEPOINT nested_write")
+            writeDepth += 1
+            defer { writeDepth -= 1 }
             do {
                 let result = try body()
                 try exec("RELEASE nested_write")
@@ -239,10 +244,14 @@ final class Connection {
             } catch {
                 try? exec("ROLLBACK TO nested_write")
                 try? exec("RELEASE nested_write")
+                // The chain's end may have been an event just rolled back: read it again.
+                chainEnd = nil
                 throw error
             }
         }
         try exec("BEGIN IMMEDIATE")
+        writeDepth = 1
+        defer { writeDepth = 0 }
         // Another process may have appended since this connection last wrote.
         chainEnd = nil
         defer { chainEnd = nil }

@@ -11,6 +11,8 @@ public struct StoredSubmission: Sendable, Hashable {
     public let status: SubmissionStatus
     public let decidedOn: CivilDate?
     public let decidedBy: String?
+    /// Why it was declined.
+    public let reason: String?
     /// The case it became, once confirmed.
     public let caseNumber: CaseNumber?
     let codeDigest: String
@@ -27,7 +29,9 @@ struct SubmissionPayload: Codable {
 struct SubmissionDecisionPayload: Codable {
     var number: String
     var decidedOn: String
-    var caseNumber: String
+    /// The case it became; nil when declined.
+    var caseNumber: String?
+    var reason: String?
 }
 
 extension Store {
@@ -67,12 +71,16 @@ extension Store {
     /// The submission `number` when `code` is its query code; nil for a wrong code and an unknown number
     /// alike (the caller cannot tell them apart, nor can anyone who guesses).
     public func submission(number: String, code: String) throws(DisclosureError) -> StoredSubmission? {
-        let found = try db.first("SELECT id FROM submissions WHERE number = ?", number) { $0.int(0) }
-        // An unknown number is compared against a digest too, so that both take the same time.
-        let stored = try found.flatMap { (id: Int) throws(DisclosureError) in try submission(id: id) }
-        let expected = stored?.codeDigest ?? Store.codeDigest("", submission: "")
-        let same = QueryCode.same(Store.codeDigest(code, submission: number), expected)
-        return same ? stored : nil
+        let found = try db.first("SELECT id, code_digest FROM submissions WHERE number = ?", number) {
+            ($0.int(0), $0.text(1))
+        }
+        // An unknown number is compared against a digest too, and the form is read only for the right
+        // code: a wrong code and an unknown number take the same time.
+        let expected = found?.1 ?? Store.codeDigest("", submission: "")
+        guard QueryCode.same(Store.codeDigest(code, submission: number), expected), let id = found?.0 else {
+            return nil
+        }
+        return try submission(id: id)
     }
 
     /// The submissions with `status` (all when nil), oldest first, at most `limit`.
@@ -101,18 +109,7 @@ extension Store {
         _ number: String, day: CivilDate, actor: ActorRef, now: String
     ) throws(DisclosureError) -> (StoredSubmission, CaseRecord) {
         try db.writeTransaction { () throws(DisclosureError) -> (StoredSubmission, CaseRecord) in
-            guard let s = try submission(number: number) else {
-                throw DisclosureError(
-                    .unknownCase, field: "submission", zh: "没有编号为\(number)的网上申请",
-                    en: "there is no online submission \(number)")
-            }
-            guard s.status == .pending else {
-                throw DisclosureError(
-                    .ruleViolation, field: "submission",
-                    zh: "网上申请\(number)已于\(s.decidedOn?.description ?? "")确认为案件\(s.caseNumber?.description ?? "")",
-                    en: "submission \(number) was already confirmed on \(s.decidedOn?.description ?? "") as "
-                        + "case \(s.caseNumber?.description ?? "")")
-            }
+            let s = try pendingSubmission(number)
             let record = try register(
                 s.form.application(receivedOn: day, submission: number), actor: actor, today: day, now: now)
             let caseID = try caseID(record.number)
@@ -132,18 +129,57 @@ extension Store {
         }
     }
 
+    /// Declines a pending submission on `day` with `reason`, which the applicant sees: no case is made.
+    public func declineSubmission(
+        _ number: String, reason: String, day: CivilDate, actor: ActorRef, now: String
+    ) throws(DisclosureError) -> StoredSubmission {
+        try TextField.requireLine(reason, field: "reason", max: 500)
+        return try db.writeTransaction { () throws(DisclosureError) -> StoredSubmission in
+            let s = try pendingSubmission(number)
+            try db.run(
+                "UPDATE submissions SET status = 'declined', decided_on = ?, decided_by = ?, reason = ? WHERE id = ?",
+                day, actor.name, reason, s.id)
+            try appendJournal(
+                kind: "submission-declined", actor: actor, now: now,
+                payload: SubmissionDecisionPayload(number: number, decidedOn: day.description, reason: reason))
+            guard let after = try submission(id: s.id) else {
+                throw DisclosureError(.storage, zh: "网上申请无法读回", en: "the submission cannot be read back")
+            }
+            return after
+        }
+    }
+
+    /// The submission `number`, refused unless it still waits for a decision.
+    private func pendingSubmission(_ number: String) throws(DisclosureError) -> StoredSubmission {
+        guard let s = try submission(number: number) else {
+            throw DisclosureError(
+                .unknownCase, field: "submission", zh: "没有编号为\(number)的网上申请",
+                en: "there is no online submission \(number)")
+        }
+        guard s.status == .pending else {
+            let when = s.decidedOn?.description ?? ""
+            throw DisclosureError(
+                .ruleViolation, field: "submission",
+                zh: s.caseNumber.map { "网上申请\(number)已于\(when)确认为案件\($0)" } ?? "网上申请\(number)已于\(when)不予登记",
+                en: s.caseNumber.map { "submission \(number) was confirmed on \(when) as case \($0)" }
+                    ?? "submission \(number) was declined on \(when)")
+        }
+        return s
+    }
+
     private func submission(id: Int) throws(DisclosureError) -> StoredSubmission? {
         let row = try db.first(
             """
             SELECT s.number, s.submitted_at, s.submitted_on, s.form, s.status, s.decided_on, s.decided_by,
-                   c.year, c.serial, s.code_digest
+                   c.year, c.serial, s.code_digest, s.reason
             FROM submissions s LEFT JOIN cases c ON c.id = s.case_id WHERE s.id = ?
             """, id
         ) { r throws(DisclosureError) in
             (r.text(0), r.text(1), try r.date(2), r.text(3), r.text(4), try r.optionalDate(5), r.optionalText(6),
-             r.optionalInt(7), r.optionalInt(8), r.text(9))
+             r.optionalInt(7), r.optionalInt(8), r.text(9), r.optionalText(10))
         }
-        guard let (number, at, on, formText, statusText, decidedOn, decidedBy, year, serial, digest) = row else {
+        guard let (number, at, on, formText, statusText, decidedOn, decidedBy, year, serial, digest, reason) = row
+        else {
             return nil
         }
         let form: OnlineApplication = try Store.decodeJSON(formText)
@@ -154,6 +190,6 @@ extension Store {
         let caseNumber = year.flatMap { y in serial.map { CaseNumber(year: y, serial: $0) } }
         return StoredSubmission(
             id: id, number: number, submittedAt: at, submittedOn: on, form: form, status: status, decidedOn: decidedOn,
-            decidedBy: decidedBy, caseNumber: caseNumber, codeDigest: digest)
+            decidedBy: decidedBy, reason: reason, caseNumber: caseNumber, codeDigest: digest)
     }
 }

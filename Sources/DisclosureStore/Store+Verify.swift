@@ -77,8 +77,9 @@ private struct JournalState {
     var staffEventsBefore = 0
     /// The staff changes the journal records, in order: account, change, detail.
     var staffChanges: [[String]] = []
-    /// Online submissions as the journal records them: the form's digest, and the case confirmed as.
-    var submissions: [String: (form: String, confirmed: String?)] = [:]
+    /// Online submissions as the journal records them: the form's digest, and the decision if any
+    /// (status, day, case, reason).
+    var submissions: [String: (form: String, decision: [String?])] = [:]
     /// Cases of imports copied in parts, by import, and the imports that finished (showing them).
     var importParts: [String: [ClosedRange<Int>]] = [:]
     var importsFinished: Set<String> = []
@@ -405,10 +406,11 @@ extension Store {
             state.staffChanges.append([String(s.account.id), s.change, s.detail])
         case "submission":
             let p: SubmissionPayload = try Store.decodeJSON(payload)
-            state.submissions[p.number] = (p.form, nil)
-        case "submission-confirmed":
+            state.submissions[p.number] = (p.form, ["pending", nil, nil, nil])
+        case "submission-confirmed", "submission-declined":
             let p: SubmissionDecisionPayload = try Store.decodeJSON(payload)
-            state.submissions[p.number]?.confirmed = p.caseNumber
+            let status = kind == "submission-confirmed" ? "confirmed" : "declined"
+            state.submissions[p.number]?.decision = [status, p.decidedOn, p.caseNumber, p.reason]
         case "restore":
             let r: RestorePayload = try Store.decodeJSON(payload)
             report.restores.append(
@@ -424,8 +426,8 @@ extension Store {
         var seen: Set<String> = []
         try db.query(
             """
-            SELECT s.number, s.form, c.year, c.serial FROM submissions s LEFT JOIN cases c ON c.id = s.case_id
-            ORDER BY s.id
+            SELECT s.number, s.form, c.year, c.serial, s.status, s.decided_on, s.reason
+            FROM submissions s LEFT JOIN cases c ON c.id = s.case_id ORDER BY s.id
             """, []
         ) { (r: Row) throws(DisclosureError) in
             let number = r.text(0)
@@ -438,7 +440,8 @@ extension Store {
                         en: "online submission \(number) is not in the journal (forged)"))
                 return
             }
-            if SHA256.hex(utf8: r.text(1)) != journal.form || confirmed?.description != journal.confirmed {
+            let decision = [r.text(4), r.optionalText(5), confirmed?.description, r.optionalText(6)]
+            if SHA256.hex(utf8: r.text(1)) != journal.form || decision != journal.decision {
                 report.add(
                     Text(
                         zh: "网上申请\(number)与机关日志不符（被改动）",

@@ -477,3 +477,4 @@ extension ReportLeadList: ThroughServer {}
 extension ReportLeadWithdraw: ThroughServer {}
 extension SubmissionList: ThroughServer {}
 extension SubmissionConfirm: ThroughServer {}
+extension SubmissionDecline: ThroughServer {}

@@ -6,7 +6,7 @@ import DisclosureCore
 struct SubmissionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submission", abstract: "网上申请（待确认）/ online submissions waiting to be confirmed",
-        subcommands: [SubmissionList.self, SubmissionConfirm.self])
+        subcommands: [SubmissionList.self, SubmissionConfirm.self, SubmissionDecline.self])
 }
 
 struct SubmissionList: ParsableCommand {
@@ -46,5 +46,30 @@ struct SubmissionConfirm: ParsableCommand {
         let (_, record) = try desk.confirmSubmission(submission)
         let r = Renderer(lang: global.language, calendar: desk.calendar, asOf: desk.today)
         emit(json, r.caseJSON(record, warnings: []), r.registered(record, warnings: []))
+    }
+}
+
+struct SubmissionDecline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decline",
+        abstract: "不予登记（垃圾信息、重复提交、并非申请），理由申请人可见 / decline: no case is made; the applicant sees why")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "网上申请编号 / the submission") var submission: String
+    @Option(help: "理由（申请人可见）/ the reason, shown to the applicant") var reason: String
+    @Flag(help: "以 JSON 输出 / JSON output") var json = false
+
+    func run() throws {
+        if let remote = try global.remote() {
+            let body = JSON.object([("reason", .string(reason))])
+            return try remote.show(
+                APICall(
+                    method: "POST", path: "/api/v1/applications/\(segment(submission))/decline", body: body,
+                    text: !json))
+        }
+        let desk = try global.openDesk()
+        let s = try desk.declineSubmission(submission, reason: reason)
+        emit(
+            json, CaseViews.submission(s, overdue: false),
+            SubmissionText.text([s], overdue: { _ in false }, global.language))
     }
 }

@@ -1,6 +1,6 @@
 -- 0016: applications made on the public portal (网上受理). Each waits as a pending intake until an
 -- officer confirms it: the day of confirmation is its receipt date (art. 31), and the case it became
--- is linked. The applicant follows it with a query code, of which only a digest is kept. Every
+-- is linked; or declines it, with a reason the applicant sees (spam, a duplicate, not an application). The applicant follows it with a query code, of which only a digest is kept. Every
 -- submission and confirmation is also an entry of the office journal, with the form's digest.
 CREATE TABLE submissions (
     id             INTEGER PRIMARY KEY,
@@ -11,11 +11,14 @@ CREATE TABLE submissions (
     submitted_on   TEXT NOT NULL,
     form           TEXT NOT NULL,
     code_digest    TEXT NOT NULL,
-    status         TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed')),
+    status         TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'declined')),
     decided_on     TEXT,
     decided_by     TEXT,
+    reason         TEXT,
     case_id        INTEGER REFERENCES cases (id),
-    UNIQUE (year, serial)
+    UNIQUE (year, serial),
+    CHECK ((status = 'confirmed') = (case_id IS NOT NULL)),
+    CHECK ((status = 'pending') = (decided_on IS NULL))
 );
 CREATE INDEX submissions_pending ON submissions (status, id);
 

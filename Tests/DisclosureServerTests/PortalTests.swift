@@ -39,7 +39,11 @@ struct PortalTests {
     @Test("the portal's listener serves the public routes only: no staff page, API or sign-in")
     func portalListenerIsPublicOnly() async throws {
         let office = try Office()
-        try await office.serveWithPortal { _, portal in
+        try await office.serveWithPortal { staff, portal in
+            // Nor does the staff's listener take anonymous submissions or look-ups.
+            let onStaff = try await Caller(staff).call(.post, "/api/v1/applications", json: applicationForm())
+            #expect(onStaff.status == .notFound, "\(onStaff.text)")
+            #expect(try await Caller(staff).call(.get, "/apply").status == .notFound)
             let caller = Caller(portal)
             for (method, path) in [
                 (HTTPRequest.Method.get, "/api/v1/cases"), (.post, "/api/v1/session"), (.get, "/api/v1/applications"),
@@ -224,6 +228,24 @@ struct PortalTests {
                 #expect(try await page.form("/submissions/\(other)/confirm", [:], csrf: false).status == .forbidden)
                 let posted = try await page.form("/submissions/\(other)/confirm", [:])
                 #expect(posted.status == (allowed.contains(role) ? .seeOther : .forbidden), "page, \(role)")
+                // Declining, with the reason the applicant then sees.
+                office.clock.advance(seconds: 3_601)
+                let spam = try await Caller(portal).call(
+                    .post, "/api/v1/applications",
+                    json: applicationForm(["phone": "1360000000\(i)", "email": NSNull(), "id_number": NSNull()]))
+                let spamNumber = try #require(spam["submission"] as? String, "\(spam.text)")
+                let spamCode = try #require(spam["query_code"] as? String)
+                try await c.signIn(Office.account(role))
+                let declined = try await c.call(
+                    .post, "/api/v1/applications/\(spamNumber)/decline", json: body(["reason": "重复提交"]))
+                #expect(declined.status == (allowed.contains(role) ? .ok : .forbidden), "decline, \(role)")
+                if allowed.contains(role) {
+                    let seen = try await Caller(portal).call(
+                        .get, "/api/v1/applications/\(spamNumber)?code=\(spamCode)")
+                    #expect(seen["stage"] as? String == "declined" && seen.text.contains("重复提交"), "\(seen.text)")
+                    let late = try await c.call(.post, "/api/v1/applications/\(spamNumber)/confirm", json: "{}")
+                    #expect(late.status == .unprocessableContent, "a declined one is not confirmed later")
+                }
             }
         }
     }

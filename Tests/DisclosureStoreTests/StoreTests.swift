@@ -371,7 +371,15 @@ struct SubmissionStoreTests {
             try store.confirmSubmission(s.number, day: date("2026-11-24"), actor: actor, now: now)
         }
         #expect(try store.list(CaseFilter()).count == 1, "the refused second confirmation registered nothing")
+        let spam = try store.submit(Self.form, code: QueryCode.make(), day: date("2026-11-21"), now: now)
+        let declined = try store.declineSubmission(
+            spam.number, reason: "重复提交", day: date("2026-11-23"), actor: actor, now: now)
+        #expect(declined.status == .declined && declined.reason == "重复提交" && declined.caseNumber == nil)
+        let third = try store.submit(Self.form, code: QueryCode.make(), day: date("2026-11-21"), now: now)
         #expect(try store.verifyAudit().problems.isEmpty)
+        // Taken out of the queue behind the program's back: the journal has no such decision.
+        try sqlite3(path, "UPDATE submissions SET status = 'declined', decided_on = '2026-11-23' WHERE id = \(third.id);")
+        #expect(try store.verifyAudit().problems.contains { $0.zh.contains("\(third.number)与机关日志不符") })
         // The sqlite3 shell: the triggers refuse; dropped, the audit finds the change and the missing guard.
         #expect(try sqlite3(path, "UPDATE submissions SET form = '{}';").contains("Error"))
         #expect(try sqlite3(path, "DELETE FROM submissions;").contains("kept"))
