@@ -48,6 +48,7 @@ struct API: Sendable {
     let connections: Connections
     let throttle = AddressThrottle()
     let portalLimits = PortalLimits()
+    let listeners = Listeners()
     let clock: any OfficeClock
     let templates: NoticeTemplates
     /// Held while the application lives: a second server on the same database is refused.

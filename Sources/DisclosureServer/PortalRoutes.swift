@@ -2,6 +2,14 @@ import DisclosureApp
 import DisclosureCore
 import DisclosureStore
 import Hummingbird
+import Synchronization
+
+/// Which of the server's listeners are bound: the database records the server only once all are, so
+/// that a start that fails on the portal's address leaves the file as it was.
+final class Listeners: Sendable {
+    let staff = Atomic<Bool>(false)
+    let portal = Atomic<Bool>(false)
+}
 
 /// The portal's limits: submissions per address and per contact, look-ups and wrong codes per address.
 struct PortalLimits: Sendable {
@@ -9,6 +17,20 @@ struct PortalLimits: Sendable {
     let submitsPerContact = WindowLimiter(limit: 5, seconds: 86_400)
     let lookupsPerAddress = WindowLimiter(limit: 60, seconds: 600)
     let wrongCodesPerAddress = WindowLimiter(limit: 10, seconds: 3_600)
+}
+
+/// The key an address is limited by: an IPv4 address whole, an IPv6 address by its /64 (one household
+/// or phone holds a whole /64, and would otherwise have unlimited submissions).
+func limitKey(_ address: String?) -> String {
+    guard let address else { return "address:unknown" }
+    guard address.contains(":") else { return "address:" + address }
+    var groups = address.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+    // "::" stands for the zero groups: expand it so that the first four groups are the prefix.
+    if let gap = groups.firstIndex(of: ""), groups.count < 8 {
+        let fill = Array(repeating: "0", count: 8 - groups.filter { !$0.isEmpty }.count)
+        groups = groups[..<gap].filter { !$0.isEmpty } + fill + groups[(gap + 1)...].filter { !$0.isEmpty }
+    }
+    return "address6:" + groups.prefix(4).map { $0.isEmpty ? "0" : $0.lowercased() }.joined(separator: ":")
 }
 
 extension API {
@@ -55,8 +77,8 @@ extension API {
         _ form: OnlineApplication, _ request: Request, _ context: DisclosureContext
     ) async throws -> (StoredSubmission, String) {
         let now = clock.now().epoch
-        let address = settings.clientAddress(request, context) ?? "unknown"
-        try portalLimits.submitsPerAddress.take(["address:" + address], now: now, field: "address")
+        let address = limitKey(settings.clientAddress(request, context))
+        try portalLimits.submitsPerAddress.take([address], now: now, field: "address")
         try portalLimits.submitsPerContact.take(OnlineApplicationForm.contactKeys(form), now: now, field: "contact")
         return try await connections.write { (c: OfficeConnection) throws(DisclosureError) in
             try c.portal(clock: clock).submit(form)
@@ -69,7 +91,7 @@ extension API {
         _ number: String, code: String, _ request: Request, _ context: DisclosureContext
     ) async throws -> SubmissionTrack? {
         let now = clock.now().epoch
-        let address = "address:" + (settings.clientAddress(request, context) ?? "unknown")
+        let address = limitKey(settings.clientAddress(request, context))
         try portalLimits.lookupsPerAddress.take([address], now: now, field: "code")
         // Past too many wrong codes, the address waits, even with the right one: guessing stays hopeless.
         try portalLimits.wrongCodesPerAddress.check([address], now: now, field: "code")

@@ -9,6 +9,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import Synchronization
 
 /// Where the server listens: an address and port, or a Unix socket for a proxy on the same machine.
 public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
@@ -165,13 +166,18 @@ public enum DisclosureServer {
             }
         } catch let e as IOError where e.errnoCode == EADDRINUSE || e.errnoCode == EACCES {
             // The address is the officer's to change: say which and why, not the socket call that failed.
-            let address = settings.listen.description
+            // An address refused is named by its own option: the one whose listener never came up.
+            let portalFailed =
+                settings.publicListen != nil && api.listeners.staff.load(ordering: .acquiring)
+                && !api.listeners.portal.load(ordering: .acquiring)
+            let field = portalFailed ? "--public-listen" : "--listen"
+            let address = portalFailed ? settings.publicListen?.description ?? "" : settings.listen.description
             throw e.errnoCode == EADDRINUSE
                 ? DisclosureError(
-                    .io, field: "--listen", zh: "\(address) 已被占用（另一程序正在此监听），请换一个地址或先停止该程序",
+                    .io, field: field, zh: "\(address) 已被占用（另一程序正在此监听），请换一个地址或先停止该程序",
                     en: "\(address) is in use (another program listens there): choose another or stop that program")
                 : DisclosureError(
-                    .io, field: "--listen", zh: "无权在 \(address) 监听（1024 以下端口须由 nginx 等代理）",
+                    .io, field: field, zh: "无权在 \(address) 监听（1024 以下端口须由 nginx 等代理）",
                     en: "may not listen on \(address) (ports below 1024 are for nginx or another proxy)")
         }
     }
@@ -196,7 +202,10 @@ public enum DisclosureServer {
         return Application(
             router: router, server: try serverBuilder(settings),
             configuration: ApplicationConfiguration(address: bindAddress(listen), serverName: "disclosure"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port) },
+            onServerRunning: { channel in
+                api.listeners.portal.store(true, ordering: .releasing)
+                await onListening(channel.localAddress?.port)
+            },
             logger: {
                 var l = Logger(label: "disclosure-portal")
                 l.logLevel = .notice
@@ -239,6 +248,12 @@ public enum DisclosureServer {
             configuration: ApplicationConfiguration(address: address, serverName: "disclosure"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port
+                api.listeners.staff.store(true, ordering: .releasing)
+                // With a portal, the database records the server once both listen; a portal that cannot
+                // bind ends the group, and this wait with it, before anything is recorded.
+                while settings.publicListen != nil && !api.listeners.portal.load(ordering: .acquiring) {
+                    do { try await Task.sleep(for: .milliseconds(10)) } catch { return }
+                }
                 do {
                     try await api.announce(settings.announcedURL(boundPort: port))
                 } catch {

@@ -625,6 +625,13 @@ struct LiveServerTests {
         let taken = try second.cli(["serve", "--db", second.db, "--listen", "127.0.0.1:\(server.port)"])
         #expect(taken.status == 2)
         #expect(taken.err.contains("--listen") && taken.err.contains("in use"), "\(taken.err)")
+        // The portal's address taken: named by its own option, and the server stops rather than run half.
+        let portalTaken = try second.cli(
+            ["serve", "--db", second.db, "--listen", "127.0.0.1:0", "--public-listen", "127.0.0.1:\(server.port)",
+             "--remind-at", "off"])
+        #expect(portalTaken.status != 0)
+        let named = portalTaken.err.contains("--public-listen") && portalTaken.err.contains("in use")
+        #expect(named, "\(portalTaken.err)")
         // Nothing was announced: the second office's file takes local changes as before.
         let added = try second.cli(
             ["staff", "add", "x", "--role", "handler", "--password-stdin"], stdin: "x-password-12")

@@ -249,4 +249,13 @@ struct PortalTests {
             }
         }
     }
+
+    @Test("limits count an IPv4 address whole and an IPv6 address by its /64")
+    func limitKeys() {
+        #expect(limitKey("203.0.113.7") == "address:203.0.113.7")
+        #expect(limitKey("2001:db8:1:2:aaaa::1") == limitKey("2001:db8:1:2:bbbb:cccc:dddd:eeee"))
+        #expect(limitKey("2001:db8::1") == "address6:2001:db8:0:0")
+        #expect(limitKey("2001:db8:1:3::1") != limitKey("2001:db8:1:2::1"))
+        #expect(limitKey(nil) == "address:unknown")
+    }
 }
