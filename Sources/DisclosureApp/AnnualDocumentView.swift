@@ -87,18 +87,6 @@ extension CaseViews {
     }
 }
 
-extension AnnualReportInputs.Section {
-    /// The section's key in JSON.
-    var key: String {
-        switch self {
-        case .overview: "overview"
-        case .problems: "problems"
-        case .assessment: "assessment"
-        case .other: "other"
-        }
-    }
-}
-
 /// The forms the whole annual report is published in; each renders the same blocks of one computation.
 public enum AnnualDocumentFormat: String, Sendable, CaseIterable {
     case text, html, docx, json, xml

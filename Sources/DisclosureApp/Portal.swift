@@ -49,7 +49,7 @@ public struct Portal {
         }
         let state = try store.load(n).state
         let stage: (Text, String) =
-            state.status.isOpen && state.clock.extensionDays > 0 && state.status == .handling
+            state.status == .handling && state.clock.extensionDays > 0
             ? (Text(zh: "已延期", en: "extended"), "extended") : (state.status.label, state.status.rawValue)
         return SubmissionTrack(
             submission: s.number, submittedOn: s.submittedOn, stage: stage.0, stageCode: stage.1, caseNumber: n,
@@ -236,7 +236,7 @@ public enum SubmissionText {
                         : "confirmed \(on) as case \(s.caseNumber?.description ?? "")"
                 case .declined: zh ? "已于\(on)不予登记（\(s.reason ?? "")）" : "declined \(on) (\(s.reason ?? ""))"
                 }
-            let contact = [f.phone, f.email, f.address].compactMap { $0 }.joined(separator: zh ? "；" : "; ")
+            let contact = f.contacts.joined(separator: zh ? "；" : "; ")
             return zh
                 ? "\(s.number)  \(s.submittedOn)提交  \(state)\(flag)\n  申请人：\(f.applicant)（\(f.applicantType.label.zh)）"
                     + "  联系：\(contact)\n  所需信息：\(f.request)"

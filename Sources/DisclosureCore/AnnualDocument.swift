@@ -36,6 +36,16 @@ public struct AnnualReportInputs: Sendable, Hashable {
         case problems = "存在的主要问题及改进情况"
         case assessment = "工作考核、社会评议和责任追究结果"
         case other = "其他需要报告的事项"
+
+        /// The section's name in JSON and XML.
+        public var key: String {
+            switch self {
+            case .overview: "overview"
+            case .problems: "problems"
+            case .assessment: "assessment"
+            case .other: "other"
+            }
+        }
     }
 
     public let reporter: Reporter

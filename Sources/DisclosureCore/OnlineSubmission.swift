@@ -35,6 +35,9 @@ public struct OnlineApplication: Sendable, Hashable, Codable {
         self.delivery = delivery
     }
 
+    /// The ways to reach the applicant that the form gives: telephone, e-mail, postal address.
+    public var contacts: [String] { [phone, email, address].compactMap { $0 } }
+
     /// The form's rules: the fields art. 29 asks for, each within its length, one line where one line is
     /// meant, and a way to reach the applicant. Errors name the field as the form does.
     public func validate() throws(DisclosureError) {
@@ -53,7 +56,7 @@ public struct OnlineApplication: Sendable, Hashable, Codable {
         if let address { try TextField.optionalLine(address, field: "address", max: 500) }
         try Application.requireText(request, field: "request", max: 20_000)
         if let purpose { try Application.optionalText(purpose, field: "purpose", max: 2_000) }
-        if phone == nil && email == nil && address == nil {
+        if contacts.isEmpty {
             throw DisclosureError(
                 .missingField, field: "phone",
                 zh: "请至少留下电话、电子邮件或通信地址之一，以便本机关与您联系（条例第二十九条）",

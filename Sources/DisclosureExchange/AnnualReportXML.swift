@@ -66,10 +66,8 @@ public enum AnnualReportXML {
         }
         x.close("facts", depth: 1)
         x.open("texts", depth: 1)
-        let sections: [(String, AnnualReportInputs.Section)] = [
-            ("overview", .overview), ("problems", .problems), ("assessment", .assessment), ("other", .other),
-        ]
-        for (name, section) in sections {
+        for section in AnnualReportInputs.Section.allCases {
+            let name = section.key
             let paragraphs = d.inputs.paragraphs(section)
             if paragraphs.isEmpty {
                 x.empty(name, depth: 2)

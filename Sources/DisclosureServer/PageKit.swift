@@ -118,6 +118,11 @@ func decodeURLEncoded(_ text: String) throws(DisclosureError) -> [String: String
     return out
 }
 
+/// A fresh token for a form posted before any session (sign-in, the portal): 24 random bytes as hex.
+func formToken() -> String {
+    (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+}
+
 /// A value for an HTML attribute or cookie: percent-encoded UTF-8.
 func percentEncoded(_ s: String) -> String {
     s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""

@@ -352,7 +352,7 @@ struct Pages: Sendable {
     private func loginForm(
         _ lang: Language, next: String, name: String, error: String?, totp: Bool, https: Bool
     ) -> Response {
-        let token = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let token = formToken()
         var c = bare(lang, title: lang == .zh ? "登录" : "Sign in")
         c["login_token"] = token
         c["next"] = next
@@ -498,7 +498,7 @@ struct Pages: Sendable {
             let f = s.form
             return [
                 "submission": s.number, "submitted_on": s.submittedOn.description, "applicant": f.applicant,
-                "contact": [f.phone, f.email, f.address].compactMap { $0 }.joined(separator: " "),
+                "contact": f.contacts.joined(separator: " "),
                 "request": f.request, "overdue": desk.overdueForConfirmation(s),
             ]
         }

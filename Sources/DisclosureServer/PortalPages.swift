@@ -104,7 +104,7 @@ struct PortalPages: Sendable {
         let kept = request.cookies[PageCookies.name(Self.tokenCookie, https: https)]?.value
         let token =
             !fresh && kept.map({ $0.count == 48 && $0.allSatisfy(\.isHexDigit) }) == true
-            ? kept ?? "" : (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            ? kept ?? "" : formToken()
         c["form_token"] = token
         let body = render(c)
         return { status in

@@ -378,7 +378,8 @@ struct SubmissionStoreTests {
         let third = try store.submit(Self.form, code: QueryCode.make(), day: date("2026-11-21"), now: now)
         #expect(try store.verifyAudit().problems.isEmpty)
         // Taken out of the queue behind the program's back: the journal has no such decision.
-        try sqlite3(path, "UPDATE submissions SET status = 'declined', decided_on = '2026-11-23' WHERE id = \(third.id);")
+        try sqlite3(
+            path, "UPDATE submissions SET status = 'declined', decided_on = '2026-11-23' WHERE id = \(third.id);")
         #expect(try store.verifyAudit().problems.contains { $0.zh.contains("\(third.number)与机关日志不符") })
         // The sqlite3 shell: the triggers refuse; dropped, the audit finds the change and the missing guard.
         #expect(try sqlite3(path, "UPDATE submissions SET form = '{}';").contains("Error"))
